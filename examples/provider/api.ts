@@ -1,0 +1,50 @@
+import express, { Router } from 'express';
+import type { Provider } from '../../lib';
+
+interface Repo {
+  name: string;
+  owner: string;
+  private: boolean;
+}
+
+/** The example host's API, guarded by the library's tokens and scopes. */
+export function exampleApi(provider: Provider): Router {
+  const repos: Repo[] = [
+    { name: 'hello-world', owner: 'alice', private: false },
+    { name: 'dotfiles', owner: 'bob', private: false },
+  ];
+  const gists: { owner: string; description: string }[] = [];
+  const api = Router();
+  const ownerLogin = (user: unknown): string =>
+    typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string' ? user.login : '';
+
+  api.get('/user', provider.authenticate(), (req, res) => {
+    const user = req.oauth?.user;
+    if (!user) {
+      res.status(403).json({ error: 'insufficient_scope', error_description: 'This token does not belong to a user' });
+      return;
+    }
+    res.json({ id: user.id, login: ownerLogin(user) });
+  });
+  api.get('/repos', provider.requireScope('public_repo'), (req, res) => {
+    const login = ownerLogin(req.oauth?.user);
+    res.json(repos.filter((repo) => repo.owner === login && !repo.private));
+  });
+  api.post('/repos', provider.requireScope('repo'), express.json(), (req, res) => {
+    const name: unknown = req.body?.name;
+    if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+      res.status(400).json({ error: 'invalid_request', error_description: 'name must be 1-100 of [A-Za-z0-9._-]' });
+      return;
+    }
+    const repo = { name, owner: ownerLogin(req.oauth?.user), private: req.body?.private === true };
+    repos.push(repo);
+    res.status(201).json(repo);
+  });
+  api.post('/gists', provider.requireScope('gist'), express.json(), (req, res) => {
+    const description = typeof req.body?.description === 'string' ? req.body.description.slice(0, 500) : '';
+    const gist = { owner: ownerLogin(req.oauth?.user), description };
+    gists.push(gist);
+    res.status(201).json(gist);
+  });
+  return api;
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type Request } from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { MemoryAdapter } from '../../adapters/memory';
+import { createProvider, type Provider, type StorageAdapter } from '../../lib';
+import { homePage, loginPage } from './pages';
+import { type ExampleUser, findUserById, findUserByLogin } from './users';
+import { exampleApi } from './api';
+
+export interface ExampleProviderOptions {
+  /** Storage; default: a fresh memory adapter. */
+  adapter?: StorageAdapter;
+  /** The public URL of this app, e.g. `http://localhost:3000`. */
+  issuer: string;
+  /** Session cookie signing secret; default: random per process. */
+  sessionSecret?: string;
+  /** Key for consent-form CSRF tokens; share it between processes behind one load balancer. */
+  csrfSecret?: string;
+}
+
+/** Only local paths are followed after login, so `/login?return_to=https://evil` cannot redirect away. */
+function safeReturnTo(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
+    ? value
+    : '/';
+}
+
+function sessionUser(req: Request): ExampleUser | null {
+  const user: unknown = req.user;
+  return typeof user === 'object' && user !== null && 'id' in user && typeof user.id === 'string'
+    ? findUserById(user.id)
+    : null;
+}
+
+/**
+ * An existing Express app with its own passport-local login that becomes an OAuth provider.
+ * Exported without listening, so tests drive it; `server.ts` starts it.
+ */
+export function createExampleProvider(options: ExampleProviderOptions): { app: Express; provider: Provider } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    session({
+      secret: options.sessionSecret ?? randomBytes(32).toString('hex'),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.issuer.startsWith('https:') },
+    }),
+  );
+  // A passport instance of its own, so several example apps (tests) never share strategies.
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy((username, password, done) => {
+      const user = findUserByLogin(username);
+      done(null, user !== null && user.password === password ? user : false);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, (user as ExampleUser).id));
+  passport.deserializeUser((id: string, done) => done(null, findUserById(id) ?? false));
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  const provider = createProvider({
+    adapter: options.adapter ?? new MemoryAdapter(),
+    issuer: options.issuer,
+    csrfSecret: options.csrfSecret,
+    scopes: {
+      user: { description: 'Read your profile information' },
+      repo: { description: 'Full control of your repositories', includes: ['public_repo'] },
+      public_repo: { description: 'Access your public repositories' },
+      gist: { description: 'Create gists' },
+    },
+    currentUser: (req) => {
+      const user = sessionUser(req);
+      return user === null ? null : { id: user.id, username: user.login };
+    },
+    findUser: (id) => {
+      const user = findUserById(id);
+      return user === null ? null : { id: user.id, username: user.login, login: user.login };
+    },
+    loginUrl: '/login',
+  });
+
+  app.get('/', (req, res) => {
+    res.type('html').send(homePage(sessionUser(req)?.login ?? null));
+  });
+  app.get('/login', (req, res) => {
+    res.type('html').send(loginPage(safeReturnTo(req.query.return_to)));
+  });
+  app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {
+    // Login CSRF: a cross-site form post carries a foreign Origin; refuse it.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+      res.status(403).type('html').send(loginPage('/', 'Cross-site sign-in refused.'));
+      return;
+    }
+    const returnTo = safeReturnTo(req.body?.return_to);
+    passport.authenticate('local', (error: unknown, user: ExampleUser | false) => {
+      if (error) return next(error);
+      if (!user) {
+        res.status(401).type('html').send(loginPage(returnTo, 'Invalid username or password.'));
+        return;
+      }
+      // A new session id on login (session fixation).
+      req.session.regenerate((regenerateError) => {
+        if (regenerateError) return next(regenerateError);
+        req.logIn(user, (loginError) => (loginError ? next(loginError) : res.redirect(302, returnTo)));
+      });
+    })(req, res, next);
+  });
+  app.post('/logout', (req, res, next) => {
+    req.logout((error) => (error ? next(error) : res.redirect(302, '/')));
+  });
+
+  app.use(provider.router);
+  app.use('/settings', provider.settingsRouter);
+  app.use('/api', exampleApi(provider));
+  return { app, provider };
+}

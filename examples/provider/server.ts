@@ -1,0 +1,32 @@
+import type { StorageAdapter } from '../../lib';
+import { createExampleProvider } from './app';
+
+/** Picks storage: MongoDB when MONGODB_URI is set, memory otherwise. */
+async function chooseAdapter(): Promise<{ adapter?: StorageAdapter; label: string }> {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) return { label: 'memory adapter (data is lost on restart)' };
+  const { connectMongoAdapter } = await import('./mongo');
+  return { adapter: await connectMongoAdapter(uri), label: `MongoDB at ${uri.replace(/\/\/[^@/]*@/, '//***@')}` };
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const issuer = process.env.ISSUER ?? `http://localhost:${port}`;
+  const { adapter, label } = await chooseAdapter();
+  const { app } = createExampleProvider({
+    adapter,
+    issuer,
+    sessionSecret: process.env.SESSION_SECRET,
+    csrfSecret: process.env.CSRF_SECRET,
+  });
+  app.listen(port, () => {
+    console.log(`Example OAuth provider on ${issuer} (${label})`);
+    console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
+    console.log(`Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

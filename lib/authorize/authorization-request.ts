@@ -1,0 +1,112 @@
+import type { ApplicationRecord } from '../../adapters/storage-adapter';
+import type { RedirectTarget } from '../errors/error-responder';
+import {
+  InvalidRequestError,
+  InvalidScopeError,
+  OAuthError,
+  UnsupportedResponseTypeError,
+} from '../errors/oauth-error';
+import { matchRedirectUri } from '../clients/redirect-uri';
+import { isValidPkceValue } from '../grants/pkce';
+import type { Parameters } from '../http/parse-body';
+import type { ResolvedOptions } from '../options/resolve-options';
+
+/** An authorization request whose client and redirect URI have been verified (RFC 6749 §4.1.1). */
+export interface VerifiedClient {
+  client: ApplicationRecord;
+  target: RedirectTarget;
+  /** Whether `redirect_uri` was sent (then the token request must repeat it, §4.1.3). */
+  redirectUriSent: boolean;
+}
+
+/** A fully validated authorization request. */
+export interface AuthorizationRequest extends VerifiedClient {
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | 'plain' | null;
+}
+
+/** The parameters a consent form posts back; everything else is dropped. */
+export const AUTHORIZATION_PARAMETERS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+] as const;
+
+/**
+ * Step one, before anything else (RFC 6749 §4.1.2.1 and DESIGN): the client must exist and the
+ * redirect URI must match a registered one exactly. Failures are never redirected (the address is
+ * not trusted), so they are not `redirectable`; the endpoint shows them as an HTML page.
+ */
+export async function verifyClientAndRedirect(
+  params: Parameters,
+  options: ResolvedOptions,
+  findClient: (clientId: string) => Promise<ApplicationRecord | null>,
+): Promise<VerifiedClient> {
+  const clientId = params.client_id;
+  if (clientId === undefined || clientId === '') throw new InvalidRequestError('Missing parameter: client_id');
+  const client = await findClient(clientId);
+  if (client === null) throw new OAuthError('invalid_client', 400, 'Unknown client_id');
+  const requested = params.redirect_uri;
+  let redirectUri: string | null;
+  if (requested === undefined) {
+    // §3.1.2.3: without redirect_uri, only a client with exactly one registered URI can be served.
+    redirectUri = client.redirectUris.length === 1 ? (client.redirectUris[0] ?? null) : null;
+    if (redirectUri === null) throw new InvalidRequestError('Missing parameter: redirect_uri');
+  } else {
+    redirectUri = matchRedirectUri(client.redirectUris, requested);
+    if (redirectUri === null) {
+      throw new InvalidRequestError('redirect_uri does not match any redirect URI registered for this client');
+    }
+  }
+  return {
+    client,
+    redirectUriSent: requested !== undefined,
+    target: { redirectUri, state: params.state, issuer: options.issuer, responseMode: 'query' },
+  };
+}
+
+/** Step two: errors from here on are sent to the verified redirect URI (RFC 6749 §4.1.2.1). */
+export function validateAuthorizationRequest(
+  params: Parameters,
+  verified: VerifiedClient,
+  options: ResolvedOptions,
+): AuthorizationRequest {
+  const redirectable = { redirectable: true };
+  const responseType = params.response_type;
+  if (responseType === undefined || responseType === '') {
+    throw new InvalidRequestError('Missing parameter: response_type', redirectable);
+  }
+  if (responseType !== 'code') {
+    throw new UnsupportedResponseTypeError(`Unsupported response_type: ${responseType.slice(0, 64)}`, redirectable);
+  }
+  const requested = options.scopes.parse(params.scope ?? '', redirectable);
+  const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
+  const { client } = verified;
+  if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
+    throw new InvalidScopeError('The requested scope is not allowed for this application', redirectable);
+  }
+
+  const challenge = params.code_challenge;
+  const method = params.code_challenge_method;
+  if (challenge === undefined) {
+    if (method !== undefined) throw new InvalidRequestError('code_challenge_method without code_challenge', redirectable);
+    if (!client.confidential || options.requirePkce === 'all') {
+      throw new InvalidRequestError('PKCE is required: send code_challenge with code_challenge_method=S256', redirectable);
+    }
+    return { ...verified, scopes, codeChallenge: null, codeChallengeMethod: null };
+  }
+  // RFC 7636 §4.3: the method defaults to "plain", which we accept only when enabled.
+  const resolvedMethod = method ?? 'plain';
+  if (resolvedMethod !== 'S256' && !(resolvedMethod === 'plain' && options.allowPlainPkce)) {
+    throw new InvalidRequestError('code_challenge_method must be S256', redirectable);
+  }
+  if (!isValidPkceValue(challenge)) {
+    throw new InvalidRequestError('code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]', redirectable);
+  }
+  return { ...verified, scopes, codeChallenge: challenge, codeChallengeMethod: resolvedMethod };
+}

@@ -1,0 +1,135 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { ERROR_STYLE, redirectWithParameters } from '../errors/error-responder';
+import { AccessDeniedError, InvalidRequestError, OAuthError } from '../errors/oauth-error';
+import { asyncHandler } from '../http/async-handler';
+import { issueCsrfToken, verifyCsrfToken } from '../http/csrf';
+import { type Parameters, queryParameters, readParameters } from '../http/parse-body';
+import type { ResolvedOptions, } from '../options/resolve-options';
+import type { ResourceOwner } from '../options/provider-options';
+import type { ApplicationService } from '../services/application-service';
+import type { GrantService } from '../services/grant-service';
+import type { TokenService } from '../services/token-service';
+import { renderConsentPage } from '../views/consent-page';
+import { setPageSecurityHeaders } from '../views/html';
+import {
+  AUTHORIZATION_PARAMETERS,
+  type AuthorizationRequest,
+  validateAuthorizationRequest,
+  verifyClientAndRedirect,
+} from './authorization-request';
+
+export interface AuthorizeServices {
+  options: ResolvedOptions;
+  applications: ApplicationService;
+  grants: GrantService;
+  tokens: TokenService;
+}
+
+function loginRedirect(options: ResolvedOptions, returnTo: string): string {
+  const separator = options.loginUrl.includes('?') ? '&' : '?';
+  return `${options.loginUrl}${separator}${options.returnToParameter}=${encodeURIComponent(returnTo)}`;
+}
+
+function authorizeUrl(options: ResolvedOptions, params: Parameters): string {
+  const query = new URLSearchParams();
+  for (const name of AUTHORIZATION_PARAMETERS) {
+    const value = params[name];
+    if (value !== undefined) query.set(name, value);
+  }
+  return `${options.basePath}/authorize?${query.toString()}`;
+}
+
+async function currentUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner | null> {
+  const user = await options.currentUser(req);
+  if (user === null || user === undefined) return null;
+  if (typeof user.id !== 'string' || user.id === '') {
+    throw new TypeError('currentUser() must return { id: string } or null');
+  }
+  return user;
+}
+
+/** RFC 6749 §4.1.2: issue a code bound to client, redirect URI and PKCE challenge, and redirect. */
+async function redirectWithCode(res: Response, request: AuthorizationRequest, grantId: string, userId: string, services: AuthorizeServices) {
+  const code = await services.tokens.issueCode(
+    { applicationId: request.client.id, userId, grantId, familyId: null, scopes: request.scopes },
+    {
+      redirectUri: request.redirectUriSent ? request.target.redirectUri : null,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallengeMethod,
+    },
+  );
+  res.set('Cache-Control', 'no-store');
+  res.redirect(302, redirectWithParameters(request.target, { code }));
+}
+
+async function verifiedRequest(params: Parameters, res: Response, services: AuthorizeServices) {
+  res.locals[ERROR_STYLE.html] = true;
+  const verified = await verifyClientAndRedirect(params, services.options, (id) => services.applications.findByClientId(id));
+  res.locals[ERROR_STYLE.redirect] = verified.target;
+  return validateAuthorizationRequest(params, verified, services.options);
+}
+
+/**
+ * `GET /oauth/authorize`: verify the client and redirect URI first (even for a visitor who is not
+ * logged in: no login page for a phishing URL), then the rest of the request, then the user, then
+ * skip consent if an earlier grant covers the scopes, or show the consent page.
+ */
+export function showAuthorization(services: AuthorizeServices): RequestHandler {
+  return asyncHandler(async function showAuthorization(req, res) {
+    setPageSecurityHeaders(res);
+    const params = queryParameters(req);
+    const request = await verifiedRequest(params, res, services);
+    const { options } = services;
+    const user = await currentUser(req, options);
+    if (user === null) {
+      res.redirect(302, loginRedirect(options, req.originalUrl));
+      return;
+    }
+    const grant = await services.grants.findCovering(user.id, request.client.id, request.scopes);
+    if (grant !== null) {
+      await redirectWithCode(res, request, grant.id, user.id, services);
+      return;
+    }
+    const fields: Record<string, string> = {};
+    for (const name of AUTHORIZATION_PARAMETERS) {
+      const value = params[name];
+      if (value !== undefined) fields[name] = value;
+    }
+    fields.scope = request.scopes.join(' ');
+    fields.csrf_token = issueCsrfToken(req, res, user.id, options);
+    const data = {
+      user,
+      application: { name: request.client.name, homepageUrl: request.client.homepageUrl, clientId: request.client.clientId },
+      scopes: request.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
+      fields,
+      action: `${req.baseUrl}${options.basePath}/authorize`,
+    };
+    res.status(200).type('html').send((options.renderConsent ?? renderConsentPage)(data));
+  });
+}
+
+/** `POST /oauth/authorize`: the consent decision, CSRF-checked and re-validated from scratch. */
+export function decideAuthorization(services: AuthorizeServices): RequestHandler {
+  return asyncHandler(async function decideAuthorization(req, res) {
+    setPageSecurityHeaders(res);
+    res.locals[ERROR_STYLE.html] = true;
+    const params = await readParameters(req, services.options.bodyLimit);
+    const request = await verifiedRequest(params, res, services);
+    const { options } = services;
+    const user = await currentUser(req, options);
+    if (user === null) {
+      res.redirect(302, loginRedirect(options, authorizeUrl(options, params)));
+      return;
+    }
+    if (!verifyCsrfToken(req, user.id, params.csrf_token, options)) {
+      // Not redirectable: a forged decision must not reach the client in either direction.
+      throw new OAuthError('invalid_request', 403, 'The form has expired or was not sent from this site; try again');
+    }
+    if (params.decision === 'deny') throw new AccessDeniedError('The user denied the request', { redirectable: true });
+    if (params.decision !== 'approve') {
+      throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
+    }
+    const grant = await services.grants.approve(user.id, request.client.id, request.scopes);
+    await redirectWithCode(res, request, grant.id, user.id, services);
+  });
+}

@@ -1,0 +1,112 @@
+import { type RequestHandler, Router } from 'express';
+import type { StorageAdapter } from '../adapters/storage-adapter';
+import { decideAuthorization, showAuthorization } from './authorize/authorize-endpoint';
+import { oauthErrorHandler } from './errors/error-responder';
+import { authenticate, type AuthenticateOptions, type GuardServices } from './guards/authenticate';
+import { OAuthBearerStrategy } from './guards/passport-strategy';
+import { requireScopeWithProvider } from './guards/require-scope';
+import { corsPreflight } from './http/cors';
+import { authorizationServerMetadata } from './metadata/authorization-server-metadata';
+import type { ProviderOptions } from './options/provider-options';
+import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
+import { ApplicationService } from './services/application-service';
+import { GrantService } from './services/grant-service';
+import { guardAdapter } from './services/guarded-adapter';
+import { PersonalTokenService } from './services/personal-token-service';
+import { TokenService } from './services/token-service';
+import { settingsApi } from './settings/settings-api';
+import { exchangeToken } from './token/token-endpoint';
+
+/** What `createProvider()` returns. */
+export interface Provider {
+  /** The OAuth endpoints (`/oauth/authorize`, `/oauth/token`, metadata); mount at the app root. */
+  router: Router;
+  /** The end-user JSON API (`/api/...`); mount where you like, e.g. `app.use('/settings', …)`. */
+  settingsRouter: Router;
+  /** Middleware accepting a bearer token; sets `req.oauth`. */
+  authenticate(options?: AuthenticateOptions): RequestHandler;
+  /** Middleware: authenticate if needed, then demand one of the scopes (inclusions count). */
+  requireScope(...scopes: string[]): RequestHandler;
+  /** A passport strategy named `oauth-bearer` doing what `authenticate()` does. */
+  passportStrategy(): OAuthBearerStrategy;
+  /** Service API for host code and admin scripts. */
+  applications: ApplicationService;
+  grants: GrantService;
+  tokens: TokenService;
+  personalTokens: PersonalTokenService;
+  /** The resolved configuration (read-only use). */
+  options: ResolvedOptions;
+}
+
+export interface CreateProviderOptions extends ProviderOptions {
+  /** Called with unexpected errors and storage failures (never with a secret); default: console.error. */
+  onError?: (error: unknown) => void;
+  /** Accept `http:` redirect URIs for non-loopback hosts at registration (development only). */
+  allowHttpRedirectUris?: boolean;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Turns an Express app into an OAuth 2.0 provider.
+ *
+ * @example
+ * ```ts
+ * const provider = createProvider({
+ *   adapter: new MemoryAdapter(),
+ *   issuer: 'http://localhost:3000',
+ *   scopes: { user: { description: 'Read your profile' }, repo: { description: 'Repositories', includes: ['public_repo'] },
+ *             public_repo: { description: 'Public repositories' } },
+ *   currentUser: (req) => req.user ?? null,
+ *   loginUrl: '/login',
+ * });
+ * app.use(provider.router);
+ * app.get('/api/repos', provider.requireScope('public_repo'), listRepos);
+ * ```
+ */
+export function createProvider(input: CreateProviderOptions): Provider {
+  const resolved = resolveOptions(input);
+  const onError = input.onError ?? ((error: unknown) => console.error(`[express-oauth-provider] ${describeError(error)}`));
+  const adapter: StorageAdapter = guardAdapter(resolved.adapter, onError);
+  const options: ResolvedOptions = { ...resolved, adapter };
+  const tokens = new TokenService(options, adapter);
+  const applications = new ApplicationService(options, adapter);
+  const grants = new GrantService(adapter, options.scopes);
+  const personalTokens = new PersonalTokenService(adapter, tokens);
+  const guardServices: GuardServices = { options, adapter, tokens, onUnexpected: onError };
+
+  const router = Router();
+  const base = options.basePath;
+  const authorizeServices = { options, applications, grants, tokens };
+  router.get(`${base}/authorize`, showAuthorization(authorizeServices));
+  router.post(`${base}/authorize`, decideAuthorization(authorizeServices));
+  router.options(`${base}/token`, corsPreflight(options.corsOrigins));
+  router.post(`${base}/token`, exchangeToken({ options, adapter, applications, tokens }));
+  const metadata = authorizationServerMetadata(options);
+  router.get('/.well-known/oauth-authorization-server', function serveMetadata(_req, res) {
+    res.set('Access-Control-Allow-Origin', '*').json(metadata);
+  });
+  router.use(oauthErrorHandler(onError));
+
+  const settingsRouter = Router();
+  settingsRouter.use(
+    '/api',
+    settingsApi({ options, applications, grants, personalTokens, allowHttpRedirectUris: input.allowHttpRedirectUris ?? false }),
+  );
+  settingsRouter.use(oauthErrorHandler(onError));
+
+  return {
+    router,
+    settingsRouter,
+    authenticate: (guardOptions) => authenticate(guardServices, guardOptions),
+    requireScope: (...scopes) => requireScopeWithProvider(guardServices, scopes),
+    passportStrategy: () => new OAuthBearerStrategy(guardServices),
+    applications,
+    grants,
+    tokens,
+    personalTokens,
+    options,
+  };
+}

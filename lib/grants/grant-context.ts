@@ -1,0 +1,18 @@
+import type { ApplicationRecord } from '../../adapters/storage-adapter';
+import type { Parameters } from '../http/parse-body';
+import type { ResolvedOptions } from '../options/resolve-options';
+import type { IssuedTokens, TokenService } from '../services/token-service';
+import type { StorageAdapter } from '../../adapters/storage-adapter';
+
+/** What every grant handler receives: the authenticated client and the request parameters. */
+export interface GrantContext {
+  client: ApplicationRecord;
+  params: Parameters;
+  options: ResolvedOptions;
+  adapter: StorageAdapter;
+  tokens: TokenService;
+  now: Date;
+}
+
+/** One grant type (RFC 6749 §4): exchanges a request for tokens or throws an `OAuthError`. */
+export type GrantHandler = (context: GrantContext) => Promise<IssuedTokens>;

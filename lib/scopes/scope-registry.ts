@@ -1,0 +1,101 @@
+import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error';
+
+/** How a host declares one scope. */
+export interface ScopeDefinition {
+  /** Shown to the user on the consent page. */
+  description: string;
+  /** Scopes this one implies: `repo` includes `public_repo`. */
+  includes?: readonly string[];
+}
+
+export type ScopeDefinitions = Readonly<Record<string, ScopeDefinition>>;
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * The declared scopes, resolved once at start-up: every scope's transitive closure of
+ * `includes` is precomputed so the per-request checks are set look-ups.
+ */
+export class ScopeRegistry {
+  private readonly definitions: ScopeDefinitions;
+  private readonly closures: ReadonlyMap<string, ReadonlySet<string>>;
+
+  constructor(definitions: ScopeDefinitions) {
+    this.definitions = definitions;
+    const closures = new Map<string, ReadonlySet<string>>();
+    for (const name of Object.keys(definitions)) {
+      const closure = new Set<string>();
+      const pending = [name];
+      while (pending.length > 0) {
+        const next = pending.pop();
+        if (next === undefined || closure.has(next)) continue;
+        closure.add(next);
+        pending.push(...(definitions[next]?.includes ?? []));
+      }
+      closures.set(name, closure);
+    }
+    this.closures = closures;
+  }
+
+  /** Every declared scope name, in declaration order. */
+  get names(): string[] {
+    return Object.keys(this.definitions);
+  }
+
+  has(scope: string): boolean {
+    return this.closures.has(scope);
+  }
+
+  describe(scope: string): string {
+    return this.definitions[scope]?.description ?? scope;
+  }
+
+  /**
+   * Parses a `scope` parameter (space-separated per RFC 6749 §3.3; commas also accepted, as
+   * GitHub does) into declared scope names, deduplicated, in request order.
+   */
+  parse(input: string, errorOptions?: OAuthErrorOptions): string[] {
+    const scopes: string[] = [];
+    for (const token of input.split(/[\s,]+/)) {
+      if (token === '') continue;
+      if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
+        throw new InvalidScopeError(`Unknown scope: ${token.slice(0, 64)}`, errorOptions);
+      }
+      if (!scopes.includes(token)) scopes.push(token);
+    }
+    return scopes;
+  }
+
+  /** The scopes plus everything they include. */
+  expand(scopes: readonly string[]): Set<string> {
+    const expanded = new Set<string>();
+    for (const scope of scopes) {
+      for (const implied of this.closures.get(scope) ?? [scope]) expanded.add(implied);
+    }
+    return expanded;
+  }
+
+  /** Whether `granted` (with its inclusions) covers every scope in `requested`. */
+  covers(granted: readonly string[], requested: readonly string[]): boolean {
+    const expanded = this.expand(granted);
+    return requested.every((scope) => expanded.has(scope));
+  }
+
+  /** Drops scopes implied by others: `repo public_repo` → `repo`. */
+  normalize(scopes: readonly string[]): string[] {
+    const unique = [...new Set(scopes)];
+    return unique.filter(
+      (scope) => !unique.some((other) => other !== scope && this.closures.get(other)?.has(scope)),
+    );
+  }
+
+  /** Every scope that grants access to a route requiring `scope` (itself and its includers). */
+  acceptedFor(scope: string): string[] {
+    const accepted = [scope];
+    for (const [name, closure] of this.closures) {
+      if (name !== scope && closure.has(scope)) accepted.push(name);
+    }
+    return accepted;
+  }
+}

@@ -1,0 +1,29 @@
+import type { StorageAdapter } from '../../adapters/storage-adapter';
+import { TemporarilyUnavailableError } from '../errors/oauth-error';
+
+/**
+ * Wraps an adapter so that any storage failure surfaces as `TemporarilyUnavailableError`
+ * (503 `temporarily_unavailable`) instead of a 500 with internals. Nothing is retried here: the
+ * client retries, and the next request reaches the adapter again, so the provider recovers by
+ * itself once storage is back.
+ */
+export function guardAdapter(adapter: StorageAdapter, onError: (error: unknown) => void): StorageAdapter {
+  const guarded: Partial<Record<keyof StorageAdapter, unknown>> = {};
+  const prototypeChain = new Set<string>();
+  for (let object: object | null = adapter; object && object !== Object.prototype; object = Object.getPrototypeOf(object)) {
+    for (const key of Object.getOwnPropertyNames(object)) prototypeChain.add(key);
+  }
+  for (const key of prototypeChain) {
+    const member: unknown = Reflect.get(adapter, key);
+    if (key === 'constructor' || typeof member !== 'function') continue;
+    guarded[key as keyof StorageAdapter] = async (...args: unknown[]) => {
+      try {
+        return await Reflect.apply(member, adapter, args);
+      } catch (error) {
+        onError(error);
+        throw new TemporarilyUnavailableError();
+      }
+    };
+  }
+  return guarded as StorageAdapter;
+}

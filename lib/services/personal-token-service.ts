@@ -1,0 +1,40 @@
+import type { StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
+import type { TokenService } from './token-service';
+import { isLive } from './token-service';
+
+/** Personal access tokens: a user's own tokens for scripts, shown once, listed without secret. */
+export class PersonalTokenService {
+  constructor(
+    private readonly adapter: StorageAdapter,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** Creates a token; `expiresIn` in seconds, `null` for a token that never expires. */
+  async create(
+    userId: string,
+    name: string,
+    scopes: string[],
+    expiresIn: number | null,
+  ): Promise<{ record: TokenRecord; token: string }> {
+    const { secret, record } = this.tokens.mint(
+      'personal',
+      { applicationId: null, userId, grantId: null, familyId: null, scopes },
+      expiresIn,
+      new Date(),
+      { name },
+    );
+    await this.adapter.insertToken(record);
+    return { record, token: secret };
+  }
+
+  /** The user's live personal tokens, oldest first. */
+  async list(userId: string): Promise<TokenRecord[]> {
+    const now = new Date();
+    return (await this.adapter.listTokens({ kind: 'personal', userId })).filter((record) => isLive(record, now));
+  }
+
+  /** Revokes one of the user's tokens; `false` if it is not theirs or does not exist. */
+  async revoke(userId: string, id: string): Promise<boolean> {
+    return (await this.adapter.revokeTokens({ id, kind: 'personal', userId }, new Date())) > 0;
+  }
+}

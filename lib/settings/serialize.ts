@@ -1,0 +1,38 @@
+import type { ApplicationRecord, GrantRecord, TokenRecord } from '../../adapters/storage-adapter';
+
+/** The JSON API's view of an application: snake_case, never a secret or its hash. */
+export function applicationJson(application: ApplicationRecord) {
+  return {
+    id: application.id,
+    client_id: application.clientId,
+    name: application.name,
+    homepage_url: application.homepageUrl,
+    redirect_uris: application.redirectUris,
+    confidential: application.confidential,
+    scopes: application.scopes,
+    created_at: application.createdAt.toISOString(),
+    updated_at: application.updatedAt.toISOString(),
+  };
+}
+
+export function authorizationJson(grant: GrantRecord, application: ApplicationRecord) {
+  return {
+    client_id: application.clientId,
+    name: application.name,
+    homepage_url: application.homepageUrl,
+    scopes: grant.scopes,
+    created_at: grant.createdAt.toISOString(),
+    last_used_at: grant.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+export function personalTokenJson(record: TokenRecord) {
+  return {
+    id: record.id,
+    name: record.name,
+    scopes: record.scopes,
+    created_at: record.createdAt.toISOString(),
+    last_used_at: record.lastUsedAt?.toISOString() ?? null,
+    expires_at: record.expiresAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,27 @@
+import type { Request, Response } from 'express';
+import type { IssuedTokens } from '../services/token-service';
+
+/** RFC 6749 §5.1 successful token response fields. */
+export function tokenResponseFields(issued: IssuedTokens): Record<string, string | number> {
+  const fields: Record<string, string | number> = { access_token: issued.accessToken, token_type: 'bearer' };
+  if (issued.expiresIn !== null) fields.expires_in = issued.expiresIn;
+  if (issued.refreshToken !== null) fields.refresh_token = issued.refreshToken;
+  fields.scope = issued.scopes.join(' ');
+  return fields;
+}
+
+/**
+ * JSON by default; `application/x-www-form-urlencoded` when the client's `Accept` prefers it (as
+ * GitHub answers). Never cached (RFC 6749 §5.1).
+ */
+export function sendTokenResponse(req: Request, res: Response, issued: IssuedTokens): void {
+  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+  const fields = tokenResponseFields(issued);
+  if (req.accepts(['application/json', 'application/x-www-form-urlencoded']) === 'application/x-www-form-urlencoded') {
+    const body = new URLSearchParams();
+    for (const [key, value] of Object.entries(fields)) body.set(key, String(value));
+    res.status(200).type('application/x-www-form-urlencoded').send(body.toString());
+    return;
+  }
+  res.status(200).json(fields);
+}
