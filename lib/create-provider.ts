@@ -2,7 +2,7 @@ import { type RequestHandler, Router } from 'express';
 import type { StorageAdapter } from '../adapters/storage-adapter';
 import { decideAuthorization, showAuthorization } from './authorize/authorize-endpoint';
 import { oauthErrorHandler } from './errors/error-responder';
-import { authenticate, type AuthenticateOptions, type GuardServices } from './guards/authenticate';
+import { type AuthenticateOptions, authenticate, type GuardServices } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
 import { corsPreflight } from './http/cors';
@@ -68,7 +68,8 @@ function describeError(error: unknown): string {
  */
 export function createProvider(input: CreateProviderOptions): Provider {
   const resolved = resolveOptions(input);
-  const onError = input.onError ?? ((error: unknown) => console.error(`[express-oauth-provider] ${describeError(error)}`));
+  const onError =
+    input.onError ?? ((error: unknown) => console.error(`[express-oauth-provider] ${describeError(error)}`));
   const adapter: StorageAdapter = guardAdapter(resolved.adapter, onError);
   const options: ResolvedOptions = { ...resolved, adapter };
   const tokens = new TokenService(options, adapter);
@@ -93,7 +94,13 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const settingsRouter = Router();
   settingsRouter.use(
     '/api',
-    settingsApi({ options, applications, grants, personalTokens, allowHttpRedirectUris: input.allowHttpRedirectUris ?? false }),
+    settingsApi({
+      options,
+      applications,
+      grants,
+      personalTokens,
+      allowHttpRedirectUris: input.allowHttpRedirectUris ?? false,
+    }),
   );
   settingsRouter.use(oauthErrorHandler(onError));
 

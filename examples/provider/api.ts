@@ -16,12 +16,16 @@ export function exampleApi(provider: Provider): Router {
   const gists: { owner: string; description: string }[] = [];
   const api = Router();
   const ownerLogin = (user: unknown): string =>
-    typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string' ? user.login : '';
+    typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string'
+      ? user.login
+      : '';
 
   api.get('/user', provider.authenticate(), (req, res) => {
     const user = req.oauth?.user;
     if (!user) {
-      res.status(403).json({ error: 'insufficient_scope', error_description: 'This token does not belong to a user' });
+      res
+        .status(403)
+        .json({ error: 'insufficient_scope', error_description: 'This token does not belong to a user' });
       return;
     }
     res.json({ id: user.id, login: ownerLogin(user) });
@@ -33,7 +37,9 @@ export function exampleApi(provider: Provider): Router {
   api.post('/repos', provider.requireScope('repo'), express.json(), (req, res) => {
     const name: unknown = req.body?.name;
     if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-      res.status(400).json({ error: 'invalid_request', error_description: 'name must be 1-100 of [A-Za-z0-9._-]' });
+      res
+        .status(400)
+        .json({ error: 'invalid_request', error_description: 'name must be 1-100 of [A-Za-z0-9._-]' });
       return;
     }
     const repo = { name, owner: ownerLogin(req.oauth?.user), private: req.body?.private === true };

@@ -5,9 +5,9 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { MemoryAdapter } from '../../adapters/memory';
 import { createProvider, type Provider, type StorageAdapter } from '../../lib';
+import { exampleApi } from './api';
 import { homePage, loginPage } from './pages';
 import { type ExampleUser, findUserById, findUserByLogin } from './users';
-import { exampleApi } from './api';
 
 export interface ExampleProviderOptions {
   /** Storage; default: a fresh memory adapter. */
@@ -22,7 +22,10 @@ export interface ExampleProviderOptions {
 
 /** Only local paths are followed after login, so `/login?return_to=https://evil` cannot redirect away. */
 function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
+  return typeof value === 'string' &&
+    value.startsWith('/') &&
+    !value.startsWith('//') &&
+    !value.includes('\\')
     ? value
     : '/';
 }

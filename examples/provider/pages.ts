@@ -1,9 +1,15 @@
 /** The example host's own pages (login, home). The library renders the OAuth pages itself. */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escapeText = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 function layout(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeText(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.6rem 0}
 input{font-size:1rem;padding:.3rem}.error{color:#d1242f}</style></head><body>${body}</body></html>`;
 }
@@ -12,9 +18,9 @@ export function loginPage(returnTo: string, error?: string): string {
   return layout(
     'Sign in',
     `<h1>Sign in to the example provider</h1>
-${error ? `<p class="error">${escape(error)}</p>` : ''}
+${error ? `<p class="error">${escapeText(error)}</p>` : ''}
 <form method="post" action="/login">
-<input type="hidden" name="return_to" value="${escape(returnTo)}">
+<input type="hidden" name="return_to" value="${escapeText(returnTo)}">
 <label>Username <input name="username" autocomplete="username" autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit">Sign in</button>
@@ -25,7 +31,7 @@ ${error ? `<p class="error">${escape(error)}</p>` : ''}
 
 export function homePage(login: string | null): string {
   const account = login
-    ? `<p>Signed in as <strong>${escape(login)}</strong>.</p><form method="post" action="/logout"><button>Sign out</button></form>`
+    ? `<p>Signed in as <strong>${escapeText(login)}</strong>.</p><form method="post" action="/logout"><button>Sign out</button></form>`
     : '<p><a href="/login">Sign in</a></p>';
   return layout(
     'Example provider',

@@ -6,7 +6,10 @@ async function chooseAdapter(): Promise<{ adapter?: StorageAdapter; label: strin
   const uri = process.env.MONGODB_URI;
   if (!uri) return { label: 'memory adapter (data is lost on restart)' };
   const { connectMongoAdapter } = await import('./mongo');
-  return { adapter: await connectMongoAdapter(uri), label: `MongoDB at ${uri.replace(/\/\/[^@/]*@/, '//***@')}` };
+  return {
+    adapter: await connectMongoAdapter(uri),
+    label: `MongoDB at ${uri.replace(/\/\/[^@/]*@/, '//***@')}`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -22,7 +25,9 @@ async function main(): Promise<void> {
   app.listen(port, () => {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
-    console.log(`Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`);
+    console.log(
+      `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
+    );
   });
 }
 

@@ -1,4 +1,5 @@
 import type { ApplicationRecord } from '../../adapters/storage-adapter';
+import { matchRedirectUri } from '../clients/redirect-uri';
 import type { RedirectTarget } from '../errors/error-responder';
 import {
   InvalidRequestError,
@@ -6,7 +7,6 @@ import {
   OAuthError,
   UnsupportedResponseTypeError,
 } from '../errors/oauth-error';
-import { matchRedirectUri } from '../clients/redirect-uri';
 import { isValidPkceValue } from '../grants/pkce';
 import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
@@ -48,7 +48,8 @@ export async function verifyClientAndRedirect(
   findClient: (clientId: string) => Promise<ApplicationRecord | null>,
 ): Promise<VerifiedClient> {
   const clientId = params.client_id;
-  if (clientId === undefined || clientId === '') throw new InvalidRequestError('Missing parameter: client_id');
+  if (clientId === undefined || clientId === '')
+    throw new InvalidRequestError('Missing parameter: client_id');
   const client = await findClient(clientId);
   if (client === null) throw new OAuthError('invalid_client', 400, 'Unknown client_id');
   const requested = params.redirect_uri;
@@ -60,7 +61,9 @@ export async function verifyClientAndRedirect(
   } else {
     redirectUri = matchRedirectUri(client.redirectUris, requested);
     if (redirectUri === null) {
-      throw new InvalidRequestError('redirect_uri does not match any redirect URI registered for this client');
+      throw new InvalidRequestError(
+        'redirect_uri does not match any redirect URI registered for this client',
+      );
     }
   }
   return {
@@ -82,7 +85,10 @@ export function validateAuthorizationRequest(
     throw new InvalidRequestError('Missing parameter: response_type', redirectable);
   }
   if (responseType !== 'code') {
-    throw new UnsupportedResponseTypeError(`Unsupported response_type: ${responseType.slice(0, 64)}`, redirectable);
+    throw new UnsupportedResponseTypeError(
+      `Unsupported response_type: ${responseType.slice(0, 64)}`,
+      redirectable,
+    );
   }
   const requested = options.scopes.parse(params.scope ?? '', redirectable);
   const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
@@ -94,9 +100,13 @@ export function validateAuthorizationRequest(
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
   if (challenge === undefined) {
-    if (method !== undefined) throw new InvalidRequestError('code_challenge_method without code_challenge', redirectable);
+    if (method !== undefined)
+      throw new InvalidRequestError('code_challenge_method without code_challenge', redirectable);
     if (!client.confidential || options.requirePkce === 'all') {
-      throw new InvalidRequestError('PKCE is required: send code_challenge with code_challenge_method=S256', redirectable);
+      throw new InvalidRequestError(
+        'PKCE is required: send code_challenge with code_challenge_method=S256',
+        redirectable,
+      );
     }
     return { ...verified, scopes, codeChallenge: null, codeChallengeMethod: null };
   }
@@ -106,7 +116,10 @@ export function validateAuthorizationRequest(
     throw new InvalidRequestError('code_challenge_method must be S256', redirectable);
   }
   if (!isValidPkceValue(challenge)) {
-    throw new InvalidRequestError('code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]', redirectable);
+    throw new InvalidRequestError(
+      'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]',
+      redirectable,
+    );
   }
   return { ...verified, scopes, codeChallenge: challenge, codeChallengeMethod: resolvedMethod };
 }

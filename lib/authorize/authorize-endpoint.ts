@@ -4,8 +4,8 @@ import { AccessDeniedError, InvalidRequestError, OAuthError } from '../errors/oa
 import { asyncHandler } from '../http/async-handler';
 import { issueCsrfToken, verifyCsrfToken } from '../http/csrf';
 import { type Parameters, queryParameters, readParameters } from '../http/parse-body';
-import type { ResolvedOptions, } from '../options/resolve-options';
 import type { ResourceOwner } from '../options/provider-options';
+import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
 import type { GrantService } from '../services/grant-service';
 import type { TokenService } from '../services/token-service';
@@ -49,7 +49,13 @@ async function currentUser(req: Request, options: ResolvedOptions): Promise<Reso
 }
 
 /** RFC 6749 §4.1.2: issue a code bound to client, redirect URI and PKCE challenge, and redirect. */
-async function redirectWithCode(res: Response, request: AuthorizationRequest, grantId: string, userId: string, services: AuthorizeServices) {
+async function redirectWithCode(
+  res: Response,
+  request: AuthorizationRequest,
+  grantId: string,
+  userId: string,
+  services: AuthorizeServices,
+) {
   const code = await services.tokens.issueCode(
     { applicationId: request.client.id, userId, grantId, familyId: null, scopes: request.scopes },
     {
@@ -64,7 +70,9 @@ async function redirectWithCode(res: Response, request: AuthorizationRequest, gr
 
 async function verifiedRequest(params: Parameters, res: Response, services: AuthorizeServices) {
   res.locals[ERROR_STYLE.html] = true;
-  const verified = await verifyClientAndRedirect(params, services.options, (id) => services.applications.findByClientId(id));
+  const verified = await verifyClientAndRedirect(params, services.options, (id) =>
+    services.applications.findByClientId(id),
+  );
   res.locals[ERROR_STYLE.redirect] = verified.target;
   return validateAuthorizationRequest(params, verified, services.options);
 }
@@ -99,12 +107,19 @@ export function showAuthorization(services: AuthorizeServices): RequestHandler {
     fields.csrf_token = issueCsrfToken(req, res, user.id, options);
     const data = {
       user,
-      application: { name: request.client.name, homepageUrl: request.client.homepageUrl, clientId: request.client.clientId },
+      application: {
+        name: request.client.name,
+        homepageUrl: request.client.homepageUrl,
+        clientId: request.client.clientId,
+      },
       scopes: request.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
       fields,
       action: `${req.baseUrl}${options.basePath}/authorize`,
     };
-    res.status(200).type('html').send((options.renderConsent ?? renderConsentPage)(data));
+    res
+      .status(200)
+      .type('html')
+      .send((options.renderConsent ?? renderConsentPage)(data));
   });
 }
 
@@ -123,9 +138,14 @@ export function decideAuthorization(services: AuthorizeServices): RequestHandler
     }
     if (!verifyCsrfToken(req, user.id, params.csrf_token, options)) {
       // Not redirectable: a forged decision must not reach the client in either direction.
-      throw new OAuthError('invalid_request', 403, 'The form has expired or was not sent from this site; try again');
+      throw new OAuthError(
+        'invalid_request',
+        403,
+        'The form has expired or was not sent from this site; try again',
+      );
     }
-    if (params.decision === 'deny') throw new AccessDeniedError('The user denied the request', { redirectable: true });
+    if (params.decision === 'deny')
+      throw new AccessDeniedError('The user denied the request', { redirectable: true });
     if (params.decision !== 'approve') {
       throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
     }

@@ -11,7 +11,8 @@ function parse(uri: string): URL | null {
 
 function matchesIgnoringPort(registered: string, requested: URL): boolean {
   const candidate = parse(registered);
-  if (candidate === null || candidate.protocol !== 'http:' || !LOOPBACK_IP_HOSTS.has(candidate.hostname)) return false;
+  if (candidate === null || candidate.protocol !== 'http:' || !LOOPBACK_IP_HOSTS.has(candidate.hostname))
+    return false;
   return (
     requested.protocol === 'http:' &&
     requested.hostname === candidate.hostname &&

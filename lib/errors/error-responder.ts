@@ -19,8 +19,12 @@ export const ERROR_STYLE = {
 
 function bodyParserError(error: object): OAuthError | null {
   const type: unknown = Reflect.get(error, 'type');
-  if (type === 'entity.too.large') return new OAuthError('invalid_request', 413, 'The request body is too large');
-  if (typeof type === 'string' && (type.startsWith('entity.') || type.startsWith('charset.') || type.startsWith('encoding.'))) {
+  if (type === 'entity.too.large')
+    return new OAuthError('invalid_request', 413, 'The request body is too large');
+  if (
+    typeof type === 'string' &&
+    (type.startsWith('entity.') || type.startsWith('charset.') || type.startsWith('encoding.'))
+  ) {
     return new InvalidRequestError('The request body could not be parsed');
   }
   return null;
@@ -38,7 +42,10 @@ export function toOAuthError(error: unknown, onUnexpected: (error: unknown) => v
 }
 
 /** Appends OAuth response parameters to a redirect URI, keeping its own query (RFC 6749 §3.1.2). */
-export function redirectWithParameters(target: RedirectTarget, params: Record<string, string | undefined>): string {
+export function redirectWithParameters(
+  target: RedirectTarget,
+  params: Record<string, string | undefined>,
+): string {
   const url = new URL(target.redirectUri);
   const extra = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...params, state: target.state, iss: target.issuer })) {
@@ -63,7 +70,12 @@ function quoted(value: string): string {
  * RFC 6750 §3 answer of a protected resource: a `WWW-Authenticate: Bearer` challenge with the
  * error code (omitted when no token was sent at all, §3.1) and a JSON body with the same error.
  */
-export function sendBearerError(res: Response, error: OAuthError, realm: string, withErrorCode: boolean): void {
+export function sendBearerError(
+  res: Response,
+  error: OAuthError,
+  realm: string,
+  withErrorCode: boolean,
+): void {
   const parts = [`realm=${quoted(realm)}`];
   if (withErrorCode) {
     parts.push(`error=${quoted(error.code)}`, `error_description=${quoted(error.description)}`);
@@ -96,7 +108,10 @@ export function oauthErrorHandler(onUnexpected: (error: unknown) => void): Error
       return;
     }
     if (res.locals[ERROR_STYLE.html] === true) {
-      res.status(error.status >= 500 ? error.status : 400).set(error.headers).set('Cache-Control', 'no-store');
+      res
+        .status(error.status >= 500 ? error.status : 400)
+        .set(error.headers)
+        .set('Cache-Control', 'no-store');
       res.type('html').send(renderErrorPage(error));
       return;
     }

@@ -100,7 +100,12 @@ export class InvalidTokenError extends OAuthError {
 export class InsufficientScopeError extends OAuthError {
   readonly requiredScopes: readonly string[];
   constructor(requiredScopes: readonly string[], options?: OAuthErrorOptions) {
-    super('insufficient_scope', 403, `This resource requires one of the scopes: ${requiredScopes.join(', ')}`, options);
+    super(
+      'insufficient_scope',
+      403,
+      `This resource requires one of the scopes: ${requiredScopes.join(', ')}`,
+      options,
+    );
     this.requiredScopes = requiredScopes;
   }
 }

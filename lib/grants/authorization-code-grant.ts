@@ -8,7 +8,14 @@ import { verifyPkce } from './pkce';
  * checked first, then the tokens are stored, then the code is consumed atomically. A crash between
  * the last two leaves the code usable (and tokens nobody holds); a lost race revokes what it stored.
  */
-export async function authorizationCodeGrant({ client, params, options, adapter, tokens, now }: GrantContext) {
+export async function authorizationCodeGrant({
+  client,
+  params,
+  options,
+  adapter,
+  tokens,
+  now,
+}: GrantContext) {
   const code = params.code;
   if (code === undefined || code === '') throw new InvalidRequestError('Missing parameter: code');
   if (options.tokens.parse(code) !== 'code') throw new InvalidGrantError('The authorization code is invalid');

@@ -16,7 +16,13 @@ export async function clientCredentialsGrant({ client, params, options, tokens, 
     throw new InvalidScopeError('The requested scope is not allowed for this client');
   }
   return tokens.issueTokens(
-    { applicationId: client.id, userId: null, grantId: null, familyId: null, scopes: options.scopes.normalize(scopes) },
+    {
+      applicationId: client.id,
+      userId: null,
+      grantId: null,
+      familyId: null,
+      scopes: options.scopes.normalize(scopes),
+    },
     false,
     now,
   );

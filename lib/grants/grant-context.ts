@@ -1,8 +1,7 @@
-import type { ApplicationRecord } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, StorageAdapter } from '../../adapters/storage-adapter';
 import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { IssuedTokens, TokenService } from '../services/token-service';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 
 /** What every grant handler receives: the authenticated client and the request parameters. */
 export interface GrantContext {

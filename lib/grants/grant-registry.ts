@@ -12,7 +12,8 @@ const GRANTS: Readonly<Record<string, GrantHandler>> = {
 
 /** The handler of an enabled grant type, or `unsupported_grant_type` (RFC 6749 §5.2). */
 export function grantHandlerFor(grantType: string | undefined, enabled: ReadonlySet<string>): GrantHandler {
-  if (grantType === undefined || grantType === '') throw new InvalidRequestError('Missing parameter: grant_type');
+  if (grantType === undefined || grantType === '')
+    throw new InvalidRequestError('Missing parameter: grant_type');
   const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
   if (handler === undefined || !enabled.has(grantType)) {
     throw new UnsupportedGrantTypeError(`Unsupported grant_type: ${grantType.slice(0, 64)}`);

@@ -11,6 +11,7 @@ export function isValidPkceValue(value: string): boolean {
 /** RFC 7636 §4.6: does the verifier match the challenge stored with the code? */
 export function verifyPkce(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
   if (!isValidPkceValue(verifier)) return false;
-  const computed = method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
+  const computed =
+    method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
   return constantTimeEqual(computed, challenge);
 }

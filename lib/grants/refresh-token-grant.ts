@@ -9,11 +9,18 @@ import type { GrantContext } from './grant-context';
  */
 export async function refreshTokenGrant({ client, params, options, adapter, tokens, now }: GrantContext) {
   const presented = params.refresh_token;
-  if (presented === undefined || presented === '') throw new InvalidRequestError('Missing parameter: refresh_token');
-  if (options.tokens.parse(presented) !== 'refresh') throw new InvalidGrantError('The refresh token is invalid');
+  if (presented === undefined || presented === '')
+    throw new InvalidRequestError('Missing parameter: refresh_token');
+  if (options.tokens.parse(presented) !== 'refresh')
+    throw new InvalidGrantError('The refresh token is invalid');
   const hash = sha256Hex(presented);
   const record = await adapter.findTokenByHash(hash);
-  if (record === null || record.kind !== 'refresh' || record.applicationId !== client.id || record.revokedAt !== null) {
+  if (
+    record === null ||
+    record.kind !== 'refresh' ||
+    record.applicationId !== client.id ||
+    record.revokedAt !== null
+  ) {
     throw new InvalidGrantError('The refresh token is invalid');
   }
   if (record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()) {
@@ -47,7 +54,8 @@ export async function refreshTokenGrant({ client, params, options, adapter, toke
     await tokens.revokeRecords(issued.records, now);
     throw new InvalidGrantError('The refresh token is invalid');
   }
-  const filter = record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
+  const filter =
+    record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
   await adapter.revokeTokens(filter, now);
   throw new InvalidGrantError('The refresh token has already been used; the grant has been revoked');
 }

@@ -24,7 +24,12 @@ export interface GuardServices {
   onUnexpected: (error: unknown) => void;
 }
 
-function recordUse(adapter: StorageAdapter, token: TokenRecord, now: Date, onError: (error: unknown) => void): void {
+function recordUse(
+  adapter: StorageAdapter,
+  token: TokenRecord,
+  now: Date,
+  onError: (error: unknown) => void,
+): void {
   if (token.lastUsedAt !== null && now.getTime() - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
   adapter.touchToken(token.id, now).catch(onError);
   if (token.grantId !== null) adapter.touchGrant(token.grantId, now).catch(onError);
@@ -75,7 +80,10 @@ export interface AuthenticateOptions {
   allowBodyAccessToken?: boolean;
 }
 
-export function authenticate(services: GuardServices, guardOptions: AuthenticateOptions = {}): RequestHandler {
+export function authenticate(
+  services: GuardServices,
+  guardOptions: AuthenticateOptions = {},
+): RequestHandler {
   const sources: TokenSources = {
     allowQueryAccessToken: guardOptions.allowQueryAccessToken ?? services.options.allowQueryAccessToken,
     allowBodyAccessToken: guardOptions.allowBodyAccessToken ?? services.options.allowBodyAccessToken,

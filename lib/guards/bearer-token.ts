@@ -40,6 +40,7 @@ export async function extractBearerToken(req: Request, options: TokenSources): P
     const token = await formAccessToken(req, options.bodyLimit);
     if (token !== undefined) found.push(token);
   }
-  if (found.length > 1) throw new InvalidRequestError('The access token was sent by more than one method (RFC 6750 §2)');
+  if (found.length > 1)
+    throw new InvalidRequestError('The access token was sent by more than one method (RFC 6750 §2)');
   return found[0] ?? null;
 }

@@ -7,7 +7,8 @@ import { answerGuardError, type GuardServices, resolveOAuthContext, setScopeHead
 function checkScopeArguments(scopes: readonly string[], registry: ScopeRegistry | null): void {
   if (scopes.length === 0) throw new TypeError('requireScope() needs at least one scope');
   for (const scope of scopes) {
-    if (typeof scope !== 'string' || scope === '') throw new TypeError('requireScope() takes scope names (strings)');
+    if (typeof scope !== 'string' || scope === '')
+      throw new TypeError('requireScope() takes scope names (strings)');
     if (registry !== null && !registry.has(scope)) {
       throw new TypeError(`requireScope(): "${scope}" is not a declared scope`);
     }

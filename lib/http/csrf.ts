@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { readCookie } from './cookies';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { constantTimeEqual } from '../tokens/hash';
+import { readCookie } from './cookies';
 
 const COOKIE = 'eo_csrf';
 
@@ -15,7 +15,12 @@ function tokenFor(key: Buffer, browserSecret: string, userId: string): string {
  * per-browser secret in an HttpOnly SameSite cookie, and a form token that is an HMAC of that
  * secret and the logged-in user's id. A token is valid only for this browser and this user.
  */
-export function issueCsrfToken(req: Request, res: Response, userId: string, options: ResolvedOptions): string {
+export function issueCsrfToken(
+  req: Request,
+  res: Response,
+  userId: string,
+  options: ResolvedOptions,
+): string {
   let browserSecret = readCookie(req, COOKIE);
   if (browserSecret === null || !/^[A-Za-z0-9_-]{43}$/.test(browserSecret)) {
     browserSecret = randomBytes(32).toString('base64url');
@@ -30,7 +35,12 @@ export function issueCsrfToken(req: Request, res: Response, userId: string, opti
 }
 
 /** Whether the posted token matches this browser's cookie and this user. */
-export function verifyCsrfToken(req: Request, userId: string, token: string | undefined, options: ResolvedOptions): boolean {
+export function verifyCsrfToken(
+  req: Request,
+  userId: string,
+  token: string | undefined,
+  options: ResolvedOptions,
+): boolean {
   const browserSecret = readCookie(req, COOKIE);
   if (browserSecret === null || token === undefined) return false;
   return constantTimeEqual(tokenFor(options.csrfKey, browserSecret, userId), token);

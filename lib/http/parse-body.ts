@@ -9,11 +9,13 @@ type BodyKind = 'form' | 'json';
 function bodyKind(req: Request): BodyKind | null {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return 'form';
-  if (type === 'application/json' || (type?.startsWith('application/') && type.endsWith('+json'))) return 'json';
+  if (type === 'application/json' || (type?.startsWith('application/') && type.endsWith('+json')))
+    return 'json';
   return null;
 }
 
-function readRaw(req: Request, limit: number): Promise<string> {
+/** The raw body as UTF-8, refused with 413 beyond `limit` bytes. */
+export function readRaw(req: Request, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -78,7 +80,7 @@ function parseRaw(raw: string, kind: BodyKind): Parameters {
 }
 
 /** Whether a body parser already consumed this request's stream. */
-function alreadyParsed(req: Request): boolean {
+export function alreadyParsed(req: Request): boolean {
   return Reflect.get(req, '_body') === true || req.readableEnded;
 }
 
@@ -92,10 +94,13 @@ export async function readParameters(req: Request, limit: number): Promise<Param
   if (alreadyParsed(req)) return toParameters(req.body);
   const kind = bodyKind(req);
   const contentLength = req.headers['content-length'];
-  const hasBody = req.headers['transfer-encoding'] !== undefined || (contentLength !== undefined && contentLength !== '0');
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || (contentLength !== undefined && contentLength !== '0');
   if (kind === null) {
     if (!hasBody) return Object.create(null);
-    throw new InvalidRequestError('The request body must be application/x-www-form-urlencoded or application/json');
+    throw new InvalidRequestError(
+      'The request body must be application/x-www-form-urlencoded or application/json',
+    );
   }
   const params = parseRaw(await readRaw(req, limit), kind);
   req.body = params;
@@ -121,7 +126,8 @@ export function queryParameters(req: Request): Parameters {
  */
 export async function formAccessToken(req: Request, limit: number): Promise<string | undefined> {
   if (alreadyParsed(req)) {
-    const value: unknown = typeof req.body === 'object' && req.body !== null ? Reflect.get(req.body, 'access_token') : undefined;
+    const value: unknown =
+      typeof req.body === 'object' && req.body !== null ? Reflect.get(req.body, 'access_token') : undefined;
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw new InvalidRequestError('access_token must be a single string');
     return value;
@@ -129,7 +135,8 @@ export async function formAccessToken(req: Request, limit: number): Promise<stri
   const body: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of new URLSearchParams(await readRaw(req, limit))) {
     const existing = body[key];
-    body[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    body[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   req.body = body;
   Reflect.set(req, '_body', true);

@@ -8,7 +8,7 @@ export const DEFAULTS = {
   /** Access token lifetime in seconds (2 hours). `null` issues non-expiring tokens, as GitHub does. */
   accessTokenTtl: 7200 as number | null,
   /** Refresh token lifetime in seconds (30 days). `null`: refresh tokens never expire. */
-  refreshTokenTtl: 30 * 24 * 3600 as number | null,
+  refreshTokenTtl: (30 * 24 * 3600) as number | null,
   /** Authorization code lifetime in seconds. RFC 6749 §4.1.2 recommends at most 10 minutes. */
   authorizationCodeTtl: 600,
   /**

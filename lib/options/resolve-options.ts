@@ -61,7 +61,10 @@ export interface ResolvedOptions {
 function positiveSeconds(name: string, value: unknown, allowNull: boolean): number | null {
   if (value === null && allowNull) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigurationError(name, `must be a positive whole number of seconds${allowNull ? ' or null' : ''}`);
+    throw new ConfigurationError(
+      name,
+      `must be a positive whole number of seconds${allowNull ? ' or null' : ''}`,
+    );
   }
   return value;
 }
@@ -71,7 +74,8 @@ function requireFunction(name: string, value: unknown): void {
 }
 
 function resolveIssuer(value: unknown): string {
-  if (typeof value !== 'string') throw new ConfigurationError('issuer', 'is required (e.g. "https://example.com")');
+  if (typeof value !== 'string')
+    throw new ConfigurationError('issuer', 'is required (e.g. "https://example.com")');
   let url: URL;
   try {
     url = new URL(value);
@@ -133,7 +137,8 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   const scopes = resolveScopes(input);
   const defaultScopes = [...(input.defaultScopes ?? [])];
   for (const scope of defaultScopes) {
-    if (!scopes.has(scope)) throw new ConfigurationError('defaultScopes', `names an undeclared scope "${scope}"`);
+    if (!scopes.has(scope))
+      throw new ConfigurationError('defaultScopes', `names an undeclared scope "${scope}"`);
   }
   requireFunction('currentUser', input.currentUser);
   if (typeof input.loginUrl !== 'string' || input.loginUrl === '') {
@@ -141,7 +146,10 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   }
   if (input.findUser !== undefined) requireFunction('findUser', input.findUser);
   if (input.renderConsent !== undefined) requireFunction('renderConsent', input.renderConsent);
-  if (input.csrfSecret !== undefined && (typeof input.csrfSecret !== 'string' || input.csrfSecret.length < 16)) {
+  if (
+    input.csrfSecret !== undefined &&
+    (typeof input.csrfSecret !== 'string' || input.csrfSecret.length < 16)
+  ) {
     throw new ConfigurationError('csrfSecret', 'must be a string of at least 16 characters');
   }
   const grantTypes = new Set(input.grantTypes ?? DEFAULTS.grantTypes);
@@ -150,7 +158,11 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
       throw new ConfigurationError('grantTypes', `lists unsupported grant type "${grant}"`);
     }
   }
-  const codeTtl = positiveSeconds('authorizationCodeTtl', input.authorizationCodeTtl ?? DEFAULTS.authorizationCodeTtl, false);
+  const codeTtl = positiveSeconds(
+    'authorizationCodeTtl',
+    input.authorizationCodeTtl ?? DEFAULTS.authorizationCodeTtl,
+    false,
+  );
   if (codeTtl === null || codeTtl > 600) {
     throw new ConfigurationError('authorizationCodeTtl', 'must be at most 600 seconds (RFC 6749 §4.1.2)');
   }
@@ -182,8 +194,16 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     csrfKey: input.csrfSecret === undefined ? randomBytes(32) : Buffer.from(input.csrfSecret, 'utf8'),
     realm: input.realm ?? new URL(issuer).host,
     basePath: resolveBasePath(input.basePath ?? DEFAULTS.basePath),
-    accessTokenTtl: positiveSeconds('accessTokenTtl', input.accessTokenTtl === undefined ? DEFAULTS.accessTokenTtl : input.accessTokenTtl, true),
-    refreshTokenTtl: positiveSeconds('refreshTokenTtl', input.refreshTokenTtl === undefined ? DEFAULTS.refreshTokenTtl : input.refreshTokenTtl, true),
+    accessTokenTtl: positiveSeconds(
+      'accessTokenTtl',
+      input.accessTokenTtl === undefined ? DEFAULTS.accessTokenTtl : input.accessTokenTtl,
+      true,
+    ),
+    refreshTokenTtl: positiveSeconds(
+      'refreshTokenTtl',
+      input.refreshTokenTtl === undefined ? DEFAULTS.refreshTokenTtl : input.refreshTokenTtl,
+      true,
+    ),
     authorizationCodeTtl: codeTtl,
     refreshTokenReuseGraceSeconds: grace,
     allowQueryAccessToken: input.allowQueryAccessToken ?? DEFAULTS.allowQueryAccessToken,

@@ -27,7 +27,8 @@ export function requireText(field: string, value: unknown, max: number): string 
   const text = value.trim();
   if (text.length > max) throw new InvalidFieldError(field, `must be at most ${max} characters`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(text)) throw new InvalidFieldError(field, 'must not contain control characters');
+  if (/[\u0000-\u001f\u007f]/.test(text))
+    throw new InvalidFieldError(field, 'must not contain control characters');
   return text;
 }
 
@@ -47,10 +48,14 @@ export function requireUrl(field: string, value: unknown, allowHttp: boolean): s
     throw new InvalidFieldError(field, 'must be an http or https URL');
   }
   if (url.protocol === 'http:' && !allowHttp && !LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new InvalidFieldError(field, 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])');
+    throw new InvalidFieldError(
+      field,
+      'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+    );
   }
   if (text.includes('#')) throw new InvalidFieldError(field, 'must not contain a fragment (RFC 6749 §3.1.2)');
-  if (url.username !== '' || url.password !== '') throw new InvalidFieldError(field, 'must not contain credentials');
+  if (url.username !== '' || url.password !== '')
+    throw new InvalidFieldError(field, 'must not contain credentials');
   return text;
 }
 
@@ -62,13 +67,18 @@ export function requireScopes(field: string, value: unknown, registry: ScopeRegi
     throw new InvalidFieldError(field, 'must be an array of scope names');
   }
   for (const scope of list as string[]) {
-    if (!registry.has(scope)) throw new InvalidFieldError(field, `contains an unknown scope "${scope.slice(0, 64)}"`);
+    if (!registry.has(scope))
+      throw new InvalidFieldError(field, `contains an unknown scope "${scope.slice(0, 64)}"`);
   }
   return [...new Set(list as string[])];
 }
 
 /** Validates a registration; `allowHttp` lets non-loopback `http:` URLs through (development hosts). */
-export function parseApplicationInput(body: unknown, registry: ScopeRegistry, allowHttp: boolean): ApplicationInput {
+export function parseApplicationInput(
+  body: unknown,
+  registry: ScopeRegistry,
+  allowHttp: boolean,
+): ApplicationInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidRequestError('The request body must be a JSON object');
   }

@@ -60,7 +60,10 @@ export class ApplicationService {
     return this.adapter.listApplicationsByOwner(ownerId);
   }
 
-  update(id: string, patch: Omit<ApplicationPatch, 'updatedAt' | 'clientSecretHash'>): Promise<ApplicationRecord | null> {
+  update(
+    id: string,
+    patch: Omit<ApplicationPatch, 'updatedAt' | 'clientSecretHash'>,
+  ): Promise<ApplicationRecord | null> {
     return this.adapter.updateApplication(id, { ...patch, updatedAt: new Date() });
   }
 

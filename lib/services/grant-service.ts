@@ -10,7 +10,11 @@ export class GrantService {
   ) {}
 
   /** The user's grant to the application if it already covers `requested` (so consent can be skipped). */
-  async findCovering(userId: string, applicationId: string, requested: readonly string[]): Promise<GrantRecord | null> {
+  async findCovering(
+    userId: string,
+    applicationId: string,
+    requested: readonly string[],
+  ): Promise<GrantRecord | null> {
     const grant = await this.adapter.findGrant(userId, applicationId);
     return grant !== null && this.scopes.covers(grant.scopes, requested) ? grant : null;
   }

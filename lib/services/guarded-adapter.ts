@@ -10,7 +10,11 @@ import { TemporarilyUnavailableError } from '../errors/oauth-error';
 export function guardAdapter(adapter: StorageAdapter, onError: (error: unknown) => void): StorageAdapter {
   const guarded: Partial<Record<keyof StorageAdapter, unknown>> = {};
   const prototypeChain = new Set<string>();
-  for (let object: object | null = adapter; object && object !== Object.prototype; object = Object.getPrototypeOf(object)) {
+  for (
+    let object: object | null = adapter;
+    object && object !== Object.prototype;
+    object = Object.getPrototypeOf(object)
+  ) {
     for (const key of Object.getOwnPropertyNames(object)) prototypeChain.add(key);
   }
   for (const key of prototypeChain) {

@@ -30,7 +30,9 @@ export class PersonalTokenService {
   /** The user's live personal tokens, oldest first. */
   async list(userId: string): Promise<TokenRecord[]> {
     const now = new Date();
-    return (await this.adapter.listTokens({ kind: 'personal', userId })).filter((record) => isLive(record, now));
+    return (await this.adapter.listTokens({ kind: 'personal', userId })).filter((record) =>
+      isLive(record, now),
+    );
   }
 
   /** Revokes one of the user's tokens; `false` if it is not theirs or does not exist. */

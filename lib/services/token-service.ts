@@ -83,9 +83,15 @@ export class TokenService {
   }
 
   /** Stores an access token and, when asked, a refresh token for the same subject. */
-  async issueTokens(subject: TokenSubject, withRefreshToken: boolean, now = new Date()): Promise<IssuedTokens> {
+  async issueTokens(
+    subject: TokenSubject,
+    withRefreshToken: boolean,
+    now = new Date(),
+  ): Promise<IssuedTokens> {
     const access = this.mint('access', subject, this.options.accessTokenTtl, now);
-    const refresh = withRefreshToken ? this.mint('refresh', subject, this.options.refreshTokenTtl, now) : null;
+    const refresh = withRefreshToken
+      ? this.mint('refresh', subject, this.options.refreshTokenTtl, now)
+      : null;
     await this.adapter.insertToken(access.record);
     if (refresh) await this.adapter.insertToken(refresh.record);
     return {
@@ -106,7 +112,11 @@ export class TokenService {
    * The live record of a presented token of one of `kinds`, or `null` (wrong format, unknown,
    * revoked, consumed or expired). A malformed token never reaches storage.
    */
-  async findLiveToken(token: string, kinds: readonly TokenKind[], now = new Date()): Promise<TokenRecord | null> {
+  async findLiveToken(
+    token: string,
+    kinds: readonly TokenKind[],
+    now = new Date(),
+  ): Promise<TokenRecord | null> {
     const kind = this.options.tokens.parse(token);
     if (kind === null || kind === 'client_secret' || !kinds.includes(kind)) return null;
     const record = await this.adapter.findTokenByHash(sha256Hex(token));

@@ -1,10 +1,16 @@
 import { type Request, type RequestHandler, Router } from 'express';
-import { OAuthError, NotFoundError } from '../errors/oauth-error';
+import { NotFoundError, OAuthError } from '../errors/oauth-error';
 import { asyncHandler } from '../http/async-handler';
 import { readJsonObject } from '../http/parse-body';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ResolvedOptions } from '../options/resolve-options';
-import { InvalidFieldError, parseApplicationInput, requireScopes, requireText, requireUrl } from '../services/application-input';
+import {
+  InvalidFieldError,
+  parseApplicationInput,
+  requireScopes,
+  requireText,
+  requireUrl,
+} from '../services/application-input';
 import type { ApplicationService } from '../services/application-service';
 import type { GrantService } from '../services/grant-service';
 import type { PersonalTokenService } from '../services/personal-token-service';
@@ -33,7 +39,10 @@ function routeParameter(req: Request, name: string): string {
 function expiresInSeconds(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 60 || value > 366 * 24 * 3600) {
-    throw new InvalidFieldError('expires_in', 'must be a whole number of seconds from 60 to 31622400, or null');
+    throw new InvalidFieldError(
+      'expires_in',
+      'must be a whole number of seconds from 60 to 31622400, or null',
+    );
   }
   return value;
 }
@@ -46,7 +55,9 @@ export function settingsApi(services: SettingsServices): Router {
   const { options, applications, grants, personalTokens } = services;
   const router = Router();
   const limit = options.bodyLimit;
-  const route = (handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>): RequestHandler =>
+  const route = (
+    handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>,
+  ): RequestHandler =>
     asyncHandler(async function settingsRoute(req, res) {
       res.set('Cache-Control', 'no-store');
       const [status, body] = await handler(req, await loggedInUser(req, options));
@@ -59,80 +70,130 @@ export function settingsApi(services: SettingsServices): Router {
     return application;
   };
 
-  router.post('/applications', route(async (req, user) => {
-    const input = parseApplicationInput(await readJsonObject(req, limit), options.scopes, services.allowHttpRedirectUris);
-    const created = await applications.create(input, user.id);
-    const body = { ...applicationJson(created.application), ...(created.clientSecret ? { client_secret: created.clientSecret } : {}) };
-    return [201, body];
-  }));
-  router.get('/applications', route(async (_req, user) => [200, (await applications.listOwned(user.id)).map(applicationJson)]));
-  router.get('/applications/:id', route(async (req, user) => [200, applicationJson(await ownedApplication(req, user))]));
-  router.patch('/applications/:id', route(async (req, user) => {
-    const application = await ownedApplication(req, user);
-    const body = await readJsonObject(req, limit);
-    const patch: Parameters<ApplicationService['update']>[1] = {};
-    if ('name' in body) patch.name = requireText('name', body.name, 100);
-    if ('homepage_url' in body) patch.homepageUrl = requireUrl('homepage_url', body.homepage_url, true);
-    if ('scopes' in body) patch.scopes = requireScopes('scopes', body.scopes, options.scopes);
-    if ('redirect_uris' in body) {
-      const merged = parseApplicationInput(
-        { name: application.name, homepage_url: application.homepageUrl, redirect_uris: body.redirect_uris, confidential: application.confidential },
+  router.post(
+    '/applications',
+    route(async (req, user) => {
+      const input = parseApplicationInput(
+        await readJsonObject(req, limit),
         options.scopes,
         services.allowHttpRedirectUris,
       );
-      patch.redirectUris = merged.redirectUris;
-    }
-    if ('confidential' in body && body.confidential !== application.confidential) {
-      throw new InvalidFieldError('confidential', 'cannot be changed after registration');
-    }
-    const updated = await applications.update(application.id, patch);
-    if (updated === null) throw new NotFoundError('No such application');
-    return [200, applicationJson(updated)];
-  }));
-  router.delete('/applications/:id', route(async (req, user) => {
-    await applications.delete((await ownedApplication(req, user)).id);
-    return [204, undefined];
-  }));
-  router.post('/applications/:id/secret', route(async (req, user) => {
-    const application = await ownedApplication(req, user);
-    if (!application.confidential) throw new InvalidFieldError('confidential', 'is false: public applications have no secret');
-    const secret = await applications.resetSecret(application.id);
-    if (secret === null) throw new NotFoundError('No such application');
-    return [200, { client_secret: secret }];
-  }));
-  router.post('/applications/:id/revoke-tokens', route(async (req, user) => {
-    await applications.revokeAllTokens((await ownedApplication(req, user)).id);
-    return [204, undefined];
-  }));
+      const created = await applications.create(input, user.id);
+      const body = {
+        ...applicationJson(created.application),
+        ...(created.clientSecret ? { client_secret: created.clientSecret } : {}),
+      };
+      return [201, body];
+    }),
+  );
+  router.get(
+    '/applications',
+    route(async (_req, user) => [200, (await applications.listOwned(user.id)).map(applicationJson)]),
+  );
+  router.get(
+    '/applications/:id',
+    route(async (req, user) => [200, applicationJson(await ownedApplication(req, user))]),
+  );
+  router.patch(
+    '/applications/:id',
+    route(async (req, user) => {
+      const application = await ownedApplication(req, user);
+      const body = await readJsonObject(req, limit);
+      const patch: Parameters<ApplicationService['update']>[1] = {};
+      if ('name' in body) patch.name = requireText('name', body.name, 100);
+      if ('homepage_url' in body) patch.homepageUrl = requireUrl('homepage_url', body.homepage_url, true);
+      if ('scopes' in body) patch.scopes = requireScopes('scopes', body.scopes, options.scopes);
+      if ('redirect_uris' in body) {
+        const merged = parseApplicationInput(
+          {
+            name: application.name,
+            homepage_url: application.homepageUrl,
+            redirect_uris: body.redirect_uris,
+            confidential: application.confidential,
+          },
+          options.scopes,
+          services.allowHttpRedirectUris,
+        );
+        patch.redirectUris = merged.redirectUris;
+      }
+      if ('confidential' in body && body.confidential !== application.confidential) {
+        throw new InvalidFieldError('confidential', 'cannot be changed after registration');
+      }
+      const updated = await applications.update(application.id, patch);
+      if (updated === null) throw new NotFoundError('No such application');
+      return [200, applicationJson(updated)];
+    }),
+  );
+  router.delete(
+    '/applications/:id',
+    route(async (req, user) => {
+      await applications.delete((await ownedApplication(req, user)).id);
+      return [204, undefined];
+    }),
+  );
+  router.post(
+    '/applications/:id/secret',
+    route(async (req, user) => {
+      const application = await ownedApplication(req, user);
+      if (!application.confidential)
+        throw new InvalidFieldError('confidential', 'is false: public applications have no secret');
+      const secret = await applications.resetSecret(application.id);
+      if (secret === null) throw new NotFoundError('No such application');
+      return [200, { client_secret: secret }];
+    }),
+  );
+  router.post(
+    '/applications/:id/revoke-tokens',
+    route(async (req, user) => {
+      await applications.revokeAllTokens((await ownedApplication(req, user)).id);
+      return [204, undefined];
+    }),
+  );
 
-  router.get('/authorizations', route(async (_req, user) => {
-    const list = [];
-    for (const grant of await grants.listForUser(user.id)) {
-      const application = await applications.findById(grant.applicationId);
-      if (application !== null) list.push(authorizationJson(grant, application));
-    }
-    return [200, list];
-  }));
-  router.delete('/authorizations/:clientId', route(async (req, user) => {
-    const application = await applications.findByClientId(routeParameter(req, 'clientId'));
-    if (application === null || !(await grants.revoke(user.id, application.id))) {
-      throw new NotFoundError('No such authorization');
-    }
-    return [204, undefined];
-  }));
+  router.get(
+    '/authorizations',
+    route(async (_req, user) => {
+      const list = [];
+      for (const grant of await grants.listForUser(user.id)) {
+        const application = await applications.findById(grant.applicationId);
+        if (application !== null) list.push(authorizationJson(grant, application));
+      }
+      return [200, list];
+    }),
+  );
+  router.delete(
+    '/authorizations/:clientId',
+    route(async (req, user) => {
+      const application = await applications.findByClientId(routeParameter(req, 'clientId'));
+      if (application === null || !(await grants.revoke(user.id, application.id))) {
+        throw new NotFoundError('No such authorization');
+      }
+      return [204, undefined];
+    }),
+  );
 
-  router.post('/tokens', route(async (req, user) => {
-    const body = await readJsonObject(req, limit);
-    const name = requireText('name', body.name, 100);
-    const scopes = options.scopes.normalize(requireScopes('scopes', body.scopes, options.scopes));
-    if (scopes.length === 0) throw new InvalidFieldError('scopes', 'must name at least one scope');
-    const created = await personalTokens.create(user.id, name, scopes, expiresInSeconds(body.expires_in));
-    return [201, { ...personalTokenJson(created.record), token: created.token }];
-  }));
-  router.get('/tokens', route(async (_req, user) => [200, (await personalTokens.list(user.id)).map(personalTokenJson)]));
-  router.delete('/tokens/:id', route(async (req, user) => {
-    if (!(await personalTokens.revoke(user.id, routeParameter(req, 'id')))) throw new NotFoundError('No such token');
-    return [204, undefined];
-  }));
+  router.post(
+    '/tokens',
+    route(async (req, user) => {
+      const body = await readJsonObject(req, limit);
+      const name = requireText('name', body.name, 100);
+      const scopes = options.scopes.normalize(requireScopes('scopes', body.scopes, options.scopes));
+      if (scopes.length === 0) throw new InvalidFieldError('scopes', 'must name at least one scope');
+      const created = await personalTokens.create(user.id, name, scopes, expiresInSeconds(body.expires_in));
+      return [201, { ...personalTokenJson(created.record), token: created.token }];
+    }),
+  );
+  router.get(
+    '/tokens',
+    route(async (_req, user) => [200, (await personalTokens.list(user.id)).map(personalTokenJson)]),
+  );
+  router.delete(
+    '/tokens/:id',
+    route(async (req, user) => {
+      if (!(await personalTokens.revoke(user.id, routeParameter(req, 'id'))))
+        throw new NotFoundError('No such token');
+      return [204, undefined];
+    }),
+  );
   return router;
 }

@@ -36,7 +36,11 @@ export function exchangeToken(services: TokenEndpointServices): RequestHandler {
       client = await applications.authenticate(presented.clientId, presented.clientSecret);
     } catch (error) {
       // RFC 6749 §5.2: a client that tried Basic gets a Basic challenge back.
-      if (error instanceof OAuthError && error.code === 'invalid_client' && presented.method === 'client_secret_basic') {
+      if (
+        error instanceof OAuthError &&
+        error.code === 'invalid_client' &&
+        presented.method === 'client_secret_basic'
+      ) {
         throw basicFailure(error.description);
       }
       throw error;

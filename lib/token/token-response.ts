@@ -17,7 +17,10 @@ export function tokenResponseFields(issued: IssuedTokens): Record<string, string
 export function sendTokenResponse(req: Request, res: Response, issued: IssuedTokens): void {
   res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
   const fields = tokenResponseFields(issued);
-  if (req.accepts(['application/json', 'application/x-www-form-urlencoded']) === 'application/x-www-form-urlencoded') {
+  if (
+    req.accepts(['application/json', 'application/x-www-form-urlencoded']) ===
+    'application/x-www-form-urlencoded'
+  ) {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) body.set(key, String(value));
     res.status(200).type('application/x-www-form-urlencoded').send(body.toString());

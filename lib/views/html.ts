@@ -1,6 +1,12 @@
 import type { Response } from 'express';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: string): string {
@@ -16,7 +22,10 @@ export function raw(html: string): RawHtml {
   return { __html: html };
 }
 
-export function html(strings: TemplateStringsArray, ...values: (string | number | RawHtml | RawHtml[])[]): RawHtml {
+export function html(
+  strings: TemplateStringsArray,
+  ...values: (string | number | RawHtml | RawHtml[])[]
+): RawHtml {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
     if (Array.isArray(value)) out += value.map((part) => part.__html).join('');
@@ -44,7 +53,8 @@ export function page(title: string, body: RawHtml): string {
  */
 export function setPageSecurityHeaders(res: Response): void {
   res.set({
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',

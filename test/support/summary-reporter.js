@@ -1,12 +1,24 @@
-// Prints the single summary line `.ci/run` ends with: `Tests: N passed, N failed`.
-// Suites that fail to run at all (a syntax error, a failing beforeAll) count as failed tests,
-// so a broken file can never hide behind a green count.
+const fs = require('node:fs');
+const path = require('node:path');
+
+// Prints the summary line `.ci/run` ends with, `Tests: N passed, N failed`, and writes it to
+// test-artifacts/summary.txt so .ci/run can repeat it as its very last line. Suites that fail to
+// run at all (a syntax error, a failing beforeAll) count as failed tests, so a broken file can
+// never hide behind a green count.
 class SummaryReporter {
+  constructor(globalConfig) {
+    this.rootDir = globalConfig.rootDir;
+  }
+
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
     const tail = skipped > 0 ? `, ${skipped} skipped` : '';
-    process.stdout.write(`\nTests: ${results.numPassedTests} passed, ${failed} failed${tail}\n`);
+    const line = `Tests: ${results.numPassedTests} passed, ${failed} failed${tail}`;
+    const dir = path.join(this.rootDir, 'test-artifacts');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'summary.txt'), `${line}\n`);
+    process.stdout.write(`\n${line}\n`);
   }
 }
 module.exports = SummaryReporter;

@@ -1,0 +1,104 @@
+/**
+ * Copying, matching and indexing of records for {@link MemoryAdapter}. It hands out and keeps
+ * copies, never objects a caller could mutate.
+ *
+ * @internal
+ */
+import type { ApplicationRecord, GrantRecord, TokenFilter, TokenRecord } from '../storage-adapter';
+
+export const copyDate = (date: Date | null): Date | null => (date === null ? null : new Date(date.getTime()));
+
+export function copyApplication(r: ApplicationRecord): ApplicationRecord {
+  return {
+    ...r,
+    redirectUris: [...r.redirectUris],
+    scopes: [...r.scopes],
+    createdAt: new Date(r.createdAt.getTime()),
+    updatedAt: new Date(r.updatedAt.getTime()),
+  };
+}
+
+export function copyGrant(r: GrantRecord): GrantRecord {
+  return {
+    ...r,
+    scopes: [...r.scopes],
+    createdAt: new Date(r.createdAt.getTime()),
+    updatedAt: new Date(r.updatedAt.getTime()),
+    lastUsedAt: copyDate(r.lastUsedAt),
+  };
+}
+
+/** Hot path (every protected request): a spread and five dates, no structuredClone. */
+export function copyToken(r: TokenRecord): TokenRecord {
+  return {
+    ...r,
+    scopes: [...r.scopes],
+    createdAt: new Date(r.createdAt.getTime()),
+    expiresAt: copyDate(r.expiresAt),
+    revokedAt: copyDate(r.revokedAt),
+    consumedAt: copyDate(r.consumedAt),
+    lastUsedAt: copyDate(r.lastUsedAt),
+  };
+}
+
+export const byCreatedAt = (a: { createdAt: Date }, b: { createdAt: Date }): number =>
+  a.createdAt.getTime() - b.createdAt.getTime();
+
+export function matches(record: TokenRecord, filter: TokenFilter): boolean {
+  return (
+    (filter.id === undefined || record.id === filter.id) &&
+    (filter.kind === undefined || record.kind === filter.kind) &&
+    (filter.userId === undefined || record.userId === filter.userId) &&
+    (filter.applicationId === undefined || record.applicationId === filter.applicationId) &&
+    (filter.grantId === undefined || record.grantId === filter.grantId) &&
+    (filter.familyId === undefined || record.familyId === filter.familyId)
+  );
+}
+
+const INDEXED_FIELDS = ['familyId', 'grantId', 'applicationId', 'userId'] as const;
+type IndexedField = (typeof INDEXED_FIELDS)[number];
+
+/**
+ * Token ids by the value of each field `listTokens` / `revokeTokens` usually narrow by, so
+ * revoking a grant or a token family does not scan every token. Sets keep insertion order.
+ */
+export class TokenIndex {
+  readonly #maps: Record<IndexedField, Map<string, Set<string>>> = {
+    familyId: new Map(),
+    grantId: new Map(),
+    applicationId: new Map(),
+    userId: new Map(),
+  };
+
+  add(record: TokenRecord): void {
+    for (const field of INDEXED_FIELDS) {
+      const value = record[field];
+      if (value === null) continue;
+      const ids = this.#maps[field].get(value);
+      if (ids === undefined) this.#maps[field].set(value, new Set([record.id]));
+      else ids.add(record.id);
+    }
+  }
+
+  remove(record: TokenRecord): void {
+    for (const field of INDEXED_FIELDS) {
+      const value = record[field];
+      if (value === null) continue;
+      const ids = this.#maps[field].get(value);
+      ids?.delete(record.id);
+      if (ids?.size === 0) this.#maps[field].delete(value);
+    }
+  }
+
+  /**
+   * Candidate ids for the first indexed field the filter names, in the order familyId, grantId,
+   * applicationId, userId (roughly most to least selective); `undefined` if it names none.
+   */
+  lookup(filter: TokenFilter): string[] | undefined {
+    for (const field of INDEXED_FIELDS) {
+      const value = filter[field];
+      if (value !== undefined) return [...(this.#maps[field].get(value) ?? [])];
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+/// <reference types="jest" />
+/**
+ * `express-oauth-provider/testing`: the conformance suite every storage adapter must pass.
+ *
+ * @packageDocumentation
+ */
+import type { StorageAdapter } from '../../adapters/storage-adapter';
+import { describeApplications } from './conformance/applications';
+import { describeConsumeAndRaces } from './conformance/consume-and-races';
+import type { GetAdapter } from './conformance/context';
+import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
+import { describeGrants } from './conformance/grants';
+import { describeRevocation } from './conformance/revocation';
+import { describeTokens } from './conformance/tokens';
+
+export * from './fixtures';
+
+/** Options of {@link runAdapterConformance}. */
+export interface AdapterConformanceOptions {
+  /** Called after each test with the adapter it used: close connections, drop the namespace. */
+  teardown?: (adapter: StorageAdapter) => Promise<void> | void;
+  /** Names the outer `describe` block; default `'StorageAdapter'`. */
+  label?: string;
+}
+
+/**
+ * Declares the storage-adapter conformance suite with Jest's globals (`describe`, `it`,
+ * `expect`, `beforeEach`, `afterEach`; Vitest with `globals: true` works too). It covers every
+ * method of `StorageAdapter`: not-found results, copies, uniqueness, ordering, filters,
+ * revocation counts, single use under 50 concurrent calls, grace windows and purging.
+ *
+ * `makeAdapter` runs before every test and must return an adapter whose store is empty, or a
+ * fresh namespace of a shared store. Tests use explicit dates in 2099, so a TTL index never
+ * removes a record mid-test, and never assume anything the contract leaves to the adapter (for
+ * example, which error a rejected write throws).
+ *
+ * @example
+ * ```ts
+ * // test/adapters/my-adapter.test.ts
+ * import { runAdapterConformance } from 'express-oauth-provider/testing';
+ * import { MyAdapter } from '../../src/my-adapter';
+ *
+ * runAdapterConformance(async () => MyAdapter.connect(`db-${crypto.randomUUID()}`), {
+ *   label: 'MyAdapter',
+ *   teardown: (adapter) => (adapter as MyAdapter).dropAndClose(),
+ * });
+ * ```
+ */
+export function runAdapterConformance(
+  makeAdapter: () => StorageAdapter | Promise<StorageAdapter>,
+  options: AdapterConformanceOptions = {},
+): void {
+  describe(`${options.label ?? 'StorageAdapter'} conformance`, () => {
+    let current: StorageAdapter | undefined;
+
+    beforeEach(async () => {
+      current = await makeAdapter();
+    });
+
+    afterEach(async () => {
+      const adapter = current;
+      current = undefined;
+      if (adapter !== undefined) await options.teardown?.(adapter);
+    });
+
+    const getAdapter: GetAdapter = () => {
+      if (current === undefined)
+        throw new Error('runAdapterConformance: no adapter (did makeAdapter() fail?)');
+      return current;
+    };
+
+    describeApplications(getAdapter);
+    describeGrants(getAdapter);
+    describeTokens(getAdapter);
+    describeConsumeAndRaces(getAdapter);
+    describeRevocation(getAdapter);
+    describeExpiryAndPurge(getAdapter);
+  });
+}
