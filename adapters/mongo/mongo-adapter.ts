@@ -1,0 +1,308 @@
+import type { Connection } from 'mongoose';
+import type {
+  ApplicationPatch,
+  ApplicationRecord,
+  ConsumeResult,
+  GrantRecord,
+  StorageAdapter,
+  TokenFilter,
+  TokenKind,
+  TokenRecord,
+} from '../storage-adapter';
+import { createIndexes, isFerretDb } from './indexes';
+import {
+  key,
+  type Models,
+  patchUpdate,
+  registerModels,
+  toApplication,
+  toDocument,
+  toGrant,
+  tokenQuery,
+  toToken,
+} from './schemas';
+import { ClaimStrategy, codeOf, DUPLICATE_KEY, NativeStrategy, type TokenStrategy } from './strategies';
+
+/** Options of {@link MongoAdapter}. */
+export interface MongoAdapterOptions {
+  /**
+   * A connection the host made with `mongoose.createConnection(uri, { serverSelectionTimeoutMS })`
+   * and opened (`await connection.asPromise()`). The host owns it: the adapter never connects,
+   * closes or touches mongoose's default connection.
+   */
+  connection: Connection;
+  /** Prefix of the collection names: `oauth_applications`, `oauth_grants`, `oauth_tokens`, … */
+  collectionPrefix?: string;
+  /** Receives the one-line notice when TTL indexes are unavailable. Default `console.warn`. */
+  logger?: (message: string) => void;
+  /**
+   * How single use (`consumeToken`) and exact revocation counts are guaranteed. `'native'`: one
+   * conditional `findOneAndUpdate` / `updateMany` (MongoDB). `'claims'`: an insert into
+   * `<prefix>token_claims` whose unique `_id` picks the one winner, for servers whose updates are
+   * a read then a write (FerretDB 1.x; see `strategies.ts`). `'auto'` (default) asks the server
+   * once (`buildInfo`) and picks `'claims'` for FerretDB. Even so, FerretDB rewrites whole
+   * documents, so two concurrent writes to different fields of one token (a touch racing a
+   * revocation) can lose one: test with FerretDB, run production on MongoDB.
+   */
+  atomicity?: 'auto' | 'native' | 'claims';
+}
+
+const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
+
+/**
+ * The MongoDB {@link StorageAdapter}, on mongoose, for production. Each record is one document
+ * whose `_id` is the record's id, in three collections (`<prefix>applications`, `<prefix>grants`,
+ * `<prefix>tokens`), with unique indexes on token hashes, client ids and (user, application)
+ * grant pairs, and an index behind every list and revocation query.
+ *
+ * **Indexes.** Created once, lazily, before the first operation; call {@link ensureIndexes} at
+ * start-up to create them early and learn whether TTL is available. Where the server has TTL
+ * indexes (MongoDB), expired token records are deleted by the server. Where it has not
+ * (FerretDB answers "not implemented"), one line is logged and the host must call
+ * {@link purgeExpired} periodically; expiry is checked on every read either way.
+ *
+ * **Atomicity.** On MongoDB `consumeToken` is one `findOneAndUpdate` and `revokeTokens` one
+ * `updateMany`; `saveGrant` is one upsert, retried if a concurrent upsert wins the unique index.
+ * No multi-document transactions are used. FerretDB 1.x runs each update as a read then a
+ * write, so there the adapter decides races with claim documents in `<prefix>token_claims`
+ * instead (see {@link MongoAdapterOptions.atomicity}); it detects the server by itself.
+ *
+ * **Failures.** Schemas set `bufferCommands: false`, so with the server down an operation throws
+ * at once (after the connection's `serverSelectionTimeoutMS`) and the core answers 503.
+ *
+ * @example
+ * ```ts
+ * import mongoose from 'mongoose';
+ * import { MongoAdapter } from 'express-oauth-provider/adapters/mongo';
+ *
+ * const connection = mongoose.createConnection(process.env.MONGODB_URI ?? '', {
+ *   serverSelectionTimeoutMS: 2000,
+ * });
+ * await connection.asPromise();
+ * const adapter = new MongoAdapter({ connection }); // collections oauth_*
+ * const { ttl } = await adapter.ensureIndexes();
+ * if (!ttl) setInterval(() => void adapter.purgeExpired(new Date()), 60_000).unref();
+ * const provider = createProvider({ adapter, currentUser, loginUrl: '/login' });
+ * ```
+ */
+export class MongoAdapter implements StorageAdapter {
+  readonly #connection: Connection;
+  readonly #log: (message: string) => void;
+  readonly #atomicity: 'auto' | 'native' | 'claims';
+  readonly #models: Models;
+  readonly #apps: Models['applications'];
+  readonly #grants: Models['grants'];
+  readonly #tokens: Models['tokens'];
+  #ready: Promise<{ ttl: boolean; strategy: TokenStrategy }> | undefined;
+
+  constructor(options: MongoAdapterOptions) {
+    const { connection, collectionPrefix = 'oauth_', logger, atomicity = 'auto' } = options;
+    if (typeof connection?.model !== 'function') {
+      throw new TypeError('MongoAdapter requires a `connection` made with mongoose.createConnection()');
+    }
+    if (!/^[A-Za-z0-9_-]*$/.test(collectionPrefix)) {
+      throw new TypeError('MongoAdapter: `collectionPrefix` may hold only letters, digits, `_` and `-`');
+    }
+    this.#connection = connection;
+    this.#log = logger ?? ((message) => console.warn(message));
+    this.#atomicity = atomicity;
+    this.#models = registerModels(connection, collectionPrefix);
+    this.#apps = this.#models.applications;
+    this.#grants = this.#models.grants;
+    this.#tokens = this.#models.tokens;
+  }
+
+  /**
+   * Creates the indexes (idempotent; runs once per adapter, again only after a failure) and
+   * reports whether expired tokens are deleted by a TTL index. Every other method awaits it.
+   */
+  async ensureIndexes(): Promise<{ ttl: boolean }> {
+    const { ttl } = await this.#setup();
+    return { ttl };
+  }
+
+  #setup(): Promise<{ ttl: boolean; strategy: TokenStrategy }> {
+    this.#ready ??= this.#init().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async #init(): Promise<{ ttl: boolean; strategy: TokenStrategy }> {
+    const choice = this.#atomicity;
+    const [ttl, claims] = await Promise.all([
+      createIndexes(this.#models, this.#log),
+      choice === 'auto' ? isFerretDb(this.#connection) : choice === 'claims',
+    ]);
+    const strategy = claims ? new ClaimStrategy(this.#models) : new NativeStrategy(this.#models);
+    return { ttl, strategy };
+  }
+
+  // ---- applications -------------------------------------------------------------------------
+
+  async createApplication(record: ApplicationRecord): Promise<ApplicationRecord> {
+    await this.#setup();
+    await this.#apps.insertOne(toDocument(record));
+    return toApplication(toDocument(record));
+  }
+
+  async findApplicationById(id: string): Promise<ApplicationRecord | null> {
+    await this.#setup();
+    const doc = await this.#apps.findOne({ _id: key('findApplicationById', id) }).lean<unknown>();
+    return doc === null ? null : toApplication(doc);
+  }
+
+  async findApplicationByClientId(clientId: string): Promise<ApplicationRecord | null> {
+    await this.#setup();
+    const filter = { clientId: key('findApplicationByClientId', clientId) };
+    const doc = await this.#apps.findOne(filter).lean<unknown>();
+    return doc === null ? null : toApplication(doc);
+  }
+
+  async listApplicationsByOwner(ownerId: string): Promise<ApplicationRecord[]> {
+    await this.#setup();
+    const filter = { ownerId: key('listApplicationsByOwner', ownerId) };
+    const docs = await this.#apps.find(filter).sort(OLDEST_FIRST).lean<unknown[]>();
+    return docs.map(toApplication);
+  }
+
+  async updateApplication(id: string, patch: ApplicationPatch): Promise<ApplicationRecord | null> {
+    await this.#setup();
+    const $set = patchUpdate(patch);
+    const filter = { _id: key('updateApplication', id) };
+    if (Object.keys($set).length === 0) return this.findApplicationById(id);
+    const doc = await this.#apps
+      .findOneAndUpdate(filter, { $set }, { returnDocument: 'after' })
+      .lean<unknown>();
+    return doc === null ? null : toApplication(doc);
+  }
+
+  async deleteApplication(id: string): Promise<boolean> {
+    await this.#setup();
+    const applicationId = key('deleteApplication', id);
+    // Grants first: if deleting the application then fails, a retry still finds it. The second
+    // pass removes a grant saved concurrently, between the first pass and the deletion.
+    await this.#grants.deleteMany({ applicationId });
+    const { deletedCount } = await this.#apps.deleteOne({ _id: applicationId });
+    if (deletedCount === 0) return false;
+    await this.#grants.deleteMany({ applicationId });
+    return true;
+  }
+
+  // ---- grants -------------------------------------------------------------------------------
+
+  async saveGrant(record: GrantRecord): Promise<GrantRecord> {
+    await this.#setup();
+    const filter = {
+      userId: key('saveGrant', record.userId),
+      applicationId: key('saveGrant', record.applicationId),
+    };
+    const update = {
+      $set: { scopes: record.scopes, updatedAt: record.updatedAt },
+      $setOnInsert: { _id: record.id, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt },
+    };
+    // Two concurrent upserts of a new pair may both try to insert: the unique index refuses the
+    // second with E11000, and its retry then finds and updates the first one's grant.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const doc = await this.#grants
+          .findOneAndUpdate(filter, update, {
+            upsert: true,
+            returnDocument: 'after',
+            setDefaultsOnInsert: false,
+          })
+          .lean<unknown>();
+        if (doc === null) throw new Error('MongoAdapter.saveGrant: the upsert returned no document');
+        return toGrant(doc);
+      } catch (error) {
+        if (codeOf(error) !== DUPLICATE_KEY || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async findGrant(userId: string, applicationId: string): Promise<GrantRecord | null> {
+    await this.#setup();
+    const filter = { userId: key('findGrant', userId), applicationId: key('findGrant', applicationId) };
+    const doc = await this.#grants.findOne(filter).lean<unknown>();
+    return doc === null ? null : toGrant(doc);
+  }
+
+  async findGrantById(id: string): Promise<GrantRecord | null> {
+    await this.#setup();
+    const doc = await this.#grants.findOne({ _id: key('findGrantById', id) }).lean<unknown>();
+    return doc === null ? null : toGrant(doc);
+  }
+
+  async listGrantsByUser(userId: string): Promise<GrantRecord[]> {
+    await this.#setup();
+    const filter = { userId: key('listGrantsByUser', userId) };
+    const docs = await this.#grants.find(filter).sort(OLDEST_FIRST).lean<unknown[]>();
+    return docs.map(toGrant);
+  }
+
+  async deleteGrant(id: string): Promise<boolean> {
+    await this.#setup();
+    const { deletedCount } = await this.#grants.deleteOne({ _id: key('deleteGrant', id) });
+    return deletedCount > 0;
+  }
+
+  async touchGrant(id: string, at: Date): Promise<boolean> {
+    await this.#setup();
+    const result = await this.#grants.updateOne({ _id: key('touchGrant', id) }, { $set: { lastUsedAt: at } });
+    return result.matchedCount > 0;
+  }
+
+  // ---- tokens -------------------------------------------------------------------------------
+
+  async insertToken(record: TokenRecord): Promise<void> {
+    await this.#setup();
+    await this.#tokens.insertOne(toDocument(record));
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    await this.#setup();
+    const doc = await this.#tokens.findOne({ hash: key('findTokenByHash', hash) }).lean<unknown>();
+    return doc === null ? null : toToken(doc);
+  }
+
+  async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
+    await this.#setup();
+    const query = { ...tokenQuery('listTokens', filter), revokedAt: null };
+    const docs = await this.#tokens.find(query).sort(OLDEST_FIRST).lean<unknown[]>();
+    return docs.map(toToken);
+  }
+
+  async revokeTokens(filter: TokenFilter, at: Date): Promise<number> {
+    const query = tokenQuery('revokeTokens', filter);
+    if (Object.keys(query).length === 0) {
+      throw new TypeError('MongoAdapter.revokeTokens: an empty filter would revoke every token');
+    }
+    const { strategy } = await this.#setup();
+    return strategy.revoke(query, at);
+  }
+
+  async consumeToken(
+    kind: TokenKind,
+    hash: string,
+    at: Date,
+    graceMs: number,
+  ): Promise<ConsumeResult | null> {
+    if (typeof graceMs !== 'number' || !(graceMs >= 0)) {
+      throw new TypeError('MongoAdapter.consumeToken: `graceMs` must be a number >= 0');
+    }
+    const { strategy } = await this.#setup();
+    return strategy.consume(kind, key('consumeToken', hash), at, graceMs);
+  }
+
+  async touchToken(id: string, at: Date): Promise<boolean> {
+    await this.#setup();
+    const result = await this.#tokens.updateOne({ _id: key('touchToken', id) }, { $set: { lastUsedAt: at } });
+    return result.matchedCount > 0;
+  }
+
+  async purgeExpired(before: Date): Promise<number> {
+    const { strategy } = await this.#setup();
+    return strategy.purge({ $or: [{ expiresAt: { $lt: before } }, { revokedAt: { $lt: before } }] });
+  }
+}

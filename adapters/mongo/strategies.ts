@@ -1,0 +1,178 @@
+/**
+ * The operations that must be atomic (`consumeToken`, the count of `revokeTokens`) and the purge,
+ * in two flavours: {@link NativeStrategy} for MongoDB, {@link ClaimStrategy} for servers whose
+ * updates are not atomic.
+ *
+ * FerretDB 1.x runs `findAndModify` and `update` as a read followed by a whole-document write,
+ * with nothing between them: 20 concurrent `findOneAndUpdate({consumedAt: null}, …)` on one
+ * code all "win" (we measured 2 to 14 winners), and concurrent `updateMany({revokedAt: null})`
+ * calls each count the same record. What such a server does do atomically is refuse a duplicate
+ * `_id`. So here each consumption and each revocation first inserts a claim document
+ * (`consume:<token id>`, `revoke:<token id>`) into `<prefix>token_claims`; whoever inserts it
+ * won, and the claim keeps the winner's time for the losers.
+ *
+ * What this cannot fix: a concurrent write to *another* field of the same token (a `touchToken`
+ * racing a revocation) may still be lost on such a server, because its writes replace the whole
+ * document. MongoDB has neither problem and uses {@link NativeStrategy}.
+ *
+ * @internal
+ */
+import type { ConsumeResult, TokenKind, TokenRecord } from '../storage-adapter';
+import { claimedAt, type Models, toIdOnly, toToken } from './schemas';
+
+/** What differs between servers. `query` is a token filter already turned into a query. */
+export interface TokenStrategy {
+  consume(kind: TokenKind, hash: string, at: Date, graceMs: number): Promise<ConsumeResult | null>;
+  revoke(query: Record<string, string>, at: Date): Promise<number>;
+  purge(query: object): Promise<number>;
+}
+
+export const DUPLICATE_KEY = 11000;
+
+export const codeOf = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+
+/** What `consumeToken` answers for a record it did not consume, or `'consumable'`. */
+export function classify(
+  record: TokenRecord,
+  kind: TokenKind,
+  at: Date,
+  graceMs: number,
+): ConsumeResult | null | 'consumable' {
+  if (record.kind !== kind) return null;
+  if (record.expiresAt !== null && record.expiresAt.getTime() <= at.getTime()) return null;
+  if (record.revokedAt !== null) return { outcome: 'replayed', record };
+  if (record.consumedAt === null) return 'consumable';
+  const elapsed = at.getTime() - record.consumedAt.getTime();
+  return { outcome: graceMs > 0 && elapsed < graceMs ? 'within_grace' : 'replayed', record };
+}
+
+/** The indexes (into the inserted list) that an unordered `insertMany` refused as duplicates. */
+function duplicatesOf(error: unknown): Set<number> {
+  const errors: unknown =
+    typeof error === 'object' && error !== null && 'writeErrors' in error ? error.writeErrors : undefined;
+  const list: unknown[] = Array.isArray(errors) ? errors : errors === undefined ? [] : [errors];
+  const refused = new Set<number>();
+  for (const item of list) {
+    const index = typeof item === 'object' && item !== null && 'index' in item ? item.index : undefined;
+    if (codeOf(item) !== DUPLICATE_KEY || typeof index !== 'number') throw error;
+    refused.add(index);
+  }
+  if (refused.size === 0) throw error;
+  return refused;
+}
+
+/** MongoDB: every write below is atomic on its document. */
+export class NativeStrategy implements TokenStrategy {
+  readonly #tokens: Models['tokens'];
+
+  constructor(models: Models) {
+    this.#tokens = models.tokens;
+  }
+
+  /** One conditional `findOneAndUpdate`; on a miss, one read says why. */
+  async consume(kind: TokenKind, hash: string, at: Date, graceMs: number): Promise<ConsumeResult | null> {
+    const consumable = {
+      hash,
+      kind,
+      consumedAt: null,
+      revokedAt: null,
+      $or: [{ expiresAt: null }, { expiresAt: { $gt: at } }],
+    };
+    const before = await this.#tokens
+      .findOneAndUpdate(consumable, { $set: { consumedAt: at } }, { returnDocument: 'before' })
+      .lean<unknown>();
+    if (before !== null) return { outcome: 'consumed', record: toToken(before) };
+    const doc = await this.#tokens.findOne({ hash }).lean<unknown>();
+    if (doc === null) return null;
+    const result = classify(toToken(doc), kind, at, graceMs);
+    // Consumable now but not a moment ago: it was inserted in between. Rare enough to say "none".
+    return result === 'consumable' ? null : result;
+  }
+
+  async revoke(query: Record<string, string>, at: Date): Promise<number> {
+    const result = await this.#tokens.updateMany({ ...query, revokedAt: null }, { $set: { revokedAt: at } });
+    return result.modifiedCount;
+  }
+
+  async purge(query: object): Promise<number> {
+    return (await this.#tokens.deleteMany(query)).deletedCount;
+  }
+}
+
+const BATCH = 500;
+
+/** Consumption, revocation and purge through claim documents. */
+export class ClaimStrategy implements TokenStrategy {
+  readonly #tokens: Models['tokens'];
+  readonly #claims: Models['claims'];
+
+  constructor(models: Models) {
+    this.#tokens = models.tokens;
+    this.#claims = models.claims;
+  }
+
+  /** Read; if consumable, insert `consume:<id>`: the one insert that succeeds is the winner. */
+  async consume(kind: TokenKind, hash: string, at: Date, graceMs: number): Promise<ConsumeResult | null> {
+    const doc = await this.#tokens.findOne({ hash }).lean<unknown>();
+    if (doc === null) return null;
+    const record = toToken(doc);
+    const result = classify(record, kind, at, graceMs);
+    if (result !== 'consumable') return result;
+    const claimId = `consume:${record.id}`;
+    try {
+      await this.#claims.insertOne({ _id: claimId, at });
+    } catch (error) {
+      if (codeOf(error) !== DUPLICATE_KEY) throw error;
+      // Lost the race. The winner may not have set `consumedAt` yet: its claim holds the time.
+      const [current, claim] = await Promise.all([
+        this.#tokens.findOne({ _id: record.id }).lean<unknown>(),
+        this.#claims.findOne({ _id: claimId }).lean<unknown>(),
+      ]);
+      if (current === null) return null;
+      const latest = toToken(current);
+      latest.consumedAt ??= claimedAt(claim) ?? at;
+      const again = classify(latest, kind, at, graceMs);
+      return again === 'consumable' ? { outcome: 'replayed', record: latest } : again;
+    }
+    await this.#tokens.updateOne({ _id: record.id }, { $set: { consumedAt: at } });
+    return { outcome: 'consumed', record };
+  }
+
+  /**
+   * Counts the records whose `revoke:<id>` claim this call inserted, and sets `revokedAt` on
+   * every matched record still without one (which also heals a revocation interrupted between
+   * its claim and its write).
+   */
+  async revoke(query: Record<string, string>, at: Date): Promise<number> {
+    const docs = await this.#tokens.find({ ...query, revokedAt: null }, { _id: 1 }).lean<unknown[]>();
+    const ids = docs.map(toIdOnly);
+    let won = 0;
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const batch = ids.slice(start, start + BATCH);
+      const claims = batch.map((id) => ({ _id: `revoke:${id}`, at }));
+      try {
+        await this.#claims.insertMany(claims, { ordered: false, lean: true });
+        won += batch.length;
+      } catch (error) {
+        won += batch.length - duplicatesOf(error).size;
+      }
+      await this.#tokens.updateMany({ _id: { $in: batch }, revokedAt: null }, { $set: { revokedAt: at } });
+    }
+    return won;
+  }
+
+  /** Deletes the matching tokens and their claims, by id. */
+  async purge(query: object): Promise<number> {
+    const docs = await this.#tokens.find(query, { _id: 1 }).lean<unknown[]>();
+    const ids = docs.map(toIdOnly);
+    let count = 0;
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const batch = ids.slice(start, start + BATCH);
+      count += (await this.#tokens.deleteMany({ _id: { $in: batch } })).deletedCount;
+      const claimIds = batch.flatMap((id) => [`consume:${id}`, `revoke:${id}`]);
+      await this.#claims.deleteMany({ _id: { $in: claimIds } });
+    }
+    return count;
+  }
+}
