@@ -1,12 +1,11 @@
 import { type RequestHandler, Router } from 'express';
 import type { StorageAdapter } from '../adapters/storage-adapter';
-import { decideAuthorization, showAuthorization } from './authorize/authorize-endpoint';
 import { oauthErrorHandler } from './errors/error-responder';
+import { ProviderEvents } from './events/provider-events';
 import { type AuthenticateOptions, authenticate, type GuardServices } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
-import { corsPreflight } from './http/cors';
-import { authorizationServerMetadata } from './metadata/authorization-server-metadata';
+import { oauthRouter } from './oauth-router';
 import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import { ApplicationService } from './services/application-service';
@@ -14,14 +13,17 @@ import { GrantService } from './services/grant-service';
 import { guardAdapter } from './services/guarded-adapter';
 import { PersonalTokenService } from './services/personal-token-service';
 import { TokenService } from './services/token-service';
+import { settingsPages } from './settings/pages/settings-pages-router';
 import { settingsApi } from './settings/settings-api';
-import { exchangeToken } from './token/token-endpoint';
 
 /** What `createProvider()` returns. */
 export interface Provider {
   /** The OAuth endpoints (`/oauth/authorize`, `/oauth/token`, metadata); mount at the app root. */
   router: Router;
-  /** The end-user JSON API (`/api/...`); mount where you like, e.g. `app.use('/settings', …)`. */
+  /**
+   * The end-user pages (`/applications`, `/authorizations`, `/tokens`) and JSON API (`/api/...`);
+   * mount where you like, e.g. `app.use('/settings', …)`.
+   */
   settingsRouter: Router;
   /** Middleware accepting a bearer token; sets `req.oauth`. */
   authenticate(options?: AuthenticateOptions): RequestHandler;
@@ -34,6 +36,8 @@ export interface Provider {
   grants: GrantService;
   tokens: TokenService;
   personalTokens: PersonalTokenService;
+  /** Typed events for logging and audit (`token.issued`, `grant.revoked`, …); never carry secrets. */
+  events: ProviderEvents;
   /** The resolved configuration (read-only use). */
   options: ResolvedOptions;
 }
@@ -73,23 +77,22 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const adapter: StorageAdapter = guardAdapter(resolved.adapter, onError);
   const options: ResolvedOptions = { ...resolved, adapter };
   const tokens = new TokenService(options, adapter);
-  const applications = new ApplicationService(options, adapter);
-  const grants = new GrantService(adapter, options.scopes);
+  const events = new ProviderEvents(onError);
+  const applications = new ApplicationService(options, adapter, events);
+  const grants = new GrantService(adapter, options.scopes, events);
   const personalTokens = new PersonalTokenService(adapter, tokens);
   const guardServices: GuardServices = { options, adapter, tokens, onUnexpected: onError };
 
-  const router = Router();
-  const base = options.basePath;
-  const authorizeServices = { options, applications, grants, tokens };
-  router.get(`${base}/authorize`, showAuthorization(authorizeServices));
-  router.post(`${base}/authorize`, decideAuthorization(authorizeServices));
-  router.options(`${base}/token`, corsPreflight(options.corsOrigins));
-  router.post(`${base}/token`, exchangeToken({ options, adapter, applications, tokens }));
-  const metadata = authorizationServerMetadata(options);
-  router.get('/.well-known/oauth-authorization-server', function serveMetadata(_req, res) {
-    res.set('Access-Control-Allow-Origin', '*').json(metadata);
+  const router = oauthRouter({
+    options,
+    adapter,
+    applications,
+    grants,
+    tokens,
+    events,
+    guardServices,
+    onError,
   });
-  router.use(oauthErrorHandler(onError));
 
   const settingsRouter = Router();
   settingsRouter.use(
@@ -100,6 +103,16 @@ export function createProvider(input: CreateProviderOptions): Provider {
       grants,
       personalTokens,
       allowHttpRedirectUris: input.allowHttpRedirectUris ?? false,
+    }),
+  );
+  settingsRouter.use(
+    settingsPages({
+      options,
+      applications,
+      grants,
+      personalTokens,
+      allowHttpRedirectUris: input.allowHttpRedirectUris ?? false,
+      onError,
     }),
   );
   settingsRouter.use(oauthErrorHandler(onError));
@@ -114,6 +127,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
     grants,
     tokens,
     personalTokens,
+    events,
     options,
   };
 }

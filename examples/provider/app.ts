@@ -86,6 +86,13 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       return user === null ? null : { id: user.id, username: user.login, login: user.login };
     },
     loginUrl: '/login',
+    // The web flow and client credentials, plus the device flow for CLIs and TVs (RFC 8628).
+    grantTypes: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ],
   });
 
   app.get('/', (req, res) => {

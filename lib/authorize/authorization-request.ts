@@ -21,6 +21,8 @@ export interface VerifiedClient {
 
 /** A fully validated authorization request. */
 export interface AuthorizationRequest extends VerifiedClient {
+  /** `code`, or `token` for the implicit grant when it is enabled. */
+  responseType: 'code' | 'token';
   scopes: string[];
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain' | null;
@@ -84,7 +86,10 @@ export function validateAuthorizationRequest(
   if (responseType === undefined || responseType === '') {
     throw new InvalidRequestError('Missing parameter: response_type', redirectable);
   }
-  if (responseType !== 'code') {
+  const implicit = responseType === 'token' && options.grantTypes.has('implicit');
+  // RFC 6749 §4.2.2.1: implicit errors travel in the fragment, like its tokens.
+  if (implicit) verified.target.responseMode = 'fragment';
+  if (responseType !== 'code' && !implicit) {
     throw new UnsupportedResponseTypeError(
       `Unsupported response_type: ${responseType.slice(0, 64)}`,
       redirectable,
@@ -97,6 +102,9 @@ export function validateAuthorizationRequest(
     throw new InvalidScopeError('The requested scope is not allowed for this application', redirectable);
   }
 
+  if (implicit)
+    return { ...verified, responseType: 'token', scopes, codeChallenge: null, codeChallengeMethod: null };
+
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
   if (challenge === undefined) {
@@ -108,7 +116,7 @@ export function validateAuthorizationRequest(
         redirectable,
       );
     }
-    return { ...verified, scopes, codeChallenge: null, codeChallengeMethod: null };
+    return { ...verified, responseType: 'code', scopes, codeChallenge: null, codeChallengeMethod: null };
   }
   // RFC 7636 §4.3: the method defaults to "plain", which we accept only when enabled.
   const resolvedMethod = method ?? 'plain';
@@ -121,5 +129,11 @@ export function validateAuthorizationRequest(
       redirectable,
     );
   }
-  return { ...verified, scopes, codeChallenge: challenge, codeChallengeMethod: resolvedMethod };
+  return {
+    ...verified,
+    responseType: 'code',
+    scopes,
+    codeChallenge: challenge,
+    codeChallengeMethod: resolvedMethod,
+  };
 }

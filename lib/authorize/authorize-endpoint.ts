@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ERROR_STYLE, redirectWithParameters } from '../errors/error-responder';
 import { AccessDeniedError, InvalidRequestError, OAuthError } from '../errors/oauth-error';
+import type { ProviderEvents } from '../events/provider-events';
 import { asyncHandler } from '../http/async-handler';
 import { issueCsrfToken, verifyCsrfToken } from '../http/csrf';
 import { type Parameters, queryParameters, readParameters } from '../http/parse-body';
@@ -9,6 +10,7 @@ import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
 import type { GrantService } from '../services/grant-service';
 import type { TokenService } from '../services/token-service';
+import { tokenResponseFields } from '../token/token-response';
 import { renderConsentPage } from '../views/consent-page';
 import { setPageSecurityHeaders } from '../views/html';
 import {
@@ -23,6 +25,7 @@ export interface AuthorizeServices {
   applications: ApplicationService;
   grants: GrantService;
   tokens: TokenService;
+  events: ProviderEvents;
 }
 
 function loginRedirect(options: ResolvedOptions, returnTo: string): string {
@@ -30,13 +33,14 @@ function loginRedirect(options: ResolvedOptions, returnTo: string): string {
   return `${options.loginUrl}${separator}${options.returnToParameter}=${encodeURIComponent(returnTo)}`;
 }
 
-function authorizeUrl(options: ResolvedOptions, params: Parameters): string {
+/** The GET address of this authorization request; `mountPath` is where the host mounted our router. */
+function authorizeUrl(options: ResolvedOptions, mountPath: string, params: Parameters): string {
   const query = new URLSearchParams();
   for (const name of AUTHORIZATION_PARAMETERS) {
     const value = params[name];
     if (value !== undefined) query.set(name, value);
   }
-  return `${options.basePath}/authorize?${query.toString()}`;
+  return `${mountPath}${options.basePath}/authorize?${query.toString()}`;
 }
 
 async function currentUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner | null> {
@@ -48,7 +52,10 @@ async function currentUser(req: Request, options: ResolvedOptions): Promise<Reso
   return user;
 }
 
-/** RFC 6749 §4.1.2: issue a code bound to client, redirect URI and PKCE challenge, and redirect. */
+/**
+ * RFC 6749 §4.1.2: issue a code bound to client, redirect URI and PKCE challenge, and redirect.
+ * Implicit grant (§4.2.2, opt-in): an access token in the fragment, never a refresh token.
+ */
 async function redirectWithCode(
   res: Response,
   request: AuthorizationRequest,
@@ -56,15 +63,26 @@ async function redirectWithCode(
   userId: string,
   services: AuthorizeServices,
 ) {
-  const code = await services.tokens.issueCode(
-    { applicationId: request.client.id, userId, grantId, familyId: null, scopes: request.scopes },
-    {
-      redirectUri: request.redirectUriSent ? request.target.redirectUri : null,
-      codeChallenge: request.codeChallenge,
-      codeChallengeMethod: request.codeChallengeMethod,
-    },
-  );
+  const subject = {
+    applicationId: request.client.id,
+    userId,
+    grantId,
+    familyId: null,
+    scopes: request.scopes,
+  };
   res.set('Cache-Control', 'no-store');
+  if (request.responseType === 'token') {
+    const issued = await services.tokens.issueTokens(subject, false);
+    const fields = tokenResponseFields(issued);
+    const params = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]));
+    res.redirect(302, redirectWithParameters(request.target, params));
+    return;
+  }
+  const code = await services.tokens.issueCode(subject, {
+    redirectUri: request.redirectUriSent ? request.target.redirectUri : null,
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: request.codeChallengeMethod,
+  });
   res.redirect(302, redirectWithParameters(request.target, { code }));
 }
 
@@ -133,7 +151,7 @@ export function decideAuthorization(services: AuthorizeServices): RequestHandler
     const { options } = services;
     const user = await currentUser(req, options);
     if (user === null) {
-      res.redirect(302, loginRedirect(options, authorizeUrl(options, params)));
+      res.redirect(302, loginRedirect(options, authorizeUrl(options, req.baseUrl, params)));
       return;
     }
     if (!verifyCsrfToken(req, user.id, params.csrf_token, options)) {
@@ -144,12 +162,14 @@ export function decideAuthorization(services: AuthorizeServices): RequestHandler
         'The form has expired or was not sent from this site; try again',
       );
     }
-    if (params.decision === 'deny')
+    if (params.decision === 'deny') {
+      services.events.emit('authorization.denied', { userId: user.id, clientId: request.client.clientId });
       throw new AccessDeniedError('The user denied the request', { redirectable: true });
+    }
     if (params.decision !== 'approve') {
       throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
     }
-    const grant = await services.grants.approve(user.id, request.client.id, request.scopes);
+    const grant = await services.grants.approve(user.id, request.client, request.scopes);
     await redirectWithCode(res, request, grant.id, user.id, services);
   });
 }

@@ -27,6 +27,10 @@ function bodyParserError(error: object): OAuthError | null {
   ) {
     return new InvalidRequestError('The request body could not be parsed');
   }
+  // Express's router raises a URIError with status 400 for an undecodable path parameter (`/%ZZ`).
+  if (error instanceof URIError && Reflect.get(error, 'status') === 400) {
+    return new InvalidRequestError('The request URL is malformed');
+  }
   return null;
 }
 
@@ -108,10 +112,8 @@ export function oauthErrorHandler(onUnexpected: (error: unknown) => void): Error
       return;
     }
     if (res.locals[ERROR_STYLE.html] === true) {
-      res
-        .status(error.status >= 500 ? error.status : 400)
-        .set(error.headers)
-        .set('Cache-Control', 'no-store');
+      // The error's own status: 400 for a bad client or redirect URI, 403 for a forged consent form.
+      res.status(error.status).set(error.headers).set('Cache-Control', 'no-store');
       res.type('html').send(renderErrorPage(error));
       return;
     }

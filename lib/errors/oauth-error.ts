@@ -75,10 +75,40 @@ export class InvalidScopeError extends OAuthError {
   }
 }
 
-/** RFC 6749 §4.1.2.1: the resource owner denied the request. */
+/** RFC 6749 §4.1.2.1 / RFC 8628 §3.5: the resource owner denied the request. */
 export class AccessDeniedError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('access_denied', 403, description, options);
+  constructor(description: string, options?: OAuthErrorOptions & { status?: number }) {
+    super('access_denied', options?.status ?? 403, description, options);
+  }
+}
+
+/** RFC 8628 §3.5: the user has not yet approved or denied the device. */
+export class AuthorizationPendingError extends OAuthError {
+  constructor() {
+    super('authorization_pending', 400, 'The user has not yet approved the device');
+  }
+}
+
+/** RFC 8628 §3.5: the device polls too fast; it must add 5 seconds to its interval. */
+export class SlowDownError extends OAuthError {
+  constructor() {
+    super('slow_down', 400, 'Polling too fast: increase the interval by 5 seconds');
+  }
+}
+
+/** RFC 8628 §3.5: the device code expired; start a new device authorization. */
+export class ExpiredTokenError extends OAuthError {
+  constructor() {
+    super('expired_token', 400, 'The device code has expired');
+  }
+}
+
+/** 429 for a user guessing device user codes (RFC 8628 §5.1). */
+export class TooManyAttemptsError extends OAuthError {
+  constructor(retryAfterSeconds: number) {
+    super('slow_down', 429, 'Too many wrong codes; wait a minute and try again', {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
   }
 }
 

@@ -14,6 +14,7 @@ export async function authorizationCodeGrant({
   options,
   adapter,
   tokens,
+  events,
   now,
 }: GrantContext) {
   const code = params.code;
@@ -27,6 +28,7 @@ export async function authorizationCodeGrant({
   if (record.consumedAt !== null || record.revokedAt !== null) {
     // RFC 6749 §4.1.2: a code used twice revokes the tokens issued from it.
     await adapter.revokeTokens({ familyId: record.familyId ?? record.id }, now);
+    events.emit('code.reused', { clientId: client.clientId, userId: record.userId });
     throw new InvalidGrantError('The authorization code has already been used');
   }
   if (record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()) {
@@ -61,6 +63,7 @@ export async function authorizationCodeGrant({
   if (consumed?.outcome !== 'consumed') {
     // Lost a race with another exchange of the same code: that is a replay too.
     await adapter.revokeTokens({ familyId: record.familyId ?? record.id }, now);
+    events.emit('code.reused', { clientId: client.clientId, userId: record.userId });
     throw new InvalidGrantError('The authorization code has already been used');
   }
   return issued;

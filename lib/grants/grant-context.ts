@@ -1,6 +1,8 @@
 import type { ApplicationRecord, StorageAdapter } from '../../adapters/storage-adapter';
+import type { ProviderEvents } from '../events/provider-events';
 import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
+import type { GrantService } from '../services/grant-service';
 import type { IssuedTokens, TokenService } from '../services/token-service';
 
 /** What every grant handler receives: the authenticated client and the request parameters. */
@@ -10,6 +12,8 @@ export interface GrantContext {
   options: ResolvedOptions;
   adapter: StorageAdapter;
   tokens: TokenService;
+  events: ProviderEvents;
+  grants: GrantService;
   now: Date;
 }
 

@@ -7,7 +7,15 @@ import type { GrantContext } from './grant-context';
  * token and consumes the old one atomically. Presenting a consumed one again (outside the grace
  * interval) is treated as theft: every token of the grant is revoked.
  */
-export async function refreshTokenGrant({ client, params, options, adapter, tokens, now }: GrantContext) {
+export async function refreshTokenGrant({
+  client,
+  params,
+  options,
+  adapter,
+  tokens,
+  events,
+  now,
+}: GrantContext) {
   const presented = params.refresh_token;
   if (presented === undefined || presented === '')
     throw new InvalidRequestError('Missing parameter: refresh_token');
@@ -28,7 +36,8 @@ export async function refreshTokenGrant({ client, params, options, adapter, toke
   }
   let scopes = record.scopes;
   if (params.scope !== undefined) {
-    // RFC 6749 §6: the new scope must not include any scope not originally granted.
+    // RFC 6749 §6: the new scope must not include any scope not originally granted. It narrows
+    // this access token only; the new refresh token keeps the scope of the one presented.
     const requested = options.scopes.parse(params.scope);
     if (!options.scopes.covers(record.scopes, requested)) {
       throw new InvalidScopeError('The requested scope exceeds the scope originally granted');
@@ -46,6 +55,7 @@ export async function refreshTokenGrant({ client, params, options, adapter, toke
     },
     true,
     now,
+    record.scopes,
   );
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const consumed = await adapter.consumeToken('refresh', hash, now, graceMs);
@@ -57,5 +67,6 @@ export async function refreshTokenGrant({ client, params, options, adapter, toke
   const filter =
     record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
   await adapter.revokeTokens(filter, now);
+  events.emit('refresh_token.reused', { clientId: client.clientId, userId: record.userId });
   throw new InvalidGrantError('The refresh token has already been used; the grant has been revoked');
 }

@@ -40,6 +40,8 @@ export class OAuthBearerStrategy extends Strategy {
           oauthError instanceof MissingTokenError
             ? `Bearer realm="${realm}"`
             : `Bearer realm="${realm}", error="${oauthError.code}", error_description="${oauthError.description.replace(/"/g, '')}"`;
+        // passport sets the challenge only on 401; a 400 (token sent twice) carries it too (RFC 6750 §3).
+        if (oauthError.status !== 401) req.res?.set('WWW-Authenticate', challenge);
         this.fail(challenge, oauthError.status);
       },
     );

@@ -1,8 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendBearerError } from '../errors/error-responder';
-import { InsufficientScopeError, InvalidRequestError } from '../errors/oauth-error';
+import { InsufficientScopeError } from '../errors/oauth-error';
 import type { ScopeRegistry } from '../scopes/scope-registry';
-import { answerGuardError, type GuardServices, resolveOAuthContext, setScopeHeader } from './authenticate';
+import {
+  answerGuardError,
+  type GuardServices,
+  MissingTokenError,
+  resolveOAuthContext,
+  setScopeHeader,
+} from './authenticate';
 
 function checkScopeArguments(scopes: readonly string[], registry: ScopeRegistry | null): void {
   if (scopes.length === 0) throw new TypeError('requireScope() needs at least one scope');
@@ -18,7 +24,7 @@ function checkScopeArguments(scopes: readonly string[], registry: ScopeRegistry 
 /**
  * Standalone `requireScope(...scopes)` for use after `provider.authenticate()` (or the passport
  * strategy): passes if the token carries one of the scopes, counting inclusions (`repo` covers
- * `public_repo`). Without a preceding authentication it answers 401.
+ * `public_repo`). Without a preceding authentication it answers 401 with a bare challenge (RFC 6750 §3.1).
  *
  * @example
  * ```ts
@@ -32,7 +38,7 @@ export function requireScope(...scopes: string[]): RequestHandler {
     res.set('X-Accepted-OAuth-Scopes', accepted);
     const context = req.oauth;
     if (context === undefined) {
-      sendBearerError(res, new InvalidRequestError('An access token is required'), 'api', false);
+      sendBearerError(res, new MissingTokenError(), 'api', false);
       return;
     }
     if (scopes.some((scope) => context.effectiveScopes.has(scope))) {

@@ -50,7 +50,11 @@ export async function readFormFields(req: Request, limit: number): Promise<FormF
   if (alreadyParsed(req)) return FormFields.fromEntries(parsedEntries(req.body));
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
-    throw new OAuthError('invalid_request', 415, 'The form must be sent as application/x-www-form-urlencoded');
+    throw new OAuthError(
+      'invalid_request',
+      415,
+      'The form must be sent as application/x-www-form-urlencoded',
+    );
   }
   let raw: string;
   try {
@@ -63,7 +67,8 @@ export async function readFormFields(req: Request, limit: number): Promise<FormF
   const body: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of entries) {
     const existing = body[key];
-    body[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    body[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   req.body = body;
   Reflect.set(req, '_body', true);

@@ -24,8 +24,16 @@ export const DEFAULTS = {
   allowPlainPkce: false,
   /** `'public'`: PKCE required for public clients only; `'all'`: for every client (OAuth 2.1). */
   requirePkce: 'public' as 'public' | 'all',
-  /** Grant types enabled at `/oauth/token`. */
+  /**
+   * Grant types enabled. Off by default and opt-in: `implicit` (`response_type=token`, deprecated
+   * by RFC 9700), `password` (needs `verifyPassword`) and
+   * `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628).
+   */
   grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] as string[],
+  /** Device codes live 15 minutes (RFC 8628 §3.2 example). */
+  deviceCodeTtl: 900,
+  /** Devices poll at most every 5 seconds (RFC 8628 §3.2 default). */
+  devicePollInterval: 5,
   /** The query parameter the login page gets with the address to come back to. */
   returnToParameter: 'return_to',
   /** First letters of every token we mint: `eoa_…` access, `eor_…` refresh, `eop_…` personal. */

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 
 /** Who is logged in, as the host app knows them. `id` is what tokens are issued to. */
@@ -36,6 +36,21 @@ export interface ProviderOptions {
   loginUrl: string;
   /** Loads a user for `req.oauth.user`; default: `{ id }`. */
   findUser?: (id: string) => ResourceOwner | null | Promise<ResourceOwner | null>;
+  /**
+   * Password grant (off unless `grantTypes` lists `password`): checks the credentials and returns
+   * the user, `null` for wrong credentials, or `{ refused: 'reason' }` to refuse a user whose
+   * credentials are right but who must not use this grant (e.g. with two-factor authentication).
+   */
+  verifyPassword?: (
+    username: string,
+    password: string,
+    client: ApplicationRecord,
+  ) => ResourceOwner | null | { refused: string } | Promise<ResourceOwner | null | { refused: string }>;
+  /**
+   * Whether the authenticated client `caller` may introspect `token` (RFC 7662 §4). Default: only
+   * the client the token was issued to.
+   */
+  canIntrospect?: (caller: ApplicationRecord, token: TokenRecord) => boolean | Promise<boolean>;
   /** Renders the consent page; default: the built-in page. Must post `fields` to `action`. */
   renderConsent?: (data: ConsentPageData) => string;
   /**
@@ -58,6 +73,10 @@ export interface ProviderOptions {
   returnToParameter?: string;
   tokenNamespace?: string;
   bodyLimit?: number;
+  /** Device flow (RFC 8628): lifetime of a device code in seconds. */
+  deviceCodeTtl?: number;
+  /** Device flow: minimum seconds between two polls of one device code. */
+  devicePollInterval?: number;
   corsOrigins?: '*' | readonly string[];
   /** Whether cookies we set are `Secure`; default: the issuer is `https:`. */
   secureCookies?: boolean;

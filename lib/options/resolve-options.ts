@@ -6,7 +6,16 @@ import { TokenFormat } from '../tokens/token-format';
 import { DEFAULTS } from './defaults';
 import type { ProviderOptions } from './provider-options';
 
-const SUPPORTED_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+/** The device flow's grant type (RFC 8628 §3.4). */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const SUPPORTED_GRANTS = new Set([
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'implicit',
+  'password',
+  DEVICE_CODE_GRANT,
+]);
 const ADAPTER_METHODS = [
   'createApplication',
   'findApplicationById',
@@ -39,6 +48,10 @@ export interface ResolvedOptions {
   loginUrl: string;
   findUser: ProviderOptions['findUser'];
   renderConsent: ProviderOptions['renderConsent'];
+  verifyPassword: ProviderOptions['verifyPassword'];
+  canIntrospect: NonNullable<ProviderOptions['canIntrospect']>;
+  deviceCodeTtl: number;
+  devicePollInterval: number;
   csrfKey: Buffer;
   realm: string;
   basePath: string;
@@ -146,6 +159,8 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   }
   if (input.findUser !== undefined) requireFunction('findUser', input.findUser);
   if (input.renderConsent !== undefined) requireFunction('renderConsent', input.renderConsent);
+  if (input.canIntrospect !== undefined) requireFunction('canIntrospect', input.canIntrospect);
+  if (input.verifyPassword !== undefined) requireFunction('verifyPassword', input.verifyPassword);
   if (
     input.csrfSecret !== undefined &&
     (typeof input.csrfSecret !== 'string' || input.csrfSecret.length < 16)
@@ -157,6 +172,9 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     if (!SUPPORTED_GRANTS.has(grant)) {
       throw new ConfigurationError('grantTypes', `lists unsupported grant type "${grant}"`);
     }
+  }
+  if (grantTypes.has('password') && input.verifyPassword === undefined) {
+    throw new ConfigurationError('verifyPassword', 'is required when grantTypes lists "password"');
   }
   const codeTtl = positiveSeconds(
     'authorizationCodeTtl',
@@ -191,6 +209,14 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     loginUrl: input.loginUrl,
     findUser: input.findUser,
     renderConsent: input.renderConsent,
+    verifyPassword: input.verifyPassword,
+    canIntrospect: input.canIntrospect ?? ((caller, token) => token.applicationId === caller.id),
+    deviceCodeTtl:
+      positiveSeconds('deviceCodeTtl', input.deviceCodeTtl ?? DEFAULTS.deviceCodeTtl, false) ??
+      DEFAULTS.deviceCodeTtl,
+    devicePollInterval:
+      positiveSeconds('devicePollInterval', input.devicePollInterval ?? DEFAULTS.devicePollInterval, false) ??
+      DEFAULTS.devicePollInterval,
     csrfKey: input.csrfSecret === undefined ? randomBytes(32) : Buffer.from(input.csrfSecret, 'utf8'),
     realm: input.realm ?? new URL(issuer).host,
     basePath: resolveBasePath(input.basePath ?? DEFAULTS.basePath),

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../../adapters/storage-adapter';
 import { InvalidClientError } from '../errors/oauth-error';
+import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { secretMatchesHash, sha256Hex } from '../tokens/hash';
 import type { ApplicationInput } from './application-input';
@@ -20,6 +21,7 @@ export class ApplicationService {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly adapter: StorageAdapter,
+    private readonly events: ProviderEvents,
   ) {}
 
   /** Registers an application owned by `ownerId` (or by nobody, for host-created clients). */
@@ -39,7 +41,9 @@ export class ApplicationService {
       createdAt: now,
       updatedAt: now,
     };
-    return { application: await this.adapter.createApplication(application), clientSecret };
+    const stored = await this.adapter.createApplication(application);
+    this.events.emit('application.created', { clientId: stored.clientId, applicationId: stored.id, ownerId });
+    return { application: stored, clientSecret };
   }
 
   findById(id: string): Promise<ApplicationRecord | null> {
@@ -74,18 +78,33 @@ export class ApplicationService {
       clientSecretHash: sha256Hex(secret),
       updatedAt: new Date(),
     });
-    return updated === null ? null : secret;
+    if (updated === null) return null;
+    this.events.emit('client.secret_reset', { clientId: updated.clientId, applicationId: id });
+    return secret;
   }
 
   /** Revokes every token issued to the application; returns how many. */
-  revokeAllTokens(id: string): Promise<number> {
-    return this.adapter.revokeTokens({ applicationId: id }, new Date());
+  async revokeAllTokens(id: string): Promise<number> {
+    const count = await this.adapter.revokeTokens({ applicationId: id }, new Date());
+    const application = await this.adapter.findApplicationById(id);
+    this.events.emit('token.revoked', {
+      reason: 'application',
+      clientId: application?.clientId ?? null,
+      userId: null,
+      count,
+    });
+    return count;
   }
 
   /** Revokes every token of the application, then deletes it with its grants. */
   async delete(id: string): Promise<boolean> {
+    const application = await this.adapter.findApplicationById(id);
+    if (application === null) return false;
     await this.revokeAllTokens(id);
-    return this.adapter.deleteApplication(id);
+    const deleted = await this.adapter.deleteApplication(id);
+    if (deleted)
+      this.events.emit('application.deleted', { clientId: application.clientId, applicationId: id });
+    return deleted;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GrantRecord, StorageAdapter } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, GrantRecord, StorageAdapter } from '../../adapters/storage-adapter';
+import type { ProviderEvents } from '../events/provider-events';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 
 /** Consents: which user authorized which application for which scopes. */
@@ -7,6 +8,7 @@ export class GrantService {
   constructor(
     private readonly adapter: StorageAdapter,
     private readonly scopes: ScopeRegistry,
+    private readonly events: ProviderEvents,
   ) {}
 
   /** The user's grant to the application if it already covers `requested` (so consent can be skipped). */
@@ -20,11 +22,16 @@ export class GrantService {
   }
 
   /** Records an approval; the grant's scopes grow to the union of what was ever approved. */
-  async approve(userId: string, applicationId: string, approved: readonly string[]): Promise<GrantRecord> {
+  async approve(
+    userId: string,
+    application: ApplicationRecord,
+    approved: readonly string[],
+  ): Promise<GrantRecord> {
     const now = new Date();
+    const applicationId = application.id;
     const existing = await this.adapter.findGrant(userId, applicationId);
     const scopes = this.scopes.normalize([...(existing?.scopes ?? []), ...approved]);
-    return this.adapter.saveGrant({
+    const grant = await this.adapter.saveGrant({
       id: existing?.id ?? randomUUID(),
       userId,
       applicationId,
@@ -33,6 +40,12 @@ export class GrantService {
       updatedAt: now,
       lastUsedAt: existing?.lastUsedAt ?? null,
     });
+    this.events.emit('authorization.granted', {
+      userId,
+      clientId: application.clientId,
+      scopes: [...approved],
+    });
+    return grant;
   }
 
   listForUser(userId: string): Promise<GrantRecord[]> {
@@ -40,10 +53,14 @@ export class GrantService {
   }
 
   /** Revokes every token of the grant, then deletes it. Returns `false` if there was none. */
-  async revoke(userId: string, applicationId: string): Promise<boolean> {
-    const grant = await this.adapter.findGrant(userId, applicationId);
+  async revoke(userId: string, application: ApplicationRecord): Promise<boolean> {
+    const grant = await this.adapter.findGrant(userId, application.id);
     if (grant === null) return false;
-    await this.adapter.revokeTokens({ grantId: grant.id }, new Date());
-    return this.adapter.deleteGrant(grant.id);
+    const count = await this.adapter.revokeTokens({ grantId: grant.id }, new Date());
+    const deleted = await this.adapter.deleteGrant(grant.id);
+    const clientId = application.clientId;
+    this.events.emit('token.revoked', { reason: 'grant', clientId, userId, count });
+    this.events.emit('grant.revoked', { userId, clientId, reason: 'user' });
+    return deleted;
   }
 }

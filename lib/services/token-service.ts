@@ -87,10 +87,12 @@ export class TokenService {
     subject: TokenSubject,
     withRefreshToken: boolean,
     now = new Date(),
+    /** RFC 6749 §6: a rotated refresh token keeps its scope when the access token is narrowed. */
+    refreshScopes: readonly string[] = subject.scopes,
   ): Promise<IssuedTokens> {
     const access = this.mint('access', subject, this.options.accessTokenTtl, now);
     const refresh = withRefreshToken
-      ? this.mint('refresh', subject, this.options.refreshTokenTtl, now)
+      ? this.mint('refresh', { ...subject, scopes: [...refreshScopes] }, this.options.refreshTokenTtl, now)
       : null;
     await this.adapter.insertToken(access.record);
     if (refresh) await this.adapter.insertToken(refresh.record);

@@ -165,7 +165,7 @@ export function settingsApi(services: SettingsServices): Router {
     '/authorizations/:clientId',
     route(async (req, user) => {
       const application = await applications.findByClientId(routeParameter(req, 'clientId'));
-      if (application === null || !(await grants.revoke(user.id, application.id))) {
+      if (application === null || !(await grants.revoke(user.id, application))) {
         throw new NotFoundError('No such authorization');
       }
       return [204, undefined];

@@ -1,13 +1,14 @@
 import type { RequestHandler } from 'express';
 import type { StorageAdapter } from '../../adapters/storage-adapter';
-import { basicFailure, presentedClient } from '../clients/client-credentials';
-import { OAuthError } from '../errors/oauth-error';
+import { authenticateClient } from '../clients/authenticate-client';
+import type { ProviderEvents } from '../events/provider-events';
 import { grantHandlerFor } from '../grants/grant-registry';
 import { asyncHandler } from '../http/async-handler';
 import { allowCors } from '../http/cors';
 import { readParameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
+import type { GrantService } from '../services/grant-service';
 import type { TokenService } from '../services/token-service';
 import { sendTokenResponse } from './token-response';
 
@@ -16,6 +17,8 @@ export interface TokenEndpointServices {
   adapter: StorageAdapter;
   applications: ApplicationService;
   tokens: TokenService;
+  events: ProviderEvents;
+  grants: GrantService;
 }
 
 /**
@@ -24,28 +27,32 @@ export interface TokenEndpointServices {
  * answer with tokens.
  */
 export function exchangeToken(services: TokenEndpointServices): RequestHandler {
-  const { options, adapter, applications, tokens } = services;
+  const { options, adapter, applications, tokens, events, grants } = services;
   const setCors = allowCors(options.corsOrigins);
   return asyncHandler(async function exchangeToken(req, res) {
     setCors(req, res);
     const params = await readParameters(req, options.bodyLimit);
     const handler = grantHandlerFor(params.grant_type, options.grantTypes);
-    const presented = presentedClient(req, params);
-    let client: Awaited<ReturnType<ApplicationService['authenticate']>>;
-    try {
-      client = await applications.authenticate(presented.clientId, presented.clientSecret);
-    } catch (error) {
-      // RFC 6749 §5.2: a client that tried Basic gets a Basic challenge back.
-      if (
-        error instanceof OAuthError &&
-        error.code === 'invalid_client' &&
-        presented.method === 'client_secret_basic'
-      ) {
-        throw basicFailure(error.description);
-      }
-      throw error;
-    }
-    const issued = await handler({ client, params, options, adapter, tokens, now: new Date() });
+    const client = await authenticateClient(req, params, applications);
+    const issued = await handler({
+      client,
+      params,
+      options,
+      adapter,
+      tokens,
+      events,
+      grants,
+      now: new Date(),
+    });
+    const accessRecord = issued.records[0];
+    const event = {
+      clientId: client.clientId,
+      userId: accessRecord?.userId ?? null,
+      scopes: issued.scopes,
+      accessTokenId: accessRecord?.id ?? '',
+    };
+    if (params.grant_type === 'refresh_token') events.emit('token.refreshed', event);
+    else events.emit('token.issued', { ...event, grantType: params.grant_type ?? '' });
     sendTokenResponse(req, res, issued);
   });
 }

@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * What the provider tells a host for logging and audit. Payloads carry ids, never a secret or a
+ * hash of one.
+ */
+export interface ProviderEventMap {
+  /** A user approved an application (consent page, device page or password grant). */
+  'authorization.granted': { userId: string; clientId: string; scopes: string[] };
+  /** A user denied an application at the consent or device page. */
+  'authorization.denied': { userId: string; clientId: string };
+  /** The token endpoint issued tokens. */
+  'token.issued': {
+    grantType: string;
+    clientId: string;
+    userId: string | null;
+    scopes: string[];
+    accessTokenId: string;
+  };
+  /** A refresh token was rotated. */
+  'token.refreshed': { clientId: string; userId: string | null; scopes: string[]; accessTokenId: string };
+  /** Tokens were revoked (revocation endpoint, settings, application deletion). */
+  'token.revoked': { reason: string; clientId: string | null; userId: string | null; count: number };
+  /** A user's authorization of an application was revoked with all its tokens. */
+  'grant.revoked': { userId: string; clientId: string; reason: 'user' | 'refresh_token_reuse' };
+  /** An authorization code was presented again; the tokens it led to were revoked. */
+  'code.reused': { clientId: string; userId: string | null };
+  /** A rotated refresh token was presented again; its grant's tokens were revoked. */
+  'refresh_token.reused': { clientId: string; userId: string | null };
+  /** An application's secret was reset; the old one no longer works. */
+  'client.secret_reset': { clientId: string; applicationId: string };
+  'application.created': { clientId: string; applicationId: string; ownerId: string | null };
+  'application.deleted': { clientId: string; applicationId: string };
+}
+
+export type ProviderEventName = keyof ProviderEventMap;
+
+/**
+ * A typed event emitter. A listener that throws never breaks the request that emitted: its error
+ * goes to the provider's `onError`.
+ *
+ * @example
+ * ```ts
+ * provider.events.on('token.revoked', (event) => audit.log('token.revoked', event));
+ * ```
+ */
+export class ProviderEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  on<K extends ProviderEventName>(name: K, listener: (event: ProviderEventMap[K]) => void): this {
+    this.emitter.on(name, listener);
+    return this;
+  }
+
+  off<K extends ProviderEventName>(name: K, listener: (event: ProviderEventMap[K]) => void): this {
+    this.emitter.off(name, listener);
+    return this;
+  }
+
+  emit<K extends ProviderEventName>(name: K, event: ProviderEventMap[K]): void {
+    for (const listener of this.emitter.listeners(name)) {
+      try {
+        (listener as (event: ProviderEventMap[K]) => void)(event);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+}

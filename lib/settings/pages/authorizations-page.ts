@@ -1,0 +1,54 @@
+import type { Router } from 'express';
+import { NotFoundError } from '../../errors/oauth-error';
+import { type AuthorizationRow, renderAuthorizations } from '../../views/authorizations-view';
+import {
+  noticeFrom,
+  pageRoute,
+  redirectAfterPost,
+  routeParameter,
+  type SettingsPageServices,
+  sendPage,
+} from './page-context';
+
+const NOTICES: Readonly<Record<string, string>> = {
+  revoked: 'Access revoked. The application’s tokens no longer work.',
+};
+
+/**
+ * The authorized applications page: every application the user consented to, with its scopes,
+ * when and how recently; revoking one revokes every token of that grant at once.
+ */
+export function mountAuthorizationsPage(router: Router, services: SettingsPageServices): void {
+  const { options, applications, grants } = services;
+
+  router.get(
+    '/authorizations',
+    pageRoute(services, 'authorizations', async (page) => {
+      const rows: AuthorizationRow[] = [];
+      for (const grant of await grants.listForUser(page.user.id)) {
+        const application = await applications.findById(grant.applicationId);
+        if (application === null) continue;
+        rows.push({
+          clientId: application.clientId,
+          name: application.name,
+          homepageUrl: application.homepageUrl,
+          scopes: grant.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
+          createdAt: grant.createdAt,
+          lastUsedAt: grant.lastUsedAt,
+        });
+      }
+      sendPage(page.res, 200, renderAuthorizations(page.frame, rows, noticeFrom(page.req, NOTICES)));
+    }),
+  );
+
+  router.post(
+    '/authorizations/:clientId/revoke',
+    pageRoute(services, 'authorizations', async (page) => {
+      const application = await applications.findByClientId(routeParameter(page.req, 'clientId'));
+      if (application === null || !(await grants.revoke(page.user.id, application))) {
+        throw new NotFoundError('You have not authorized this application.');
+      }
+      redirectAfterPost(page, '/authorizations', 'revoked');
+    }),
+  );
+}
