@@ -1,0 +1,243 @@
+/**
+ * `npm run bench`: load-tests the provider against bare Express in the same run. The server is a
+ * separate process (bench-server.ts); autocannon runs here, on 127.0.0.1 only, for a bounded time.
+ * Scenarios alternate over several rounds and the median is reported, since on 2 cores the load
+ * generator competes with the server: compare ratios within one run, not absolute figures.
+ *
+ * Environment: BENCH_SECONDS (per scenario and round, default 5), BENCH_ROUNDS (default 3),
+ * BENCH_CONNECTIONS (default 10), MONGODB_URI (bench the Mongo adapter instead of memory),
+ * BENCH_EXTRA_STORED (extra stored tokens, for the growth check).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+interface Setup {
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  tokens: string[];
+  codes: string[];
+}
+
+interface ScenarioRequest {
+  path?: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  requests?: autocannon.Request[];
+}
+
+interface Scenario {
+  name: string;
+  baseline: string | null;
+  options: (setup: Setup) => ScenarioRequest;
+}
+
+interface Sample {
+  requestsPerSecond: number;
+  p99: number;
+  cpuMicrosPerRequest: number;
+  errors: number;
+  non2xx: number;
+}
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+function basic(setup: Setup): string {
+  return `Basic ${Buffer.from(`${setup.clientId}:${setup.clientSecret}`).toString('base64')}`;
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+const SCENARIOS: Scenario[] = [
+  { name: 'bare Express GET', baseline: null, options: () => ({ path: '/bare' }) },
+  {
+    name: 'protected, header token',
+    baseline: 'bare Express GET',
+    options: (s) => ({ path: '/api/repos', headers: { authorization: `Bearer ${s.tokens[0]}` } }),
+  },
+  {
+    name: 'protected, query token',
+    baseline: 'bare Express GET',
+    options: (s) => ({ path: `/api/repos?access_token=${s.tokens[0]}` }),
+  },
+  {
+    name: `protected, rotating tokens`,
+    baseline: 'bare Express GET',
+    options: (s) => {
+      let next = 0;
+      return {
+        requests: [
+          {
+            method: 'GET',
+            path: '/api/repos',
+            setupRequest: (request) => {
+              next = (next + 1) % s.tokens.length;
+              return {
+                ...request,
+                headers: { ...request.headers, authorization: `Bearer ${s.tokens[next]}` },
+              };
+            },
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: 'bare Express token POST',
+    baseline: null,
+    options: () => ({
+      method: 'POST',
+      path: '/bare-token',
+      headers: FORM,
+      body: 'grant_type=client_credentials',
+    }),
+  },
+  {
+    name: 'token: client_credentials',
+    baseline: 'bare Express token POST',
+    options: (s) => ({
+      method: 'POST',
+      path: '/oauth/token',
+      headers: { ...FORM, authorization: basic(s) },
+      body: 'grant_type=client_credentials&scope=public_repo',
+    }),
+  },
+  {
+    name: 'token: authorization_code',
+    baseline: 'bare Express token POST',
+    options: (s) => ({
+      requests: [
+        {
+          method: 'POST',
+          path: '/oauth/token',
+          headers: { ...FORM, authorization: basic(s) },
+          setupRequest: (request) => {
+            const code = s.codes.pop();
+            return code === undefined
+              ? request
+              : { ...request, body: `grant_type=authorization_code&code=${code}` };
+          },
+        },
+      ],
+    }),
+  },
+];
+
+async function startServer(): Promise<{ child: ChildProcess; setup: Setup }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    reader.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { child, setup: JSON.parse(line) as Setup };
+}
+
+async function serverCpu(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/__stats`);
+  return ((await response.json()) as { cpuMicros: number }).cpuMicros;
+}
+
+async function measure(setup: Setup, scenario: Scenario): Promise<Sample> {
+  const before = await serverCpu(setup.port);
+  const { path, ...request } = scenario.options(setup);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${setup.port}${path ?? ''}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...request,
+  });
+  const after = await serverCpu(setup.port);
+  return {
+    requestsPerSecond: result.requests.average,
+    p99: result.latency.p99,
+    cpuMicrosPerRequest: (after - before) / Math.max(1, result.requests.total),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { child, setup } = await startServer();
+  const samples = new Map<string, Sample[]>();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate the order each round so no scenario always runs on a warmer or cooler machine.
+      const order = round % 2 === 0 ? SCENARIOS : [...SCENARIOS].reverse();
+      for (const scenario of order) {
+        const sample = await measure(setup, scenario);
+        samples.set(scenario.name, [...(samples.get(scenario.name) ?? []), sample]);
+        process.stderr.write(
+          `round ${round + 1} ${scenario.name}: ${Math.round(sample.requestsPerSecond)} req/s\n`,
+        );
+      }
+    }
+    const stats = (await (await fetch(`http://127.0.0.1:${setup.port}/__stats`)).json()) as {
+      maxRssKb: number;
+    };
+    const rows = SCENARIOS.map((scenario) => {
+      const list = samples.get(scenario.name) ?? [];
+      const rps = median(list.map((s) => s.requestsPerSecond));
+      const p99 = median(list.map((s) => s.p99));
+      const base = scenario.baseline ? (samples.get(scenario.baseline) ?? []) : [];
+      const baseRps = median(base.map((s) => s.requestsPerSecond));
+      const baseP99 = median(base.map((s) => s.p99));
+      return {
+        scenario: scenario.name,
+        reqPerSec: Math.round(rps),
+        p99Ms: p99,
+        cpuMicrosPerRequest: Math.round(median(list.map((s) => s.cpuMicrosPerRequest))),
+        errors: list.reduce((sum, s) => sum + s.errors + s.non2xx, 0),
+        ratio: scenario.baseline ? Number((rps / baseRps).toFixed(3)) : null,
+        p99Ratio: scenario.baseline && baseP99 > 0 ? Number((p99 / baseP99).toFixed(2)) : null,
+      };
+    });
+    const adapter = process.env.MONGODB_URI ? 'mongo' : 'memory';
+    console.log(
+      `\nexpress-oauth-provider bench: ${adapter} adapter, ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections, median of rounds`,
+    );
+    console.table(rows);
+    console.log(
+      `server peak RSS: ${Math.round(stats.maxRssKb / 1024)} MiB; wall time ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, `latest-${adapter}.json`),
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          adapter,
+          rounds: ROUNDS,
+          seconds: SECONDS,
+          rows,
+          peakRssKb: stats.maxRssKb,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    child.kill();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
