@@ -1,15 +1,15 @@
 /**
- * The process under load: one Express 5 app holding the bare baseline routes and the provider's
+ * The process under load (it imports the built package from `dist/`, as users run it): one Express 5 app holding the bare baseline routes and the provider's
  * routes side by side, so every scenario of a run is measured against the same process. It
  * prepares credentials through the provider's service API, prints them as one JSON line on
  * stdout, and exposes its own CPU and memory figures at GET /__stats.
  */
 import { randomBytes } from 'node:crypto';
 import express from 'express';
+import { createProvider, type StorageAdapter } from 'express-oauth-provider';
+import { MemoryAdapter } from 'express-oauth-provider/adapters/memory';
+import { MongoAdapter } from 'express-oauth-provider/adapters/mongo';
 import mongoose from 'mongoose';
-import { MemoryAdapter } from '../adapters/memory';
-import { MongoAdapter } from '../adapters/mongo';
-import { createProvider, type StorageAdapter } from '../lib';
 
 const TOKEN_COUNT = Number(process.env.BENCH_TOKENS ?? 10_000);
 const CODE_COUNT = Number(process.env.BENCH_CODES ?? 60_000);
@@ -104,6 +104,9 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 60_000;
 }
+
+// Exit normally on SIGINT/SIGTERM so `node --cpu-prof` writes its profile.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));
 
 main().catch((error: unknown) => {
   console.error(error);

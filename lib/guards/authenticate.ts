@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
 import { sendBearerError, toOAuthError } from '../errors/error-responder';
-import { OAuthError } from '../errors/oauth-error';
+import { InvalidTokenError, OAuthError } from '../errors/oauth-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { TokenService } from '../services/token-service';
 import { extractBearerToken, type TokenSources } from './bearer-token';
@@ -42,14 +42,19 @@ export async function resolveOAuthContext(
   sources: TokenSources = services.options,
 ): Promise<OAuthContext> {
   const { options, adapter, tokens } = services;
-  const presented = await extractBearerToken(req, sources);
+  const extracted = extractBearerToken(req, sources);
+  const presented = typeof extracted === 'string' || extracted === null ? extracted : await extracted;
   if (presented === null) throw new MissingTokenError();
   const now = new Date();
   const token = await tokens.verifyBearerToken(presented, now);
-  const [client, user] = await Promise.all([
-    token.applicationId === null ? null : adapter.findApplicationById(token.applicationId),
-    token.userId === null ? null : options.findUser ? options.findUser(token.userId) : { id: token.userId },
-  ]);
+  const client = token.applicationId === null ? null : await adapter.findApplicationById(token.applicationId);
+  let user: OAuthContext['user'] = null;
+  if (token.userId !== null)
+    user = options.findUser ? await options.findUser(token.userId) : { id: token.userId };
+  // A token outlives neither its user (the host's findUser no longer knows them) nor its application.
+  if ((token.userId !== null && user === null) || (token.applicationId !== null && client === null)) {
+    throw new InvalidTokenError('The access token is invalid, expired or revoked');
+  }
   recordUse(adapter, token, now, services.onUnexpected);
   return { token, user, client, scopes: token.scopes, effectiveScopes: options.scopes.expand(token.scopes) };
 }

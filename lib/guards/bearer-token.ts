@@ -23,7 +23,10 @@ export interface TokenSources {
   bodyLimit: number;
 }
 
-export async function extractBearerToken(req: Request, options: TokenSources): Promise<string | null> {
+export function extractBearerToken(
+  req: Request,
+  options: TokenSources,
+): string | null | Promise<string | null> {
   const found: string[] = [];
   const header = req.headers.authorization;
   if (header !== undefined && /^bearer(\s|$)/i.test(header)) {
@@ -36,10 +39,16 @@ export async function extractBearerToken(req: Request, options: TokenSources): P
     if (tokens.length > 1) throw new InvalidRequestError('access_token must be sent once');
     if (tokens[0] !== undefined) found.push(tokens[0]);
   }
+  // Only a form POST needs the body, and only then does extraction wait for I/O.
   if (options.allowBodyAccessToken && isFormPost(req)) {
-    const token = await formAccessToken(req, options.bodyLimit);
-    if (token !== undefined) found.push(token);
+    return formAccessToken(req, options.bodyLimit).then((token) =>
+      single(token === undefined ? found : [...found, token]),
+    );
   }
+  return single(found);
+}
+
+function single(found: readonly string[]): string | null {
   if (found.length > 1)
     throw new InvalidRequestError('The access token was sent by more than one method (RFC 6750 §2)');
   return found[0] ?? null;

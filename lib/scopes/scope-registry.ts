@@ -20,6 +20,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 export class ScopeRegistry {
   private readonly definitions: ScopeDefinitions;
   private readonly closures: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `expand()` results by scope list; tokens share few distinct lists, so this stays small. */
+  private readonly expansions = new Map<string, ReadonlySet<string>>();
 
   constructor(definitions: ScopeDefinitions) {
     this.definitions = definitions;
@@ -67,12 +69,17 @@ export class ScopeRegistry {
     return scopes;
   }
 
-  /** The scopes plus everything they include. */
-  expand(scopes: readonly string[]): Set<string> {
+  /** The scopes plus everything they include. Memoized: it runs on every guarded request. */
+  expand(scopes: readonly string[]): ReadonlySet<string> {
+    const key = scopes.join(' ');
+    const known = this.expansions.get(key);
+    if (known !== undefined) return known;
     const expanded = new Set<string>();
     for (const scope of scopes) {
       for (const implied of this.closures.get(scope) ?? [scope]) expanded.add(implied);
     }
+    if (this.expansions.size >= 1000) this.expansions.clear();
+    this.expansions.set(key, expanded);
     return expanded;
   }
 

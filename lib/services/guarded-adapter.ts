@@ -20,12 +20,17 @@ export function guardAdapter(adapter: StorageAdapter, onError: (error: unknown) 
   for (const key of prototypeChain) {
     const member: unknown = Reflect.get(adapter, key);
     if (key === 'constructor' || typeof member !== 'function') continue;
-    guarded[key as keyof StorageAdapter] = async (...args: unknown[]) => {
+    const fail = (error: unknown): never => {
+      onError(error);
+      throw new TemporarilyUnavailableError();
+    };
+    // Not an async function: one `.then` on the adapter's promise is all the hot path pays.
+    guarded[key as keyof StorageAdapter] = (...args: unknown[]): Promise<unknown> => {
       try {
-        return await Reflect.apply(member, adapter, args);
+        return Promise.resolve(Reflect.apply(member, adapter, args)).then(undefined, fail);
       } catch (error) {
         onError(error);
-        throw new TemporarilyUnavailableError();
+        return Promise.reject(new TemporarilyUnavailableError());
       }
     };
   }

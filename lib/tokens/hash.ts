@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * SHA-256 hex of a secret. Every token, code and client secret we issue carries ≥ 128 bits of
@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * path stays cheap (no bcrypt on every request).
  */
 export function sha256Hex(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Constant-time comparison of two hex digests (or any two strings of equal length). */
