@@ -1,5 +1,5 @@
-import { type Request, type RequestHandler, Router } from 'express';
-import { NotFoundError, OAuthError } from '../errors/oauth-error';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { NotFoundError, OAuthError, UnsupportedMediaTypeError } from '../errors/oauth-error';
 import { asyncHandler } from '../http/async-handler';
 import { readJsonObject } from '../http/parse-body';
 import type { ResourceOwner } from '../options/provider-options';
@@ -48,12 +48,25 @@ function expiresInSeconds(value: unknown): number | null {
 }
 
 /**
+ * Writes accept only JSON (DESIGN.md). A write carrying another body type — what any HTML form,
+ * cross-site ones included, sends — is refused before it acts, also on routes that read no body
+ * (`/secret`, `/revoke-tokens`). A write without a body needs no content type.
+ */
+function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const json = type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  if (req.method === 'GET' || req.method === 'HEAD' || type === '' || json) next();
+  else next(new UnsupportedMediaTypeError('Content-Type must be application/json'));
+}
+
+/**
  * The JSON API under `/settings/api` (DESIGN.md): a user's applications, authorized applications
  * and personal access tokens. Lists are bare arrays, deletes answer 204, another user's ids 404.
  */
 export function settingsApi(services: SettingsServices): Router {
   const { options, applications, grants, personalTokens } = services;
   const router = Router();
+  router.use(jsonWritesOnly);
   const limit = options.bodyLimit;
   const route = (
     handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>,

@@ -1,0 +1,109 @@
+/**
+ * DESIGN "Public API": `provider.passportStrategy()` is a passport strategy (`oauth-bearer`) doing
+ * what `authenticate()` does, for hosts that route authentication through passport.
+ */
+import express, { type Express } from 'express';
+import { Passport } from 'passport';
+import request from 'supertest';
+import { bearer, makeTestProvider, type RegisteredApp, type TestProvider } from '../support/provider-harness';
+
+let t: TestProvider;
+let client: RegisteredApp;
+let app: Express;
+
+beforeEach(async () => {
+  t = makeTestProvider({ findUser: (id) => ({ id, username: `user-${id}` }) });
+  client = await t.registerApp();
+  const passport = new Passport();
+  passport.use(t.provider.passportStrategy());
+  app = express();
+  app.use(passport.initialize());
+  app.get('/me', passport.authenticate('oauth-bearer', { session: false }), (req, res) => {
+    res.json({ user: req.user ?? null, authInfo: req.authInfo ?? null, scopes: req.oauth?.scopes ?? null });
+  });
+  app.get(
+    '/repos',
+    passport.authenticate('oauth-bearer', { session: false }),
+    t.provider.requireScope('repo'),
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
+});
+
+describe('passportStrategy()', () => {
+  it('is named oauth-bearer', () => {
+    expect(t.provider.passportStrategy().name).toBe('oauth-bearer');
+  });
+
+  it('authenticates a valid token: req.user is the resource owner, req.oauth the context', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'repo gist' });
+    const response = await request(app).get('/me').set('Authorization', bearer(tokens.access_token));
+    expect(response.status).toBe(200);
+    expect(response.body.user).toEqual({ id: 'alice', username: 'user-alice' });
+    expect(response.body.scopes).toEqual(['repo', 'gist']);
+    expect(response.body.authInfo).toMatchObject({ scopes: ['repo', 'gist'] });
+    expect(response.headers['x-oauth-scopes']).toBe('repo, gist');
+  });
+
+  it('accepts the query parameter as authenticate() does', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'user' });
+    expect(
+      (
+        await request(app)
+          .get('/me')
+          .query({ access_token: String(tokens.access_token) })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('no token → 401 with a bare Bearer challenge', async () => {
+    const response = await request(app).get('/me');
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="issuer.example"');
+  });
+
+  it('a bad or revoked token → 401 invalid_token', async () => {
+    const bad = await request(app).get('/me').set('Authorization', 'Bearer eoa_nope');
+    expect(bad.status).toBe(401);
+    expect(String(bad.headers['www-authenticate'])).toContain('error="invalid_token"');
+
+    const tokens = await t.issueTokens({ client, scope: 'user' });
+    await t.provider.applications.revokeAllTokens(client.application.id);
+    const revoked = await request(app).get('/me').set('Authorization', bearer(tokens.access_token));
+    expect(revoked.status).toBe(401);
+    expect(String(revoked.headers['www-authenticate'])).toContain('error="invalid_token"');
+  });
+
+  it('a token sent twice → 400 invalid_request', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'user' });
+    const response = await request(app)
+      .get('/me')
+      .query({ access_token: String(tokens.access_token) })
+      .set('Authorization', bearer(tokens.access_token));
+    expect(response.status).toBe(400);
+    expect(String(response.headers['www-authenticate'])).toContain('error="invalid_request"');
+  });
+
+  it('works with requireScope() behind it', async () => {
+    const repo = await t.issueTokens({ client, scope: 'repo' });
+    expect((await request(app).get('/repos').set('Authorization', bearer(repo.access_token))).status).toBe(
+      200,
+    );
+    const user = await t.issueTokens({ client, scope: 'user', user: 'bob' });
+    const denied = await request(app).get('/repos').set('Authorization', bearer(user.access_token));
+    expect(denied.status).toBe(403);
+    expect(String(denied.headers['www-authenticate'])).toContain('error="insufficient_scope"');
+  });
+
+  it('a client_credentials token authenticates as the client', async () => {
+    const response = await request(t.app).post('/oauth/token').type('form').send({
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
+    const me = await request(app).get('/me').set('Authorization', bearer(response.body.access_token));
+    expect(me.status).toBe(200);
+    expect(me.body.user).toMatchObject({ clientId: client.clientId });
+  });
+});
