@@ -80,7 +80,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const events = new ProviderEvents(onError);
   const applications = new ApplicationService(options, adapter, events);
   const grants = new GrantService(adapter, options.scopes, events);
-  const personalTokens = new PersonalTokenService(adapter, tokens);
+  const personalTokens = new PersonalTokenService(adapter, tokens, events);
   const guardServices: GuardServices = { options, adapter, tokens, onUnexpected: onError };
 
   const router = oauthRouter({

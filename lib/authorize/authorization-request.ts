@@ -89,7 +89,9 @@ export function validateAuthorizationRequest(
   const implicit = responseType === 'token' && options.grantTypes.has('implicit');
   // RFC 6749 §4.2.2.1: implicit errors travel in the fragment, like its tokens.
   if (implicit) verified.target.responseMode = 'fragment';
-  if (responseType !== 'code' && !implicit) {
+  // A code is useless when the authorization_code grant that redeems it is disabled.
+  const code = responseType === 'code' && options.grantTypes.has('authorization_code');
+  if (!code && !implicit) {
     throw new UnsupportedResponseTypeError(
       `Unsupported response_type: ${responseType.slice(0, 64)}`,
       redirectable,

@@ -73,6 +73,13 @@ async function redirectWithCode(
   res.set('Cache-Control', 'no-store');
   if (request.responseType === 'token') {
     const issued = await services.tokens.issueTokens(subject, false);
+    services.events.emit('token.issued', {
+      grantType: 'implicit',
+      clientId: request.client.clientId,
+      userId,
+      scopes: issued.scopes,
+      accessTokenId: issued.records[0]?.id ?? '',
+    });
     const fields = tokenResponseFields(issued);
     const params = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]));
     res.redirect(302, redirectWithParameters(request.target, params));

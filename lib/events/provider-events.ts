@@ -9,7 +9,7 @@ export interface ProviderEventMap {
   'authorization.granted': { userId: string; clientId: string; scopes: string[] };
   /** A user denied an application at the consent or device page. */
   'authorization.denied': { userId: string; clientId: string };
-  /** The token endpoint issued tokens. */
+  /** Tokens were issued: by the token endpoint, or by the authorization endpoint for `implicit`. */
   'token.issued': {
     grantType: string;
     clientId: string;

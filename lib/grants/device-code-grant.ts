@@ -60,7 +60,9 @@ export async function deviceCodeGrant({ client, params, options, adapter, tokens
   );
   const consumed = await adapter.consumeToken('device', hash, now, 0);
   if (consumed?.outcome !== 'consumed') {
-    await adapter.revokeTokens({ familyId: device.id }, now);
+    // Lost a race with a concurrent poll: withdraw only what this request stored. The family
+    // includes the winner's tokens, and a redeemed device code polled again is not a replay.
+    await tokens.revokeRecords(issued.records, now);
     throw new InvalidGrantError('The device code has already been used');
   }
   return issued;

@@ -15,10 +15,16 @@ export interface IntrospectionServices {
   applications: ApplicationService;
 }
 
-const TOKEN_TYPES: Partial<Record<TokenRecord['kind'], string>> = {
-  access: 'access_token',
-  refresh: 'refresh_token',
-  personal: 'access_token',
+/**
+ * The kinds that can be introspected, with their `token_type`. RFC 7662 §2.2: that is the RFC 6749
+ * §5.1 access token type (`bearer`, as the token response says), not a `token_type_hint` value; a
+ * refresh token has none, so it is left out (as node-oidc-provider does) and a resource server
+ * that checks `token_type` never takes a refresh token for an access token.
+ */
+const TOKEN_TYPES: Partial<Record<TokenRecord['kind'], 'bearer' | null>> = {
+  access: 'bearer',
+  refresh: null,
+  personal: 'bearer',
 };
 
 /**
@@ -55,7 +61,7 @@ export function introspectToken(services: IntrospectionServices): RequestHandler
 
 async function describeActiveToken(
   record: TokenRecord,
-  tokenType: string,
+  tokenType: 'bearer' | null,
   caller: ApplicationRecord,
   { options, adapter }: IntrospectionServices,
 ): Promise<Record<string, unknown>> {
@@ -74,7 +80,7 @@ async function describeActiveToken(
     client_id: client?.clientId,
     username,
     sub: record.userId ?? client?.clientId,
-    token_type: tokenType,
+    token_type: tokenType ?? undefined,
     exp: record.expiresAt === null ? undefined : Math.floor(record.expiresAt.getTime() / 1000),
     iat: Math.floor(record.createdAt.getTime() / 1000),
     iss: options.issuer,

@@ -8,10 +8,15 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'
  */
 export function authorizationServerMetadata(options: ResolvedOptions): Record<string, unknown> {
   const base = `${options.issuer}${options.basePath}`;
-  const responseTypes = ['code', ...(options.grantTypes.has('implicit') ? ['token'] : [])];
+  // Each response type belongs to a grant: `code` to authorization_code, `token` to implicit.
+  const responseTypes = [
+    ...(options.grantTypes.has('authorization_code') ? ['code'] : []),
+    ...(options.grantTypes.has('implicit') ? ['token'] : []),
+  ];
   const metadata: Record<string, unknown> = {
     issuer: options.issuer,
-    authorization_endpoint: `${base}/authorize`,
+    // §2: REQUIRED unless no grant type that uses the authorization endpoint is enabled.
+    ...(responseTypes.length > 0 ? { authorization_endpoint: `${base}/authorize` } : {}),
     token_endpoint: `${base}/token`,
     revocation_endpoint: `${base}/revoke`,
     introspection_endpoint: `${base}/introspect`,

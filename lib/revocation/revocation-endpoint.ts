@@ -49,12 +49,15 @@ export function revokeToken(services: RevocationServices): RequestHandler {
           record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
       }
       const count = await adapter.revokeTokens(filter, now);
-      events.emit('token.revoked', {
-        reason: 'revocation_endpoint',
-        clientId: client.clientId,
-        userId: record.userId,
-        count,
-      });
+      // Concurrent requests for one token all get here; only the one that revoked something reports it.
+      if (count > 0) {
+        events.emit('token.revoked', {
+          reason: 'revocation_endpoint',
+          clientId: client.clientId,
+          userId: record.userId,
+          count,
+        });
+      }
     }
     res.set('Cache-Control', 'no-store').status(200).end();
   });

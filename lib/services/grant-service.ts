@@ -59,8 +59,9 @@ export class GrantService {
     const count = await this.adapter.revokeTokens({ grantId: grant.id }, new Date());
     const deleted = await this.adapter.deleteGrant(grant.id);
     const clientId = application.clientId;
-    this.events.emit('token.revoked', { reason: 'grant', clientId, userId, count });
-    this.events.emit('grant.revoked', { userId, clientId, reason: 'user' });
+    // Of concurrent revocations of one grant, only what each one actually did is reported.
+    if (count > 0) this.events.emit('token.revoked', { reason: 'grant', clientId, userId, count });
+    if (deleted) this.events.emit('grant.revoked', { userId, clientId, reason: 'user' });
     return deleted;
   }
 }

@@ -1,4 +1,5 @@
 import type { StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
+import type { ProviderEvents } from '../events/provider-events';
 import type { TokenService } from './token-service';
 import { isLive } from './token-service';
 
@@ -7,6 +8,7 @@ export class PersonalTokenService {
   constructor(
     private readonly adapter: StorageAdapter,
     private readonly tokens: TokenService,
+    private readonly events: ProviderEvents,
   ) {}
 
   /** Creates a token; `expiresIn` in seconds, `null` for a token that never expires. */
@@ -37,6 +39,9 @@ export class PersonalTokenService {
 
   /** Revokes one of the user's tokens; `false` if it is not theirs or does not exist. */
   async revoke(userId: string, id: string): Promise<boolean> {
-    return (await this.adapter.revokeTokens({ id, kind: 'personal', userId }, new Date())) > 0;
+    const count = await this.adapter.revokeTokens({ id, kind: 'personal', userId }, new Date());
+    if (count === 0) return false;
+    this.events.emit('token.revoked', { reason: 'personal_token', clientId: null, userId, count });
+    return true;
   }
 }

@@ -1,0 +1,192 @@
+/**
+ * GitHub compatibility (DESIGN): comma-separated scopes in the authorization request (GitHub's
+ * form, beside RFC 6749 §3.3's spaces), scopes reported without the ones they include
+ * (`repo public_repo` → `repo`), a form-encoded token response when `Accept` asks for it, and
+ * `X-OAuth-Scopes` / `X-Accepted-OAuth-Scopes` on API answers.
+ */
+import request from 'supertest';
+import {
+  authorizeQuery,
+  bearer,
+  cookiesOf,
+  hiddenFields,
+  locationParams,
+  makeTestProvider,
+  type RegisteredApp,
+  type TestProvider,
+  USER_HEADER,
+} from '../support/provider-harness';
+
+let t: TestProvider;
+let client: RegisteredApp;
+
+beforeEach(async () => {
+  t = makeTestProvider();
+  client = await t.registerApp();
+});
+
+describe('scope parameter: GitHub commas and RFC 6749 §3.3 spaces', () => {
+  it('scope=repo,gist at /oauth/authorize shows both scopes and grants "repo gist"', async () => {
+    const shown = await request(t.app)
+      .get('/oauth/authorize')
+      .query(authorizeQuery({ client, scope: 'repo,gist' }))
+      .set(USER_HEADER, 'alice');
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('Full control of your repositories');
+    expect(shown.text).toContain('Create gists');
+    // The consent form posts the scope back in the RFC form.
+    expect(hiddenFields(shown.text).scope).toBe('repo gist');
+    const approved = await request(t.app)
+      .post('/oauth/authorize')
+      .set(USER_HEADER, 'alice')
+      .set('Cookie', cookiesOf(shown))
+      .type('form')
+      .send({ ...hiddenFields(shown.text), decision: 'approve' });
+    const code = locationParams(approved).get('code') ?? '';
+    const tokens = await t.exchange({ client, code });
+    expect(tokens.body.scope).toBe('repo gist');
+  });
+
+  it('commas with spaces, as people type them (scope=repo, gist)', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'repo, gist' });
+    expect(tokens.scope).toBe('repo gist');
+  });
+
+  it('commas work at the token endpoint too (client_credentials scope=user,gist)', async () => {
+    const response = await request(t.app)
+      .post('/oauth/token')
+      .type('form')
+      .send({
+        grant_type: 'client_credentials',
+        scope: 'user,gist',
+        client_id: client.clientId,
+        client_secret: String(client.clientSecret),
+      });
+    expect(response.status).toBe(200);
+    expect(response.body.scope).toBe('user gist');
+  });
+
+  it('an unknown scope among commas → invalid_scope redirect', async () => {
+    const response = await request(t.app)
+      .get('/oauth/authorize')
+      .query(authorizeQuery({ client, scope: 'repo,admin:org' }))
+      .set(USER_HEADER, 'alice');
+    expect(response.status).toBe(302);
+    expect(locationParams(response).get('error')).toBe('invalid_scope');
+  });
+});
+
+describe('scope normalisation: included scopes are not repeated', () => {
+  it.each(['repo public_repo', 'public_repo,repo', 'repo,repo'])(
+    '%j granted is reported as "repo"',
+    async (scope) => {
+      const tokens = await t.issueTokens({ client, scope });
+      expect(tokens.scope).toBe('repo');
+      const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.access_token));
+      expect(me.headers['x-oauth-scopes']).toBe('repo');
+      expect(me.body.scopes).toEqual(['repo']);
+    },
+  );
+
+  it('the consent page lists repo once and does not ask for public_repo separately', async () => {
+    const shown = await request(t.app)
+      .get('/oauth/authorize')
+      .query(authorizeQuery({ client, scope: 'repo public_repo' }))
+      .set(USER_HEADER, 'alice');
+    expect(shown.text).toContain('<code>repo</code>');
+    expect(shown.text).not.toContain('<code>public_repo</code>');
+  });
+
+  it('an earlier consent to repo covers a later request for public_repo (no consent page)', async () => {
+    await t.issueTokens({ client, scope: 'repo' });
+    const again = await request(t.app)
+      .get('/oauth/authorize')
+      .query(authorizeQuery({ client, scope: 'public_repo' }))
+      .set(USER_HEADER, 'alice');
+    expect(again.status).toBe(302);
+    expect(locationParams(again).get('code')).toMatch(/^eoc_/);
+  });
+});
+
+describe('token response format: Accept: application/x-www-form-urlencoded (as GitHub answers)', () => {
+  it('answers form-encoded fields with no-store', async () => {
+    const code = await t.authorize({ client, scope: 'repo gist' });
+    const response = await request(t.app)
+      .post('/oauth/token')
+      .set('Accept', 'application/x-www-form-urlencoded')
+      .type('form')
+      .send({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'https://client.example/callback',
+        client_id: client.clientId,
+        client_secret: String(client.clientSecret),
+      });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const fields = new URLSearchParams(response.text);
+    expect(fields.get('access_token')).toMatch(/^eoa_/);
+    expect(fields.get('token_type')).toBe('bearer');
+    expect(fields.get('scope')).toBe('repo gist');
+    expect(fields.get('expires_in')).toBe('7200');
+    expect(fields.get('refresh_token')).toMatch(/^eor_/);
+    const me = await request(t.app)
+      .get('/api/me')
+      .set('Authorization', bearer(fields.get('access_token')));
+    expect(me.status).toBe(200);
+  });
+
+  it.each([
+    ['application/json', /^application\/json/],
+    ['*/*', /^application\/json/],
+    ['application/json, application/x-www-form-urlencoded;q=0.5', /^application\/json/],
+    ['application/x-www-form-urlencoded, application/json;q=0.5', /^application\/x-www-form-urlencoded/],
+  ])('Accept: %s', async (accept, contentType) => {
+    const response = await request(t.app)
+      .post('/oauth/token')
+      .set('Accept', accept)
+      .type('form')
+      .send({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: String(client.clientSecret),
+      });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(contentType);
+  });
+});
+
+describe('X-OAuth-Scopes and X-Accepted-OAuth-Scopes on API answers', () => {
+  it('every authenticated answer carries the token scopes, comma-separated as GitHub sends them', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'repo gist' });
+    const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.access_token));
+    expect(me.status).toBe(200);
+    expect(me.headers['x-oauth-scopes']).toBe('repo, gist');
+  });
+
+  it('guarded routes also say what they accept, including the scopes that include the required one', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'repo' });
+    const repos = await request(t.app).get('/api/repos').set('Authorization', bearer(tokens.access_token));
+    expect(repos.status).toBe(200);
+    expect(repos.headers['x-oauth-scopes']).toBe('repo');
+    expect(String(repos.headers['x-accepted-oauth-scopes']).split(', ').sort()).toEqual([
+      'public_repo',
+      'repo',
+    ]);
+  });
+
+  it('a 403 insufficient_scope answer carries both headers too', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'user' });
+    const gist = await request(t.app).post('/api/gists').set('Authorization', bearer(tokens.access_token));
+    expect(gist.status).toBe(403);
+    expect(gist.headers['x-oauth-scopes']).toBe('user');
+    expect(gist.headers['x-accepted-oauth-scopes']).toBe('gist');
+  });
+
+  it('a personal access token reports its scopes the same way', async () => {
+    const pat = await t.provider.personalTokens.create('alice', 'script', ['gist', 'user'], null);
+    const me = await request(t.app).get('/api/me').set('Authorization', bearer(pat.token));
+    expect(me.headers['x-oauth-scopes']).toBe('gist, user');
+  });
+});
