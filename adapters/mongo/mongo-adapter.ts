@@ -26,9 +26,10 @@ import { ClaimStrategy, codeOf, DUPLICATE_KEY, NativeStrategy, type TokenStrateg
 /** Options of {@link MongoAdapter}. */
 export interface MongoAdapterOptions {
   /**
-   * A connection the host made with `mongoose.createConnection(uri, { serverSelectionTimeoutMS })`
-   * and opened (`await connection.asPromise()`). The host owns it: the adapter never connects,
-   * closes or touches mongoose's default connection.
+   * A connection the host made with `mongoose.createConnection(uri, { serverSelectionTimeoutMS,
+   * connectTimeoutMS, socketTimeoutMS })` (see "Failures" on {@link MongoAdapter}) and opened
+   * (`await connection.asPromise()`). The host owns it: the adapter never connects, closes or
+   * touches mongoose's default connection.
    */
   connection: Connection;
   /** Prefix of the collection names: `oauth_applications`, `oauth_grants`, `oauth_tokens`, … */
@@ -68,7 +69,11 @@ const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
  * instead (see {@link MongoAdapterOptions.atomicity}); it detects the server by itself.
  *
  * **Failures.** Schemas set `bufferCommands: false`, so with the server down an operation throws
- * at once (after the connection's `serverSelectionTimeoutMS`) and the core answers 503.
+ * at once (after the connection's `serverSelectionTimeoutMS`) and the core answers 503. A server
+ * that stops answering without closing its connections (a network partition) is noticed only by
+ * `socketTimeoutMS` and, for new connections, `connectTimeoutMS`, whose driver default of 30 s
+ * let one request wait 61 s behind a frozen connection in our tests: set both. The driver retries a
+ * failed read or write once, so the worst wait is about twice the larger of the two.
  *
  * @example
  * ```ts
@@ -76,7 +81,9 @@ const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
  * import { MongoAdapter } from 'express-oauth-provider/adapters/mongo';
  *
  * const connection = mongoose.createConnection(process.env.MONGODB_URI ?? '', {
- *   serverSelectionTimeoutMS: 2000,
+ *   serverSelectionTimeoutMS: 1500, // server down: fail after 1.5 s
+ *   connectTimeoutMS: 1500, // server unreachable: new connections give up
+ *   socketTimeoutMS: 2000, // server silent: in-flight operations give up
  * });
  * await connection.asPromise();
  * const adapter = new MongoAdapter({ connection }); // collections oauth_*

@@ -1,0 +1,526 @@
+/**
+ * DESIGN "Errors and bad input": a storage outage answers 503 `temporarily_unavailable`, the
+ * provider recovers by itself when storage returns, and nothing is half-written (a failed
+ * exchange leaves the code usable, or consumed with its tokens stored, never consumed with no
+ * token).
+ *
+ * A FerretDB of this file's own is killed (SIGKILL) and restarted on the same port and data under
+ * one running example provider, whose MongoAdapter sits on a mongoose connection with short
+ * timeouts ({@link CONNECTION_OPTIONS}). To kill it at an exact step of an exchange, the adapter
+ * handed to the provider is wrapped so a test can stop the database just before or after one
+ * adapter call. A relay that stops forwarding plays a database that no longer answers. The
+ * figures measured are printed at the end.
+ */
+import {
+  type AddressInfo,
+  connect as connectTcp,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
+import mongoose, { type Connection } from 'mongoose';
+import { MongoAdapter } from '../../adapters/mongo';
+import type { StorageAdapter } from '../../adapters/storage-adapter';
+import { createExampleProvider } from '../../examples/provider/app';
+import { sha256Hex } from '../../lib/tokens/hash';
+import {
+  type Answer,
+  ExampleHttp,
+  field,
+  type Listening,
+  type RegisteredApp,
+  serve,
+} from '../support/example-http';
+import { type FerretDbServer, startPrivateFerretDb } from '../support/mongo-server';
+
+/**
+ * The timeouts that bound an outage. A killed server refuses connections: server selection fails
+ * after `serverSelectionTimeoutMS`. A server that stops answering (a partition) is only noticed
+ * by `socketTimeoutMS` (in-flight operations) and `connectTimeoutMS` (new connections; with its
+ * default of 30 s, one request waited 61 s behind the frozen relay below); the driver retries a read or write once, so
+ * the worst case is about twice the larger of the two.
+ */
+const CONNECTION_OPTIONS = {
+  serverSelectionTimeoutMS: 1000,
+  connectTimeoutMS: 1000,
+  socketTimeoutMS: 1500,
+} as const;
+/** A 503 must come this fast. */
+const UNAVAILABLE_WITHIN_MS = 5_000;
+const RECOVERY_WITHIN_MS = 15_000;
+
+type Method = keyof StorageAdapter;
+interface Trap {
+  /** `'*'`: any adapter call. */
+  method: Method | '*';
+  when: 'before' | 'after';
+  /** Which call of `method` (1 = the next one) springs it. */
+  nth: number;
+  action: () => Promise<void>;
+  /** Do not wait for the action: the call goes on while the database dies. */
+  detached: boolean;
+  sprung: boolean;
+}
+
+let db: FerretDbServer;
+let connection: Connection;
+let adapter: MongoAdapter;
+let provider: Listening;
+let alice: ExampleHttp;
+let app: RegisteredApp;
+/** A personal access token: a probe that no exchange test revokes. */
+let probeToken: string;
+let trap: Trap | null = null;
+const figures: string[] = [];
+let consoleError: jest.SpyInstance;
+
+/** The adapter as the provider sees it: every call goes through the armed trap, if any. */
+function trapped(inner: MongoAdapter): StorageAdapter {
+  return new Proxy(inner, {
+    get(target, key) {
+      const member: unknown = Reflect.get(target, key, target);
+      if (typeof member !== 'function') return member;
+      return async (...args: unknown[]) => {
+        const armed = trap;
+        const springs = armed !== null && (armed.method === '*' || armed.method === key) && --armed.nth === 0;
+        if (springs && armed.when === 'before') await spring(armed);
+        const result: unknown = await Reflect.apply(member, target, args);
+        if (springs && armed.when === 'after') await spring(armed);
+        return result;
+      };
+    },
+  });
+}
+
+async function spring(armed: Trap): Promise<void> {
+  armed.sprung = true;
+  trap = null;
+  if (armed.detached) void armed.action();
+  else await armed.action();
+}
+
+function arm(
+  method: Method | '*',
+  when: 'before' | 'after',
+  nth = 1,
+  action = () => db.stop(),
+  detached = false,
+): Trap {
+  trap = { method, when, nth, action, detached, sprung: false };
+  return trap;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `probe` is true; returns how long that took. */
+async function until(what: string, probe: () => Promise<boolean>, budgetMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (await probe().catch(() => false)) return performance.now() - started;
+    if (performance.now() - started > budgetMs) throw new Error(`${what}: not within ${budgetMs} ms`);
+    await sleep(50);
+  }
+}
+
+async function healthy(): Promise<boolean> {
+  return (await alice.apiUser(probeToken)).status === 200;
+}
+
+/** Restarts the database and waits until the same provider answers a guarded request again. */
+async function restartAndRecover(): Promise<number> {
+  await db.restart();
+  return until('the provider recovers', healthy, RECOVERY_WITHIN_MS);
+}
+
+function expectUnavailable(answer: Answer, label: string): void {
+  const summary = `${label}: ${answer.status} ${answer.text.slice(0, 200)}`;
+  expect({ summary, status: answer.status, error: answer.body.error }).toEqual({
+    summary,
+    status: 503,
+    error: 'temporarily_unavailable',
+  });
+  expect(answer.headers.get('retry-after')).toEqual(expect.any(String));
+  expect(answer.text).not.toMatch(/\n\s+at |Mongo|ECONN|ferret|pool/i);
+  expect(answer.ms).toBeLessThan(UNAVAILABLE_WITHIN_MS);
+}
+
+/** What the database holds for a code, read raw: consumed (by `consumedAt` or a claim) and its tokens. */
+async function codeState(code: string) {
+  const raw = connection.db;
+  if (raw === undefined) throw new Error('not connected');
+  const record = await raw.collection('oauth_tokens').findOne({ hash: sha256Hex(code) });
+  if (record === null) throw new Error('the code record is gone');
+  const codeId = String(record._id);
+  const claim = await raw
+    .collection<{ _id: string }>('oauth_token_claims')
+    .findOne({ _id: `consume:${codeId}` });
+  const tokens = await raw
+    .collection('oauth_tokens')
+    .find({ familyId: codeId, kind: { $in: ['access', 'refresh'] } })
+    .toArray();
+  return {
+    consumed: record.consumedAt !== null || claim !== null,
+    kinds: tokens.map((token) => String(token.kind)).sort(),
+  };
+}
+
+/**
+ * A TCP relay to the database that can be frozen: a network partition, or a server that stops
+ * answering without closing its connections (SIGSTOP, a full disk). Unlike a kill, nothing fails
+ * fast here; only the connection's timeouts bound the wait.
+ */
+class FreezableRelay {
+  readonly #pairs = new Set<[Socket, Socket | null]>();
+  #frozen = false;
+
+  private constructor(
+    readonly server: NetServer,
+    readonly port: number,
+  ) {}
+
+  static async start(targetPort: number): Promise<FreezableRelay> {
+    const server = createNetServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const relay = new FreezableRelay(server, (server.address() as AddressInfo).port);
+    server.on('connection', (client) => relay.#accept(client, targetPort));
+    return relay;
+  }
+
+  #accept(client: Socket, targetPort: number): void {
+    if (this.#frozen) {
+      // Accepted, never answered.
+      this.#pairs.add([client, null]);
+      client.on('error', () => {});
+      return;
+    }
+    const upstream = connectTcp({ host: '127.0.0.1', port: targetPort });
+    const pair: [Socket, Socket | null] = [client, upstream];
+    this.#pairs.add(pair);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      this.#pairs.delete(pair);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  }
+
+  /** Stops forwarding in both directions; connections stay open. */
+  freeze(): void {
+    this.#frozen = true;
+    for (const [client, upstream] of this.#pairs) {
+      if (upstream === null) continue;
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  /** The partition heals: its stale connections are reset, new ones are relayed again. */
+  heal(): void {
+    this.#frozen = false;
+    for (const [client, upstream] of this.#pairs) {
+      client.destroy();
+      upstream?.destroy();
+    }
+    this.#pairs.clear();
+  }
+
+  close(): Promise<void> {
+    this.heal();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+beforeAll(async () => {
+  consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
+  const started = performance.now();
+  db = await startPrivateFerretDb();
+  figures.push(
+    `private FerretDB: accepting connections ${db.readyMs} ms after spawn, ${Math.round(performance.now() - started)} ms in all`,
+  );
+  connection = mongoose.createConnection(db.uri, {
+    dbName: 'outage',
+    ...CONNECTION_OPTIONS,
+  });
+  await connection.asPromise();
+  adapter = new MongoAdapter({ connection, logger: () => {} });
+  await adapter.ensureIndexes();
+  provider = await serve((issuer) => createExampleProvider({ adapter: trapped(adapter), issuer }).app);
+  alice = new ExampleHttp(provider.url);
+  await alice.login();
+  app = await alice.registerApp();
+  probeToken = field(
+    await alice.send('/settings/api/tokens', { json: { name: 'probe', scopes: ['user'] } }),
+    'token',
+  );
+});
+
+afterAll(async () => {
+  trap = null;
+  consoleError?.mockRestore();
+  await provider?.close();
+  await connection?.close(true);
+  await db?.dispose();
+  if (figures.length > 0) process.stdout.write(`\nMongo outage figures:\n  ${figures.join('\n  ')}\n`);
+});
+
+describe('MongoDB outage under a running provider', () => {
+  it('answers 503 temporarily_unavailable within 5 s while the database is down, then recovers by itself', async () => {
+    const issued = await alice.issueTokens(app);
+    const spare = await alice.authorize(app);
+    const calls: [string, () => Promise<Answer>][] = [
+      ['GET /api/user', () => alice.apiUser(issued.accessToken)],
+      [
+        'GET /api/repos',
+        () => alice.send('/api/repos', { headers: { authorization: `Bearer ${issued.accessToken}` } }),
+      ],
+      ['POST /oauth/token refresh_token', () => alice.refresh(app, issued.refreshToken)],
+      ['POST /oauth/token authorization_code', () => alice.exchange(app, spare.code, spare.verifier)],
+      ['POST /oauth/token client_credentials', () => alice.token(app, { grant_type: 'client_credentials' })],
+      ['POST /oauth/revoke', () => alice.revoke(app, issued.accessToken)],
+      ['GET /settings/api/applications', () => alice.send('/settings/api/applications')],
+    ];
+
+    await db.stop();
+    const latencies: number[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      for (const [label, call] of calls) {
+        const answer = await call();
+        expectUnavailable(answer, label);
+        latencies.push(answer.ms);
+      }
+    }
+    // Many at once: each still fails on its own, fast.
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => alice.apiUser(issued.accessToken)));
+    for (const answer of parallel) expectUnavailable(answer, 'GET /api/user (10 at once)');
+    latencies.push(...parallel.map((answer) => answer.ms));
+    // The host heard about it through onError (the example's default logs it), with the cause.
+    expect(consoleError).toHaveBeenCalledWith(expect.stringContaining('[express-oauth-provider]'));
+    figures.push(
+      `503 while the database is down: ${latencies.length} requests, ` +
+        `min ${Math.round(Math.min(...latencies))} ms, max ${Math.round(Math.max(...latencies))} ms ` +
+        `(first: ${Math.round(latencies[0] ?? 0)} ms)`,
+    );
+
+    const restartStarted = performance.now();
+    await db.restart();
+    const restartedMs = performance.now() - restartStarted;
+    const recoveredMs = await until(
+      'GET /api/user answers 200 again',
+      async () => (await alice.apiUser(issued.accessToken)).status === 200,
+      RECOVERY_WITHIN_MS,
+    );
+    figures.push(
+      `recovery: FerretDB back in ${Math.round(restartedMs)} ms, the same provider answering 200 ` +
+        `${Math.round(recoveredMs)} ms later`,
+    );
+    // Everything works again, and the failed requests changed nothing: the code is still usable.
+    expect((await alice.refresh(app, issued.refreshToken)).status).toBe(200);
+    const exchanged = await alice.exchange(app, spare.code, spare.verifier);
+    expect(exchanged.status).toBe(200);
+    expect((await alice.apiUser(field(exchanged, 'access_token'))).status).toBe(200);
+    expect((await alice.send('/settings/api/applications')).status).toBe(200);
+  });
+
+  describe('an exchange cut by the outage leaves its code usable, or consumed with its tokens stored', () => {
+    const points: {
+      label: string;
+      arm: () => Trap;
+      status: 200 | 503;
+      expected: 'usable' | 'consumed';
+    }[] = [
+      {
+        label: 'before the tokens are stored',
+        arm: () => arm('insertToken', 'before'),
+        status: 503,
+        expected: 'usable',
+      },
+      {
+        label: 'between storing the access token and the refresh token',
+        arm: () => arm('insertToken', 'after'),
+        status: 503,
+        expected: 'usable',
+      },
+      {
+        label: 'after storing the tokens, before consuming the code',
+        arm: () => arm('consumeToken', 'before'),
+        status: 503,
+        expected: 'usable',
+      },
+      {
+        // FerretDB: the adapter's claim document decides single use; the kill lands after the
+        // claim is inserted and before `consumedAt` is written.
+        label: "inside consumeToken, after the adapter's claim was written",
+        arm: () => claimTrap(),
+        status: 503,
+        expected: 'consumed',
+      },
+      {
+        label: 'after consuming the code',
+        arm: () => arm('consumeToken', 'after'),
+        status: 200,
+        expected: 'consumed',
+      },
+    ];
+
+    it.each(points)('killed $label', async ({ arm: armTrap, status, expected }) => {
+      const { code, verifier } = await alice.authorize(app);
+      const armed = armTrap();
+      const answer = await alice.exchange(app, code, verifier);
+      expect(armed.sprung).toBe(true);
+      if (status === 503) expectUnavailable(answer, 'the cut exchange');
+      else expect(answer.status).toBe(200);
+      await restartAndRecover();
+
+      const state = await codeState(code);
+      expect(state.consumed ? 'consumed' : 'usable').toBe(expected);
+      if (state.consumed) {
+        // Never consumed with no token: the tokens were stored before the code was consumed.
+        expect(state.kinds).toEqual(['access', 'refresh']);
+      }
+      if (answer.status === 200) {
+        expect((await alice.apiUser(field(answer, 'access_token'))).status).toBe(200);
+        expect((await alice.refresh(app, field(answer, 'refresh_token'))).status).toBe(200);
+        return;
+      }
+      const retry = await alice.exchange(app, code, verifier);
+      if (expected === 'usable') {
+        // The client's retry succeeds, as if the outage had not happened.
+        expect(retry.status).toBe(200);
+        expect((await alice.apiUser(field(retry, 'access_token'))).status).toBe(200);
+      } else {
+        // The code was spent at the moment of the kill and the answer lost with the connection
+        // (as with any commit whose reply is lost): the retry is a replay, refused, and it
+        // revokes the tokens that nobody received. The user authorizes again.
+        expect(retry.status).toBe(400);
+        expect(retry.body.error).toBe('invalid_grant');
+        const again = await alice.issueTokens(app);
+        expect((await alice.apiUser(again.accessToken)).status).toBe(200);
+      }
+    });
+
+    /** Kills the database right after ClaimStrategy inserts `consume:<id>` (FerretDB only). */
+    function claimTrap(): Trap {
+      const claims = connection.model('oauth_token_claims');
+      const original: unknown = Reflect.get(claims, 'insertOne');
+      if (typeof original !== 'function') throw new Error('no insertOne on the claims model');
+      const armed: Trap = {
+        method: 'consumeToken',
+        when: 'after',
+        nth: 1,
+        action: () => db.stop(),
+        detached: false,
+        sprung: false,
+      };
+      Reflect.set(claims, 'insertOne', async function insertThenKill(this: unknown, ...args: unknown[]) {
+        Reflect.deleteProperty(claims, 'insertOne');
+        const result: unknown = await Reflect.apply(original, this, args);
+        armed.sprung = true;
+        await db.stop();
+        return result;
+      });
+      return armed;
+    }
+  });
+
+  it('killed while 10 exchanges are in flight: every code is usable, or consumed with its tokens', async () => {
+    const outcomes: Record<string, number> = {};
+    let slowest = 0;
+    const recoveries: number[] = [];
+    // Each exchange makes about five adapter calls; the kill lands at a different one each
+    // round, without waiting, so the ten exchanges are cut at different steps.
+    for (const nth of [8, 19, 27, 34, 42]) {
+      const authorized = [];
+      for (let i = 0; i < 10; i += 1) authorized.push(await alice.authorize(app));
+      const armed = arm('*', 'before', nth, () => db.stop(), true);
+      const answers = await Promise.all(
+        authorized.map(({ code, verifier }) => alice.exchange(app, code, verifier)),
+      );
+      expect(armed.sprung).toBe(true);
+      slowest = Math.max(slowest, ...answers.map((answer) => answer.ms));
+      recoveries.push(Math.round(await restartAndRecover()));
+      for (const [i, { code, verifier }] of authorized.entries()) {
+        const answer = answers[i];
+        if (answer === undefined) throw new Error('missing answer');
+        const state = await codeState(code);
+        let outcome: string;
+        if (answer.status === 200) {
+          outcome = '200, consumed with tokens';
+          expect(state.consumed).toBe(true);
+          expect((await alice.apiUser(field(answer, 'access_token'))).status).toBe(200);
+        } else {
+          expectUnavailable(answer, 'an exchange in flight');
+          if (state.consumed) outcome = '503, consumed with tokens stored';
+          else {
+            outcome = '503, code still usable';
+            expect((await alice.exchange(app, code, verifier)).status).toBe(200);
+          }
+        }
+        if (state.consumed) expect(state.kinds).toEqual(['access', 'refresh']);
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+    }
+    figures.push(
+      `50 exchanges cut by a kill at varying steps: ${JSON.stringify(outcomes)}; slowest answer ` +
+        `${Math.round(slowest)} ms; recovery after each restart: ${recoveries.join(', ')} ms`,
+    );
+    expect(Object.values(outcomes).reduce((sum, n) => sum + n, 0)).toBe(50);
+  });
+
+  it('a database that stops answering (a partition) answers 503 within the socket timeout, then recovers', async () => {
+    const relay = await FreezableRelay.start(Number(new URL(db.uri).port));
+    const relayed = mongoose.createConnection(`mongodb://127.0.0.1:${relay.port}/`, {
+      dbName: 'outage',
+      ...CONNECTION_OPTIONS,
+    });
+    let other: Listening | undefined;
+    try {
+      await relayed.asPromise();
+      const relayedAdapter = new MongoAdapter({ connection: relayed, logger: () => {} });
+      other = await serve((issuer) => createExampleProvider({ adapter: relayedAdapter, issuer }).app);
+      const bob = new ExampleHttp(other.url);
+      await bob.login('bob', 'bob-pass');
+      const bobsApp = await bob.registerApp();
+      const issued = await bob.issueTokens(bobsApp);
+      const spare = await bob.authorize(bobsApp);
+
+      relay.freeze();
+      const latencies: number[] = [];
+      const calls: [string, () => Promise<Answer>][] = [
+        ['GET /api/user', () => bob.apiUser(issued.accessToken)],
+        ['POST /oauth/token refresh_token', () => bob.refresh(bobsApp, issued.refreshToken)],
+        ['POST /oauth/token authorization_code', () => bob.exchange(bobsApp, spare.code, spare.verifier)],
+      ];
+      for (const [label, call] of calls) {
+        const answer = await call();
+        expectUnavailable(answer, `${label} (partition)`);
+        latencies.push(answer.ms);
+      }
+      const parallel = await Promise.all(Array.from({ length: 5 }, () => bob.apiUser(issued.accessToken)));
+      for (const answer of parallel) expectUnavailable(answer, 'GET /api/user (partition, 5 at once)');
+      latencies.push(...parallel.map((answer) => answer.ms));
+      figures.push(
+        `503 while the database does not answer (partition): ${latencies.length} requests, ` +
+          `min ${Math.round(Math.min(...latencies))} ms, max ${Math.round(Math.max(...latencies))} ms`,
+      );
+
+      relay.heal();
+      const recoveredMs = await until(
+        'the relayed provider answers 200 again',
+        async () => (await bob.apiUser(issued.accessToken)).status === 200,
+        RECOVERY_WITHIN_MS,
+      );
+      figures.push(`recovery after the partition heals: ${Math.round(recoveredMs)} ms`);
+      expect((await bob.refresh(bobsApp, issued.refreshToken)).status).toBe(200);
+      expect((await bob.exchange(bobsApp, spare.code, spare.verifier)).status).toBe(200);
+    } finally {
+      await other?.close();
+      await relay.close();
+      await relayed.close(true);
+    }
+  });
+});
