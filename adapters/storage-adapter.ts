@@ -45,7 +45,10 @@ export interface ApplicationRecord {
 
 /** The fields of an application that `updateApplication` may change. */
 export type ApplicationPatch = Partial<
-  Pick<ApplicationRecord, 'name' | 'homepageUrl' | 'redirectUris' | 'scopes' | 'clientSecretHash' | 'updatedAt'>
+  Pick<
+    ApplicationRecord,
+    'name' | 'homepageUrl' | 'redirectUris' | 'scopes' | 'clientSecretHash' | 'updatedAt'
+  >
 >;
 
 /** A user's standing authorization of one application for a set of scopes (the consent). */
