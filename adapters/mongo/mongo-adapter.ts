@@ -268,16 +268,20 @@ export class MongoAdapter implements StorageAdapter {
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | null> {
-    await this.#setup();
+    const { strategy } = await this.#setup();
     const doc = await this.#tokens.findOne({ hash: key('findTokenByHash', hash) }).lean<unknown>();
-    return doc === null ? null : toToken(doc);
+    if (doc === null) return null;
+    const record = toToken(doc);
+    return strategy.settle ? ((await strategy.settle([record]))[0] ?? null) : record;
   }
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
-    await this.#setup();
+    const { strategy } = await this.#setup();
     const query = { ...tokenQuery('listTokens', filter), revokedAt: null };
     const docs = await this.#tokens.find(query).sort(OLDEST_FIRST).lean<unknown[]>();
-    return docs.map(toToken);
+    const records = docs.map(toToken);
+    if (!strategy.settle) return records;
+    return (await strategy.settle(records)).filter((record) => record.revokedAt === null);
   }
 
   async revokeTokens(filter: TokenFilter, at: Date): Promise<number> {

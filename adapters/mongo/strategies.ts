@@ -11,9 +11,11 @@
  * (`consume:<token id>`, `revoke:<token id>`) into `<prefix>token_claims`; whoever inserts it
  * won, and the claim keeps the winner's time for the losers.
  *
- * What this cannot fix: a concurrent write to *another* field of the same token (a `touchToken`
- * racing a revocation) may still be lost on such a server, because its writes replace the whole
- * document. MongoDB has neither problem and uses {@link NativeStrategy}.
+ * Such a server's writes also replace the whole document, so a concurrent write to another field
+ * of the same token (the guard's `touchToken` racing a revocation) can put `revokedAt: null`
+ * back. The revocation's claim is written first and stays, so reads consult it
+ * ({@link ClaimStrategy.settle}): a revoked token never reads as live again. MongoDB has neither
+ * problem and uses {@link NativeStrategy}.
  *
  * @internal
  */
@@ -25,6 +27,11 @@ export interface TokenStrategy {
   consume(kind: TokenKind, hash: string, at: Date, graceMs: number): Promise<ConsumeResult | null>;
   revoke(query: Record<string, string>, at: Date): Promise<number>;
   purge(query: object): Promise<number>;
+  /**
+   * Only where writes can overwrite each other: the records as the claims decided them (a
+   * `revoke:<id>` claim makes a record revoked even if a racing write lost its `revokedAt`).
+   */
+  settle?(records: TokenRecord[]): Promise<TokenRecord[]>;
 }
 
 export const DUPLICATE_KEY = 11000;
@@ -160,6 +167,26 @@ export class ClaimStrategy implements TokenStrategy {
       await this.#tokens.updateMany({ _id: { $in: batch }, revokedAt: null }, { $set: { revokedAt: at } });
     }
     return won;
+  }
+
+  /**
+   * Sets `revokedAt` and `consumedAt` from the `revoke:<id>` / `consume:<id>` claims of records
+   * that read as not revoked or not consumed: a racing whole-document write may have put `null`
+   * back, but the claim, written first, is never overwritten.
+   */
+  async settle(records: TokenRecord[]): Promise<TokenRecord[]> {
+    const byClaim = new Map<string, { record: TokenRecord; field: 'revokedAt' | 'consumedAt' }>();
+    for (const record of records) {
+      if (record.revokedAt === null) byClaim.set(`revoke:${record.id}`, { record, field: 'revokedAt' });
+      if (record.consumedAt === null) byClaim.set(`consume:${record.id}`, { record, field: 'consumedAt' });
+    }
+    if (byClaim.size === 0) return records;
+    const claims = await this.#claims.find({ _id: { $in: [...byClaim.keys()] } }).lean<unknown[]>();
+    for (const claim of claims) {
+      const open = byClaim.get(toIdOnly(claim));
+      if (open !== undefined) open.record[open.field] = claimedAt(claim);
+    }
+    return records;
   }
 
   /** Deletes the matching tokens and their claims, by id. */

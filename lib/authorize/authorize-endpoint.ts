@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ERROR_STYLE, redirectWithParameters } from '../errors/error-responder';
+import { ERROR_STYLE, MAX_REDIRECT_LENGTH, redirectWithParameters } from '../errors/error-responder';
 import { AccessDeniedError, InvalidRequestError, OAuthError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { asyncHandler } from '../http/async-handler';
@@ -31,6 +31,14 @@ export interface AuthorizeServices {
 function loginRedirect(options: ResolvedOptions, returnTo: string): string {
   const separator = options.loginUrl.includes('?') ? '&' : '?';
   return `${options.loginUrl}${separator}${options.returnToParameter}=${encodeURIComponent(returnTo)}`;
+}
+
+/** Redirects, unless the address is too long for a user agent to follow (a 400 page then). */
+function redirect(res: Response, location: string): void {
+  if (location.length > MAX_REDIRECT_LENGTH) {
+    throw new InvalidRequestError('The authorization request is too long (a shorter state will do)');
+  }
+  res.redirect(302, location);
 }
 
 /** The GET address of this authorization request; `mountPath` is where the host mounted our router. */
@@ -82,7 +90,7 @@ async function redirectWithCode(
     });
     const fields = tokenResponseFields(issued);
     const params = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]));
-    res.redirect(302, redirectWithParameters(request.target, params));
+    redirect(res, redirectWithParameters(request.target, params));
     return;
   }
   const code = await services.tokens.issueCode(subject, {
@@ -90,7 +98,7 @@ async function redirectWithCode(
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
   });
-  res.redirect(302, redirectWithParameters(request.target, { code }));
+  redirect(res, redirectWithParameters(request.target, { code }));
 }
 
 async function verifiedRequest(params: Parameters, res: Response, services: AuthorizeServices) {
@@ -110,12 +118,14 @@ async function verifiedRequest(params: Parameters, res: Response, services: Auth
 export function showAuthorization(services: AuthorizeServices): RequestHandler {
   return asyncHandler(async function showAuthorization(req, res) {
     setPageSecurityHeaders(res);
+    // Set before parsing: a malformed query (a repeated parameter) gets the HTML error page too.
+    res.locals[ERROR_STYLE.html] = true;
     const params = queryParameters(req);
     const request = await verifiedRequest(params, res, services);
     const { options } = services;
     const user = await currentUser(req, options);
     if (user === null) {
-      res.redirect(302, loginRedirect(options, req.originalUrl));
+      redirect(res, loginRedirect(options, req.originalUrl));
       return;
     }
     const grant = await services.grants.findCovering(user.id, request.client.id, request.scopes);
@@ -158,7 +168,7 @@ export function decideAuthorization(services: AuthorizeServices): RequestHandler
     const { options } = services;
     const user = await currentUser(req, options);
     if (user === null) {
-      res.redirect(302, loginRedirect(options, authorizeUrl(options, req.baseUrl, params)));
+      redirect(res, loginRedirect(options, authorizeUrl(options, req.baseUrl, params)));
       return;
     }
     if (!verifyCsrfToken(req, user.id, params.csrf_token, options)) {

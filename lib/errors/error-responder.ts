@@ -45,6 +45,13 @@ export function toOAuthError(error: unknown, onUnexpected: (error: unknown) => v
   return new ServerError();
 }
 
+/**
+ * The longest redirect the authorization endpoint sends. Browsers, proxies (nginx buffers 4–8 KiB
+ * of response headers) and HTTP clients (Node's: 16 KiB for all headers) refuse longer `Location`
+ * headers, so a request that would need one (a huge `state`) gets a 400 page instead.
+ */
+export const MAX_REDIRECT_LENGTH = 8192;
+
 /** Appends OAuth response parameters to a redirect URI, keeping its own query (RFC 6749 §3.1.2). */
 export function redirectWithParameters(
   target: RedirectTarget,
@@ -108,8 +115,11 @@ export function oauthErrorHandler(onUnexpected: (error: unknown) => void): Error
         error: error.code,
         error_description: error.description,
       });
-      res.redirect(302, location);
-      return;
+      // Too long to follow: the HTML page below shows the same error.
+      if (location.length <= MAX_REDIRECT_LENGTH) {
+        res.redirect(302, location);
+        return;
+      }
     }
     if (res.locals[ERROR_STYLE.html] === true) {
       // The error's own status: 400 for a bad client or redirect URI, 403 for a forged consent form.
