@@ -12,7 +12,7 @@ import { MongoAdapter } from 'express-oauth-provider/adapters/mongo';
 import mongoose from 'mongoose';
 
 const TOKEN_COUNT = Number(process.env.BENCH_TOKENS ?? 10_000);
-const CODE_COUNT = Number(process.env.BENCH_CODES ?? 60_000);
+const CODE_COUNT = Number(process.env.BENCH_CODES ?? 40_000);
 const EXTRA_STORED = Number(process.env.BENCH_EXTRA_STORED ?? 0);
 
 async function makeAdapter(): Promise<{ adapter: StorageAdapter; close: () => Promise<void> }> {

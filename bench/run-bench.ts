@@ -32,7 +32,10 @@ interface ScenarioRequest {
 
 interface Scenario {
   name: string;
+  suite: 'guard' | 'token';
   baseline: string | null;
+  /** Run a fixed number of requests instead of for `BENCH_SECONDS` (single-use inputs). */
+  amount?: (setup: Setup) => number;
   options: (setup: Setup) => ScenarioRequest;
 }
 
@@ -55,19 +58,22 @@ function basic(setup: Setup): string {
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 const SCENARIOS: Scenario[] = [
-  { name: 'bare Express GET', baseline: null, options: () => ({ path: '/bare' }) },
+  { name: 'bare Express GET', suite: 'guard', baseline: null, options: () => ({ path: '/bare' }) },
   {
     name: 'protected, header token',
+    suite: 'guard',
     baseline: 'bare Express GET',
     options: (s) => ({ path: '/api/repos', headers: { authorization: `Bearer ${s.tokens[0]}` } }),
   },
   {
     name: 'protected, query token',
+    suite: 'guard',
     baseline: 'bare Express GET',
     options: (s) => ({ path: `/api/repos?access_token=${s.tokens[0]}` }),
   },
   {
-    name: `protected, rotating tokens`,
+    name: 'protected, rotating tokens',
+    suite: 'guard',
     baseline: 'bare Express GET',
     options: (s) => {
       let next = 0;
@@ -90,6 +96,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'bare Express token POST',
+    suite: 'token',
     baseline: null,
     options: () => ({
       method: 'POST',
@@ -100,6 +107,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'token: client_credentials',
+    suite: 'token',
     baseline: 'bare Express token POST',
     options: (s) => ({
       method: 'POST',
@@ -110,6 +118,8 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'token: authorization_code',
+    suite: 'token',
+    amount: (setup) => Math.floor(setup.codes.length / ROUNDS),
     baseline: 'bare Express token POST',
     options: (s) => ({
       requests: [
@@ -129,10 +139,10 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-async function startServer(): Promise<{ child: ChildProcess; setup: Setup }> {
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; setup: Setup }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: process.env,
+    env: { ...process.env, ...env },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -153,7 +163,7 @@ async function measure(setup: Setup, scenario: Scenario): Promise<Sample> {
   const result = await autocannon({
     url: `http://127.0.0.1:${setup.port}${path ?? ''}`,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    ...(scenario.amount ? { amount: scenario.amount(setup) } : { duration: SECONDS }),
     ...request,
   });
   const after = await serverCpu(setup.port);
@@ -171,14 +181,32 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const { child, setup } = await startServer();
+interface Row {
+  scenario: string;
+  reqPerSec: number;
+  p99Ms: number;
+  cpuMicrosPerRequest: number;
+  errors: number;
+  ratio: number | null;
+  p99Ratio: number | null;
+  cpuRatio: number | null;
+}
+
+/**
+ * One suite = one fresh server process and the scenarios compared with each other. The guard and
+ * the token endpoint get separate processes: every client_credentials request stores a token that
+ * lives 2 hours, and a heap that grew by a million tokens would tax the guard's figures with GC.
+ */
+async function runSuite(
+  scenarios: Scenario[],
+  env: Record<string, string>,
+): Promise<{ rows: Row[]; peakRssKb: number }> {
+  const { child, setup } = await startServer(env);
   const samples = new Map<string, Sample[]>();
   try {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order each round so no scenario always runs on a warmer or cooler machine.
-      const order = round % 2 === 0 ? SCENARIOS : [...SCENARIOS].reverse();
+      const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
       for (const scenario of order) {
         const sample = await measure(setup, scenario);
         samples.set(scenario.name, [...(samples.get(scenario.name) ?? []), sample]);
@@ -190,51 +218,70 @@ async function main(): Promise<void> {
     const stats = (await (await fetch(`http://127.0.0.1:${setup.port}/__stats`)).json()) as {
       maxRssKb: number;
     };
-    const rows = SCENARIOS.map((scenario) => {
+    const rows = scenarios.map((scenario): Row => {
       const list = samples.get(scenario.name) ?? [];
       const rps = median(list.map((s) => s.requestsPerSecond));
       const p99 = median(list.map((s) => s.p99));
+      const cpu = median(list.map((s) => s.cpuMicrosPerRequest));
       const base = scenario.baseline ? (samples.get(scenario.baseline) ?? []) : [];
       const baseRps = median(base.map((s) => s.requestsPerSecond));
       const baseP99 = median(base.map((s) => s.p99));
+      const baseCpu = median(base.map((s) => s.cpuMicrosPerRequest));
       return {
         scenario: scenario.name,
         reqPerSec: Math.round(rps),
         p99Ms: p99,
-        cpuMicrosPerRequest: Math.round(median(list.map((s) => s.cpuMicrosPerRequest))),
+        cpuMicrosPerRequest: Math.round(cpu),
         errors: list.reduce((sum, s) => sum + s.errors + s.non2xx, 0),
         ratio: scenario.baseline ? Number((rps / baseRps).toFixed(3)) : null,
         p99Ratio: scenario.baseline && baseP99 > 0 ? Number((p99 / baseP99).toFixed(2)) : null,
+        // Bare CPU per request over ours: the same "fraction of bare Express" as req/s, without
+        // the load generator's share of the two cores in it.
+        cpuRatio: scenario.baseline && cpu > 0 ? Number((baseCpu / cpu).toFixed(3)) : null,
       };
     });
-    const adapter = process.env.MONGODB_URI ? 'mongo' : 'memory';
-    console.log(
-      `\nexpress-oauth-provider bench: ${adapter} adapter, ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections, median of rounds`,
-    );
-    console.table(rows);
-    console.log(
-      `server peak RSS: ${Math.round(stats.maxRssKb / 1024)} MiB; wall time ${Math.round((Date.now() - started) / 1000)} s`,
-    );
-    const dir = join(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, `latest-${adapter}.json`),
-      JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          adapter,
-          rounds: ROUNDS,
-          seconds: SECONDS,
-          rows,
-          peakRssKb: stats.maxRssKb,
-        },
-        null,
-        2,
-      ),
-    );
+    return { rows, peakRssKb: stats.maxRssKb };
   } finally {
     child.kill();
   }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // Only the token suite needs single-use authorization codes.
+  const guard = await runSuite(
+    SCENARIOS.filter((scenario) => scenario.suite === 'guard'),
+    { BENCH_CODES: '0' },
+  );
+  const token = await runSuite(
+    SCENARIOS.filter((scenario) => scenario.suite === 'token'),
+    { BENCH_CODES: process.env.BENCH_CODES ?? String(ROUNDS * 8000) },
+  );
+  const rows = [...guard.rows, ...token.rows];
+  const adapter = process.env.MONGODB_URI ? 'mongo' : 'memory';
+  const stored = Number(process.env.BENCH_TOKENS ?? 10_000) + Number(process.env.BENCH_EXTRA_STORED ?? 0);
+  console.log(
+    `\nexpress-oauth-provider bench: ${adapter} adapter, ${stored} stored access tokens, ${ROUNDS} rounds × ${SECONDS} s, ` +
+      `${CONNECTIONS} connections, median of rounds`,
+  );
+  console.table(rows);
+  console.log(
+    `server peak RSS: guard suite ${Math.round(guard.peakRssKb / 1024)} MiB, token suite ${Math.round(token.peakRssKb / 1024)} MiB; ` +
+      `wall time ${Math.round((Date.now() - started) / 1000)} s`,
+  );
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const result = {
+    date: new Date().toISOString(),
+    adapter,
+    stored,
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    rows,
+    guard: guard.peakRssKb,
+    token: token.peakRssKb,
+  };
+  writeFileSync(join(dir, `latest-${adapter}.json`), JSON.stringify(result, null, 2));
 }
 
 main().catch((error: unknown) => {
