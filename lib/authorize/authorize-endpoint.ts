@@ -64,7 +64,7 @@ async function currentUser(req: Request, options: ResolvedOptions): Promise<Reso
  * RFC 6749 §4.1.2: issue a code bound to client, redirect URI and PKCE challenge, and redirect.
  * Implicit grant (§4.2.2, opt-in): an access token in the fragment, never a refresh token.
  */
-async function redirectWithCode(
+async function redirectWithAuthorization(
   res: Response,
   request: AuthorizationRequest,
   grantId: string,
@@ -130,7 +130,7 @@ export function showAuthorization(services: AuthorizeServices): RequestHandler {
     }
     const grant = await services.grants.findCovering(user.id, request.client.id, request.scopes);
     if (grant !== null) {
-      await redirectWithCode(res, request, grant.id, user.id, services);
+      await redirectWithAuthorization(res, request, grant.id, user.id, services);
       return;
     }
     const fields: Record<string, string> = {};
@@ -187,6 +187,6 @@ export function decideAuthorization(services: AuthorizeServices): RequestHandler
       throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
     }
     const grant = await services.grants.approve(user.id, request.client, request.scopes);
-    await redirectWithCode(res, request, grant.id, user.id, services);
+    await redirectWithAuthorization(res, request, grant.id, user.id, services);
   });
 }
