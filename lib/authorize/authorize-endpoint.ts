@@ -1,11 +1,11 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { ERROR_STYLE, MAX_REDIRECT_LENGTH, redirectWithParameters } from '../errors/error-responder';
-import { AccessDeniedError, InvalidRequestError, OAuthError } from '../errors/oauth-error';
+import { AccessDeniedError, ForgedFormError, InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { asyncHandler } from '../http/async-handler';
 import { issueCsrfToken, verifyCsrfToken } from '../http/csrf';
+import { currentUser, loginRedirectUrl } from '../http/current-user';
 import { type Parameters, queryParameters, readParameters } from '../http/parse-body';
-import type { ResourceOwner } from '../options/provider-options';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
 import type { GrantService } from '../services/grant-service';
@@ -28,11 +28,6 @@ export interface AuthorizeServices {
   events: ProviderEvents;
 }
 
-function loginRedirect(options: ResolvedOptions, returnTo: string): string {
-  const separator = options.loginUrl.includes('?') ? '&' : '?';
-  return `${options.loginUrl}${separator}${options.returnToParameter}=${encodeURIComponent(returnTo)}`;
-}
-
 /** Redirects, unless the address is too long for a user agent to follow (a 400 page then). */
 function redirect(res: Response, location: string): void {
   if (location.length > MAX_REDIRECT_LENGTH) {
@@ -49,15 +44,6 @@ function authorizeUrl(options: ResolvedOptions, mountPath: string, params: Param
     if (value !== undefined) query.set(name, value);
   }
   return `${mountPath}${options.basePath}/authorize?${query.toString()}`;
-}
-
-async function currentUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner | null> {
-  const user = await options.currentUser(req);
-  if (user === null || user === undefined) return null;
-  if (typeof user.id !== 'string' || user.id === '') {
-    throw new TypeError('currentUser() must return { id: string } or null');
-  }
-  return user;
 }
 
 /**
@@ -125,7 +111,7 @@ export function showAuthorization(services: AuthorizeServices): RequestHandler {
     const { options } = services;
     const user = await currentUser(req, options);
     if (user === null) {
-      redirect(res, loginRedirect(options, req.originalUrl));
+      redirect(res, loginRedirectUrl(options, req.originalUrl));
       return;
     }
     const grant = await services.grants.findCovering(user.id, request.client.id, request.scopes);
@@ -168,16 +154,11 @@ export function decideAuthorization(services: AuthorizeServices): RequestHandler
     const { options } = services;
     const user = await currentUser(req, options);
     if (user === null) {
-      redirect(res, loginRedirect(options, authorizeUrl(options, req.baseUrl, params)));
+      redirect(res, loginRedirectUrl(options, authorizeUrl(options, req.baseUrl, params)));
       return;
     }
     if (!verifyCsrfToken(req, user.id, params.csrf_token, options)) {
-      // Not redirectable: a forged decision must not reach the client in either direction.
-      throw new OAuthError(
-        'invalid_request',
-        403,
-        'The form has expired or was not sent from this site; try again',
-      );
+      throw new ForgedFormError();
     }
     if (params.decision === 'deny') {
       services.events.emit('authorization.denied', { userId: user.id, clientId: request.client.clientId });

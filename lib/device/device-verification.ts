@@ -1,10 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ApplicationRecord, TokenRecord } from '../../adapters/storage-adapter';
 import { ERROR_STYLE } from '../errors/error-responder';
-import { InvalidRequestError, OAuthError, TooManyAttemptsError } from '../errors/oauth-error';
+import {
+  ForgedFormError,
+  InvalidRequestError,
+  OAuthError,
+  TooManyAttemptsError,
+} from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { asyncHandler } from '../http/async-handler';
 import { issueCsrfToken, verifyCsrfToken } from '../http/csrf';
+import { currentUser, loginRedirectUrl } from '../http/current-user';
 import { queryParameters, readParameters } from '../http/parse-body';
 import type { ResourceOwner } from '../options/provider-options';
 import type { GrantService } from '../services/grant-service';
@@ -41,14 +47,10 @@ export function deviceVerification(services: DeviceVerificationServices): {
   const limiter = new AttemptLimiter(5, 60_000);
 
   async function loggedIn(req: Request, res: Response): Promise<ResourceOwner | null> {
-    const user = await options.currentUser(req);
-    if (user !== null && user !== undefined) return user;
-    const separator = options.loginUrl.includes('?') ? '&' : '?';
+    const user = await currentUser(req, options);
+    if (user !== null) return user;
     const returnTo = req.method === 'GET' ? req.originalUrl : `${req.baseUrl}${options.basePath}/device`;
-    res.redirect(
-      302,
-      `${options.loginUrl}${separator}${options.returnToParameter}=${encodeURIComponent(returnTo)}`,
-    );
+    res.redirect(302, loginRedirectUrl(options, returnTo));
     return null;
   }
 
@@ -142,11 +144,7 @@ export function deviceVerification(services: DeviceVerificationServices): {
     const user = await loggedIn(req, res);
     if (user === null) return;
     if (!verifyCsrfToken(req, user.id, params.csrf_token, options)) {
-      throw new OAuthError(
-        'invalid_request',
-        403,
-        'The form has expired or was not sent from this site; try again',
-      );
+      throw new ForgedFormError();
     }
     let pending: PendingDevice;
     try {

@@ -82,6 +82,16 @@ export class AccessDeniedError extends OAuthError {
   }
 }
 
+/**
+ * 403 for a form post whose CSRF token does not match this browser and user. Never redirected:
+ * a forged decision must not reach the client in either direction.
+ */
+export class ForgedFormError extends OAuthError {
+  constructor(description = 'The form has expired or was not sent from this site; try again') {
+    super('invalid_request', 403, description);
+  }
+}
+
 /** RFC 8628 §3.5: the user has not yet approved or denied the device. */
 export class AuthorizationPendingError extends OAuthError {
   constructor() {

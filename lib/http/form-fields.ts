@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { InvalidRequestError, OAuthError } from '../errors/oauth-error';
-import { alreadyParsed, readRaw } from './parse-body';
+import { alreadyParsed, bodyKind, readRaw } from './parse-body';
 
 /**
  * An HTML form's fields, read leniently: unlike OAuth parameters (`readParameters`, which refuses
@@ -48,8 +48,7 @@ function parsedEntries(body: unknown): [string, string][] {
  */
 export async function readFormFields(req: Request, limit: number): Promise<FormFields> {
   if (alreadyParsed(req)) return FormFields.fromEntries(parsedEntries(req.body));
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
+  if (bodyKind(req) !== 'form') {
     throw new OAuthError(
       'invalid_request',
       415,

@@ -6,7 +6,8 @@ export type Parameters = Record<string, string>;
 
 type BodyKind = 'form' | 'json';
 
-function bodyKind(req: Request): BodyKind | null {
+/** What the request's `Content-Type` says its body is, or `null` for anything else. */
+export function bodyKind(req: Request): BodyKind | null {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return 'form';
   if (type === 'application/json' || (type?.startsWith('application/') && type.endsWith('+json')))

@@ -1,7 +1,8 @@
 import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import { NotFoundError, OAuthError, UnsupportedMediaTypeError } from '../errors/oauth-error';
 import { asyncHandler } from '../http/async-handler';
-import { readJsonObject } from '../http/parse-body';
+import { currentUser } from '../http/current-user';
+import { bodyKind, readJsonObject } from '../http/parse-body';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ResolvedOptions } from '../options/resolve-options';
 import {
@@ -26,8 +27,8 @@ export interface SettingsServices {
 }
 
 async function loggedInUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner> {
-  const user = await options.currentUser(req);
-  if (user === null || user === undefined) throw new OAuthError('login_required', 401, 'Log in first');
+  const user = await currentUser(req, options);
+  if (user === null) throw new OAuthError('login_required', 401, 'Log in first');
   return user;
 }
 
@@ -53,9 +54,8 @@ function expiresInSeconds(value: unknown): number | null {
  * (`/secret`, `/revoke-tokens`). A write without a body needs no content type.
  */
 function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const json = type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-  if (req.method === 'GET' || req.method === 'HEAD' || type === '' || json) next();
+  const hasType = req.headers['content-type'] !== undefined && req.headers['content-type'] !== '';
+  if (req.method === 'GET' || req.method === 'HEAD' || !hasType || bodyKind(req) === 'json') next();
   else next(new UnsupportedMediaTypeError('Content-Type must be application/json'));
 }
 

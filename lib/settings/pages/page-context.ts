@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { OAuthError } from '../../errors/oauth-error';
+import { ForgedFormError } from '../../errors/oauth-error';
 import { asyncHandler } from '../../http/async-handler';
 import { issueCsrfToken, verifyCsrfToken } from '../../http/csrf';
+import { currentUser, loginRedirectUrl } from '../../http/current-user';
 import { FormFields, readFormFields } from '../../http/form-fields';
 import type { ResourceOwner } from '../../options/provider-options';
-import type { ResolvedOptions } from '../../options/resolve-options';
 import { setPageSecurityHeaders } from '../../views/html';
 import type { SettingsFrame } from '../../views/settings-layout';
 import type { SettingsServices } from '../settings-api';
@@ -32,20 +32,6 @@ const frames = new WeakMap<Response, SettingsFrame>();
 
 export function frameOf(res: Response): SettingsFrame | null {
   return frames.get(res) ?? null;
-}
-
-/** The login page, with `return_to` naming the page to come back to (as the authorize endpoint does). */
-function loginRedirect(options: ResolvedOptions, returnTo: string): string {
-  const separator = options.loginUrl.includes('?') ? '&' : '?';
-  return `${options.loginUrl}${separator}${options.returnToParameter}=${encodeURIComponent(returnTo)}`;
-}
-
-async function currentUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner | null> {
-  const user = await options.currentUser(req);
-  if (user === null || user === undefined) return null;
-  if (typeof user.id !== 'string' || user.id === '')
-    throw new TypeError('currentUser() must return { id: string } or null');
-  return user;
 }
 
 /** A route parameter as a string (Express 5 types allow arrays). */
@@ -90,7 +76,7 @@ export function pageRoute(
     const user = await currentUser(req, options);
     if (user === null) {
       const returnTo = req.method === 'GET' ? req.originalUrl : `${req.baseUrl}/${section}`;
-      res.redirect(302, loginRedirect(options, returnTo));
+      res.redirect(302, loginRedirectUrl(options, returnTo));
       return;
     }
     const frame: SettingsFrame = {
@@ -104,9 +90,7 @@ export function pageRoute(
     if (req.method === 'POST') {
       form = await readFormFields(req, options.bodyLimit);
       if (!verifyCsrfToken(req, user.id, form.one('csrf_token'), options)) {
-        throw new OAuthError(
-          'invalid_request',
-          403,
+        throw new ForgedFormError(
           'The form has expired or was not sent from this site. Go back, reload the page and try again.',
         );
       }
