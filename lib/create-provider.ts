@@ -1,5 +1,4 @@
 import { type RequestHandler, Router } from 'express';
-import type { StorageAdapter } from '../adapters/storage-adapter';
 import { oauthErrorHandler } from './errors/error-responder';
 import { ProviderEvents } from './events/provider-events';
 import { type AuthenticateOptions, authenticate, type GuardServices } from './guards/authenticate';
@@ -10,11 +9,12 @@ import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import { ApplicationService } from './services/application-service';
 import { GrantService } from './services/grant-service';
-import { guardAdapter } from './services/guarded-adapter';
 import { PersonalTokenService } from './services/personal-token-service';
 import { TokenService } from './services/token-service';
 import { settingsPages } from './settings/pages/settings-pages-router';
 import { settingsApi } from './settings/settings-api';
+import { guardAdapter } from './storage/guarded-adapter';
+import type { StorageAdapter } from './storage/storage-adapter';
 
 /** What `createProvider()` returns. */
 export interface Provider {

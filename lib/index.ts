@@ -1,13 +1,3 @@
-export type {
-  ApplicationPatch,
-  ApplicationRecord,
-  ConsumeResult,
-  GrantRecord,
-  StorageAdapter,
-  TokenFilter,
-  TokenKind,
-  TokenRecord,
-} from '../adapters/storage-adapter';
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
 export { ConfigurationError } from './errors/configuration-error';
 export * from './errors/oauth-error';
@@ -20,3 +10,13 @@ export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/
 export type { ScopeDefinition, ScopeDefinitions } from './scopes/scope-registry';
 export type { ApplicationInput } from './services/application-input';
 export { InvalidFieldError } from './services/application-input';
+export type {
+  ApplicationPatch,
+  ApplicationRecord,
+  ConsumeResult,
+  GrantRecord,
+  StorageAdapter,
+  TokenFilter,
+  TokenKind,
+  TokenRecord,
+} from './storage/storage-adapter';

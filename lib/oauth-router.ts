@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { StorageAdapter } from '../adapters/storage-adapter';
 import { decideAuthorization, showAuthorization } from './authorize/authorize-endpoint';
 import { authorizeDevice } from './device/device-authorization-endpoint';
 import { deviceVerification } from './device/device-verification';
@@ -15,6 +14,7 @@ import { revokeToken } from './revocation/revocation-endpoint';
 import type { ApplicationService } from './services/application-service';
 import type { GrantService } from './services/grant-service';
 import type { TokenService } from './services/token-service';
+import type { StorageAdapter } from './storage/storage-adapter';
 import { exchangeToken } from './token/token-endpoint';
 
 export interface OAuthRouterServices {

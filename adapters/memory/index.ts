@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export type * from '../storage-adapter';
+export type * from '../../lib/storage/storage-adapter';
 export { MemoryAdapter, type MemoryAdapterOptions } from './memory-adapter';

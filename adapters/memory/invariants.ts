@@ -14,7 +14,7 @@ import type {
   TokenFilter,
   TokenKind,
   TokenRecord,
-} from '../storage-adapter';
+} from '../../lib/storage/storage-adapter';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>([

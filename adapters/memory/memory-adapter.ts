@@ -7,7 +7,7 @@ import type {
   TokenFilter,
   TokenKind,
   TokenRecord,
-} from '../storage-adapter';
+} from '../../lib/storage/storage-adapter';
 import {
   assertApplication,
   assertDate,

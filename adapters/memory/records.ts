@@ -4,7 +4,12 @@
  *
  * @internal
  */
-import type { ApplicationRecord, GrantRecord, TokenFilter, TokenRecord } from '../storage-adapter';
+import type {
+  ApplicationRecord,
+  GrantRecord,
+  TokenFilter,
+  TokenRecord,
+} from '../../lib/storage/storage-adapter';
 
 export const copyDate = (date: Date | null): Date | null => (date === null ? null : new Date(date.getTime()));
 

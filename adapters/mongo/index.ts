@@ -4,5 +4,5 @@
  *
  * @packageDocumentation
  */
-export type * from '../storage-adapter';
+export type * from '../../lib/storage/storage-adapter';
 export { MongoAdapter, type MongoAdapterOptions } from './mongo-adapter';

@@ -8,7 +8,7 @@ import type {
   TokenFilter,
   TokenKind,
   TokenRecord,
-} from '../storage-adapter';
+} from '../../lib/storage/storage-adapter';
 import { createIndexes, isFerretDb } from './indexes';
 import {
   key,

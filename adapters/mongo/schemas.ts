@@ -16,7 +16,7 @@ import type {
   TokenFilter,
   TokenKind,
   TokenRecord,
-} from '../storage-adapter';
+} from '../../lib/storage/storage-adapter';
 
 /**
  * No buffering: with the server down an operation fails at once (the core answers 503) instead

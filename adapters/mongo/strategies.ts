@@ -19,7 +19,7 @@
  *
  * @internal
  */
-import type { ConsumeResult, TokenKind, TokenRecord } from '../storage-adapter';
+import type { ConsumeResult, TokenKind, TokenRecord } from '../../lib/storage/storage-adapter';
 import { claimedAt, type Models, toIdOnly, toToken } from './schemas';
 
 /** What differs between servers. `query` is a token filter already turned into a query. */

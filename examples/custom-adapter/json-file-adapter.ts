@@ -24,7 +24,7 @@ import type {
   TokenFilter,
   TokenKind,
   TokenRecord,
-} from '../../adapters/storage-adapter';
+} from '../../lib/storage/storage-adapter';
 
 interface Collections {
   applications: ApplicationRecord;

@@ -1,4 +1,3 @@
-import type { ApplicationRecord } from '../../adapters/storage-adapter';
 import { matchRedirectUri } from '../clients/redirect-uri';
 import type { RedirectTarget } from '../errors/error-responder';
 import {
@@ -10,6 +9,7 @@ import {
 import { isValidPkceValue } from '../grants/pkce';
 import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
+import type { ApplicationRecord } from '../storage/storage-adapter';
 
 /** An authorization request whose client and redirect URI have been verified (RFC 6749 §4.1.1). */
 export interface VerifiedClient {

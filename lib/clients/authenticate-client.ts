@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import type { ApplicationRecord } from '../../adapters/storage-adapter';
 import { OAuthError } from '../errors/oauth-error';
 import type { Parameters } from '../http/parse-body';
 import type { ApplicationService } from '../services/application-service';
+import type { ApplicationRecord } from '../storage/storage-adapter';
 import { basicFailure, presentedClient } from './client-credentials';
 
 /**

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { authenticateClient } from '../clients/authenticate-client';
 import { InvalidScopeError } from '../errors/oauth-error';
 import { asyncHandler } from '../http/async-handler';
@@ -8,6 +7,7 @@ import { readParameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
 import type { TokenService } from '../services/token-service';
+import type { StorageAdapter } from '../storage/storage-adapter';
 import { generateUserCode, userCodeHash } from './device-records';
 
 export interface DeviceServices {

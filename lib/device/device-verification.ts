@@ -1,5 +1,4 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { ApplicationRecord, TokenRecord } from '../../adapters/storage-adapter';
 import { ERROR_STYLE } from '../errors/error-responder';
 import {
   ForgedFormError,
@@ -15,6 +14,7 @@ import { queryParameters, readParameters } from '../http/parse-body';
 import type { ResourceOwner } from '../options/provider-options';
 import type { GrantService } from '../services/grant-service';
 import { isLive } from '../services/token-service';
+import type { ApplicationRecord, TokenRecord } from '../storage/storage-adapter';
 import { renderConsentPage } from '../views/consent-page';
 import { renderDeviceCodeForm, renderDeviceDone } from '../views/device-pages';
 import { setPageSecurityHeaders } from '../views/html';

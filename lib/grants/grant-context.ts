@@ -1,9 +1,9 @@
-import type { ApplicationRecord, StorageAdapter } from '../../adapters/storage-adapter';
 import type { ProviderEvents } from '../events/provider-events';
 import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { GrantService } from '../services/grant-service';
 import type { IssuedTokens, TokenService } from '../services/token-service';
+import type { ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
 
 /** What every grant handler receives: the authenticated client and the request parameters. */
 export interface GrantContext {

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
 import { sendBearerError, toOAuthError } from '../errors/error-responder';
 import { InvalidTokenError, OAuthError } from '../errors/oauth-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { TokenService } from '../services/token-service';
+import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import { extractBearerToken, type TokenSources } from './bearer-token';
 import type { OAuthContext } from './oauth-context';
 

@@ -1,5 +1,5 @@
-import type { ApplicationRecord, TokenRecord } from '../../adapters/storage-adapter';
 import type { ResourceOwner } from '../options/provider-options';
+import type { ApplicationRecord, TokenRecord } from '../storage/storage-adapter';
 
 /** What `authenticate()` puts on `req.oauth` for the host's route handlers. */
 export interface OAuthContext {

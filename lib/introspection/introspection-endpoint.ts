@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
 import { authenticateClient } from '../clients/authenticate-client';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error';
 import { asyncHandler } from '../http/async-handler';
@@ -7,6 +6,7 @@ import { readParameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
 import { isLive } from '../services/token-service';
+import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 
 export interface IntrospectionServices {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
+import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 
 /** Who is logged in, as the host app knows them. `id` is what tokens are issued to. */
 export interface ResourceOwner {

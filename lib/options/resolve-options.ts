@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { ConfigurationError } from '../errors/configuration-error';
 import { ScopeRegistry } from '../scopes/scope-registry';
+import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
 import { DEFAULTS } from './defaults';
 import type { ProviderOptions } from './provider-options';

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { authenticateClient } from '../clients/authenticate-client';
 import { InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
@@ -8,6 +7,7 @@ import { allowCors } from '../http/cors';
 import { readParameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
+import type { StorageAdapter } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 
 export interface RevocationServices {

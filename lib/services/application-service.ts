@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../../adapters/storage-adapter';
 import { InvalidClientError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
+import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
 import { secretMatchesHash, sha256Hex } from '../tokens/hash';
 import type { ApplicationInput } from './application-input';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationRecord, GrantRecord, StorageAdapter } from '../../adapters/storage-adapter';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ScopeRegistry } from '../scopes/scope-registry';
+import type { ApplicationRecord, GrantRecord, StorageAdapter } from '../storage/storage-adapter';
 
 /** Consents: which user authorized which application for which scopes. */
 export class GrantService {

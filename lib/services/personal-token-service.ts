@@ -1,5 +1,5 @@
-import type { StorageAdapter, TokenRecord } from '../../adapters/storage-adapter';
 import type { ProviderEvents } from '../events/provider-events';
+import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import type { TokenService } from './token-service';
 import { isLive } from './token-service';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { StorageAdapter, TokenKind, TokenRecord } from '../../adapters/storage-adapter';
 import { InvalidTokenError } from '../errors/oauth-error';
 import type { ResolvedOptions } from '../options/resolve-options';
+import type { StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 
 /** What a grant hands back to the token endpoint. */

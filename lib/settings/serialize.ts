@@ -1,4 +1,4 @@
-import type { ApplicationRecord, GrantRecord, TokenRecord } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, GrantRecord, TokenRecord } from '../storage/storage-adapter';
 
 /** The JSON API's view of an application: snake_case, never a secret or its hash. */
 export function applicationJson(application: ApplicationRecord) {

@@ -7,7 +7,7 @@
  * own expiry (a MongoDB TTL index) never deletes a record in the middle of a test.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ApplicationRecord, GrantRecord, TokenRecord } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, GrantRecord, TokenRecord } from '../storage/storage-adapter';
 
 const EPOCH = Date.UTC(2099, 0, 1);
 

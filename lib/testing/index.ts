@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { StorageAdapter } from '../../adapters/storage-adapter';
+import type { StorageAdapter } from '../storage/storage-adapter';
 import { describeApplications } from './conformance/applications';
 import { describeConsumeAndRaces } from './conformance/consume-and-races';
 import type { GetAdapter } from './conformance/context';

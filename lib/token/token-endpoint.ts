@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { authenticateClient } from '../clients/authenticate-client';
 import type { ProviderEvents } from '../events/provider-events';
 import { grantHandlerFor } from '../grants/grant-registry';
@@ -10,6 +9,7 @@ import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationService } from '../services/application-service';
 import type { GrantService } from '../services/grant-service';
 import type { TokenService } from '../services/token-service';
+import type { StorageAdapter } from '../storage/storage-adapter';
 import { sendTokenResponse } from './token-response';
 
 export interface TokenEndpointServices {

@@ -1,4 +1,4 @@
-import type { ApplicationRecord } from '../../adapters/storage-adapter';
+import type { ApplicationRecord } from '../storage/storage-adapter';
 import {
   buttonForm,
   type Choice,

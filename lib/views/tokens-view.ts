@@ -1,4 +1,4 @@
-import type { TokenRecord } from '../../adapters/storage-adapter';
+import type { TokenRecord } from '../storage/storage-adapter';
 import {
   buttonForm,
   type Choice,

@@ -6,9 +6,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { JsonFileAdapter } from '../../examples/custom-adapter/json-file-adapter';
 import { createExampleProvider } from '../../examples/provider/app';
+import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { runAdapterConformance } from '../../lib/testing';
 import { ExampleHttp, field, serve } from '../support/example-http';
 

@@ -5,7 +5,7 @@
  */
 import type { Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
+import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { runAdapterConformance } from '../../lib/testing';
 import { connect, dropAndClose } from '../support/mongo-server';
 

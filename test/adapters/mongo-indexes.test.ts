@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import type { TokenRecord } from '../../adapters/storage-adapter';
+import type { TokenRecord } from '../../lib/storage/storage-adapter';
 import { connect, dropAndClose } from '../support/mongo-server';
 
 let connection: Connection;

@@ -5,7 +5,7 @@
  * caller may not see (§4: the server decides who may introspect what; `canIntrospect`).
  */
 import request from 'supertest';
-import type { ApplicationRecord, TokenRecord } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, TokenRecord } from '../../lib/storage/storage-adapter';
 import { basicAuth, bodyOf, postAsClient } from '../support/protocol-harness';
 import type { HarnessOverrides } from '../support/provider-harness';
 import { ISSUER, makeTestProvider, type RegisteredApp, type TestProvider } from '../support/provider-harness';

@@ -20,8 +20,8 @@ import {
 } from 'node:net';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { createExampleProvider } from '../../examples/provider/app';
+import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { sha256Hex } from '../../lib/tokens/hash';
 import {
   type Answer,

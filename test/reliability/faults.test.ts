@@ -11,7 +11,7 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import type { TokenRecord } from '../../adapters/storage-adapter';
+import type { TokenRecord } from '../../lib/storage/storage-adapter';
 import { sha256Hex } from '../../lib/tokens/hash';
 import { type FerretDbServer, startPrivateFerretDb } from '../support/mongo-server';
 import {

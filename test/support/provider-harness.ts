@@ -7,8 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
 import request, { type Response } from 'supertest';
 import { MemoryAdapter } from '../../adapters/memory';
-import type { ApplicationRecord, StorageAdapter } from '../../adapters/storage-adapter';
 import { type CreateProviderOptions, createProvider, type Provider } from '../../lib';
+import type { ApplicationRecord, StorageAdapter } from '../../lib/storage/storage-adapter';
 
 export const ISSUER = 'https://issuer.example';
 export const REDIRECT_URI = 'https://client.example/callback';

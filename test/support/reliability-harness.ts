@@ -15,8 +15,8 @@ import express, { type Express, type Request } from 'express';
 import type { Connection } from 'mongoose';
 import { MemoryAdapter } from '../../adapters/memory';
 import { MongoAdapter } from '../../adapters/mongo';
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { type CreateProviderOptions, createProvider, type Provider } from '../../lib';
+import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { connect, dropAndClose } from './mongo-server';
 
 export const USER_HEADER = 'x-test-user';

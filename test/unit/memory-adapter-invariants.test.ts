@@ -1,5 +1,5 @@
 import { MemoryAdapter } from '../../adapters/memory';
-import type { ApplicationRecord, TokenFilter, TokenRecord } from '../../adapters/storage-adapter';
+import type { ApplicationRecord, TokenFilter, TokenRecord } from '../../lib/storage/storage-adapter';
 import { at, makeApplication, makeCode, makeGrant, makePersonalToken, makeToken } from '../../lib/testing';
 
 /** Builds a record the type system would refuse, as buggy untyped core code might. */

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
-import type { ApplicationRecord } from '../../../adapters/storage-adapter';
 import { NotFoundError } from '../../errors/oauth-error';
+import type { ApplicationRecord } from '../../storage/storage-adapter';
 import {
   type ApplicationFormValues,
   applicationFormValues,

@@ -1,4 +1,4 @@
-import type { StorageAdapter } from '../../../adapters/storage-adapter';
+import type { StorageAdapter } from '../../storage/storage-adapter';
 
 /**
  * The adapter under test. Each test gets a fresh one (the suite calls `makeAdapter()` in

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
-import type { StorageAdapter, TokenFilter, TokenRecord } from '../../../adapters/storage-adapter';
+import type { StorageAdapter, TokenFilter, TokenRecord } from '../../storage/storage-adapter';
 import { at, makeCode, makePersonalToken, makeToken } from '../fixtures';
 import type { GetAdapter } from './context';
 

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
-import type { TokenRecord } from '../../../adapters/storage-adapter';
+import type { TokenRecord } from '../../storage/storage-adapter';
 import { at, makeCode, makePersonalToken, makeToken, randomHash } from '../fixtures';
 import type { GetAdapter } from './context';
 

@@ -1,5 +1,5 @@
-import type { StorageAdapter } from '../../adapters/storage-adapter';
 import { TemporarilyUnavailableError } from '../errors/oauth-error';
+import type { StorageAdapter } from './storage-adapter';
 
 /**
  * Wraps an adapter so that any storage failure surfaces as `TemporarilyUnavailableError`
