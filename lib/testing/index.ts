@@ -8,6 +8,7 @@ import type { StorageAdapter } from '../storage/storage-adapter';
 import { describeApplications } from './conformance/applications';
 import { describeConsumeAndRaces } from './conformance/consume-and-races';
 import type { GetAdapter } from './conformance/context';
+import { describeContractDetails } from './conformance/contract-details';
 import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
 import { describeGrants } from './conformance/grants';
 import { describeRevocation } from './conformance/revocation';
@@ -106,5 +107,6 @@ export function runAdapterConformance(
     describeConsumeAndRaces(getAdapter);
     describeRevocation(getAdapter);
     describeExpiryAndPurge(getAdapter);
+    describeContractDetails(getAdapter);
   });
 }

@@ -16,7 +16,7 @@ export const POSTGRES_KEY = Symbol.for('express-oauth-provider.test.postgres');
 
 export async function postgresGlobalSetup(): Promise<void> {
   const external = process.env.DATABASE_URL;
-  if (external !== undefined && external.startsWith('postgres')) {
+  if (external?.startsWith('postgres')) {
     process.env[PG_URL_ENV] = external;
     console.log('\nPostgreSQL tests: using DATABASE_URL');
     return;
