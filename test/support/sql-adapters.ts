@@ -5,11 +5,14 @@
  * `cleanup`), on SQLite a fresh in-memory database (closed by `cleanup`).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Pool, type PoolConfig } from 'pg';
 import { SqlAdapter } from '../../adapters/sql';
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
-import { postgresUrl } from './postgres-server';
+import { createDatabase, postgresUrl } from './postgres-server';
 
 export interface AdapterFactory {
   name: string;
@@ -70,3 +73,79 @@ export const sqlite: AdapterFactory = {
     };
   },
 };
+
+/** A SQL store of a test file's own, through HTTP tests: the adapter and a raw view of its tables. */
+export interface SqlStore {
+  dialect: 'postgres' | 'sqlite';
+  adapter: SqlAdapter;
+  /** Every row of every table, one JSON line per row prefixed by its table's name. */
+  dump(): Promise<{ tables: string[]; rows: string[] }>;
+  /** One raw query, for tests that inspect what is stored. */
+  query(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A fresh store: on PostgreSQL a database of its own on the server of the global setup, on
+ * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout). Migrated.
+ */
+export async function openSqlStore(dialect: 'postgres' | 'sqlite', name: string): Promise<SqlStore> {
+  if (dialect === 'postgres') {
+    const db = await createDatabase(name);
+    const pool = testPool(db.url);
+    const adapter = new SqlAdapter({ dialect, pool });
+    await adapter.migrate();
+    const query = async (text: string, values: unknown[] = []) => (await pool.query(text, values)).rows;
+    return {
+      dialect,
+      adapter,
+      query,
+      async dump() {
+        const tables = (
+          await query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ).map((row) => String(row.tablename));
+        const rows: string[] = [];
+        for (const table of tables) {
+          for (const row of await query(`SELECT * FROM "${table}"`))
+            rows.push(`${table} ${JSON.stringify(row)}`);
+        }
+        return { tables, rows };
+      },
+      async cleanup() {
+        await pool.end();
+        await db.drop();
+      },
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'oauth-sqlite-'));
+  const database = new Database(join(dir, 'oauth.db'), { timeout: 5000 });
+  database.pragma('journal_mode = WAL');
+  const adapter = new SqlAdapter({ dialect, database });
+  await adapter.migrate();
+  const query = async (text: string, values: unknown[] = []) => {
+    const rows: unknown[] = database.prepare(text).all(...values);
+    return rows.map((row) => ({ ...(row as object) }) as Record<string, unknown>);
+  };
+  return {
+    dialect,
+    adapter,
+    query,
+    async dump() {
+      const tables = (
+        await query(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+      ).map((row) => String(row.name));
+      const rows: string[] = [];
+      for (const table of tables) {
+        for (const row of await query(`SELECT * FROM "${table}"`))
+          rows.push(`${table} ${JSON.stringify(row)}`);
+      }
+      return { tables, rows };
+    },
+    async cleanup() {
+      database.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
