@@ -87,11 +87,16 @@ export interface SqlStore {
 
 /**
  * A fresh store: on PostgreSQL a database of its own on the server of the global setup, on
- * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout). Migrated.
+ * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout). Migrated. Given
+ * `existing` (a `DATABASE_URL`), it opens that database instead and `cleanup` only closes it.
  */
-export async function openSqlStore(dialect: 'postgres' | 'sqlite', name: string): Promise<SqlStore> {
+export async function openSqlStore(
+  dialect: 'postgres' | 'sqlite',
+  name: string,
+  existing?: string,
+): Promise<SqlStore> {
   if (dialect === 'postgres') {
-    const db = await createDatabase(name);
+    const db = existing === undefined ? await createDatabase(name) : { url: existing, drop: async () => {} };
     const pool = testPool(db.url);
     const adapter = new SqlAdapter({ dialect, pool });
     await adapter.migrate();
@@ -117,8 +122,9 @@ export async function openSqlStore(dialect: 'postgres' | 'sqlite', name: string)
       },
     };
   }
-  const dir = await mkdtemp(join(tmpdir(), 'oauth-sqlite-'));
-  const database = new Database(join(dir, 'oauth.db'), { timeout: 5000 });
+  const dir = existing === undefined ? await mkdtemp(join(tmpdir(), 'oauth-sqlite-')) : undefined;
+  const file = dir === undefined ? (existing ?? '').replace(/^sqlite:/, '') : join(dir, 'oauth.db');
+  const database = new Database(file, { timeout: 5000 });
   database.pragma('journal_mode = WAL');
   const adapter = new SqlAdapter({ dialect, database });
   await adapter.migrate();
@@ -145,7 +151,7 @@ export async function openSqlStore(dialect: 'postgres' | 'sqlite', name: string)
     },
     async cleanup() {
       database.close();
-      await rm(dir, { recursive: true, force: true });
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }
