@@ -70,9 +70,11 @@ export type SqlAdapterOptions = (
  *
  * **Failures.** Every driver error is thrown, and the core answers 503. Give the `pg` pool a
  * `connectionTimeoutMillis` (a stopped or unreachable server), a `query_timeout` (a server that
- * stops answering) and an `'error'` listener (an idle connection dropped by a restarting server
- * must not crash the process); broken connections leave the pool by themselves, so the provider
- * recovers when the server is back.
+ * stops answering), and `'error'` listeners on the pool and on each client (`pool.on('connect',
+ * (client) => client.on('error', …))`): a connection that dies emits `'error'` on the pool while
+ * idle and on the client while a query holds it, and either one unheard ends the process (our
+ * partition test crashed without the second). Broken connections leave the pool by themselves,
+ * so the provider recovers when the server is back.
  *
  * @example
  * ```ts
@@ -84,7 +86,8 @@ export type SqlAdapterOptions = (
  *   connectionTimeoutMillis: 1500, // server down or unreachable: fail after 1.5 s
  *   query_timeout: 2000, // server silent: in-flight queries give up
  * });
- * pool.on('error', (error) => console.error('idle PostgreSQL connection lost', error.message));
+ * const lost = (error: Error) => console.error('PostgreSQL connection lost:', error.message);
+ * pool.on('error', lost).on('connect', (client) => client.on('error', lost));
  * const adapter = new SqlAdapter({ dialect: 'postgres', pool });
  * await adapter.migrate();
  * setInterval(() => void adapter.purgeExpired(new Date()).catch(() => {}), 60_000).unref();

@@ -41,7 +41,12 @@ export async function connectSqlAdapter(
       statement_timeout: 2000,
       idleTimeoutMillis: 30_000,
     });
+    // A connection that dies (a restart, a partition healing) emits 'error': on the pool while it
+    // is idle, on the client while a query holds it. Unheard, either would end the process.
     pool.on('error', (error) => log(`PostgreSQL: an idle connection failed: ${error.message}`));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => log(`PostgreSQL: a connection failed: ${error.message}`));
+    });
     adapter = new SqlAdapter({ dialect: 'postgres', pool });
     closeStore = () => pool.end();
     label = `PostgreSQL at ${url.replace(/\/\/[^@/]*@/, '//***@')}`;

@@ -107,13 +107,14 @@ export async function startPostgres(log: Log = () => {}): Promise<PostgresServer
   await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
   log(`PostgreSQL: initdb in ${Date.now() - initStarted} ms (${bin})`);
   const port = await freePort();
-  // A test server: durability off (fsync, synchronous commit) for speed; sockets in our folder.
+  // A test server: no fsync (a crash of the server process loses nothing, only a crash of the
+  // machine would), sockets in our folder. synchronous_commit stays on: with it off, an abrupt
+  // stop (the outage tests) loses the last commits.
   const options = [
     `-p ${port}`,
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
     '-c fsync=off',
-    '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');

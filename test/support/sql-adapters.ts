@@ -26,6 +26,7 @@ export interface AdapterFactory {
 export function testPool(connectionString: string, config: PoolConfig = {}): Pool {
   const pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: 10_000, ...config });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
