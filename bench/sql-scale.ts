@@ -132,6 +132,44 @@ async function measure(server: Server, scenario: Scenario): Promise<number> {
   return result.requests.average;
 }
 
+/**
+ * The guard on both servers interleaved request by request: each of CONNECTIONS workers sends a
+ * guarded GET to the small server, then to the large one, and so on, so both see the same machine
+ * at the same moment and the noise of a shared machine cancels out of their ratio. Returns the
+ * mean latency (ms) per server.
+ */
+async function interleaved(
+  servers: Server[],
+  seconds: number,
+): Promise<{ label: string; meanMs: number; count: number }[]> {
+  const totals = servers.map(() => ({ ms: 0, count: 0 }));
+  const until = performance.now() + seconds * 1000;
+  const worker = async (offset: number) => {
+    for (let i = offset; performance.now() < until; i += 1) {
+      for (const [index, server] of servers.entries()) {
+        const token = server.setup.tokens[(i * 7 + index) % server.setup.tokens.length];
+        const started = performance.now();
+        const response = await fetch(`http://127.0.0.1:${server.setup.port}/api/repos`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`${server.label}: guard answered ${response.status}`);
+        const total = totals[index];
+        if (total !== undefined) {
+          total.ms += performance.now() - started;
+          total.count += 1;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(i * 101)));
+  return servers.map((server, index) => ({
+    label: server.label,
+    meanMs: (totals[index]?.ms ?? 0) / Math.max(1, totals[index]?.count ?? 0),
+    count: totals[index]?.count ?? 0,
+  }));
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const spread = (values: number[]) => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
 
@@ -182,6 +220,20 @@ async function main(): Promise<void> {
       add('token large/bare', get(l, 'token: client_credentials') / get(l, 'bare token POST'));
     }
 
+    // Interleaved: ROUNDS slices, each giving one small/large latency ratio.
+    const interleavedRatios: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const measured = await interleaved(round % 2 === 0 ? servers : [...servers].reverse(), SECONDS);
+      const [small, large] = servers.map((server) => measured.find((m) => m.label === server.label));
+      const ratio = (small?.meanMs ?? 0) / (large?.meanMs ?? 1);
+      interleavedRatios.push(ratio);
+      process.stderr.write(
+        `interleaved ${round + 1}: ${[small, large].map((m) => `${m?.label} ${m?.meanMs.toFixed(2)} ms (${m?.count})`).join(', ')}; ` +
+          `latency small/large ${ratio.toFixed(3)}\n`,
+      );
+    }
+    samples.set('guard large/small, interleaved', interleavedRatios);
+
     const rows = servers.flatMap((server) =>
       SCENARIOS.map((scenario) => {
         const list = samples.get(`${server.label}|${scenario}`) ?? [];
@@ -194,6 +246,7 @@ async function main(): Promise<void> {
       }),
     );
     const ratios = [
+      'guard large/small, interleaved',
       'guard large/small',
       'guard small/bare',
       'guard large/bare',
