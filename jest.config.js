@@ -5,9 +5,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testTimeout: 30000,
-  // A MongoDB-protocol server for the Mongo adapter's tests: MONGODB_URI, or a FerretDB started here.
-  globalSetup: '<rootDir>/test/support/mongo-global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/mongo-global-teardown.ts',
+  // The adapters' database servers: MONGODB_URI or a FerretDB, DATABASE_URL or a PostgreSQL cluster.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // One summary line for .ci/run is produced by test/support/summary-reporter.js.
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -16,6 +16,30 @@ const CODE_COUNT = Number(process.env.BENCH_CODES ?? 40_000);
 const EXTRA_STORED = Number(process.env.BENCH_EXTRA_STORED ?? 0);
 
 async function makeAdapter(): Promise<{ adapter: StorageAdapter; close: () => Promise<void> }> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    // The SQL adapter from the built package, with the example's pool settings (examples/provider/sql.ts).
+    const { SqlAdapter } = await import('express-oauth-provider/adapters/sql');
+    if (databaseUrl.startsWith('sqlite:')) {
+      const { default: Database } = await import('better-sqlite3');
+      const database = new Database(databaseUrl.slice('sqlite:'.length), { timeout: 5000 });
+      database.pragma('journal_mode = WAL');
+      const adapter = new SqlAdapter({ dialect: 'sqlite', database });
+      await adapter.migrate();
+      return { adapter, close: async () => void database.close() };
+    }
+    const { Pool } = await import('pg');
+    const pool = new Pool({
+      connectionString: databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 1500,
+      query_timeout: 2000,
+    });
+    pool.on('error', () => {}).on('connect', (client) => client.on('error', () => {}));
+    const adapter = new SqlAdapter({ dialect: 'postgres', pool });
+    await adapter.migrate();
+    return { adapter, close: () => pool.end() };
+  }
   const uri = process.env.MONGODB_URI;
   if (!uri) return { adapter: new MemoryAdapter({ purgeIntervalMs: 0 }), close: async () => {} };
   const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 3000, maxPoolSize: 20 });

@@ -6,6 +6,7 @@
  *
  * Environment: BENCH_SECONDS (per scenario and round, default 5), BENCH_ROUNDS (default 3),
  * BENCH_CONNECTIONS (default 10), MONGODB_URI (bench the Mongo adapter instead of memory),
+ * DATABASE_URL (bench the SQL adapter: postgres://… or sqlite:<path>),
  * BENCH_EXTRA_STORED (extra stored tokens, for the growth check).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -258,7 +259,7 @@ async function main(): Promise<void> {
     { BENCH_CODES: process.env.BENCH_CODES ?? String(ROUNDS * 8000) },
   );
   const rows = [...guard.rows, ...token.rows];
-  const adapter = process.env.MONGODB_URI ? 'mongo' : 'memory';
+  const adapter = process.env.DATABASE_URL ? 'sql' : process.env.MONGODB_URI ? 'mongo' : 'memory';
   const stored = Number(process.env.BENCH_TOKENS ?? 10_000) + Number(process.env.BENCH_EXTRA_STORED ?? 0);
   console.log(
     `\nexpress-oauth-provider bench: ${adapter} adapter, ${stored} stored access tokens, ${ROUNDS} rounds × ${SECONDS} s, ` +

@@ -13,6 +13,7 @@ import { createIndexes, isFerretDb } from './indexes';
 import {
   key,
   type Models,
+  nextSeq,
   patchUpdate,
   registerModels,
   toApplication,
@@ -48,7 +49,8 @@ export interface MongoAdapterOptions {
   atomicity?: 'auto' | 'native' | 'claims';
 }
 
-const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
+/** Oldest first; ties in insertion order (`seq`), then by id for documents older than `seq`. */
+const OLDEST_FIRST = { createdAt: 1, seq: 1, _id: 1 } as const;
 
 /**
  * The MongoDB {@link StorageAdapter}, on mongoose, for production. Each record is one document
@@ -150,8 +152,9 @@ export class MongoAdapter implements StorageAdapter {
 
   async createApplication(record: ApplicationRecord): Promise<ApplicationRecord> {
     await this.#setup();
-    await this.#apps.insertOne(toDocument(record));
-    return toApplication(toDocument(record));
+    const doc = toDocument(record);
+    await this.#apps.insertOne(doc);
+    return toApplication(doc);
   }
 
   async findApplicationById(id: string): Promise<ApplicationRecord | null> {
@@ -207,7 +210,12 @@ export class MongoAdapter implements StorageAdapter {
     };
     const update = {
       $set: { scopes: record.scopes, updatedAt: record.updatedAt },
-      $setOnInsert: { _id: record.id, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt },
+      $setOnInsert: {
+        _id: record.id,
+        seq: nextSeq(),
+        createdAt: record.createdAt,
+        lastUsedAt: record.lastUsedAt,
+      },
     };
     // Two concurrent upserts of a new pair may both try to insert: the unique index refuses the
     // second with E11000, and its retry then finds and updates the first one's grant.

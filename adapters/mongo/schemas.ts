@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { type Connection, Schema } from 'mongoose';
+import { type Connection, Schema, Types } from 'mongoose';
 import type {
   ApplicationPatch,
   ApplicationRecord,
@@ -34,11 +34,19 @@ const OPTIONS = {
 } as const;
 
 const nullableString = { type: String, default: null };
+/**
+ * The insertion order: an ObjectId made when the document is first written. Within a process
+ * they increase (a counter follows the seconds), so lists sorted by `createdAt, seq` return
+ * records of the same millisecond in the order they were stored, as the contract asks. Documents
+ * written before this field existed have none and sort first among their ties.
+ */
+const seq = { type: Schema.Types.ObjectId, default: null };
 const nullableDate = { type: Date, default: null };
 
 export const applicationSchema = new Schema(
   {
     _id: String,
+    seq,
     clientId: String,
     clientSecretHash: nullableString,
     name: String,
@@ -56,6 +64,7 @@ export const applicationSchema = new Schema(
 export const grantSchema = new Schema(
   {
     _id: String,
+    seq,
     userId: String,
     applicationId: String,
     scopes: [String],
@@ -69,6 +78,7 @@ export const grantSchema = new Schema(
 export const tokenSchema = new Schema(
   {
     _id: String,
+    seq,
     kind: String,
     hash: String,
     applicationId: nullableString,
@@ -288,8 +298,16 @@ export function toIdOnly(doc: unknown): string {
   return new Fields('tokens', doc).string('_id');
 }
 
-/** A record as a document: `id` becomes `_id`, everything else is stored as it is. */
-export function toDocument<T extends { id: string }>(record: T): Omit<T, 'id'> & { _id: string } {
+/** A new insertion-order key (see `seq` above). */
+export const nextSeq = (): Types.ObjectId => new Types.ObjectId();
+
+/**
+ * A record as a new document: `id` becomes `_id`, `seq` records the insertion order, everything
+ * else is stored as it is.
+ */
+export function toDocument<T extends { id: string }>(
+  record: T,
+): Omit<T, 'id'> & { _id: string; seq: Types.ObjectId } {
   const { id, ...rest } = record;
-  return { _id: id, ...rest };
+  return { _id: id, seq: nextSeq(), ...rest };
 }

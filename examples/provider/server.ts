@@ -1,8 +1,17 @@
 import type { StorageAdapter } from '../../lib';
 import { createExampleProvider } from './app';
 
-/** Picks storage: MongoDB when MONGODB_URI is set, memory otherwise. */
+/**
+ * Picks storage: the SQL adapter when DATABASE_URL is set (`postgres://…` or `sqlite:<path>`),
+ * MongoDB when MONGODB_URI is set, memory otherwise.
+ */
 async function chooseAdapter(): Promise<{ adapter?: StorageAdapter; label: string }> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    const { connectSqlAdapter } = await import('./sql');
+    const { adapter, label } = await connectSqlAdapter(databaseUrl);
+    return { adapter, label };
+  }
   const uri = process.env.MONGODB_URI;
   if (!uri) return { label: 'memory adapter (data is lost on restart)' };
   const { connectMongoAdapter } = await import('./mongo');

@@ -8,6 +8,7 @@ import type { StorageAdapter } from '../storage/storage-adapter';
 import { describeApplications } from './conformance/applications';
 import { describeConsumeAndRaces } from './conformance/consume-and-races';
 import type { GetAdapter } from './conformance/context';
+import { describeContractDetails } from './conformance/contract-details';
 import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
 import { describeGrants } from './conformance/grants';
 import { describeRevocation } from './conformance/revocation';
@@ -15,9 +16,22 @@ import { describeTokens } from './conformance/tokens';
 
 export * from './fixtures';
 
+function isUnderTest(made: StorageAdapter | AdapterUnderTest): made is AdapterUnderTest {
+  return 'adapter' in made && 'cleanup' in made && typeof made.cleanup === 'function';
+}
+
+/** An adapter under test and what undoes it (close connections, drop the namespace). */
+export interface AdapterUnderTest {
+  adapter: StorageAdapter;
+  cleanup(): Promise<void> | void;
+}
+
 /** Options of {@link runAdapterConformance}. */
 export interface AdapterConformanceOptions {
-  /** Called after each test with the adapter it used: close connections, drop the namespace. */
+  /**
+   * Called after each test with the adapter it used, after its own `cleanup` (if `makeAdapter`
+   * returned `{ adapter, cleanup }`, that is usually all you need).
+   */
   teardown?: (adapter: StorageAdapter) => Promise<void> | void;
   /** Names the outer `describe` block; default `'StorageAdapter'`. */
   label?: string;
@@ -30,7 +44,8 @@ export interface AdapterConformanceOptions {
  * revocation counts, single use under 50 concurrent calls, grace windows and purging.
  *
  * `makeAdapter` runs before every test and must return an adapter whose store is empty, or a
- * fresh namespace of a shared store. Tests use explicit dates in 2099, so a TTL index never
+ * fresh namespace of a shared store: either the adapter itself, or `{ adapter, cleanup }`, whose
+ * `cleanup()` runs after the test. Tests use explicit dates in 2099, so a TTL index never
  * removes a record mid-test, and never assume anything the contract leaves to the adapter (for
  * example, which error a rejected write throws).
  *
@@ -40,27 +55,44 @@ export interface AdapterConformanceOptions {
  * import { runAdapterConformance } from 'express-oauth-provider/testing';
  * import { MyAdapter } from '../../src/my-adapter';
  *
- * runAdapterConformance(async () => MyAdapter.connect(`db-${crypto.randomUUID()}`), {
- *   label: 'MyAdapter',
- *   teardown: (adapter) => (adapter as MyAdapter).dropAndClose(),
- * });
+ * runAdapterConformance(
+ *   async () => {
+ *     const adapter = await MyAdapter.connect(`db-${crypto.randomUUID()}`);
+ *     return { adapter, cleanup: () => adapter.dropAndClose() };
+ *   },
+ *   { label: 'MyAdapter' },
+ * );
  * ```
  */
 export function runAdapterConformance(
-  makeAdapter: () => StorageAdapter | Promise<StorageAdapter>,
+  makeAdapter: () => StorageAdapter | AdapterUnderTest | Promise<StorageAdapter | AdapterUnderTest>,
   options: AdapterConformanceOptions = {},
 ): void {
   describe(`${options.label ?? 'StorageAdapter'} conformance`, () => {
     let current: StorageAdapter | undefined;
+    let cleanup: (() => Promise<void> | void) | undefined;
 
     beforeEach(async () => {
-      current = await makeAdapter();
+      const made = await makeAdapter();
+      if (isUnderTest(made)) {
+        current = made.adapter;
+        cleanup = () => made.cleanup();
+      } else {
+        current = made;
+        cleanup = undefined;
+      }
     });
 
     afterEach(async () => {
       const adapter = current;
+      const undo = cleanup;
       current = undefined;
-      if (adapter !== undefined) await options.teardown?.(adapter);
+      cleanup = undefined;
+      try {
+        await undo?.();
+      } finally {
+        if (adapter !== undefined) await options.teardown?.(adapter);
+      }
     });
 
     const getAdapter: GetAdapter = () => {
@@ -75,5 +107,6 @@ export function runAdapterConformance(
     describeConsumeAndRaces(getAdapter);
     describeRevocation(getAdapter);
     describeExpiryAndPurge(getAdapter);
+    describeContractDetails(getAdapter);
   });
 }

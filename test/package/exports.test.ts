@@ -23,6 +23,8 @@ describe('package exports', () => {
     ['express-oauth-provider', 'requireScope'],
     ['express-oauth-provider/adapters/memory', 'MemoryAdapter'],
     ['express-oauth-provider/adapters/mongo', 'MongoAdapter'],
+    ['express-oauth-provider/adapters/sql', 'SqlAdapter'],
+    ['express-oauth-provider/adapters/sql', 'sqlMigrationProvider'],
     ['express-oauth-provider/testing', 'runAdapterConformance'],
   ] as const;
 
@@ -42,16 +44,27 @@ describe('package exports', () => {
       'lib/index.d.ts',
       'adapters/memory/index.d.ts',
       'adapters/mongo/index.d.ts',
+      'adapters/sql/index.d.ts',
       'lib/testing/index.d.ts',
     ]) {
       expect(existsSync(join(root, 'dist', file))).toBe(true);
     }
   });
 
-  it('does not load mongoose unless the Mongo adapter is imported', () => {
-    const script =
-      "require('express-oauth-provider'); require('express-oauth-provider/adapters/memory');" +
-      "process.stdout.write(String(Object.keys(require.cache).some((p) => p.includes('/node_modules/mongoose/'))))";
-    expect(node(['-e', script])).toBe('false');
-  });
+  it.each(['mongoose', 'kysely', 'pg', 'better-sqlite3'])(
+    'does not load %s unless the adapter that needs it is imported',
+    (dependency) => {
+      const loaded = (entries: string[]) =>
+        node([
+          '-e',
+          `${entries.map((entry) => `require(${JSON.stringify(entry)});`).join('')}` +
+            `process.stdout.write(String(Object.keys(require.cache).some((p) => p.includes(${JSON.stringify(`/node_modules/${dependency}/`)}))))`,
+        ]);
+      expect(loaded(['express-oauth-provider', 'express-oauth-provider/adapters/memory'])).toBe('false');
+      const needs = dependency === 'mongoose' ? 'mongo' : 'sql';
+      // kysely is the SQL adapter's own import; pg and better-sqlite3 come from the host's pool or database.
+      const expected = dependency === 'pg' || dependency === 'better-sqlite3' ? 'false' : 'true';
+      expect(loaded([`express-oauth-provider/adapters/${needs}`])).toBe(expected);
+    },
+  );
 });

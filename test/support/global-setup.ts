@@ -1,0 +1,17 @@
+/**
+ * Jest global setup: the database servers the adapter suites run against, started side by side
+ * (they are independent): a MongoDB-protocol server (test/support/mongo-global-setup.ts) and a
+ * PostgreSQL server (test/support/postgres-global-setup.ts). If one fails, the other is stopped.
+ */
+import mongoGlobalSetup from './mongo-global-setup';
+import mongoGlobalTeardown from './mongo-global-teardown';
+import { postgresGlobalSetup, postgresGlobalTeardown } from './postgres-global-setup';
+
+export default async function globalSetup(): Promise<void> {
+  const results = await Promise.allSettled([mongoGlobalSetup(), postgresGlobalSetup()]);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.allSettled([mongoGlobalTeardown(), postgresGlobalTeardown()]);
+    throw failed.reason;
+  }
+}
