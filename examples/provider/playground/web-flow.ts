@@ -1,0 +1,291 @@
+import * as oauth from 'oauth4webapi';
+import { playgroundCallback } from './demo-clients';
+import {
+  callApi,
+  clientOf,
+  discover,
+  type FlowContext,
+  runStep,
+  tokenSetOf,
+  useClient,
+} from './flow-context';
+import type { Finding, WebFlowState } from './state';
+import { StepOrderError } from './step-order-error';
+import { describeClientError, WireRecorder } from './wire';
+
+/**
+ * The authorization code flow, one step per request, each sent by oauth4webapi over real HTTP to
+ * the issuer and recorded. Order: authorization request → (consent in the browser) → callback →
+ * token → API → introspection → refresh → revocation → replay of the replaced refresh token.
+ */
+
+function flow(ctx: FlowContext): WebFlowState {
+  const web = ctx.state.web;
+  if (web === null) throw new StepOrderError('Start with step 1: build the authorization request.');
+  return web;
+}
+
+/**
+ * RFC 6749 §4.1.1 with RFC 7636 §4.1–4.3: a random `state` ties the answer to this request
+ * (§10.12, CSRF); the `code_verifier` stays here and only its S256 `code_challenge` travels.
+ */
+export async function buildAuthorizationRequest(ctx: FlowContext, scopes: string[]): Promise<void> {
+  const client = await useClient(ctx, ctx.state.kind);
+  const recorder = new WireRecorder(ctx.issuer);
+  const server = await discover(recorder, ctx.issuer);
+  const state = oauth.generateRandomState();
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
+  const url = new URL(String(server.authorization_endpoint));
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: playgroundCallback(ctx.issuer),
+    // No scope ticked: the parameter is left out and the provider applies its default (§3.3).
+    ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+    state,
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  ctx.state.web = {
+    client,
+    scopes,
+    state,
+    codeVerifier,
+    codeChallenge,
+    authorizationUrl: url.href,
+    server,
+    callbackQuery: null,
+    code: null,
+    tokens: null,
+    oldRefreshToken: null,
+    steps: { authorize: { exchanges: recorder.exchanges, findings: [] } },
+  };
+}
+
+/**
+ * RFC 6749 §4.1.2 and RFC 9207 §2.4: the browser comes back with `code`, `state` and `iss`. The
+ * client accepts the code only if `state` is the one it sent and `iss` names its issuer (a mix-up
+ * defence); oauth4webapi's `validateAuthResponse` checks both, and the page shows each check.
+ */
+export function receiveCallback(ctx: FlowContext, query: URLSearchParams): void {
+  const web = flow(ctx);
+  const findings: Finding[] = [];
+  const state = query.get('state');
+  const iss = query.get('iss');
+  findings.push({
+    ok: state === web.state,
+    text:
+      state === web.state
+        ? '`state` is the one this session sent'
+        : '`state` does not match this session’s request',
+  });
+  findings.push({
+    ok: iss === web.server.issuer,
+    text:
+      iss === web.server.issuer
+        ? `\`iss\` is this issuer, ${web.server.issuer}`
+        : `\`iss\` is not ${web.server.issuer}`,
+  });
+  web.callbackQuery = query.toString();
+  web.code = null;
+  web.tokens = null;
+  web.oldRefreshToken = null;
+  web.steps = { authorize: web.steps.authorize };
+  try {
+    const validated = oauth.validateAuthResponse(web.server, clientOf(web.client).client, query, web.state);
+    web.code = validated.get('code');
+    findings.push({ ok: true, text: 'oauth4webapi accepted the response: the code may be exchanged' });
+  } catch (error) {
+    findings.push({ ok: false, text: describeClientError(error) });
+  }
+  web.steps.callback = { exchanges: [], findings };
+}
+
+/** RFC 6749 §4.1.3 with RFC 7636 §4.5: the code, the same redirect URI and the verifier. */
+export async function exchangeCode(ctx: FlowContext): Promise<void> {
+  const web = flow(ctx);
+  if (web.code === null || web.callbackQuery === null)
+    throw new StepOrderError('The token request needs the code from the callback (steps 2 and 3).');
+  const { client, auth } = clientOf(web.client);
+  const recorder = new WireRecorder(ctx.issuer);
+  web.steps.token = await runStep(recorder, async (findings) => {
+    // validateAuthResponse again: oauth4webapi sends only parameters it validated itself.
+    const callback = oauth.validateAuthResponse(
+      web.server,
+      client,
+      new URLSearchParams(web.callbackQuery ?? ''),
+      web.state,
+    );
+    const response = await recorder.capture('Token request', () =>
+      oauth.authorizationCodeGrantRequest(
+        web.server,
+        client,
+        auth,
+        callback,
+        playgroundCallback(ctx.issuer),
+        web.codeVerifier,
+        recorder.options,
+      ),
+    );
+    web.tokens = tokenSetOf(await oauth.processAuthorizationCodeResponse(web.server, client, response));
+    recorder.conclude('oauth4webapi accepted the token response');
+    findings.push({ ok: true, text: `Granted scope: ${web.tokens.scope || '(none)'}` });
+  });
+}
+
+/** RFC 6750 §2.1: the access token on the example's API; `X-OAuth-Scopes` says what it carries. */
+export async function callTheApi(ctx: FlowContext): Promise<void> {
+  const tokens = requireTokens(ctx);
+  const recorder = new WireRecorder(ctx.issuer);
+  flow(ctx).steps.api = await runStep(recorder, async () => {
+    await callApi(recorder, tokens.accessToken, 'GET', `${ctx.issuer}/api/user`);
+    await callApi(recorder, tokens.accessToken, 'GET', `${ctx.issuer}/api/repos`);
+  });
+}
+
+/** RFC 7662 §2.1: the confidential client asks whether the access token is active. */
+export async function introspect(ctx: FlowContext): Promise<void> {
+  const web = flow(ctx);
+  const tokens = requireTokens(ctx);
+  const recorder = new WireRecorder(ctx.issuer);
+  web.steps.introspect = await runStep(recorder, async (findings) => {
+    await introspectInto(recorder, findings, web, tokens.accessToken, 'Introspection', true);
+  });
+}
+
+async function introspectInto(
+  recorder: WireRecorder,
+  findings: Finding[],
+  web: WebFlowState,
+  token: string,
+  title: string,
+  expectActive: boolean,
+): Promise<void> {
+  if (web.client.clientSecret === null) {
+    findings.push({
+      ok: null,
+      text: 'Introspection (RFC 7662 §2.1) needs a confidential client; this flow runs with the public one. Pick the confidential client on the overview and run the flow again to see it.',
+    });
+    return;
+  }
+  const { client, auth } = clientOf(web.client);
+  const response = await recorder.capture(title, () =>
+    oauth.introspectionRequest(web.server, client, auth, token, recorder.options),
+  );
+  const answer = await oauth.processIntrospectionResponse(web.server, client, response);
+  recorder.conclude(`oauth4webapi: active = ${answer.active}`);
+  findings.push({
+    ok: answer.active === expectActive,
+    text: `${title}: the token is ${answer.active ? 'active' : 'not active'}`,
+  });
+}
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every refresh returns a new refresh token and
+ * the one it replaces stops working.
+ */
+export async function refresh(ctx: FlowContext): Promise<void> {
+  const web = flow(ctx);
+  const tokens = requireTokens(ctx);
+  const old = tokens.refreshToken;
+  if (old === null) throw new StepOrderError('This token answer carried no refresh token.');
+  const { client, auth } = clientOf(web.client);
+  const recorder = new WireRecorder(ctx.issuer);
+  web.steps.refresh = await runStep(recorder, async (findings) => {
+    const response = await recorder.capture('Refresh request', () =>
+      oauth.refreshTokenGrantRequest(web.server, client, auth, old, recorder.options),
+    );
+    const fresh = tokenSetOf(await oauth.processRefreshTokenResponse(web.server, client, response));
+    recorder.conclude('oauth4webapi accepted the refresh response');
+    web.tokens = fresh;
+    web.oldRefreshToken = old;
+    const rotated = fresh.refreshToken !== null && fresh.refreshToken !== old;
+    findings.push({
+      ok: rotated,
+      text: rotated
+        ? 'Rotation: the answer carries a new refresh token; the one sent is now spent'
+        : 'The refresh token was not rotated',
+    });
+    findings.push({
+      ok: fresh.accessToken !== tokens.accessToken,
+      text: 'A new access token replaces the first one',
+    });
+  });
+}
+
+/**
+ * RFC 7009 §2.1: the client revokes its access token; introspection (RFC 7662) then calls it
+ * inactive and the API refuses it with 401 `invalid_token` (RFC 6750 §3.1).
+ */
+export async function revoke(ctx: FlowContext): Promise<void> {
+  const web = flow(ctx);
+  const tokens = requireTokens(ctx);
+  const { client, auth } = clientOf(web.client);
+  const recorder = new WireRecorder(ctx.issuer);
+  web.steps.revoke = await runStep(recorder, async (findings) => {
+    await introspectInto(recorder, findings, web, tokens.accessToken, 'Introspection before', true);
+    const response = await recorder.capture('Revocation request', () =>
+      oauth.revocationRequest(web.server, client, auth, tokens.accessToken, {
+        ...recorder.options,
+        additionalParameters: { token_type_hint: 'access_token' },
+      }),
+    );
+    await oauth.processRevocationResponse(response);
+    recorder.conclude('oauth4webapi: revoked (RFC 7009 §2.2 answers 200 either way)');
+    if (web.client.clientSecret !== null)
+      await introspectInto(recorder, findings, web, tokens.accessToken, 'Introspection after', false);
+    const api = await callApi(recorder, tokens.accessToken, 'GET', `${ctx.issuer}/api/user`);
+    findings.push({
+      ok: api === null,
+      text:
+        api === null ? 'The API refuses the revoked access token' : 'The API still accepts the revoked token',
+    });
+  });
+}
+
+/**
+ * RFC 9700 §4.14.2: a replaced refresh token used again means it leaked, so the provider revokes
+ * the whole grant — the current refresh token stops working too.
+ */
+export async function replayOldRefreshToken(ctx: FlowContext): Promise<void> {
+  const web = flow(ctx);
+  const old = web.oldRefreshToken;
+  const current = web.tokens?.refreshToken ?? null;
+  if (old === null || current === null)
+    throw new StepOrderError('Refresh first (step 7): the replay sends the refresh token it replaced.');
+  const { client, auth } = clientOf(web.client);
+  const recorder = new WireRecorder(ctx.issuer);
+  web.steps.replay = await runStep(recorder, async (findings) => {
+    for (const [title, token] of [
+      ['Replay of the replaced refresh token', old],
+      ['Refresh with the current refresh token', current],
+    ] as const) {
+      const response = await recorder.capture(title, () =>
+        oauth.refreshTokenGrantRequest(web.server, client, auth, token, recorder.options),
+      );
+      try {
+        await oauth.processRefreshTokenResponse(web.server, client, response);
+        recorder.conclude('oauth4webapi accepted the refresh response');
+        findings.push({ ok: false, text: `${title}: accepted` });
+      } catch (error) {
+        if (!(error instanceof oauth.ResponseBodyError)) throw error;
+        recorder.conclude(describeClientError(error));
+        findings.push({ ok: error.error === 'invalid_grant', text: `${title}: refused with ${error.error}` });
+      }
+    }
+    const bothRefused = findings.every((finding) => finding.ok === true);
+    findings.push({
+      ok: bothRefused,
+      text: bothRefused
+        ? 'The replay revoked the whole grant: the current refresh token died with the old one'
+        : 'The grant survived the replay',
+    });
+  });
+}
+
+function requireTokens(ctx: FlowContext) {
+  const tokens = flow(ctx).tokens;
+  if (tokens === null) throw new StepOrderError('Exchange the code for tokens first (step 4).');
+  return tokens;
+}
