@@ -16,7 +16,7 @@ export function loginPage(returnTo: string, error?: string): string {
   return layout(
     { title: 'Sign in', login: null, section: 'home', csrfToken: null },
     html`<section class="card narrow">
-<h1>Sign in to the example provider</h1>
+<h1 class="login-title">Sign in to the example provider</h1>
 ${error ? html`<p class="error">${error}</p>` : ''}
 <form method="post" action="/login" class="login">
 <input type="hidden" name="return_to" value="${returnTo}">
@@ -24,7 +24,7 @@ ${error ? html`<p class="error">${error}</p>` : ''}
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
 <button type="submit" class="primary">Sign in</button>
 </form>
-<h2>Demo users</h2>
+<h2 class="login-users">Demo users</h2>
 ${demoUsers()}
 </section>`,
   );

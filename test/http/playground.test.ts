@@ -4,6 +4,7 @@
  * forms without the session's CSRF token, masks every secret unless the user asks to see it, and
  * never puts a secret in a URL it sends the browser to. Also the example's `ci:status` route.
  */
+import request from 'supertest';
 import { createExampleProvider } from '../../examples/provider/app';
 import { type Answer, ExampleHttp, field, type Listening, serve } from '../support/example-http';
 import { hiddenFields } from '../support/provider-harness';
@@ -119,6 +120,18 @@ describe('the playground', () => {
     expect(post.headers.get('location')).toBe('/login?return_to=%2Fplayground');
   });
 
+  it('warns on the overview when the issuer is plain http on another host, which its client refuses', async () => {
+    const remote = request.agent(createExampleProvider({ issuer: 'http://oauth.example.test' }).app);
+    await remote.post('/login').type('form').send({ username: 'alice', password: 'alice-pass' });
+    const warned = await remote.get('/playground');
+    expect(warned.status).toBe(200);
+    expect(warned.text).toContain('id="issuer-refused"');
+    // A loopback issuer is fine.
+    const alice = await signedIn();
+    expect(alice.pages[0]).toContain('<h1>OAuth playground</h1>');
+    expect(alice.pages[0]).not.toContain('id="issuer-refused"');
+  });
+
   it('serves its pages with a CSP that allows only its own script, and no framing', async () => {
     const alice = await signedIn();
     const page = await alice.get('/playground/web');
@@ -226,6 +239,30 @@ describe('the playground', () => {
       for (const line of logged) expect(line.map(String).join(' ')).not.toContain(secret);
     }
     for (const spy of spies) spy.mockRestore();
+  });
+});
+
+/** One step's section of a playground page. */
+function section(page: string, id: string): string {
+  const match = new RegExp(`<section class="step [a-z]+" id="${id}">([\\s\\S]*?)</section>`).exec(page);
+  if (match?.[1] === undefined) throw new Error(`no section ${id} on the page`);
+  return match[1];
+}
+
+describe('the web flow with the public client', () => {
+  it('sends client_id and PKCE without a secret, and explains that introspection needs a confidential client', async () => {
+    const alice = await signedIn();
+    const overview = await alice.post('/playground/client', { kind: 'public' });
+    expect(overview.text).toContain('none (public)');
+    await authorize(alice);
+    const token = section((await alice.post('/playground/web/token')).text, 'step-token');
+    expect(token).toContain('HTTP/1.1 200 OK');
+    expect(token).toMatch(/&amp;client_id=[0-9a-f]{32}|client_id=[0-9a-f]{32}&amp;/);
+    expect(token).toContain('code_verifier=');
+    expect(token).not.toContain('authorization: Basic');
+    const introspection = section((await alice.post('/playground/web/introspect')).text, 'step-introspect');
+    expect(introspection).toContain('needs a confidential client');
+    expect(introspection).not.toContain('/oauth/introspect');
   });
 });
 

@@ -9,6 +9,7 @@ import type { Html } from './views/html';
 import { layout, type Section } from './views/layout';
 import { overviewView } from './views/overview-view';
 import { webFlowView } from './views/web-flow-view';
+import { clientReaches } from './wire';
 
 export interface ScopeChoice {
   name: string;
@@ -73,6 +74,7 @@ function body(
         csrfToken: token,
         masking,
         issuerMismatch: `${req.protocol}://${req.get('host') ?? ''}` !== new URL(ctx.issuer).origin,
+        issuerRefused: !clientReaches(ctx.issuer),
       });
     case 'web':
       return webFlowView({

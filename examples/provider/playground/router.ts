@@ -16,16 +16,8 @@ import { playgroundState } from './state';
 import { StepOrderError } from './step-order-error';
 import { html } from './views/html';
 import { layout, type Section } from './views/layout';
-import {
-  buildAuthorizationRequest,
-  callTheApi,
-  exchangeCode,
-  introspect,
-  receiveCallback,
-  refresh,
-  replayOldRefreshToken,
-  revoke,
-} from './web-flow';
+import { buildAuthorizationRequest, exchangeCode, receiveCallback } from './web-authorization';
+import { callTheApi, introspect, refresh, replayOldRefreshToken, revoke } from './web-tokens';
 import { describeClientError } from './wire';
 
 export interface PlaygroundOptions {

@@ -9,9 +9,14 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * oauth4webapi refuses plain `http:` (RFC 6749 §3.1 and §3.2 want TLS). The playground allows it
  * only when the issuer is on this machine, where `npm start` and the tests run it.
  */
-export function allowsPlainHttp(issuer: string): boolean {
+function plainHttpOnLoopback(issuer: string): boolean {
   const url = new URL(issuer);
-  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/** Whether the playground's client will talk to this issuer: https, or plain http on loopback. */
+export function clientReaches(issuer: string): boolean {
+  return new URL(issuer).protocol === 'https:' || plainHttpOnLoopback(issuer);
 }
 
 function bodyText(body: unknown): string | null {
@@ -35,8 +40,7 @@ export class WireRecorder {
   get options(): oauth.HttpRequestOptions<string, unknown> {
     return {
       [oauth.customFetch]: (url, init) => this.#send(url, init),
-      [oauth.allowInsecureRequests]:
-        new URL(this.issuer).protocol === 'http:' && allowsPlainHttp(this.issuer),
+      [oauth.allowInsecureRequests]: plainHttpOnLoopback(this.issuer),
       signal: () => AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     };
   }

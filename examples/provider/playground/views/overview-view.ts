@@ -10,6 +10,8 @@ export interface OverviewView {
   masking: Masking;
   /** Set when the browser is not on the issuer's origin: the provider's cookies live there. */
   issuerMismatch: boolean;
+  /** Set when the issuer is plain http on another host, which oauth4webapi refuses to talk to. */
+  issuerRefused: boolean;
 }
 
 const KINDS: Record<ClientKind, { label: string; text: string }> = {
@@ -42,6 +44,7 @@ export function overviewView(view: OverviewView): Html {
     clientRow(client, view.masking),
   );
   return html`<h1>OAuth playground</h1>
+${view.issuerRefused ? html`<p class="notice warn" id="issuer-refused">The issuer <code>${view.issuer}</code> uses plain http on a host that is not this machine. The playground’s client, oauth4webapi, talks plain http only to <code>localhost</code>, <code>127.0.0.1</code> and <code>[::1]</code>: set <code>ISSUER</code> to an https URL, or run the example locally.</p>` : ''}
 ${view.issuerMismatch ? html`<p class="notice warn">This page is open on another address than the issuer, <a href="${view.issuer}/playground">${view.issuer}</a>. Open the playground there: the consent page and the callback run on the issuer’s address, and your session lives on one address only.</p>` : ''}
 <p class="lede">Run the OAuth flows against this provider one step at a time. Every step is a real HTTP request that this server sends to <code>${view.issuer}</code> with the client library <a href="https://github.com/panva/oauth4webapi">oauth4webapi</a>; the page shows each request and response as they went over the wire, with the RFC section the step follows.</p>
 <ul class="facts">

@@ -1,144 +1,20 @@
 import * as oauth from 'oauth4webapi';
-import { playgroundCallback } from './demo-clients';
-import {
-  callApi,
-  clientOf,
-  discover,
-  type FlowContext,
-  runStep,
-  tokenSetOf,
-  useClient,
-} from './flow-context';
-import type { Finding, WebFlowState } from './state';
+import { callApi, clientOf, type FlowContext, runStep, tokenSetOf } from './flow-context';
+import type { Finding, TokenSet, WebFlowState } from './state';
 import { StepOrderError } from './step-order-error';
+import { webFlow } from './web-authorization';
 import { describeClientError, WireRecorder } from './wire';
 
 /**
- * The authorization code flow, one step per request, each sent by oauth4webapi over real HTTP to
- * the issuer and recorded. Order: authorization request → (consent in the browser) → callback →
- * token → API → introspection → refresh → revocation → replay of the replaced refresh token.
+ * The web flow's tokens at work: API calls → introspection → refresh with rotation → revocation
+ * → replay of the replaced refresh token, each over real HTTP and recorded.
  */
-
-function flow(ctx: FlowContext): WebFlowState {
-  const web = ctx.state.web;
-  if (web === null) throw new StepOrderError('Start with step 1: build the authorization request.');
-  return web;
-}
-
-/**
- * RFC 6749 §4.1.1 with RFC 7636 §4.1–4.3: a random `state` ties the answer to this request
- * (§10.12, CSRF); the `code_verifier` stays here and only its S256 `code_challenge` travels.
- */
-export async function buildAuthorizationRequest(ctx: FlowContext, scopes: string[]): Promise<void> {
-  const client = await useClient(ctx, ctx.state.kind);
-  const recorder = new WireRecorder(ctx.issuer);
-  const server = await discover(recorder, ctx.issuer);
-  const state = oauth.generateRandomState();
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
-  const url = new URL(String(server.authorization_endpoint));
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.clientId,
-    redirect_uri: playgroundCallback(ctx.issuer),
-    // No scope ticked: the parameter is left out and the provider applies its default (§3.3).
-    ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
-    state,
-    code_challenge: codeChallenge,
-    code_challenge_method: 'S256',
-  }).toString();
-  ctx.state.web = {
-    client,
-    scopes,
-    state,
-    codeVerifier,
-    codeChallenge,
-    authorizationUrl: url.href,
-    server,
-    callbackQuery: null,
-    code: null,
-    tokens: null,
-    oldRefreshToken: null,
-    steps: { authorize: { exchanges: recorder.exchanges, findings: [] } },
-  };
-}
-
-/**
- * RFC 6749 §4.1.2 and RFC 9207 §2.4: the browser comes back with `code`, `state` and `iss`. The
- * client accepts the code only if `state` is the one it sent and `iss` names its issuer (a mix-up
- * defence); oauth4webapi's `validateAuthResponse` checks both, and the page shows each check.
- */
-export function receiveCallback(ctx: FlowContext, query: URLSearchParams): void {
-  const web = flow(ctx);
-  const findings: Finding[] = [];
-  const state = query.get('state');
-  const iss = query.get('iss');
-  findings.push({
-    ok: state === web.state,
-    text:
-      state === web.state
-        ? '`state` is the one this session sent'
-        : '`state` does not match this session’s request',
-  });
-  findings.push({
-    ok: iss === web.server.issuer,
-    text:
-      iss === web.server.issuer
-        ? `\`iss\` is this issuer, ${web.server.issuer}`
-        : `\`iss\` is not ${web.server.issuer}`,
-  });
-  web.callbackQuery = query.toString();
-  web.code = null;
-  web.tokens = null;
-  web.oldRefreshToken = null;
-  web.steps = { authorize: web.steps.authorize };
-  try {
-    const validated = oauth.validateAuthResponse(web.server, clientOf(web.client).client, query, web.state);
-    web.code = validated.get('code');
-    findings.push({ ok: true, text: 'oauth4webapi accepted the response: the code may be exchanged' });
-  } catch (error) {
-    findings.push({ ok: false, text: describeClientError(error) });
-  }
-  web.steps.callback = { exchanges: [], findings };
-}
-
-/** RFC 6749 §4.1.3 with RFC 7636 §4.5: the code, the same redirect URI and the verifier. */
-export async function exchangeCode(ctx: FlowContext): Promise<void> {
-  const web = flow(ctx);
-  if (web.code === null || web.callbackQuery === null)
-    throw new StepOrderError('The token request needs the code from the callback (steps 2 and 3).');
-  const { client, auth } = clientOf(web.client);
-  const recorder = new WireRecorder(ctx.issuer);
-  web.steps.token = await runStep(recorder, async (findings) => {
-    // validateAuthResponse again: oauth4webapi sends only parameters it validated itself.
-    const callback = oauth.validateAuthResponse(
-      web.server,
-      client,
-      new URLSearchParams(web.callbackQuery ?? ''),
-      web.state,
-    );
-    const response = await recorder.capture('Token request', () =>
-      oauth.authorizationCodeGrantRequest(
-        web.server,
-        client,
-        auth,
-        callback,
-        playgroundCallback(ctx.issuer),
-        web.codeVerifier,
-        recorder.options,
-      ),
-    );
-    web.tokens = tokenSetOf(await oauth.processAuthorizationCodeResponse(web.server, client, response));
-    recorder.conclude('oauth4webapi accepted the token response');
-    findings.push({ ok: true, text: `Granted scope: ${web.tokens.scope || '(none)'}` });
-  });
-}
 
 /** RFC 6750 §2.1: the access token on the example's API; `X-OAuth-Scopes` says what it carries. */
 export async function callTheApi(ctx: FlowContext): Promise<void> {
   const tokens = requireTokens(ctx);
   const recorder = new WireRecorder(ctx.issuer);
-  flow(ctx).steps.api = await runStep(recorder, async () => {
+  webFlow(ctx).steps.api = await runStep(recorder, async () => {
     await callApi(recorder, tokens.accessToken, 'GET', `${ctx.issuer}/api/user`);
     await callApi(recorder, tokens.accessToken, 'GET', `${ctx.issuer}/api/repos`);
   });
@@ -146,7 +22,7 @@ export async function callTheApi(ctx: FlowContext): Promise<void> {
 
 /** RFC 7662 §2.1: the confidential client asks whether the access token is active. */
 export async function introspect(ctx: FlowContext): Promise<void> {
-  const web = flow(ctx);
+  const web = webFlow(ctx);
   const tokens = requireTokens(ctx);
   const recorder = new WireRecorder(ctx.issuer);
   web.steps.introspect = await runStep(recorder, async (findings) => {
@@ -186,7 +62,7 @@ async function introspectInto(
  * the one it replaces stops working.
  */
 export async function refresh(ctx: FlowContext): Promise<void> {
-  const web = flow(ctx);
+  const web = webFlow(ctx);
   const tokens = requireTokens(ctx);
   const old = tokens.refreshToken;
   if (old === null) throw new StepOrderError('This token answer carried no refresh token.');
@@ -219,7 +95,7 @@ export async function refresh(ctx: FlowContext): Promise<void> {
  * inactive and the API refuses it with 401 `invalid_token` (RFC 6750 §3.1).
  */
 export async function revoke(ctx: FlowContext): Promise<void> {
-  const web = flow(ctx);
+  const web = webFlow(ctx);
   const tokens = requireTokens(ctx);
   const { client, auth } = clientOf(web.client);
   const recorder = new WireRecorder(ctx.issuer);
@@ -249,7 +125,7 @@ export async function revoke(ctx: FlowContext): Promise<void> {
  * the whole grant — the current refresh token stops working too.
  */
 export async function replayOldRefreshToken(ctx: FlowContext): Promise<void> {
-  const web = flow(ctx);
+  const web = webFlow(ctx);
   const old = web.oldRefreshToken;
   const current = web.tokens?.refreshToken ?? null;
   if (old === null || current === null)
@@ -284,8 +160,8 @@ export async function replayOldRefreshToken(ctx: FlowContext): Promise<void> {
   });
 }
 
-function requireTokens(ctx: FlowContext) {
-  const tokens = flow(ctx).tokens;
+function requireTokens(ctx: FlowContext): TokenSet {
+  const tokens = webFlow(ctx).tokens;
   if (tokens === null) throw new StepOrderError('Exchange the code for tokens first (step 4).');
   return tokens;
 }
