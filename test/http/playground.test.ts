@@ -75,15 +75,18 @@ async function signedIn(username = 'alice', password = `${username}-pass`): Prom
   return browser;
 }
 
-/** Steps 1-3 of the web flow: build the request, approve on the consent page, come back. */
-async function authorize(browser: PlaygroundBrowser): Promise<{ code: string }> {
+/** Steps 1-3 of the web flow: build the request, decide on the consent page, come back. */
+async function authorize(
+  browser: PlaygroundBrowser,
+  decision: 'approve' | 'deny' = 'approve',
+): Promise<{ code: string }> {
   const built = await browser.post('/playground/web/authorize', { scope: 'user' });
   const href = /id="open-consent" href="([^"]+)"/.exec(built.text)?.[1];
   if (href === undefined) throw new Error('no consent link on the page');
   const consent = await browser.http.send(decode(href));
   expect(consent.status).toBe(200);
   const approved = await browser.http.send('/oauth/authorize', {
-    form: { ...hiddenFields(consent.text), decision: 'approve' },
+    form: { ...hiddenFields(consent.text), decision },
   });
   expect(approved.status).toBe(302);
   const back = new URL(approved.headers.get('location') ?? '', server.url);
@@ -263,6 +266,22 @@ describe('the web flow with the public client', () => {
     const introspection = section((await alice.post('/playground/web/introspect')).text, 'step-introspect');
     expect(introspection).toContain('needs a confidential client');
     expect(introspection).not.toContain('/oauth/introspect');
+  });
+});
+
+describe('the web flow when the user denies', () => {
+  it('shows the access_denied answer as a failed check and offers no token request', async () => {
+    // bob has authorized nothing in this file, so the provider shows him the consent page.
+    const bob = await signedIn('bob');
+    const { code } = await authorize(bob, 'deny');
+    expect(code).toBe('');
+    const page = (await bob.get('/playground/web')).text;
+    const callback = section(page, 'step-callback');
+    expect(callback).toContain('error=access_denied');
+    expect(callback).toMatch(/<li class="fail">.*carries error=access_denied/);
+    expect(section(page, 'step-token')).toMatch(/<button id="send-token-request" disabled>/);
+    const refused = await bob.post('/playground/web/token');
+    expect(refused.text).toContain('The token request needs the code from the callback');
   });
 });
 

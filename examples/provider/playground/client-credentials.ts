@@ -9,7 +9,7 @@ import {
   useClient,
 } from './flow-context';
 import type { TokenSet } from './state';
-import { StepOrderError } from './step-order-error';
+import { StepRefusedError } from './step-refused-error';
 import { WireRecorder } from './wire';
 
 /**
@@ -53,7 +53,7 @@ export async function requestClientToken(ctx: FlowContext, scopes: string[]): Pr
 export async function useClientToken(ctx: FlowContext): Promise<void> {
   const flow = ctx.state.clientCredentials;
   const tokens = flow?.tokens ?? null;
-  if (!flow || tokens === null) throw new StepOrderError('Request a token first (step 1).');
+  if (!flow || tokens === null) throw new StepRefusedError('Request a token first (step 1).');
   const recorder = new WireRecorder(ctx.issuer);
   flow.steps.api = await runStep(recorder, async () => {
     await callApi(recorder, tokens.accessToken, 'POST', `${ctx.issuer}/api/statuses`, {

@@ -9,7 +9,7 @@ import {
   useClient,
 } from './flow-context';
 import type { DeviceAuthorization, DeviceFlowState, Exchange } from './state';
-import { StepOrderError } from './step-order-error';
+import { StepRefusedError } from './step-refused-error';
 import { describeClientError, WireRecorder } from './wire';
 
 /** Polls shown on the page; older ones are dropped so a patient user's session stays small. */
@@ -18,7 +18,7 @@ const POLLS_KEPT = 6;
 function flow(ctx: FlowContext): DeviceFlowState & { authorization: DeviceAuthorization } {
   const device = ctx.state.device;
   if (device === null || device.authorization === null)
-    throw new StepOrderError('Start the device flow first (step 1).');
+    throw new StepRefusedError('Start the device flow first (step 1).');
   return { ...device, authorization: device.authorization };
 }
 
@@ -62,7 +62,8 @@ export async function startDeviceFlow(ctx: FlowContext, scopes: string[]): Promi
  */
 export async function pollForTokens(ctx: FlowContext): Promise<void> {
   const device = flow(ctx);
-  if (device.tokens !== null) throw new StepOrderError('The tokens have arrived; the device code is spent.');
+  if (device.tokens !== null)
+    throw new StepRefusedError('The tokens have arrived; the device code is spent.');
   const { client, auth } = clientOf(device.client);
   const recorder = new WireRecorder(ctx.issuer);
   const earlier: Exchange[] = device.steps.poll?.exchanges ?? [];
@@ -118,7 +119,7 @@ export async function callApiWithDeviceToken(ctx: FlowContext): Promise<void> {
   const device = ctx.state.device;
   const tokens = device?.tokens ?? null;
   if (device === null || tokens === null)
-    throw new StepOrderError('Poll until the tokens arrive first (step 3).');
+    throw new StepRefusedError('Poll until the tokens arrive first (step 3).');
   const recorder = new WireRecorder(ctx.issuer);
   device.steps.api = await runStep(recorder, async () => {
     await callApi(recorder, tokens.accessToken, 'GET', `${ctx.issuer}/api/user`);

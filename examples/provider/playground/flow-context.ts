@@ -53,14 +53,10 @@ export function tokenSetOf(answer: oauth.TokenEndpointResponse): TokenSet {
   };
 }
 
-/** The step's record: what went over the wire and what the page concludes. */
-export function stepRecord(recorder: WireRecorder, findings: Finding[]): StepRecord {
-  return { exchanges: recorder.exchanges, findings };
-}
-
 /**
- * Runs a step's protocol work; an error it did not expect (the provider down, an answer
- * oauth4webapi refuses) becomes a failed finding on the step instead of an error page.
+ * Runs a step's protocol work and returns its record: what went over the wire and what the page
+ * concludes. An error it did not expect (the provider down, an answer oauth4webapi refuses)
+ * becomes a failed finding on the step instead of an error page.
  */
 export async function runStep(
   recorder: WireRecorder,
@@ -74,7 +70,7 @@ export async function runStep(
     recorder.conclude(text);
     findings.push({ ok: false, text });
   }
-  return stepRecord(recorder, findings);
+  return { exchanges: recorder.exchanges, findings };
 }
 
 /**

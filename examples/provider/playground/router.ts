@@ -13,7 +13,7 @@ import {
   setPageHeaders,
 } from './render';
 import { playgroundState } from './state';
-import { StepOrderError } from './step-order-error';
+import { StepRefusedError } from './step-refused-error';
 import { html } from './views/html';
 import { layout, type Section } from './views/layout';
 import { buildAuthorizationRequest, exchangeCode, receiveCallback } from './web-authorization';
@@ -93,7 +93,9 @@ export function playgroundRouter(options: PlaygroundOptions): Router {
         await action(ctx, (req.body ?? {}) as Form);
       } catch (error) {
         ctx.state.notice =
-          error instanceof StepOrderError ? error.message : `The step failed. ${describeClientError(error)}`;
+          error instanceof StepRefusedError
+            ? error.message
+            : `The step failed. ${describeClientError(error)}`;
         target = sectionPath(section);
       }
       res.redirect(303, target);
@@ -113,15 +115,15 @@ export function playgroundRouter(options: PlaygroundOptions): Router {
     '/client',
     run('overview', 'client-choice', async (ctx, form) => {
       if (form.kind !== 'public' && form.kind !== 'confidential')
-        throw new StepOrderError('Pick a client type.');
+        throw new StepRefusedError('Pick a client type.');
       ctx.state.kind = form.kind;
       await useClient(ctx, form.kind);
     }),
   );
   router.post('/secrets', (req, res) => {
-    const state = playgroundState(req);
-    state.reveal = req.body?.reveal === 'on';
-    const back = typeof req.body?.return_to === 'string' ? req.body.return_to : '/playground';
+    const form = (req.body ?? {}) as Form;
+    playgroundState(req).reveal = form.reveal === 'on';
+    const back = typeof form.return_to === 'string' ? form.return_to : '/playground';
     // Only the playground's own pages: the form cannot send the browser elsewhere.
     res.redirect(303, /^\/playground(\/[a-z-]*)?$/.test(back) ? back : '/playground');
   });
@@ -136,7 +138,7 @@ export function playgroundRouter(options: PlaygroundOptions): Router {
     try {
       receiveCallback(ctx, new URL(req.originalUrl, issuer).searchParams);
     } catch (error) {
-      ctx.state.notice = error instanceof StepOrderError ? error.message : describeClientError(error);
+      ctx.state.notice = error instanceof StepRefusedError ? error.message : describeClientError(error);
     }
     // Post/Redirect/Get: the code leaves the address bar and the history at once.
     res.redirect(303, '/playground/web#step-callback');

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { playgroundCallback } from './demo-clients';
 import { clientOf, discover, type FlowContext, runStep, tokenSetOf, useClient } from './flow-context';
 import type { Finding, WebFlowState } from './state';
-import { StepOrderError } from './step-order-error';
+import { StepRefusedError } from './step-refused-error';
 import { describeClientError, WireRecorder } from './wire';
 
 /**
@@ -14,7 +14,7 @@ import { describeClientError, WireRecorder } from './wire';
 /** This session's web flow; a step before step 1 is refused. */
 export function webFlow(ctx: FlowContext): WebFlowState {
   const web = ctx.state.web;
-  if (web === null) throw new StepOrderError('Start with step 1: build the authorization request.');
+  if (web === null) throw new StepRefusedError('Start with step 1: build the authorization request.');
   return web;
 }
 
@@ -29,7 +29,9 @@ export async function buildAuthorizationRequest(ctx: FlowContext, scopes: string
   const state = oauth.generateRandomState();
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
-  const url = new URL(String(server.authorization_endpoint));
+  if (typeof server.authorization_endpoint !== 'string')
+    throw new StepRefusedError('The server metadata names no authorization_endpoint.');
+  const url = new URL(server.authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: client.clientId,
@@ -99,7 +101,7 @@ export function receiveCallback(ctx: FlowContext, query: URLSearchParams): void 
 export async function exchangeCode(ctx: FlowContext): Promise<void> {
   const web = webFlow(ctx);
   if (web.code === null || web.callbackQuery === null)
-    throw new StepOrderError('The token request needs the code from the callback (steps 2 and 3).');
+    throw new StepRefusedError('The token request needs the code from the callback (steps 2 and 3).');
   const { client, auth } = clientOf(web.client);
   const recorder = new WireRecorder(ctx.issuer);
   web.steps.token = await runStep(recorder, async (findings) => {

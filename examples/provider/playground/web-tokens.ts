@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { callApi, clientOf, type FlowContext, runStep, tokenSetOf } from './flow-context';
 import type { Finding, TokenSet, WebFlowState } from './state';
-import { StepOrderError } from './step-order-error';
+import { StepRefusedError } from './step-refused-error';
 import { webFlow } from './web-authorization';
 import { describeClientError, WireRecorder } from './wire';
 
@@ -65,7 +65,7 @@ export async function refresh(ctx: FlowContext): Promise<void> {
   const web = webFlow(ctx);
   const tokens = requireTokens(ctx);
   const old = tokens.refreshToken;
-  if (old === null) throw new StepOrderError('This token answer carried no refresh token.');
+  if (old === null) throw new StepRefusedError('This token answer carried no refresh token.');
   const { client, auth } = clientOf(web.client);
   const recorder = new WireRecorder(ctx.issuer);
   web.steps.refresh = await runStep(recorder, async (findings) => {
@@ -129,7 +129,7 @@ export async function replayOldRefreshToken(ctx: FlowContext): Promise<void> {
   const old = web.oldRefreshToken;
   const current = web.tokens?.refreshToken ?? null;
   if (old === null || current === null)
-    throw new StepOrderError('Refresh first (step 7): the replay sends the refresh token it replaced.');
+    throw new StepRefusedError('Refresh first (step 7): the replay sends the refresh token it replaced.');
   const { client, auth } = clientOf(web.client);
   const recorder = new WireRecorder(ctx.issuer);
   web.steps.replay = await runStep(recorder, async (findings) => {
@@ -162,6 +162,6 @@ export async function replayOldRefreshToken(ctx: FlowContext): Promise<void> {
 
 function requireTokens(ctx: FlowContext): TokenSet {
   const tokens = webFlow(ctx).tokens;
-  if (tokens === null) throw new StepOrderError('Exchange the code for tokens first (step 4).');
+  if (tokens === null) throw new StepRefusedError('Exchange the code for tokens first (step 4).');
   return tokens;
 }

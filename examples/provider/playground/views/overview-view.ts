@@ -17,7 +17,7 @@ export interface OverviewView {
 const KINDS: Record<ClientKind, { label: string; text: string }> = {
   public: {
     label: 'Public client with PKCE',
-    text: 'Like a single-page or native app: it cannot keep a secret, so it proves itself with PKCE alone. The provider shows the consent page every time.',
+    text: 'Like a single-page or native app: it cannot keep a secret, so it proves itself with PKCE alone.',
   },
   confidential: {
     label: 'Confidential client',

@@ -69,7 +69,7 @@ ${web === null ? '' : authorizationDetails(web, shown, masking)}`,
       status: status(steps.callback !== undefined, web !== null),
       rfcs: [rfc(6749, '4.1.1'), rfc(6749, '10.12', 'Cross-Site Request Forgery')],
       explain: html`<p>Follow the link: your browser leaves the playground for the provider’s consent page (the library’s own page), where you approve or deny. The provider then redirects your browser to the demo client’s redirect URI, <code>${view.callbackUrl}</code>.</p>
-${confidential ? html`<p class="muted">A confidential client you approved before for these scopes skips the page: the browser comes straight back.</p>` : ''}`,
+<p class="muted">If you approved this client for these scopes before, the provider may skip the page and send the browser straight back.</p>`,
     },
     web === null
       ? html`<p class="muted">Build the request first.</p>`
