@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\.ts$': ['@swc/jest'], '^.+\\.js$': ['@swc/jest'] },
+  // oauth4webapi (the example playground's client) ships only ES modules; compile it to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!oauth4webapi/)'],
   testTimeout: 30000,
   // The adapters' database servers: MONGODB_URI or a FerretDB, DATABASE_URL or a PostgreSQL cluster.
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -52,5 +52,51 @@ export function exampleApi(provider: Provider): Router {
     gists.push(gist);
     res.status(201).json(gist);
   });
+  // Machine tokens (client_credentials with `ci:status`) report commit statuses, as a CI server would.
+  const statuses: CommitStatus[] = [];
+  api.post('/statuses', provider.requireScope('ci:status'), express.json(), (req, res) => {
+    const parsed = parseCommitStatus(req.body);
+    if (typeof parsed === 'string') {
+      res.status(400).json({ error: 'invalid_request', error_description: parsed });
+      return;
+    }
+    const status: CommitStatus = {
+      id: statuses.length + 1,
+      ...parsed,
+      client_id: req.oauth?.client?.clientId ?? null,
+      created_at: new Date().toISOString(),
+    };
+    statuses.push(status);
+    res.status(201).json(status);
+  });
   return api;
+}
+
+interface CommitStatus {
+  id: number;
+  sha: string;
+  state: 'pending' | 'success' | 'failure' | 'error';
+  context: string;
+  description: string;
+  client_id: string | null;
+  created_at: string;
+}
+
+const STATES = ['pending', 'success', 'failure', 'error'] as const;
+
+/** The status fields, or what is wrong with them. */
+function parseCommitStatus(
+  body: unknown,
+): Pick<CommitStatus, 'sha' | 'state' | 'context' | 'description'> | string {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const { sha, state, context = 'default', description = '' } = fields;
+  if (typeof sha !== 'string' || !/^[0-9a-f]{7,40}$/.test(sha))
+    return 'sha must be 7-40 lowercase hex digits';
+  const known = STATES.find((name) => name === state);
+  if (known === undefined) return `state must be one of ${STATES.join(', ')}`;
+  if (typeof context !== 'string' || context.length === 0 || context.length > 100)
+    return 'context must be 1-100 characters';
+  if (typeof description !== 'string' || description.length > 500)
+    return 'description must be at most 500 characters';
+  return { sha, state: known, context, description };
 }

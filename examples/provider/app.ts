@@ -4,9 +4,11 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { MemoryAdapter } from '../../adapters/memory';
-import { createProvider, type Provider, type StorageAdapter } from '../../lib';
+import { createProvider, type Provider, type ScopeDefinitions, type StorageAdapter } from '../../lib';
 import { exampleApi } from './api';
 import { homePage, loginPage } from './pages';
+import { setPageHeaders } from './playground/render';
+import { playgroundRouter } from './playground/router';
 import { type ExampleUser, findUserById, findUserByLogin } from './users';
 
 export interface ExampleProviderOptions {
@@ -29,6 +31,15 @@ function safeReturnTo(value: unknown): string {
     ? value
     : '/';
 }
+
+const SCOPES: ScopeDefinitions = {
+  user: { description: 'Read your profile information' },
+  repo: { description: 'Full control of your repositories', includes: ['public_repo'] },
+  public_repo: { description: 'Access your public repositories' },
+  gist: { description: 'Create gists' },
+  // Meant for machine tokens (client credentials): a CI server reporting commit statuses.
+  'ci:status': { description: 'Report commit statuses' },
+};
 
 function sessionUser(req: Request): ExampleUser | null {
   const user: unknown = req.user;
@@ -71,12 +82,7 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     adapter: options.adapter ?? new MemoryAdapter(),
     issuer: options.issuer,
     csrfSecret: options.csrfSecret,
-    scopes: {
-      user: { description: 'Read your profile information' },
-      repo: { description: 'Full control of your repositories', includes: ['public_repo'] },
-      public_repo: { description: 'Access your public repositories' },
-      gist: { description: 'Create gists' },
-    },
+    scopes: SCOPES,
     currentUser: (req) => {
       const user = sessionUser(req);
       return user === null ? null : { id: user.id, username: user.login };
@@ -96,9 +102,11 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
   });
 
   app.get('/', (req, res) => {
-    res.type('html').send(homePage(sessionUser(req)?.login ?? null));
+    setPageHeaders(res);
+    res.type('html').send(homePage(options.issuer, sessionUser(req)?.login ?? null));
   });
   app.get('/login', (req, res) => {
+    setPageHeaders(res);
     res.type('html').send(loginPage(safeReturnTo(req.query.return_to)));
   });
   app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {
@@ -129,5 +137,15 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
   app.use(provider.router);
   app.use('/settings', provider.settingsRouter);
   app.use('/api', exampleApi(provider));
+  app.use(
+    '/playground',
+    playgroundRouter({
+      provider,
+      issuer: options.issuer,
+      currentUser: sessionUser,
+      scopes: SCOPES,
+      machineScopes: ['ci:status'],
+    }),
+  );
   return { app, provider };
 }

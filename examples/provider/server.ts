@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   app.listen(port, () => {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
+    console.log(`Watch every step of the OAuth flows: ${issuer}/playground`);
     console.log(
       `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
     );

@@ -185,7 +185,7 @@ describe('examples/provider', () => {
     const metadata = await request(app).get('/.well-known/oauth-authorization-server');
     expect(metadata.body.issuer).toBe(ISSUER);
     expect(metadata.body.token_endpoint).toBe(`${ISSUER}/oauth/token`);
-    expect(metadata.body.scopes_supported).toEqual(['user', 'repo', 'public_repo', 'gist']);
+    expect(metadata.body.scopes_supported).toEqual(['user', 'repo', 'public_repo', 'gist', 'ci:status']);
     expect((await request(app).get('/settings/api/applications')).status).toBe(401);
   });
 
