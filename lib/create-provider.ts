@@ -72,7 +72,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const events = new ProviderEvents(onError);
   const applications = new ApplicationService(options, adapter, events);
   const grants = new GrantService(adapter, options.scopes, events);
-  const personalTokens = new PersonalTokenService(adapter, tokens, events);
+  const personalTokens = new PersonalTokenService(adapter, tokens, events, options.scopes);
   const guardServices: GuardServices = { options, adapter, tokens, onUnexpected: onError };
 
   const router = oauthRouter({
@@ -94,7 +94,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
       applications,
       grants,
       personalTokens,
-      allowHttpRedirectUris: options.allowHttpRedirectUris,
     }),
   );
   settingsRouter.use(
@@ -103,7 +102,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
       applications,
       grants,
       personalTokens,
-      allowHttpRedirectUris: options.allowHttpRedirectUris,
       onError,
     }),
   );
