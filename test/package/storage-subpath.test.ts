@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { packTarball, TSC, unpackInto } from './tarball';
+
+/**
+ * `express-oauth-provider/storage` is the storage contract alone, for adapter authors: a project
+ * that imports only it type-checks (strict, library checks on) with no Express types installed.
+ * The same project importing the package root fails, which proves the setup really has none.
+ */
+let work: string;
+let project: string;
+
+const STRICT = {
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  skipLibCheck: false,
+  noEmit: true,
+  target: 'ES2022',
+  lib: ['ES2022'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  types: [],
+};
+
+const STORAGE_ONLY = `import type {
+  ApplicationRecord,
+  ConsumeResult,
+  StorageAdapter,
+  TokenFilter,
+  TokenRecord,
+} from 'express-oauth-provider/storage';
+
+/** The start of an adapter: two methods, typed by the contract alone. */
+export const tokens = new Map<string, TokenRecord>();
+export const partial: Pick<StorageAdapter, 'findTokenByHash' | 'consumeToken'> = {
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    return tokens.get(hash) ?? null;
+  },
+  async consumeToken(kind, hash, at): Promise<ConsumeResult | null> {
+    const record = tokens.get(hash);
+    if (record === undefined || record.kind !== kind || record.consumedAt !== null) return null;
+    record.consumedAt = at;
+    return { outcome: 'consumed', record };
+  },
+};
+export const byUser: TokenFilter = { userId: 'u1', kind: 'personal' };
+export const owner = (application: ApplicationRecord): string | null => application.ownerId;
+`;
+
+function typecheck(file: string): { ok: boolean; output: string } {
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: STRICT, files: [file] }));
+  try {
+    execFileSync(process.execPath, [TSC, '-p', project], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    return { ok: true, output: '' };
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${stdout ?? ''}${stderr ?? ''}` };
+  }
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'eop-storage-'));
+  project = join(work, 'adapter-project');
+  const { tarball } = packTarball(work);
+  unpackInto(tarball, project);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'my-adapter', type: 'module', private: true }),
+  );
+  writeFileSync(join(project, 'storage-only.ts'), STORAGE_ONLY);
+  writeFileSync(
+    join(project, 'root-import.ts'),
+    "export { createProvider } from 'express-oauth-provider';\n",
+  );
+}, 180_000);
+
+afterAll(() => {
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+});
+
+describe('express-oauth-provider/storage', () => {
+  it('finds no Express types anywhere above the project', () => {
+    for (let dir = project; dir !== dirname(dir); dir = dirname(dir)) {
+      expect(existsSync(join(dir, 'node_modules', '@types', 'express'))).toBe(false);
+      expect(existsSync(join(dir, 'node_modules', 'express'))).toBe(false);
+    }
+  });
+
+  it('type-checks a strict project that imports only the storage contract', () => {
+    expect(typecheck('storage-only.ts')).toEqual({ ok: true, output: '' });
+  }, 60_000);
+
+  it('while the package root needs the Express types (so the check above can fail)', () => {
+    const result = typecheck('root-import.ts');
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/'express'/);
+  }, 60_000);
+});
