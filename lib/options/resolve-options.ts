@@ -55,6 +55,12 @@ export interface ResolvedOptions {
   allowHttpRedirectUris: boolean;
 }
 
+/** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`. */
+type BuiltOnResolve = 'csrfSecret' | 'tokenNamespace';
+/** The compiler fails here when an option of the schema has no field in `ResolvedOptions`. */
+type Unresolved<Missing extends never> = Missing;
+type _EveryOptionResolved = Unresolved<Exclude<OptionName, keyof ResolvedOptions | BuiltOnResolve>>;
+
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -33,11 +33,3 @@ export function packTarball(workDir: string): { tarball: string; files: string[]
   if (packed === undefined) throw new Error(`npm pack printed no result: ${output}`);
   return { tarball: join(workDir, packed.filename), files: packed.files.map((file) => file.path) };
 }
-
-/** Unpacks a tarball as `node_modules/express-oauth-provider` of `project`, installing nothing else. */
-export function unpackInto(tarball: string, project: string): string {
-  const target = join(project, 'node_modules', 'express-oauth-provider');
-  mkdirSync(target, { recursive: true });
-  execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
-  return target;
-}
