@@ -1,6 +1,7 @@
 /**
  * express-oauth-provider: turn an Express app into an OAuth 2.0 provider. Every public name is
- * listed here, explicitly; `test/package/exports.test.ts` freezes the list.
+ * listed here, explicitly; `test/package/public-api.ts` freezes the list (checked by
+ * `test/package/exports.test.ts` against the build).
  *
  * @packageDocumentation
  */
