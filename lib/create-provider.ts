@@ -5,6 +5,7 @@ import { type AuthenticateOptions, authenticate, type GuardServices } from './gu
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
 import { oauthRouter } from './oauth-router';
+import { optionsView, type ProviderOptionsView } from './options/options-view';
 import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import { ApplicationService } from './services/application-service';
@@ -38,20 +39,12 @@ export interface Provider {
   personalTokens: PersonalTokenService;
   /** Typed events for logging and audit (`token.issued`, `grant.revoked`, …); never carry secrets. */
   events: ProviderEvents;
-  /** The resolved configuration (read-only use). */
-  options: ResolvedOptions;
+  /** The resolved configuration, frozen, without the CSRF key or the storage adapter. */
+  options: ProviderOptionsView;
 }
 
-export interface CreateProviderOptions extends ProviderOptions {
-  /** Called with unexpected errors and storage failures (never with a secret); default: console.error. */
-  onError?: (error: unknown) => void;
-  /** Accept `http:` redirect URIs for non-loopback hosts at registration (development only). */
-  allowHttpRedirectUris?: boolean;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+/** The options of `createProvider()`; the same as `ProviderOptions`. */
+export type CreateProviderOptions = ProviderOptions;
 
 /**
  * Turns an Express app into an OAuth 2.0 provider.
@@ -72,15 +65,14 @@ function describeError(error: unknown): string {
  */
 export function createProvider(input: CreateProviderOptions): Provider {
   const resolved = resolveOptions(input);
-  const onError =
-    input.onError ?? ((error: unknown) => console.error(`[express-oauth-provider] ${describeError(error)}`));
+  const onError = resolved.onError;
   const adapter: StorageAdapter = guardAdapter(resolved.adapter, onError);
   const options: ResolvedOptions = { ...resolved, adapter };
   const tokens = new TokenService(options, adapter);
   const events = new ProviderEvents(onError);
   const applications = new ApplicationService(options, adapter, events);
   const grants = new GrantService(adapter, options.scopes, events);
-  const personalTokens = new PersonalTokenService(adapter, tokens, events);
+  const personalTokens = new PersonalTokenService(adapter, tokens, events, options.scopes);
   const guardServices: GuardServices = { options, adapter, tokens, onUnexpected: onError };
 
   const router = oauthRouter({
@@ -102,7 +94,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
       applications,
       grants,
       personalTokens,
-      allowHttpRedirectUris: input.allowHttpRedirectUris ?? false,
     }),
   );
   settingsRouter.use(
@@ -111,7 +102,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
       applications,
       grants,
       personalTokens,
-      allowHttpRedirectUris: input.allowHttpRedirectUris ?? false,
       onError,
     }),
   );
@@ -128,6 +118,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
     tokens,
     personalTokens,
     events,
-    options,
+    options: optionsView(options),
   };
 }

@@ -1,15 +1,49 @@
+/**
+ * express-oauth-provider: turn an Express app into an OAuth 2.0 provider. Every public name is
+ * listed here, explicitly; `test/package/public-api.ts` freezes the list (checked by
+ * `test/package/exports.test.ts` against the build).
+ *
+ * @packageDocumentation
+ */
+
+// The provider and its options.
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
 export { ConfigurationError } from './errors/configuration-error';
-export * from './errors/oauth-error';
+// The one validator of applications and personal tokens (the services and the settings run it).
+export { InvalidFieldError } from './errors/invalid-field-error';
+// Protocol errors a host may throw (from a hook) or test for; the provider maps each to its RFC answer.
+export {
+  AccessDeniedError,
+  InsufficientScopeError,
+  InvalidClientError,
+  InvalidGrantError,
+  InvalidRequestError,
+  InvalidScopeError,
+  InvalidTokenError,
+  OAuthError,
+  type OAuthErrorOptions,
+  ServerError,
+  TemporarilyUnavailableError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+  UnsupportedResponseTypeError,
+} from './errors/oauth-error';
+// The service API (`provider.applications`, `.grants`, `.tokens`, `.personalTokens`) and events.
+export type { ProviderEventMap, ProviderEventName, ProviderEvents } from './events/provider-events';
+// Guards for the host's API.
 export type { AuthenticateOptions } from './guards/authenticate';
 export type { OAuthContext } from './guards/oauth-context';
 export { OAuthBearerStrategy } from './guards/passport-strategy';
 export { requireScope } from './guards/require-scope';
-export { DEFAULTS } from './options/defaults';
+export { DEFAULTS, type ProviderDefaults } from './options/defaults';
+export type { ProviderOptionsView } from './options/options-view';
 export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
-export type { ScopeDefinition, ScopeDefinitions } from './scopes/scope-registry';
-export type { ApplicationInput } from './services/application-input';
-export { InvalidFieldError } from './services/application-input';
+export type { ScopeDefinition, ScopeDefinitions, ScopeRegistry } from './scopes/scope-registry';
+export type { ApplicationService, CreatedApplication } from './services/application-service';
+export type { GrantService } from './services/grant-service';
+export type { PersonalTokenService } from './services/personal-token-service';
+export type { IssuedTokens, TokenService } from './services/token-service';
+// The storage contract, also alone (without Express types) at `express-oauth-provider/storage`.
 export type {
   ApplicationPatch,
   ApplicationRecord,
@@ -20,3 +54,19 @@ export type {
   TokenKind,
   TokenRecord,
 } from './storage/storage-adapter';
+export {
+  type ApplicationInput,
+  type ApplicationRules,
+  type ApplicationUpdate,
+  checkApplicationInput,
+  checkApplicationUpdate,
+} from './validation/application-input';
+export type { FieldCheck } from './validation/fields';
+export {
+  checkPersonalTokenInput,
+  type PersonalTokenInput,
+  type PersonalTokenRules,
+} from './validation/personal-token-input';
+// For a custom `renderConsent`: escaping templates and the built-in page to wrap or start from.
+export { renderConsentPage } from './views/consent-page';
+export { escapeHtml, html, type RawHtml } from './views/html';

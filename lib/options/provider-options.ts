@@ -15,31 +15,60 @@ export interface ConsentPageData {
   user: ResourceOwner;
   application: { name: string; homepageUrl: string; clientId: string };
   scopes: { name: string; description: string }[];
-  /** Hidden form fields to post back to `action`, including the CSRF token. */
+  /** Hidden form fields to post back to `action` unchanged, including the CSRF token (`csrf_token`). */
   fields: Record<string, string>;
+  /**
+   * Where the form posts (`POST {basePath}/authorize`): the hidden `fields` plus a `decision`
+   * field, `approve` or `deny` (two submit buttons named `decision` do it without JavaScript).
+   */
   action: string;
 }
 
-/** The options `createProvider()` accepts. Only `adapter`, `issuer`, `scopes`, `currentUser` and `loginUrl` are required. */
+/**
+ * The options `createProvider()` accepts. Only `adapter`, `issuer`, `scopes`, `currentUser` and
+ * `loginUrl` are required. Each member's documentation is written from the options schema
+ * (`lib/options/schema.ts`) by `scripts/options-docs.ts`; edit it there.
+ */
 export interface ProviderOptions {
-  /** Where applications, grants and tokens live. */
+  /**
+   * Where applications, grants and tokens live: a `StorageAdapter` (`MemoryAdapter`, `MongoAdapter`
+   * or your own).
+   */
   adapter: StorageAdapter;
-  /** This server's issuer URL (RFC 8414), e.g. `https://example.com`. Sent as `iss` (RFC 9207). */
+  /**
+   * This server's issuer URL (RFC 8414), e.g. `https://example.com`: the metadata's `issuer` and the
+   * `iss` response parameter (RFC 9207). No query or fragment; a trailing slash is dropped.
+   */
   issuer: string;
-  /** Every scope the API knows, with the description shown at consent and what it includes. */
+  /**
+   * Every scope the API knows: `{ name: { description, includes? } }`. The description is shown at
+   * consent; `includes` lists the scopes one implies (`repo` includes `public_repo`).
+   */
   scopes: ScopeDefinitions;
-  /** Scopes granted when an authorization request names none. Default: none. */
-  defaultScopes?: readonly string[];
-  /** The logged-in user of this request from the host's own session, or `null`. */
+  /**
+   * `(req) => ResourceOwner | null`, may be async: the logged-in user of this request
+   * (`{ id, username? }`) from the host's own session, or `null`.
+   */
   currentUser: (req: Request) => ResourceOwner | null | undefined | Promise<ResourceOwner | null | undefined>;
-  /** Where to send a user who is not logged in; gets `?return_to=<the authorize URL>`. */
+  /**
+   * Where a user who is not logged in is sent, with `?return_to=<the authorize URL>` (see
+   * `returnToParameter`).
+   */
   loginUrl: string;
-  /** Loads a user for `req.oauth.user`; default: `{ id }`. */
+  /**
+   * `(id) => ResourceOwner | null`, may be async: loads the user behind a token for
+   * `req.oauth.user`.
+   *
+   * @defaultValue `{ id }`
+   */
   findUser?: (id: string) => ResourceOwner | null | Promise<ResourceOwner | null>;
   /**
-   * Password grant (off unless `grantTypes` lists `password`): checks the credentials and returns
-   * the user, `null` for wrong credentials, or `{ refused: 'reason' }` to refuse a user whose
-   * credentials are right but who must not use this grant (e.g. with two-factor authentication).
+   * `(username, password, client)`, may be async, for the password grant (required when `grantTypes`
+   * lists `password`): returns the user, `null` for wrong credentials, or `{ refused: 'reason' }`
+   * for a user whose credentials are right but who must not use this grant (e.g. one with two-factor
+   * authentication).
+   *
+   * @defaultValue none
    */
   verifyPassword?: (
     username: string,
@@ -47,37 +76,162 @@ export interface ProviderOptions {
     client: ApplicationRecord,
   ) => ResourceOwner | null | { refused: string } | Promise<ResourceOwner | null | { refused: string }>;
   /**
-   * Whether the authenticated client `caller` may introspect `token` (RFC 7662 §4). Default: only
-   * the client the token was issued to.
+   * `(caller, token) => boolean`, may be async: whether the authenticated client `caller` may
+   * introspect `token` (RFC 7662 §4).
+   *
+   * @defaultValue only the client the token was issued to
    */
   canIntrospect?: (caller: ApplicationRecord, token: TokenRecord) => boolean | Promise<boolean>;
-  /** Renders the consent page; default: the built-in page. Must post `fields` to `action`. */
+  /**
+   * `(data: ConsentPageData) => string`: your own consent page. Its form must post `data.fields` to
+   * `data.action` with a `decision` field of `approve` or `deny`.
+   *
+   * @defaultValue the built-in page
+   */
   renderConsent?: (data: ConsentPageData) => string;
   /**
-   * Key for the CSRF tokens of consent forms. Give the same value to every process behind one
-   * load balancer; default: random per process.
+   * `(error) => void`: receives unexpected errors, storage failures and errors thrown by event
+   * listeners (never a secret).
+   *
+   * @defaultValue `console.error`
+   */
+  onError?: (error: unknown) => void;
+  /**
+   * Scopes granted when an authorization request names none; each must be declared in `scopes`.
+   *
+   * @defaultValue `[]`
+   */
+  defaultScopes?: readonly string[];
+  /**
+   * Where the OAuth endpoints live (`/oauth/authorize`, `/oauth/token`, …); `''` mounts them at the
+   * root. No trailing slash.
+   *
+   * @defaultValue `'/oauth'`
+   */
+  basePath?: string;
+  /**
+   * Access token lifetime in seconds (2 hours). `null` issues access tokens that never expire, as
+   * GitHub does, and then no refresh tokens.
+   *
+   * @defaultValue `7200`
+   */
+  accessTokenTtl?: number | null;
+  /**
+   * Refresh token lifetime in seconds (30 days). `null`: refresh tokens never expire.
+   *
+   * @defaultValue `2592000`
+   */
+  refreshTokenTtl?: number | null;
+  /**
+   * Authorization code lifetime in seconds, at most 600 (RFC 6749 §4.1.2 recommends at most 10
+   * minutes).
+   *
+   * @defaultValue `600`
+   */
+  authorizationCodeTtl?: number;
+  /**
+   * Seconds (0 to 300) during which a rotated refresh token may be presented again without being
+   * treated as stolen, for clients that lose the response to a network error. `0`: strict rotation.
+   *
+   * @defaultValue `0`
+   */
+  refreshTokenReuseGraceSeconds?: number;
+  /**
+   * Grant types enabled at the token endpoint. Opt-in ones: `implicit` (`response_type=token`,
+   * deprecated by RFC 9700), `password` (needs `verifyPassword`) and
+   * `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628, turns on the device endpoints).
+   *
+   * @defaultValue `['authorization_code', 'refresh_token', 'client_credentials']`
+   */
+  grantTypes?: readonly string[];
+  /**
+   * `'public'`: PKCE required from public clients only; `'all'`: from every client (OAuth 2.1).
+   *
+   * @defaultValue `'public'`
+   */
+  requirePkce?: 'public' | 'all';
+  /**
+   * Accept `code_challenge_method=plain` (RFC 7636 §4.2), which is weaker than `S256`; only for
+   * legacy clients.
+   *
+   * @defaultValue `false`
+   */
+  allowPlainPkce?: boolean;
+  /**
+   * Accept `?access_token=` (RFC 6750 §2.3), as GitHub and GitLab historically did. A guard can
+   * override it: `authenticate({ allowQueryAccessToken: false })`.
+   *
+   * @defaultValue `true`
+   */
+  allowQueryAccessToken?: boolean;
+  /**
+   * Accept a form-body `access_token` (RFC 6750 §2.2) on non-GET requests. A guard can override it.
+   *
+   * @defaultValue `true`
+   */
+  allowBodyAccessToken?: boolean;
+  /**
+   * Device flow (RFC 8628): lifetime of a device code in seconds (15 minutes, the §3.2 example).
+   *
+   * @defaultValue `900`
+   */
+  deviceCodeTtl?: number;
+  /**
+   * Device flow: the minimum number of seconds between two polls of one device code (RFC 8628 §3.2).
+   *
+   * @defaultValue `5`
+   */
+  devicePollInterval?: number;
+  /**
+   * Key for the CSRF tokens of consent and settings forms, at least 16 characters. Give every
+   * process behind one load balancer the same value.
+   *
+   * @defaultValue random per process
    */
   csrfSecret?: string;
-  /** `realm` of `WWW-Authenticate` answers; default: the issuer's host. */
+  /**
+   * The `realm` of `WWW-Authenticate` answers: printable ASCII without `"` or `\`.
+   *
+   * @defaultValue the issuer's host
+   */
   realm?: string;
-  basePath?: string;
-  accessTokenTtl?: number | null;
-  refreshTokenTtl?: number | null;
-  authorizationCodeTtl?: number;
-  refreshTokenReuseGraceSeconds?: number;
-  allowQueryAccessToken?: boolean;
-  allowBodyAccessToken?: boolean;
-  allowPlainPkce?: boolean;
-  requirePkce?: 'public' | 'all';
-  grantTypes?: readonly string[];
-  returnToParameter?: string;
-  tokenNamespace?: string;
-  bodyLimit?: number;
-  /** Device flow (RFC 8628): lifetime of a device code in seconds. */
-  deviceCodeTtl?: number;
-  /** Device flow: minimum seconds between two polls of one device code. */
-  devicePollInterval?: number;
-  corsOrigins?: '*' | readonly string[];
-  /** Whether cookies we set are `Secure`; default: the issuer is `https:`. */
+  /**
+   * Whether the cookies the provider sets are `Secure`.
+   *
+   * @defaultValue `true` when the issuer is `https:`
+   */
   secureCookies?: boolean;
+  /**
+   * The query parameter of `loginUrl` that carries the address to come back to after login.
+   *
+   * @defaultValue `'return_to'`
+   */
+  returnToParameter?: string;
+  /**
+   * The first letters of every token, 1 to 8 lowercase letters: `eoa_` access, `eor_` refresh,
+   * `eoc_` code, `eod_` device, `eop_` personal, `eos_` client secret.
+   *
+   * @defaultValue `'eo'`
+   */
+  tokenNamespace?: string;
+  /**
+   * The largest request body the provider reads, in bytes (at least 1024).
+   *
+   * @defaultValue `16384`
+   */
+  bodyLimit?: number;
+  /**
+   * Origins allowed to call the token endpoint from a browser (PKCE single-page apps): `'*'` for
+   * any, or an array of exact origins such as `['https://app.example.com']`.
+   *
+   * @defaultValue `'*'`
+   */
+  corsOrigins?: '*' | readonly string[];
+  /**
+   * Accept plain `http:` redirect URIs for hosts other than loopback when applications are
+   * registered or edited (development only).
+   *
+   * @defaultValue `false`
+   */
+  allowHttpRedirectUris?: boolean;
 }

@@ -3,8 +3,10 @@ import { ConfigurationError } from '../errors/configuration-error';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
-import { DEFAULTS } from './defaults';
+import type { DefaultedOption } from './defaults';
 import type { ProviderOptions } from './provider-options';
+import { OPTION_NAMES, type OptionDescriptor, type OptionName, SCHEMA } from './schema';
+import { rejectUnknownOptions } from './unknown-options';
 
 /** The device flow's grant type (RFC 8628 §3.4). */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -16,27 +18,6 @@ const SUPPORTED_GRANTS = new Set([
   'password',
   DEVICE_CODE_GRANT,
 ]);
-const ADAPTER_METHODS = [
-  'createApplication',
-  'findApplicationById',
-  'findApplicationByClientId',
-  'listApplicationsByOwner',
-  'updateApplication',
-  'deleteApplication',
-  'saveGrant',
-  'findGrant',
-  'findGrantById',
-  'listGrantsByUser',
-  'deleteGrant',
-  'touchGrant',
-  'insertToken',
-  'findTokenByHash',
-  'listTokens',
-  'revokeTokens',
-  'consumeToken',
-  'touchToken',
-  'purgeExpired',
-] as const satisfies readonly (keyof StorageAdapter)[];
 
 /** The complete configuration every service reads; built once by `resolveOptions`. */
 export interface ResolvedOptions {
@@ -69,178 +50,113 @@ export interface ResolvedOptions {
   bodyLimit: number;
   corsOrigins: '*' | readonly string[];
   secureCookies: boolean;
+  /** `console.error` with the error's name and message unless the host gives its own. */
+  onError: (error: unknown) => void;
+  allowHttpRedirectUris: boolean;
 }
 
-function positiveSeconds(name: string, value: unknown, allowNull: boolean): number | null {
-  if (value === null && allowNull) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigurationError(
-      name,
-      `must be a positive whole number of seconds${allowNull ? ' or null' : ''}`,
-    );
-  }
-  return value;
+/** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`. */
+type BuiltOnResolve = 'csrfSecret' | 'tokenNamespace';
+/** The compiler fails here when an option of the schema has no field in `ResolvedOptions`. */
+type Unresolved<Missing extends never> = Missing;
+type _EveryOptionResolved = Unresolved<Exclude<OptionName, keyof ResolvedOptions | BuiltOnResolve>>;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function requireFunction(name: string, value: unknown): void {
-  if (typeof value !== 'function') throw new ConfigurationError(name, 'must be a function');
+function logError(error: unknown): void {
+  console.error(`[express-oauth-provider] ${describeError(error)}`);
 }
 
-function resolveIssuer(value: unknown): string {
-  if (typeof value !== 'string')
-    throw new ConfigurationError('issuer', 'is required (e.g. "https://example.com")');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError('issuer', `must be an absolute URL, got "${value}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError('issuer', 'must be an http(s) URL');
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw new ConfigurationError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
-  }
-  return value.replace(/\/+$/, '');
-}
+/** What reading option `K` yields: never `undefined` for an option with a fixed default. */
+type OptionValue<K extends OptionName> = K extends DefaultedOption
+  ? Exclude<ProviderOptions[K], undefined>
+  : ProviderOptions[K];
 
-function resolveScopes(input: ProviderOptions): ScopeRegistry {
-  const definitions = input.scopes;
-  if (typeof definitions !== 'object' || definitions === null || Object.keys(definitions).length === 0) {
-    throw new ConfigurationError('scopes', 'must declare at least one scope: { name: { description } }');
-  }
-  for (const [name, definition] of Object.entries(definitions)) {
-    if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(name) || name.includes(',')) {
-      throw new ConfigurationError(`scopes.${name}`, 'is not a valid scope name (RFC 6749 §3.3, no commas)');
-    }
-    if (typeof definition?.description !== 'string' || definition.description === '') {
-      throw new ConfigurationError(`scopes.${name}.description`, 'must be a non-empty string');
-    }
-    for (const included of definition.includes ?? []) {
-      if (!(included in definitions)) {
-        throw new ConfigurationError(`scopes.${name}.includes`, `names an undeclared scope "${included}"`);
-      }
-    }
-  }
-  return new ScopeRegistry(definitions);
-}
-
-function resolveBasePath(value: unknown): string {
-  if (typeof value !== 'string' || !/^(\/[A-Za-z0-9._~-]+)*$/.test(value)) {
-    throw new ConfigurationError('basePath', 'must be a path like "/oauth" (no trailing slash), or ""');
-  }
-  return value;
+/** One option through its schema descriptor: the default when left out, else the checked value. */
+function readOption<K extends OptionName>(given: Readonly<Record<string, unknown>>, name: K): OptionValue<K> {
+  const descriptor: OptionDescriptor<unknown> = SCHEMA[name];
+  const value = given[name];
+  const result =
+    value === undefined && descriptor.default !== undefined
+      ? descriptor.default
+      : descriptor.check(value, name);
+  // `OptionSchema` ties the descriptor of `K` to `ProviderOptions[K]`; TypeScript cannot follow a
+  // generic key through the lookup, so the correlation is restated here, once.
+  return result as OptionValue<K>;
 }
 
 /**
  * Checks every option once at start-up and returns the complete configuration, or throws a
- * `ConfigurationError` naming the option and what is wrong with it.
+ * `ConfigurationError` naming the option and what is wrong with it. Each option is checked by its
+ * descriptor in `schema.ts`; the rules that relate two options are here.
  */
 export function resolveOptions(input: ProviderOptions): ResolvedOptions {
-  if (typeof input !== 'object' || input === null) {
+  const untrusted: unknown = input;
+  if (typeof untrusted !== 'object' || untrusted === null || Array.isArray(untrusted)) {
     throw new ConfigurationError('options', 'must be an object');
   }
-  const adapter = input.adapter;
-  for (const method of ADAPTER_METHODS) {
-    if (typeof adapter?.[method] !== 'function') {
-      throw new ConfigurationError('adapter', `must implement StorageAdapter (missing ${method}())`);
-    }
-  }
-  const issuer = resolveIssuer(input.issuer);
-  const scopes = resolveScopes(input);
-  const defaultScopes = [...(input.defaultScopes ?? [])];
+  rejectUnknownOptions(untrusted, OPTION_NAMES);
+  const given = untrusted as Readonly<Record<string, unknown>>;
+  const read = <K extends OptionName>(name: K): OptionValue<K> => readOption(given, name);
+
+  const adapter = read('adapter');
+  const issuer = read('issuer');
+  const scopes = new ScopeRegistry(read('scopes'));
+  const defaultScopes = [...read('defaultScopes')];
   for (const scope of defaultScopes) {
     if (!scopes.has(scope))
       throw new ConfigurationError('defaultScopes', `names an undeclared scope "${scope}"`);
   }
-  requireFunction('currentUser', input.currentUser);
-  if (typeof input.loginUrl !== 'string' || input.loginUrl === '') {
-    throw new ConfigurationError('loginUrl', 'is required (the host app login page, e.g. "/login")');
-  }
-  if (input.findUser !== undefined) requireFunction('findUser', input.findUser);
-  if (input.renderConsent !== undefined) requireFunction('renderConsent', input.renderConsent);
-  if (input.canIntrospect !== undefined) requireFunction('canIntrospect', input.canIntrospect);
-  if (input.verifyPassword !== undefined) requireFunction('verifyPassword', input.verifyPassword);
-  if (
-    input.csrfSecret !== undefined &&
-    (typeof input.csrfSecret !== 'string' || input.csrfSecret.length < 16)
-  ) {
-    throw new ConfigurationError('csrfSecret', 'must be a string of at least 16 characters');
-  }
-  const grantTypes = new Set(input.grantTypes ?? DEFAULTS.grantTypes);
+  const currentUser = read('currentUser');
+  const loginUrl = read('loginUrl');
+  const findUser = read('findUser');
+  const renderConsent = read('renderConsent');
+  const canIntrospect = read('canIntrospect');
+  const verifyPassword = read('verifyPassword');
+  const onError = read('onError');
+  const csrfSecret = read('csrfSecret');
+  const grantTypes = new Set(read('grantTypes'));
   for (const grant of grantTypes) {
     if (!SUPPORTED_GRANTS.has(grant)) {
       throw new ConfigurationError('grantTypes', `lists unsupported grant type "${grant}"`);
     }
   }
-  if (grantTypes.has('password') && input.verifyPassword === undefined) {
+  if (grantTypes.has('password') && verifyPassword === undefined) {
     throw new ConfigurationError('verifyPassword', 'is required when grantTypes lists "password"');
-  }
-  const codeTtl = positiveSeconds(
-    'authorizationCodeTtl',
-    input.authorizationCodeTtl ?? DEFAULTS.authorizationCodeTtl,
-    false,
-  );
-  if (codeTtl === null || codeTtl > 600) {
-    throw new ConfigurationError('authorizationCodeTtl', 'must be at most 600 seconds (RFC 6749 §4.1.2)');
-  }
-  const grace = input.refreshTokenReuseGraceSeconds ?? DEFAULTS.refreshTokenReuseGraceSeconds;
-  if (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > 300) {
-    throw new ConfigurationError('refreshTokenReuseGraceSeconds', 'must be a whole number from 0 to 300');
-  }
-  const requirePkce = input.requirePkce ?? DEFAULTS.requirePkce;
-  if (requirePkce !== 'public' && requirePkce !== 'all') {
-    throw new ConfigurationError('requirePkce', 'must be "public" or "all"');
-  }
-  const namespace = input.tokenNamespace ?? DEFAULTS.tokenNamespace;
-  if (!/^[a-z]{1,8}$/.test(namespace)) {
-    throw new ConfigurationError('tokenNamespace', 'must be 1 to 8 lowercase letters');
-  }
-  const bodyLimit = input.bodyLimit ?? DEFAULTS.bodyLimit;
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) {
-    throw new ConfigurationError('bodyLimit', 'must be a whole number of bytes, at least 1024');
   }
   return {
     adapter,
     issuer,
     scopes,
     defaultScopes,
-    currentUser: input.currentUser,
-    loginUrl: input.loginUrl,
-    findUser: input.findUser,
-    renderConsent: input.renderConsent,
-    verifyPassword: input.verifyPassword,
-    canIntrospect: input.canIntrospect ?? ((caller, token) => token.applicationId === caller.id),
-    deviceCodeTtl:
-      positiveSeconds('deviceCodeTtl', input.deviceCodeTtl ?? DEFAULTS.deviceCodeTtl, false) ??
-      DEFAULTS.deviceCodeTtl,
-    devicePollInterval:
-      positiveSeconds('devicePollInterval', input.devicePollInterval ?? DEFAULTS.devicePollInterval, false) ??
-      DEFAULTS.devicePollInterval,
-    csrfKey: input.csrfSecret === undefined ? randomBytes(32) : Buffer.from(input.csrfSecret, 'utf8'),
-    realm: input.realm ?? new URL(issuer).host,
-    basePath: resolveBasePath(input.basePath ?? DEFAULTS.basePath),
-    accessTokenTtl: positiveSeconds(
-      'accessTokenTtl',
-      input.accessTokenTtl === undefined ? DEFAULTS.accessTokenTtl : input.accessTokenTtl,
-      true,
-    ),
-    refreshTokenTtl: positiveSeconds(
-      'refreshTokenTtl',
-      input.refreshTokenTtl === undefined ? DEFAULTS.refreshTokenTtl : input.refreshTokenTtl,
-      true,
-    ),
-    authorizationCodeTtl: codeTtl,
-    refreshTokenReuseGraceSeconds: grace,
-    allowQueryAccessToken: input.allowQueryAccessToken ?? DEFAULTS.allowQueryAccessToken,
-    allowBodyAccessToken: input.allowBodyAccessToken ?? DEFAULTS.allowBodyAccessToken,
-    allowPlainPkce: input.allowPlainPkce ?? DEFAULTS.allowPlainPkce,
-    requirePkce,
+    currentUser,
+    loginUrl,
+    findUser,
+    renderConsent,
+    verifyPassword,
+    canIntrospect: canIntrospect ?? ((caller, token) => token.applicationId === caller.id),
+    deviceCodeTtl: read('deviceCodeTtl'),
+    devicePollInterval: read('devicePollInterval'),
+    csrfKey: csrfSecret === undefined ? randomBytes(32) : Buffer.from(csrfSecret, 'utf8'),
+    realm: read('realm') ?? new URL(issuer).host,
+    basePath: read('basePath'),
+    accessTokenTtl: read('accessTokenTtl'),
+    refreshTokenTtl: read('refreshTokenTtl'),
+    authorizationCodeTtl: read('authorizationCodeTtl'),
+    refreshTokenReuseGraceSeconds: read('refreshTokenReuseGraceSeconds'),
+    allowQueryAccessToken: read('allowQueryAccessToken'),
+    allowBodyAccessToken: read('allowBodyAccessToken'),
+    allowPlainPkce: read('allowPlainPkce'),
+    requirePkce: read('requirePkce'),
     grantTypes,
-    returnToParameter: input.returnToParameter ?? DEFAULTS.returnToParameter,
-    tokens: new TokenFormat(namespace),
-    bodyLimit,
-    corsOrigins: input.corsOrigins ?? DEFAULTS.corsOrigins,
-    secureCookies: input.secureCookies ?? issuer.startsWith('https:'),
+    returnToParameter: read('returnToParameter'),
+    tokens: new TokenFormat(read('tokenNamespace')),
+    bodyLimit: read('bodyLimit'),
+    corsOrigins: read('corsOrigins'),
+    secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
+    onError: onError ?? logError,
+    allowHttpRedirectUris: read('allowHttpRedirectUris'),
   };
 }

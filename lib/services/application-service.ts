@@ -1,10 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { InvalidFieldError } from '../errors/invalid-field-error';
 import { InvalidClientError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
 import { secretMatchesHash, sha256Hex } from '../tokens/hash';
-import type { ApplicationInput } from './application-input';
+import {
+  type ApplicationInput,
+  type ApplicationRules,
+  type ApplicationUpdate,
+  checkApplicationInput,
+  checkApplicationUpdate,
+} from '../validation/application-input';
+import { orThrow } from '../validation/fields';
 
 /** A newly created application and its secret, which is never retrievable again. */
 export interface CreatedApplication {
@@ -24,19 +32,36 @@ export class ApplicationService {
     private readonly events: ProviderEvents,
   ) {}
 
-  /** Registers an application owned by `ownerId` (or by nobody, for host-created clients). */
+  private get rules(): ApplicationRules {
+    return { scopes: this.options.scopes, allowHttpRedirectUris: this.options.allowHttpRedirectUris };
+  }
+
+  /**
+   * Registers an application owned by `ownerId` (or by nobody, for host-created clients). The
+   * input is checked exactly as the settings API checks it: an `InvalidFieldError` names the
+   * first field in the way, before anything is stored.
+   *
+   * @example
+   * ```ts
+   * const { application, clientSecret } = await provider.applications.create(
+   *   { name: 'CI', homepageUrl: 'https://ci.example', redirectUris: ['https://ci.example/cb'], confidential: true, scopes: [] },
+   *   null,
+   * );
+   * ```
+   */
   async create(input: ApplicationInput, ownerId: string | null): Promise<CreatedApplication> {
+    const checked = orThrow(checkApplicationInput(input, this.rules));
     const now = new Date();
-    const clientSecret = input.confidential ? this.options.tokens.generate('client_secret') : null;
+    const clientSecret = checked.confidential ? this.options.tokens.generate('client_secret') : null;
     const application: ApplicationRecord = {
       id: randomUUID(),
       clientId: randomBytes(16).toString('hex'),
       clientSecretHash: clientSecret === null ? null : sha256Hex(clientSecret),
-      name: input.name,
-      homepageUrl: input.homepageUrl,
-      redirectUris: [...input.redirectUris],
-      confidential: input.confidential,
-      scopes: [...input.scopes],
+      name: checked.name,
+      homepageUrl: checked.homepageUrl,
+      redirectUris: checked.redirectUris,
+      confidential: checked.confidential,
+      scopes: checked.scopes,
       ownerId,
       createdAt: now,
       updatedAt: now,
@@ -64,11 +89,21 @@ export class ApplicationService {
     return this.adapter.listApplicationsByOwner(ownerId);
   }
 
-  update(
-    id: string,
-    patch: Omit<ApplicationPatch, 'updatedAt' | 'clientSecretHash'>,
-  ): Promise<ApplicationRecord | null> {
-    return this.adapter.updateApplication(id, { ...patch, updatedAt: new Date() });
+  /**
+   * Changes the fields `patch` gives, checked as `create` checks them; `null` if there is no such
+   * application. `confidential` cannot change (an `InvalidFieldError` if it differs).
+   */
+  async update(id: string, patch: ApplicationUpdate): Promise<ApplicationRecord | null> {
+    const { confidential, ...changes } = orThrow(checkApplicationUpdate(patch, this.rules));
+    if (confidential !== undefined) {
+      const current = await this.adapter.findApplicationById(id);
+      if (current === null) return null;
+      if (current.confidential !== confidential) {
+        throw new InvalidFieldError('confidential', 'cannot be changed after registration');
+      }
+    }
+    const stored: ApplicationPatch = { ...changes, updatedAt: new Date() };
+    return this.adapter.updateApplication(id, stored);
   }
 
   /** Issues a new secret; the old one stops working at once. */

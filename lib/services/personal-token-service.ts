@@ -1,5 +1,8 @@
 import type { ProviderEvents } from '../events/provider-events';
+import type { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
+import { orThrow } from '../validation/fields';
+import { checkPersonalTokenInput } from '../validation/personal-token-input';
 import type { TokenService } from './token-service';
 import { isLive } from './token-service';
 
@@ -9,21 +12,27 @@ export class PersonalTokenService {
     private readonly adapter: StorageAdapter,
     private readonly tokens: TokenService,
     private readonly events: ProviderEvents,
+    private readonly scopes: ScopeRegistry,
   ) {}
 
-  /** Creates a token; `expiresIn` in seconds, `null` for a token that never expires. */
+  /**
+   * Creates a token; `expiresIn` in seconds (60 to 366 days), `null` for a token that never
+   * expires. Checked as the settings API checks it: an `InvalidFieldError` names the field (`name`,
+   * `scopes`: at least one declared scope, `expiresIn`); the scopes are stored normalised.
+   */
   async create(
     userId: string,
     name: string,
     scopes: string[],
     expiresIn: number | null,
   ): Promise<{ record: TokenRecord; token: string }> {
+    const input = orThrow(checkPersonalTokenInput({ name, scopes, expiresIn }, { scopes: this.scopes }));
     const { secret, record } = this.tokens.mint(
       'personal',
-      { applicationId: null, userId, grantId: null, familyId: null, scopes },
-      expiresIn,
+      { applicationId: null, userId, grantId: null, familyId: null, scopes: input.scopes },
+      input.expiresIn,
       new Date(),
-      { name },
+      { name: input.name },
     );
     await this.adapter.insertToken(record);
     return { record, token: secret };

@@ -1,20 +1,18 @@
 import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { InvalidFieldError } from '../errors/invalid-field-error';
 import { NotFoundError, OAuthError, UnsupportedMediaTypeError } from '../errors/oauth-error';
 import { asyncHandler } from '../http/async-handler';
 import { currentUser } from '../http/current-user';
 import { bodyKind, readJsonObject } from '../http/parse-body';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ResolvedOptions } from '../options/resolve-options';
-import {
-  InvalidFieldError,
-  parseApplicationInput,
-  requireScopes,
-  requireText,
-  requireUrl,
-} from '../services/application-input';
 import type { ApplicationService } from '../services/application-service';
 import type { GrantService } from '../services/grant-service';
 import type { PersonalTokenService } from '../services/personal-token-service';
+import { checkApplicationInput, checkApplicationUpdate } from '../validation/application-input';
+import { orThrow } from '../validation/fields';
+import { checkPersonalTokenInput } from '../validation/personal-token-input';
+import { fieldsFromJson, withJsonFieldNames } from './json-input';
 import { applicationJson, authorizationJson, personalTokenJson } from './serialize';
 
 export interface SettingsServices {
@@ -22,8 +20,6 @@ export interface SettingsServices {
   applications: ApplicationService;
   grants: GrantService;
   personalTokens: PersonalTokenService;
-  /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */
-  allowHttpRedirectUris: boolean;
 }
 
 async function loggedInUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner> {
@@ -35,17 +31,6 @@ async function loggedInUser(req: Request, options: ResolvedOptions): Promise<Res
 function routeParameter(req: Request, name: string): string {
   const value: unknown = req.params[name];
   return typeof value === 'string' ? value : '';
-}
-
-function expiresInSeconds(value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 60 || value > 366 * 24 * 3600) {
-    throw new InvalidFieldError(
-      'expires_in',
-      'must be a whole number of seconds from 60 to 31622400, or null',
-    );
-  }
-  return value;
 }
 
 /**
@@ -77,6 +62,8 @@ export function settingsApi(services: SettingsServices): Router {
       if (body === undefined) res.status(status).end();
       else res.status(status).json(body);
     });
+  const rules = { scopes: options.scopes, allowHttpRedirectUris: options.allowHttpRedirectUris };
+  const applicationFields = ['name', 'homepageUrl', 'redirectUris', 'confidential', 'scopes'];
   const ownedApplication = async (req: Request, user: ResourceOwner) => {
     const application = await applications.findOwned(routeParameter(req, 'id'), user.id);
     if (application === null) throw new NotFoundError('No such application');
@@ -85,19 +72,17 @@ export function settingsApi(services: SettingsServices): Router {
 
   router.post(
     '/applications',
-    route(async (req, user) => {
-      const input = parseApplicationInput(
-        await readJsonObject(req, limit),
-        options.scopes,
-        services.allowHttpRedirectUris,
-      );
-      const created = await applications.create(input, user.id);
-      const body = {
-        ...applicationJson(created.application),
-        ...(created.clientSecret ? { client_secret: created.clientSecret } : {}),
-      };
-      return [201, body];
-    }),
+    route((req, user) =>
+      withJsonFieldNames(async () => {
+        const body = fieldsFromJson(await readJsonObject(req, limit), applicationFields);
+        const created = await applications.create(orThrow(checkApplicationInput(body, rules)), user.id);
+        const json = {
+          ...applicationJson(created.application),
+          ...(created.clientSecret ? { client_secret: created.clientSecret } : {}),
+        };
+        return [201, json];
+      }),
+    ),
   );
   router.get(
     '/applications',
@@ -109,33 +94,18 @@ export function settingsApi(services: SettingsServices): Router {
   );
   router.patch(
     '/applications/:id',
-    route(async (req, user) => {
-      const application = await ownedApplication(req, user);
-      const body = await readJsonObject(req, limit);
-      const patch: Parameters<ApplicationService['update']>[1] = {};
-      if ('name' in body) patch.name = requireText('name', body.name, 100);
-      if ('homepage_url' in body) patch.homepageUrl = requireUrl('homepage_url', body.homepage_url, true);
-      if ('scopes' in body) patch.scopes = requireScopes('scopes', body.scopes, options.scopes);
-      if ('redirect_uris' in body) {
-        const merged = parseApplicationInput(
-          {
-            name: application.name,
-            homepage_url: application.homepageUrl,
-            redirect_uris: body.redirect_uris,
-            confidential: application.confidential,
-          },
-          options.scopes,
-          services.allowHttpRedirectUris,
+    route((req, user) =>
+      withJsonFieldNames(async () => {
+        const application = await ownedApplication(req, user);
+        const body = fieldsFromJson(await readJsonObject(req, limit), applicationFields);
+        const updated = await applications.update(
+          application.id,
+          orThrow(checkApplicationUpdate(body, rules)),
         );
-        patch.redirectUris = merged.redirectUris;
-      }
-      if ('confidential' in body && body.confidential !== application.confidential) {
-        throw new InvalidFieldError('confidential', 'cannot be changed after registration');
-      }
-      const updated = await applications.update(application.id, patch);
-      if (updated === null) throw new NotFoundError('No such application');
-      return [200, applicationJson(updated)];
-    }),
+        if (updated === null) throw new NotFoundError('No such application');
+        return [200, applicationJson(updated)];
+      }),
+    ),
   );
   router.delete(
     '/applications/:id',
@@ -187,14 +157,14 @@ export function settingsApi(services: SettingsServices): Router {
 
   router.post(
     '/tokens',
-    route(async (req, user) => {
-      const body = await readJsonObject(req, limit);
-      const name = requireText('name', body.name, 100);
-      const scopes = options.scopes.normalize(requireScopes('scopes', body.scopes, options.scopes));
-      if (scopes.length === 0) throw new InvalidFieldError('scopes', 'must name at least one scope');
-      const created = await personalTokens.create(user.id, name, scopes, expiresInSeconds(body.expires_in));
-      return [201, { ...personalTokenJson(created.record), token: created.token }];
-    }),
+    route((req, user) =>
+      withJsonFieldNames(async () => {
+        const body = fieldsFromJson(await readJsonObject(req, limit), ['name', 'scopes', 'expiresIn']);
+        const input = orThrow(checkPersonalTokenInput(body, options));
+        const created = await personalTokens.create(user.id, input.name, input.scopes, input.expiresIn);
+        return [201, { ...personalTokenJson(created.record), token: created.token }];
+      }),
+    ),
   );
   router.get(
     '/tokens',

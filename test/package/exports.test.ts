@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
+import { declaredNames, ENTRY_POINTS, ESM_INTEROP_NAMES } from './public-api';
 
 /**
- * The built package imports from both CommonJS and ESM consumers through its `exports` map. Node
- * resolves a package's own name from inside it, so these run against `dist/` exactly as a user's
- * `node_modules/express-oauth-provider` would.
+ * The built package imports from both CommonJS and ESM consumers through its `exports` map, and
+ * exports exactly the names `public-api.ts` lists. Node resolves a package's own name from inside
+ * it, so these run against `dist/` exactly as a user's `node_modules/express-oauth-provider` would.
  */
 const root = join(__dirname, '..', '..');
 
@@ -13,42 +15,62 @@ function node(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
 }
 
+/** The names a declaration file exports, values and types alike, as the compiler sees them. */
+function declaredExports(file: string): string[] {
+  const program = ts.createProgram([file], {
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  });
+  const source = program.getSourceFile(file);
+  const checker = program.getTypeChecker();
+  const module = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+  if (module === undefined) throw new Error(`${file} is not a module`);
+  return checker
+    .getExportsOfModule(module)
+    .map((symbol) => symbol.name)
+    .sort();
+}
+
 describe('package exports', () => {
   beforeAll(() => {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
   }, 120_000);
 
-  const entries = [
-    ['express-oauth-provider', 'createProvider'],
-    ['express-oauth-provider', 'requireScope'],
-    ['express-oauth-provider/adapters/memory', 'MemoryAdapter'],
-    ['express-oauth-provider/adapters/mongo', 'MongoAdapter'],
-    ['express-oauth-provider/adapters/sql', 'SqlAdapter'],
-    ['express-oauth-provider/adapters/sql', 'sqlMigrationProvider'],
-    ['express-oauth-provider/testing', 'runAdapterConformance'],
-  ] as const;
+  const entries = ENTRY_POINTS.map((entry) => [entry.specifier, entry] as const);
 
-  it.each(entries)('require(%s).%s is a function (CommonJS)', (specifier, name) => {
-    expect(node(['-e', `process.stdout.write(typeof require(${JSON.stringify(specifier)}).${name})`])).toBe(
-      'function',
+  it.each(entries)('require(%s) exports exactly the listed values (CommonJS)', (specifier, entry) => {
+    const script = `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`;
+    expect(JSON.parse(node(['-e', script])).sort()).toEqual([...entry.values].sort());
+  });
+
+  it.each(entries)('import * from %s has exactly the listed values (ESM)', (specifier, entry) => {
+    const script = `const ns = await import(${JSON.stringify(specifier)}); process.stdout.write(JSON.stringify(Object.keys(ns)));`;
+    const names: string[] = JSON.parse(node(['--input-type=module', '-e', script]));
+    expect(names.filter((name) => !ESM_INTEROP_NAMES.includes(name)).sort()).toEqual(
+      [...entry.values].sort(),
     );
   });
 
-  it.each(entries)('import { %s } works from ESM: %s', (specifier, name) => {
-    const script = `import { ${name} } from ${JSON.stringify(specifier)}; process.stdout.write(typeof ${name});`;
-    expect(node(['--input-type=module', '-e', script])).toBe('function');
-  });
+  it.each(entries)(
+    'the declarations of %s export exactly the listed values and types',
+    (_specifier, entry) => {
+      const file = join(root, 'dist', entry.declarations);
+      expect(existsSync(file)).toBe(true);
+      expect(declaredExports(file)).toEqual(declaredNames(entry));
+    },
+  );
 
-  it('ships type declarations for every entry point', () => {
-    for (const file of [
-      'lib/index.d.ts',
-      'adapters/memory/index.d.ts',
-      'adapters/mongo/index.d.ts',
-      'adapters/sql/index.d.ts',
-      'lib/testing/index.d.ts',
-    ]) {
-      expect(existsSync(join(root, 'dist', file))).toBe(true);
-    }
+  it('lists every entry point of package.json', () => {
+    const manifest: { exports: Record<string, unknown> } = JSON.parse(
+      readFileSync(join(root, 'package.json'), 'utf8'),
+    );
+    const subpaths = Object.keys(manifest.exports)
+      .filter((path) => path !== './package.json')
+      .map((path) => (path === '.' ? 'express-oauth-provider' : `express-oauth-provider/${path.slice(2)}`));
+    expect(subpaths.sort()).toEqual(ENTRY_POINTS.map((entry) => entry.specifier).sort());
   });
 
   it.each(['mongoose', 'kysely', 'pg', 'better-sqlite3'])(

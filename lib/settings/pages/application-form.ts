@@ -1,21 +1,22 @@
+import type { InvalidFieldError } from '../../errors/invalid-field-error';
 import type { FormFields } from '../../http/form-fields';
-import type { ScopeRegistry } from '../../scopes/scope-registry';
 import {
   type ApplicationInput,
-  InvalidFieldError,
-  parseApplicationInput,
-  requireScopes,
-  requireText,
-  requireUrl,
-} from '../../services/application-input';
+  type ApplicationRules,
+  checkApplicationInput,
+  MAX_REDIRECT_URIS,
+} from '../../validation/application-input';
+import { problemOf } from '../../validation/fields';
 import type { ApplicationFormValues } from '../../views/application-views';
 import type { FieldErrors } from '../../views/form-fields';
 
-const LABELS: Readonly<Record<string, string>> = {
-  name: 'Name',
-  homepage_url: 'Homepage URL',
-  redirect_uris: 'Callback URLs',
-  scopes: 'Scopes',
+/** The form's control for each field of `ApplicationInput`, and the label its messages start with. */
+const CONTROLS: Readonly<Record<string, { control: string; label: string }>> = {
+  name: { control: 'name', label: 'Name' },
+  homepageUrl: { control: 'homepage_url', label: 'Homepage URL' },
+  redirectUris: { control: 'redirect_uris', label: 'Callback URLs' },
+  confidential: { control: 'client_type', label: 'Client type' },
+  scopes: { control: 'scopes', label: 'Scopes' },
 };
 
 /** What the user typed, kept as typed so a rejected form comes back filled in. */
@@ -38,28 +39,22 @@ function callbackLines(text: string): string[] {
 }
 
 /**
- * The message shown next to a field: application-input.ts says "<field> <problem>"; the page says
- * it with the field's label, or with the offending line for a callback URL.
+ * The message shown next to a control for a problem the validator found: with the field's label,
+ * with the offending line for a callback URL, and in the textarea's terms for the list itself.
  */
 function messageFor(error: InvalidFieldError, lines: readonly string[]): [string, string] {
-  const problem = error.description.startsWith(`${error.field} `)
-    ? error.description.slice(error.field.length + 1)
-    : error.description;
-  const line = /^redirect_uris\[(\d+)\]$/.exec(error.field);
+  const problem = problemOf(error);
+  const line = /^redirectUris\[(\d+)\]$/.exec(error.field);
   if (line?.[1] !== undefined) return ['redirect_uris', `“${lines[Number(line[1])] ?? ''}” ${problem}`];
-  if (error.field === 'confidential') return ['client_type', `Client type ${problem}`];
-  return [error.field, `${LABELS[error.field] ?? error.field} ${problem}`];
-}
-
-/** Runs one field's check, filing an `InvalidFieldError` under its field instead of throwing. */
-function check(errors: FieldErrors, lines: readonly string[], validate: () => void): void {
-  try {
-    validate();
-  } catch (error) {
-    if (!(error instanceof InvalidFieldError)) throw error;
-    const [field, message] = messageFor(error, lines);
-    errors[field] ??= message;
+  if (error.field === 'redirectUris') {
+    const message =
+      lines.length === 0
+        ? 'Add at least one callback URL'
+        : `List at most ${MAX_REDIRECT_URIS} callback URLs`;
+    return ['redirect_uris', message];
   }
+  const { control, label } = CONTROLS[error.field] ?? { control: error.field, label: error.field };
+  return [control, `${label} ${problem}`];
 }
 
 export type ApplicationFormResult =
@@ -67,44 +62,37 @@ export type ApplicationFormResult =
   | { ok: false; errors: FieldErrors };
 
 /**
- * Validates the registration or edit form with the JSON API's rules (application-input.ts), but
- * reports every field's problem at once. `confidential` is fixed when editing (it cannot change).
+ * Checks the registration or edit form with the validator the JSON API and
+ * `applications.create()` use (`lib/validation/application-input.ts`), reporting every field's
+ * problem at once. `confidential` is fixed when editing (it cannot change).
  */
 export function validateApplicationForm(
   form: FormFields,
-  registry: ScopeRegistry,
-  allowHttp: boolean,
+  rules: ApplicationRules,
   confidential?: boolean,
 ): ApplicationFormResult {
   const errors: FieldErrors = {};
   const lines = callbackLines(form.one('redirect_uris') ?? '');
   const clientType = form.one('client_type');
-  check(errors, lines, () => requireText('name', form.one('name'), 100));
-  check(errors, lines, () => requireUrl('homepage_url', form.one('homepage_url'), true));
-  if (lines.length === 0) errors.redirect_uris = 'Add at least one callback URL';
-  if (lines.length > 20) errors.redirect_uris = 'List at most 20 callback URLs';
-  for (const [i, line] of lines.entries()) {
-    check(errors, lines, () => requireUrl(`redirect_uris[${i}]`, line, allowHttp));
-  }
   if (confidential === undefined && clientType !== 'confidential' && clientType !== 'public') {
     errors.client_type = 'Choose confidential or public';
   }
-  check(errors, lines, () => requireScopes('scopes', form.all('scopes'), registry));
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-
-  const body = {
-    name: form.one('name'),
-    homepage_url: form.one('homepage_url'),
-    redirect_uris: lines,
-    confidential: confidential ?? clientType === 'confidential',
-    scopes: form.all('scopes'),
-  };
-  // The same parser the JSON API uses has the last word, so both surfaces accept exactly the same input.
-  try {
-    return { ok: true, input: parseApplicationInput(body, registry, allowHttp) };
-  } catch (error) {
-    if (!(error instanceof InvalidFieldError)) throw error;
-    const [field, message] = messageFor(error, lines);
-    return { ok: false, errors: { [field]: message } };
+  const checked = checkApplicationInput(
+    {
+      name: form.one('name'),
+      homepageUrl: form.one('homepage_url'),
+      redirectUris: lines,
+      confidential: confidential ?? clientType !== 'public',
+      scopes: form.all('scopes'),
+    },
+    rules,
+  );
+  if (!checked.ok) {
+    for (const problem of checked.problems) {
+      const [control, message] = messageFor(problem, lines);
+      errors[control] ??= message;
+    }
   }
+  if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, input: checked.value };
 }

@@ -46,6 +46,7 @@ export function mountApplicationPages(router: Router, services: SettingsPageServ
     name,
     description: options.scopes.describe(name),
   }));
+  const rules = { scopes: options.scopes, allowHttpRedirectUris: options.allowHttpRedirectUris };
   const route = (handler: (page: PageRequest) => Promise<void>) =>
     pageRoute(services, 'applications', handler);
 
@@ -94,7 +95,7 @@ export function mountApplicationPages(router: Router, services: SettingsPageServ
   router.post(
     '/applications',
     route(async (page) => {
-      const result = validateApplicationForm(page.form, options.scopes, services.allowHttpRedirectUris);
+      const result = validateApplicationForm(page.form, rules);
       if (!result.ok) {
         sendPage(
           page.res,
@@ -119,12 +120,7 @@ export function mountApplicationPages(router: Router, services: SettingsPageServ
     '/applications/:id',
     route(async (page) => {
       const application = await owned(page);
-      const result = validateApplicationForm(
-        page.form,
-        options.scopes,
-        services.allowHttpRedirectUris,
-        application.confidential,
-      );
+      const result = validateApplicationForm(page.form, rules, application.confidential);
       if (!result.ok) {
         const values = applicationValuesFromForm(page.form, application.confidential);
         show(page, 400, application, { values, errors: result.errors });

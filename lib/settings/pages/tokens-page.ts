@@ -2,7 +2,8 @@ import type { Router } from 'express';
 import { NotFoundError } from '../../errors/oauth-error';
 import type { FormFields } from '../../http/form-fields';
 import type { ScopeRegistry } from '../../scopes/scope-registry';
-import { InvalidFieldError, requireScopes, requireText } from '../../services/application-input';
+import { problemOf } from '../../validation/fields';
+import { checkPersonalTokenInput, type PersonalTokenInput } from '../../validation/personal-token-input';
 import type { FieldErrors } from '../../views/form-fields';
 import {
   DEFAULT_TOKEN_EXPIRY,
@@ -27,42 +28,42 @@ const NOTICES: Readonly<Record<string, string>> = {
 
 const DAY_SECONDS = 24 * 3600;
 
-interface TokenInput {
-  name: string;
-  scopes: string[];
-  /** Seconds, or `null` for a token that never expires. */
-  expiresIn: number | null;
-}
+/** The label a field's messages start with on this page. */
+const LABELS: Readonly<Record<string, string>> = { name: 'Name', scopes: 'Scopes', expiresIn: 'Expiration' };
 
-/** Validates the create form; every field's problem at once. */
+/**
+ * Checks the create form with the validator the JSON API and `personalTokens.create()` use
+ * (`lib/validation/personal-token-input.ts`), reporting every field's problem at once. The
+ * expiry is one of the page's choices, in days.
+ */
 function validateTokenForm(
   form: FormFields,
   registry: ScopeRegistry,
-): { ok: true; input: TokenInput } | { ok: false; errors: FieldErrors } {
+): { ok: true; input: PersonalTokenInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  let name = '';
-  let scopes: string[] = [];
-  try {
-    name = requireText('name', form.one('name'), 100);
-  } catch (error) {
-    if (!(error instanceof InvalidFieldError)) throw error;
-    errors.name = `Name ${error.description.slice('name '.length)}`;
-  }
-  try {
-    scopes = registry.normalize(requireScopes('scopes', form.all('scopes'), registry));
-    if (scopes.length === 0) errors.scopes = 'Choose at least one scope';
-  } catch (error) {
-    if (!(error instanceof InvalidFieldError)) throw error;
-    errors.scopes = `Scopes ${error.description.slice('scopes '.length)}`;
-  }
   const expiry = form.one('expiry') ?? '';
-  if (!TOKEN_EXPIRY_CHOICES.some((choice) => choice.value === expiry))
-    errors.expiry = 'Choose one of the expiration periods';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    input: { name, scopes, expiresIn: expiry === 'never' ? null : Number(expiry) * DAY_SECONDS },
-  };
+  const knownExpiry = TOKEN_EXPIRY_CHOICES.some((choice) => choice.value === expiry);
+  if (!knownExpiry) errors.expiry = 'Choose one of the expiration periods';
+  const scopes = form.all('scopes');
+  const checked = checkPersonalTokenInput(
+    {
+      name: form.one('name'),
+      scopes,
+      expiresIn: !knownExpiry || expiry === 'never' ? null : Number(expiry) * DAY_SECONDS,
+    },
+    { scopes: registry },
+  );
+  if (!checked.ok) {
+    for (const problem of checked.problems) {
+      const control = problem.field === 'expiresIn' ? 'expiry' : problem.field;
+      const chooseScope = problem.field === 'scopes' && scopes.length === 0;
+      errors[control] ??= chooseScope
+        ? 'Choose at least one scope'
+        : `${LABELS[problem.field] ?? problem.field} ${problemOf(problem)}`;
+    }
+  }
+  if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, input: checked.value };
 }
 
 /**

@@ -1,0 +1,113 @@
+import { InvalidFieldError } from '../errors/invalid-field-error';
+import { InvalidRequestError } from '../errors/oauth-error';
+import type { ScopeRegistry } from '../scopes/scope-registry';
+import { type FieldCheck, ProblemCollector, requireScopes, requireText, requireUrl } from './fields';
+
+/** An application as a user registers it (settings) or host code creates it (`applications.create`). */
+export interface ApplicationInput {
+  /** 1 to 100 characters, shown on the consent page. */
+  name: string;
+  /** An absolute http(s) URL, linked from the consent page. */
+  homepageUrl: string;
+  /** 1 to 20 absolute URLs: https, or http on a loopback host; no fragment, no credentials. */
+  redirectUris: string[];
+  /** A confidential client gets a secret; a public one must use PKCE. Default `true`. */
+  confidential: boolean;
+  /** The declared scopes the application may ask for; empty allows every declared scope. */
+  scopes: string[];
+}
+
+/**
+ * What an edit may change. `confidential` cannot change after registration; giving it with its
+ * current value is allowed (forms and JSON clients send back what they read).
+ */
+export type ApplicationUpdate = Partial<ApplicationInput>;
+
+/** The configuration the checks depend on (`provider.options` is one). */
+export interface ApplicationRules {
+  scopes: ScopeRegistry;
+  /** Let plain `http:` redirect URIs through for non-loopback hosts (the `allowHttpRedirectUris` option). */
+  allowHttpRedirectUris: boolean;
+}
+
+/** Redirect URIs one application may register. */
+export const MAX_REDIRECT_URIS = 20;
+
+function fieldsOf(input: unknown): Readonly<Record<string, unknown>> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidRequestError('An application must be an object with name, homepageUrl and redirectUris');
+  }
+  return input as Readonly<Record<string, unknown>>;
+}
+
+function redirectUris(value: unknown, allowHttp: boolean): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidFieldError('redirectUris', 'must be a non-empty array of URLs');
+  }
+  if (value.length > MAX_REDIRECT_URIS) {
+    throw new InvalidFieldError('redirectUris', `may list at most ${MAX_REDIRECT_URIS} URLs`);
+  }
+  return [...new Set(value.map((uri, i) => requireUrl(`redirectUris[${i}]`, uri, allowHttp)))];
+}
+
+function confidential(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidFieldError('confidential', 'must be true or false');
+  return value;
+}
+
+/** The checks of each field, in the order forms show them. */
+function fieldChecks(rules: ApplicationRules) {
+  return {
+    name: (value: unknown) => requireText('name', value, 100),
+    homepageUrl: (value: unknown) => requireUrl('homepageUrl', value, true),
+    redirectUris: (value: unknown) => redirectUris(value, rules.allowHttpRedirectUris),
+    confidential,
+    scopes: (value: unknown) => requireScopes('scopes', value, rules.scopes),
+  } satisfies { [K in keyof ApplicationInput]: (value: unknown) => ApplicationInput[K] };
+}
+
+/**
+ * The one validator of applications: the JSON API, the HTML forms and `applications.create()`
+ * all run it. Reports every field's first problem; field names are `ApplicationInput`'s.
+ *
+ * @example
+ * ```ts
+ * const checked = checkApplicationInput(
+ *   { name: 'CI', homepageUrl: 'https://ci.example', redirectUris: ['http://ci.example/cb'], confidential: true, scopes: [] },
+ *   provider.options,
+ * );
+ * // checked.ok === false; checked.problems[0].field === 'redirectUris[0]' (must use https)
+ * ```
+ */
+export function checkApplicationInput(input: unknown, rules: ApplicationRules): FieldCheck<ApplicationInput> {
+  const fields = fieldsOf(input);
+  const check = fieldChecks(rules);
+  const problems = new ProblemCollector();
+  return problems.result({
+    name: problems.field(() => check.name(fields.name), ''),
+    homepageUrl: problems.field(() => check.homepageUrl(fields.homepageUrl), ''),
+    redirectUris: problems.field(() => check.redirectUris(fields.redirectUris), []),
+    confidential: problems.field(() => check.confidential(fields.confidential ?? true), true),
+    scopes: problems.field(() => check.scopes(fields.scopes), []),
+  });
+}
+
+/** `checkApplicationInput` for an edit: only the fields given are checked and kept. */
+export function checkApplicationUpdate(
+  patch: unknown,
+  rules: ApplicationRules,
+): FieldCheck<ApplicationUpdate> {
+  const fields = fieldsOf(patch);
+  const check = fieldChecks(rules);
+  const problems = new ProblemCollector();
+  const update: ApplicationUpdate = {};
+  if (fields.name !== undefined) update.name = problems.field(() => check.name(fields.name), '');
+  if (fields.homepageUrl !== undefined)
+    update.homepageUrl = problems.field(() => check.homepageUrl(fields.homepageUrl), '');
+  if (fields.redirectUris !== undefined)
+    update.redirectUris = problems.field(() => check.redirectUris(fields.redirectUris), []);
+  if (fields.confidential !== undefined)
+    update.confidential = problems.field(() => check.confidential(fields.confidential), true);
+  if (fields.scopes !== undefined) update.scopes = problems.field(() => check.scopes(fields.scopes), []);
+  return problems.result(update);
+}

@@ -1,0 +1,67 @@
+import { InvalidFieldError } from '../errors/invalid-field-error';
+import { InvalidRequestError } from '../errors/oauth-error';
+import type { ScopeRegistry } from '../scopes/scope-registry';
+import { type FieldCheck, ProblemCollector, requireScopes, requireText } from './fields';
+
+/** A personal access token as a user (settings) or host code (`personalTokens.create`) asks for it. */
+export interface PersonalTokenInput {
+  /** 1 to 100 characters, so the user can tell tokens apart. */
+  name: string;
+  /** At least one declared scope; stored normalised (`repo public_repo` → `repo`). */
+  scopes: string[];
+  /** Lifetime in seconds, 60 to 31,622,400 (366 days); `null` for a token that never expires. */
+  expiresIn: number | null;
+}
+
+/** The configuration the checks depend on (`provider.options` is one). */
+export interface PersonalTokenRules {
+  scopes: ScopeRegistry;
+}
+
+/** Bounds of `expiresIn`, in seconds. */
+export const PERSONAL_TOKEN_LIFETIME = { min: 60, max: 366 * 24 * 3600 } as const;
+
+function expiresIn(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  const { min, max } = PERSONAL_TOKEN_LIFETIME;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidFieldError(
+      'expiresIn',
+      `must be a whole number of seconds from ${min} to ${max}, or null`,
+    );
+  }
+  return value;
+}
+
+function scopes(value: unknown, registry: ScopeRegistry): string[] {
+  const granted = registry.normalize(requireScopes('scopes', value, registry));
+  if (granted.length === 0) throw new InvalidFieldError('scopes', 'must name at least one scope');
+  return granted;
+}
+
+/**
+ * The one validator of personal tokens: the JSON API, the tokens page and
+ * `personalTokens.create()` all run it. Reports every field's first problem.
+ *
+ * @example
+ * ```ts
+ * const checked = checkPersonalTokenInput({ name: 'laptop', scopes: ['repo'], expiresIn: 86400 }, provider.options);
+ * if (!checked.ok) console.log(checked.problems.map((problem) => problem.description));
+ * ```
+ */
+export function checkPersonalTokenInput(
+  input: unknown,
+  rules: PersonalTokenRules,
+): FieldCheck<PersonalTokenInput> {
+  const registry = rules.scopes;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidRequestError('A personal token request must be an object with name and scopes');
+  }
+  const fields = input as Readonly<Record<string, unknown>>;
+  const problems = new ProblemCollector();
+  return problems.result({
+    name: problems.field(() => requireText('name', fields.name, 100), ''),
+    scopes: problems.field(() => scopes(fields.scopes, registry), []),
+    expiresIn: problems.field(() => expiresIn(fields.expiresIn), null),
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * SLOW (about a minute: a build, `npm pack` and one `npm install` from the registry through the
+ * npm cache). The packed tarball as a user gets it, in two fresh projects that share one install:
+ *
+ * - a TypeScript project (strict, `noUncheckedIndexedAccess`, library checks on) that mounts
+ *   `createProvider()` on Express 5, guards a route, and runs: a token from the client
+ *   credentials grant passes the guard, no token gets 401;
+ * - an ESM JavaScript project that imports every subpath and finds exactly the listed names.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENTRY_POINTS, ESM_INTEROP_NAMES } from './public-api';
+import { packTarball, ROOT, TSC } from './tarball';
+
+let work: string;
+let consumer: string;
+let packedFiles: string[];
+
+const TS_SERVER = `import express, { type Request } from 'express';
+import { createProvider, type OAuthContext, type Provider, type ProviderEventMap } from 'express-oauth-provider';
+import { MemoryAdapter } from 'express-oauth-provider/adapters/memory';
+import type { StorageAdapter } from 'express-oauth-provider/storage';
+import type { AddressInfo } from 'node:net';
+
+const adapter: StorageAdapter = new MemoryAdapter({ purgeIntervalMs: 0 });
+const provider: Provider = createProvider({
+  adapter,
+  issuer: 'http://127.0.0.1',
+  scopes: { repo: { description: 'Repositories', includes: ['public_repo'] }, public_repo: { description: 'Public' } },
+  currentUser: (req: Request) => (typeof req.headers['x-user'] === 'string' ? { id: req.headers['x-user'] } : null),
+  loginUrl: '/login',
+});
+const issued: ProviderEventMap['token.issued'][] = [];
+provider.events.on('token.issued', (event) => issued.push(event));
+
+const app = express();
+app.use(provider.router);
+app.get('/api/repos', provider.requireScope('public_repo'), (req, res) => {
+  const context: OAuthContext | undefined = req.oauth;
+  res.json({ client: context?.client?.clientId ?? null, scopes: context?.scopes ?? [] });
+});
+
+const server = app.listen(0, '127.0.0.1', async () => {
+  const base = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}\`;
+  const { application, clientSecret } = await provider.applications.create(
+    { name: 'CI', homepageUrl: 'https://ci.example', redirectUris: ['https://ci.example/cb'], confidential: true, scopes: [] },
+    null,
+  );
+  const basic = Buffer.from(\`\${application.clientId}:\${clientSecret ?? ''}\`).toString('base64');
+  const token = await fetch(\`\${base}/oauth/token\`, {
+    method: 'POST',
+    headers: { authorization: \`Basic \${basic}\`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&scope=repo',
+  });
+  const { access_token: accessToken } = (await token.json()) as { access_token: string };
+  const guarded = await fetch(\`\${base}/api/repos\`, { headers: { authorization: \`Bearer \${accessToken}\` } });
+  const anonymous = await fetch(\`\${base}/api/repos\`);
+  console.log(
+    JSON.stringify({
+      token: token.status,
+      guarded: [guarded.status, await guarded.json()],
+      anonymous: [anonymous.status, anonymous.headers.get('www-authenticate')],
+      clientId: application.clientId,
+      issued: issued.length,
+    }),
+  );
+  server.close();
+});
+`;
+
+const ESM_MAIN = `const specifiers = ${JSON.stringify(ENTRY_POINTS.map((entry) => entry.specifier))};
+const names = {};
+for (const specifier of specifiers) names[specifier] = Object.keys(await import(specifier)).sort();
+const { createProvider } = await import('express-oauth-provider');
+const { MemoryAdapter } = await import('express-oauth-provider/adapters/memory');
+const provider = createProvider({
+  adapter: new MemoryAdapter({ purgeIntervalMs: 0 }),
+  issuer: 'http://127.0.0.1',
+  scopes: { repo: { description: 'Repositories' } },
+  currentUser: () => null,
+  loginUrl: '/login',
+});
+console.log(JSON.stringify({ names, basePath: provider.options.basePath }));
+`;
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'eop-pack-'));
+  const packed = packTarball(work);
+  packedFiles = packed.files;
+  const devDependencies: Record<string, string> = JSON.parse(
+    readFileSync(join(ROOT, 'package.json'), 'utf8'),
+  ).devDependencies;
+  consumer = join(work, 'consumer');
+  mkdirSync(join(consumer, 'ts-app', 'src'), { recursive: true });
+  mkdirSync(join(consumer, 'esm-app'), { recursive: true });
+  const range = (name: string) => {
+    const version = devDependencies[name];
+    if (version === undefined) throw new Error(`no devDependency ${name} to take a version range from`);
+    return version;
+  };
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      dependencies: {
+        'express-oauth-provider': `file:${packed.tarball}`,
+        express: range('express'),
+        mongoose: range('mongoose'),
+        '@types/express': range('@types/express'),
+        '@types/node': range('@types/node'),
+      },
+    }),
+  );
+  // The @types peers are left for npm to install, as it does for a user.
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
+
+  writeFileSync(join(consumer, 'ts-app', 'src', 'server.ts'), TS_SERVER);
+  writeFileSync(
+    join(consumer, 'ts-app', 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        skipLibCheck: false,
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        types: ['node'],
+        outDir: 'dist',
+        rootDir: 'src',
+      },
+      include: ['src'],
+    }),
+  );
+  writeFileSync(join(consumer, 'esm-app', 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  writeFileSync(join(consumer, 'esm-app', 'main.js'), ESM_MAIN);
+}, 300_000);
+
+afterAll(() => {
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the build, the README and the LICENSE, and no sources or tests', () => {
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/lib/index.js']),
+    );
+    const strays = packedFiles.filter(
+      (file) =>
+        (file.endsWith('.ts') && !file.endsWith('.d.ts')) ||
+        file.includes('.test.') ||
+        file.startsWith('test/'),
+    );
+    expect(strays).toEqual([]);
+  });
+
+  it('ships source maps with their sources inline (the .ts files are not in the tarball)', () => {
+    const installed = join(consumer, 'node_modules', 'express-oauth-provider');
+    const maps = packedFiles.filter((file) => file.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(20);
+    for (const file of maps) {
+      const map: { sources: string[]; sourcesContent?: (string | null)[] } = JSON.parse(
+        readFileSync(join(installed, file), 'utf8'),
+      );
+      expect([file, map.sourcesContent?.length]).toEqual([file, map.sources.length]);
+      expect(map.sourcesContent?.every((content) => typeof content === 'string' && content.length > 0)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('brings the type packages its declarations import, as peer dependencies npm installs', () => {
+    for (const types of ['@types/express', '@types/passport-strategy']) {
+      expect(existsSync(join(consumer, 'node_modules', types, 'package.json'))).toBe(true);
+    }
+    expect(readdirSync(join(consumer, 'node_modules', '@types'))).toEqual(
+      expect.arrayContaining(['express', 'node', 'passport-strategy']),
+    );
+  });
+});
+
+describe('a strict TypeScript project on Express 5', () => {
+  it('compiles against the declarations and runs: a client-credentials token passes the guard', () => {
+    run(process.execPath, [TSC, '-p', join(consumer, 'ts-app')], consumer);
+    const output = run(process.execPath, [join(consumer, 'ts-app', 'dist', 'server.js')], consumer);
+    const result = JSON.parse(output.trim());
+    expect(result.token).toBe(200);
+    expect(result.guarded).toEqual([200, { client: result.clientId, scopes: ['repo'] }]);
+    expect(result.anonymous[0]).toBe(401);
+    expect(result.anonymous[1]).toMatch(/^Bearer realm=/);
+    expect(result.issued).toBe(1);
+  }, 120_000);
+});
+
+describe('an ESM JavaScript project', () => {
+  it('imports every subpath and finds exactly the listed names', () => {
+    const output = run(process.execPath, [join(consumer, 'esm-app', 'main.js')], join(consumer, 'esm-app'));
+    const result: { names: Record<string, string[]>; basePath: string } = JSON.parse(output.trim());
+    for (const entry of ENTRY_POINTS) {
+      const names = (result.names[entry.specifier] ?? []).filter((name) => !ESM_INTEROP_NAMES.includes(name));
+      expect([entry.specifier, names]).toEqual([entry.specifier, [...entry.values].sort()]);
+    }
+    expect(result.basePath).toBe('/oauth');
+  }, 60_000);
+});
