@@ -121,6 +121,7 @@ beforeAll(() => {
         'express-oauth-provider': `file:${packed.tarball}`,
         express: range('express'),
         mongoose: range('mongoose'),
+        kysely: range('kysely'),
         '@types/express': range('@types/express'),
         '@types/node': range('@types/node'),
       },
