@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../errors/configuration-error';
+import { isGrantTypeName } from '../grants/grant-type-names';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
 import { DEFAULTS } from './defaults';
 import type { ProviderOptions } from './provider-options';
 
-/** The device flow's grant type (RFC 8628 §3.4). */
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-const SUPPORTED_GRANTS = new Set([
-  'authorization_code',
-  'refresh_token',
-  'client_credentials',
-  'implicit',
-  'password',
-  DEVICE_CODE_GRANT,
-]);
 const ADAPTER_METHODS = [
   'createApplication',
   'findApplicationById',
@@ -168,13 +159,11 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     throw new ConfigurationError('csrfSecret', 'must be a string of at least 16 characters');
   }
   const grantTypes = new Set(input.grantTypes ?? DEFAULTS.grantTypes);
+  // What each grant needs besides (password: verifyPassword) is checked by the grant registry.
   for (const grant of grantTypes) {
-    if (!SUPPORTED_GRANTS.has(grant)) {
+    if (!isGrantTypeName(grant)) {
       throw new ConfigurationError('grantTypes', `lists unsupported grant type "${grant}"`);
     }
-  }
-  if (grantTypes.has('password') && input.verifyPassword === undefined) {
-    throw new ConfigurationError('verifyPassword', 'is required when grantTypes lists "password"');
   }
   const codeTtl = positiveSeconds(
     'authorizationCodeTtl',

@@ -1,14 +1,6 @@
+import { InvalidFieldError } from '../errors/invalid-field-error';
 import { InvalidRequestError } from '../errors/oauth-error';
 import type { ScopeRegistry } from '../scopes/scope-registry';
-
-/** A validation failure that names the field, for the JSON API and the HTML forms. */
-export class InvalidFieldError extends InvalidRequestError {
-  readonly field: string;
-  constructor(field: string, problem: string) {
-    super(`${field} ${problem}`);
-    this.field = field;
-  }
-}
 
 /** What a user submits to register (or edit) an application. */
 export interface ApplicationInput {

@@ -1,40 +1,33 @@
 import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
-import { NotFoundError, OAuthError, UnsupportedMediaTypeError } from '../errors/oauth-error';
-import { asyncHandler } from '../http/async-handler';
+import { chain, type Step } from '../endpoints/chain';
+import type { EndpointCall } from '../endpoints/endpoint-call';
+import { answerJson } from '../endpoints/error-styles';
+import { noStore } from '../endpoints/steps/request-steps';
+import { LoginRequiredError, NotFoundError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { InvalidFieldError } from '../errors/invalid-field-error';
 import { currentUser } from '../http/current-user';
 import { bodyKind, readJsonObject } from '../http/parse-body';
+import { routeParameter } from '../http/route-parameter';
 import type { ResourceOwner } from '../options/provider-options';
-import type { ResolvedOptions } from '../options/resolve-options';
-import {
-  InvalidFieldError,
-  parseApplicationInput,
-  requireScopes,
-  requireText,
-  requireUrl,
-} from '../services/application-input';
+import type { ProviderContext } from '../provider-context';
+import { parseApplicationInput, requireScopes, requireText, requireUrl } from '../services/application-input';
 import type { ApplicationService } from '../services/application-service';
-import type { GrantService } from '../services/grant-service';
-import type { PersonalTokenService } from '../services/personal-token-service';
 import { applicationJson, authorizationJson, personalTokenJson } from './serialize';
 
-export interface SettingsServices {
-  options: ResolvedOptions;
-  applications: ApplicationService;
-  grants: GrantService;
-  personalTokens: PersonalTokenService;
-  /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */
-  allowHttpRedirectUris: boolean;
+/** The JSON API acts for the host's logged-in user; without one it answers 401 (pages redirect instead). */
+async function requireApiUser(call: EndpointCall): Promise<void> {
+  const user = await currentUser(call.req, call.provider.options);
+  if (user === null) throw new LoginRequiredError();
+  call.user = user;
 }
 
-async function loggedInUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner> {
-  const user = await currentUser(req, options);
-  if (user === null) throw new OAuthError('login_required', 401, 'Log in first');
-  return user;
-}
-
-function routeParameter(req: Request, name: string): string {
-  const value: unknown = req.params[name];
-  return typeof value === 'string' ? value : '';
+/** The last step of an API route: the handler's status and JSON body (none for 204). */
+function reply(handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>): Step {
+  return async function replyJson({ req, res, user }) {
+    const [status, body] = await handler(req, user);
+    if (body === undefined) res.status(status).end();
+    else res.status(status).json(body);
+  };
 }
 
 function expiresInSeconds(value: unknown): number | null {
@@ -63,20 +56,15 @@ function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void 
  * The JSON API under `/settings/api` (DESIGN.md): a user's applications, authorized applications
  * and personal access tokens. Lists are bare arrays, deletes answer 204, another user's ids 404.
  */
-export function settingsApi(services: SettingsServices): Router {
-  const { options, applications, grants, personalTokens } = services;
+export function settingsApi(provider: ProviderContext): Router {
+  const { options, applications, grants, personalTokens } = provider;
   const router = Router();
   router.use(jsonWritesOnly);
   const limit = options.bodyLimit;
   const route = (
     handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>,
   ): RequestHandler =>
-    asyncHandler(async function settingsRoute(req, res) {
-      res.set('Cache-Control', 'no-store');
-      const [status, body] = await handler(req, await loggedInUser(req, options));
-      if (body === undefined) res.status(status).end();
-      else res.status(status).json(body);
-    });
+    chain(provider, 'settingsApiRoute', [noStore, requireApiUser, reply(handler)], answerJson);
   const ownedApplication = async (req: Request, user: ResourceOwner) => {
     const application = await applications.findOwned(routeParameter(req, 'id'), user.id);
     if (application === null) throw new NotFoundError('No such application');
@@ -89,7 +77,7 @@ export function settingsApi(services: SettingsServices): Router {
       const input = parseApplicationInput(
         await readJsonObject(req, limit),
         options.scopes,
-        services.allowHttpRedirectUris,
+        provider.allowHttpRedirectUris,
       );
       const created = await applications.create(input, user.id);
       const body = {
@@ -125,7 +113,7 @@ export function settingsApi(services: SettingsServices): Router {
             confidential: application.confidential,
           },
           options.scopes,
-          services.allowHttpRedirectUris,
+          provider.allowHttpRedirectUris,
         );
         patch.redirectUris = merged.redirectUris;
       }

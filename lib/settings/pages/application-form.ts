@@ -1,8 +1,8 @@
-import type { FormFields } from '../../http/form-fields';
+import { InvalidFieldError } from '../../errors/invalid-field-error';
+import type { FormFields } from '../../http/read-form';
 import type { ScopeRegistry } from '../../scopes/scope-registry';
 import {
   type ApplicationInput,
-  InvalidFieldError,
   parseApplicationInput,
   requireScopes,
   requireText,
