@@ -106,7 +106,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const grants = new GrantService(storage, options.scopes, events);
   const provider: ProviderContext = {
     options,
-    storage,
     applications,
     grants,
     tokens,

@@ -6,17 +6,14 @@ import type { DeviceService } from './services/device-service';
 import type { GrantService } from './services/grant-service';
 import type { PersonalTokenService } from './services/personal-token-service';
 import type { TokenService } from './services/token-service';
-import type { StorageAdapter } from './storage/storage-adapter';
 
 /**
  * Everything one provider is made of, built once by `createProvider()` and handed to every
- * endpoint, guard and grant. Endpoints and guards reach storage only through the services;
- * `storage` is here for the services themselves.
+ * endpoint, guard and grant. It holds no storage adapter: the services got theirs when they were
+ * built, and are the only way to storage.
  */
 export interface ProviderContext {
   readonly options: ResolvedOptions;
-  /** The host's adapter behind the failure guard: any storage error becomes a 503. */
-  readonly storage: StorageAdapter;
   readonly applications: ApplicationService;
   readonly grants: GrantService;
   readonly tokens: TokenService;

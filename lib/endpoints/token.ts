@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, UnsupportedGrantTypeError } from '../errors/oauth-error';
 import type { GrantRequest } from '../grants/grant-type';
 import { GRANT_TYPES } from '../grants/grant-type-names';
@@ -40,18 +41,18 @@ export async function runGrant(call: EndpointCall): Promise<void> {
     params: declaredParameters(call.params, grantType.parameters),
     now,
     provider,
-    issue: (subject) =>
-      provider.tokens.issueTokens(
-        {
-          applicationId: client.id,
-          userId: subject.userId,
-          grantId: subject.grantId ?? null,
-          familyId: subject.familyId ?? null,
-          scopes: [...subject.scopes],
-        },
+    issue: (subject) => {
+      const grantId = subject.grantId ?? null;
+      // Tokens with a refresh token and no grant start a family, so revoking or replaying the
+      // refresh token ends all of them (RFC 7009 §2.1, RFC 9700 §4.14.2).
+      const familyId = subject.familyId ?? (grantId === null && withRefresh ? randomUUID() : null);
+      const scopes = [...subject.scopes];
+      return provider.tokens.issueTokens(
+        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes },
         withRefresh,
         now,
-      ),
+      );
+    },
   };
   call.issued = await grantType.handler(request);
 }

@@ -12,7 +12,10 @@ export interface GrantSubject {
   scopes: readonly string[];
   /** The user's consent the tokens belong to (revoking it revokes them); default `null`. */
   grantId?: string | null;
-  /** The lineage the tokens belong to (rotations keep it); default `null`. */
+  /**
+   * The lineage the tokens belong to (rotations keep it). Default: a new one when a refresh token
+   * is issued without a grant, so that revoking or replaying it revokes them all.
+   */
   familyId?: string | null;
 }
 

@@ -9,13 +9,13 @@ export function sendPage(res: Response, status: number, body: string): void {
 }
 
 /**
- * The provider's error page, with the error's own status and headers: 400 for a bad client or
- * redirect URI (never redirected to an unverified address), 403 for a forged form, 429 with
- * `Retry-After` for too many guesses.
+ * An error page with the error's own status and headers: 400 for a bad client or redirect URI
+ * (never redirected to an unverified address), 403 for a forged form, 429 with `Retry-After` for
+ * too many guesses. The provider's page unless the caller rendered its own (the settings pages).
  */
-export function sendErrorPage(res: Response, error: HttpError): void {
+export function sendErrorPage(res: Response, error: HttpError, body: string = renderErrorPage(error)): void {
   // Also for errors Express raises before a route's steps ran (an undecodable path).
   setPageHeaders(res);
   res.set(error.headers);
-  sendPage(res, error.status, renderErrorPage(error));
+  sendPage(res, error.status, body);
 }

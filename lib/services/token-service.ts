@@ -41,7 +41,8 @@ function expiry(now: Date, ttlSeconds: number | null): Date | null {
 
 /**
  * Mints, stores, finds and redeems tokens. With `tokens/redeem.ts`, the only code that turns a
- * presented secret into a record.
+ * presented token or code into its record (device user codes, which are not tokens, are looked
+ * up by `DeviceService`).
  */
 export class TokenService {
   constructor(

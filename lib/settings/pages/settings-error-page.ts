@@ -1,9 +1,8 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { EndpointCall } from '../../endpoints/endpoint-call';
 import type { HttpError } from '../../errors/http-error';
-import { setPageHeaders } from '../../respond/headers';
 import { toHttpError } from '../../respond/json';
-import { sendPage } from '../../respond/page';
+import { sendErrorPage } from '../../respond/page';
 import { type SettingsFrame, settingsErrorPage } from '../../views/settings-layout';
 
 const HEADINGS: Readonly<Record<number, string>> = {
@@ -22,9 +21,7 @@ const HEADINGS: Readonly<Record<number, string>> = {
  */
 function sendSettingsErrorPage(res: Response, error: HttpError, frame: SettingsFrame | null): void {
   const heading = HEADINGS[error.status] ?? (error.status >= 500 ? 'Something went wrong' : 'Bad request');
-  setPageHeaders(res);
-  res.set(error.headers);
-  sendPage(res, error.status, settingsErrorPage(frame, heading, error.description));
+  sendErrorPage(res, error, settingsErrorPage(frame, heading, error.description));
 }
 
 /** The settings pages' error style. */
