@@ -1,11 +1,12 @@
 import { type RequestHandler, Router } from 'express';
+import { jsonErrorFallback } from './endpoints/error-styles';
 import { ProviderEvents } from './events/provider-events';
 import type { GrantType } from './grants/grant-type';
 import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
-import { jsonErrorFallback, oauthRouter } from './oauth-router';
+import { oauthRouter } from './oauth-router';
 import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import type { ProviderContext } from './provider-context';

@@ -1,4 +1,4 @@
-import { type ErrorRequestHandler, Router } from 'express';
+import { Router } from 'express';
 import {
   prepareConsent,
   recordDecision,
@@ -9,7 +9,7 @@ import {
   verifyClientAndRedirect,
 } from './endpoints/authorize';
 import { answering, mountRoutes, type Route } from './endpoints/chain';
-import { answerAuthorization, answerBearer, answerJson } from './endpoints/error-styles';
+import { answerAuthorization, answerBearer, answerJson, jsonErrorFallback } from './endpoints/error-styles';
 import { introspectToken, requireConfidentialCaller } from './endpoints/introspection';
 import { serveMetadata } from './endpoints/metadata';
 import { revokePresentedToken } from './endpoints/revocation';
@@ -27,7 +27,6 @@ import {
 import { findGrantType, runGrant, sendTokens } from './endpoints/token';
 import { describeBearerToken } from './endpoints/token-info';
 import type { ProviderContext } from './provider-context';
-import { sendJsonError, toHttpError } from './respond/json';
 
 /**
  * The OAuth endpoints under `basePath`, as a table: each route's protocol steps in order, grouped
@@ -61,14 +60,6 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
       'GET /.well-known/oauth-authorization-server': [serveMetadata],
     }),
   ];
-}
-
-/** Errors no route's error style answered (none expected): the RFC 6749 §5.2 JSON answer. */
-export function jsonErrorFallback(provider: ProviderContext): ErrorRequestHandler {
-  return function answerUnroutedError(err: unknown, _req, res, next): void {
-    if (res.headersSent) next(err);
-    else sendJsonError(res, toHttpError(err, provider.onError));
-  };
 }
 
 /** The router hosts mount at their app's root: the route table, then a JSON fallback for errors. */

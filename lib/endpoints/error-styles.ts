@@ -1,6 +1,8 @@
+import type { ErrorRequestHandler } from 'express';
 import type { HttpError } from '../errors/http-error';
 import { OAuthError } from '../errors/oauth-error';
 import { answerGuardError } from '../guards/authenticate';
+import type { ProviderContext } from '../provider-context';
 import { sendJsonError, toHttpError } from '../respond/json';
 import { sendErrorPage } from '../respond/page';
 import { redirectIfItFits, redirectLocation } from '../respond/redirect';
@@ -44,4 +46,15 @@ export function answerAuthorization(error: unknown, call: EndpointCall): void {
     if (redirectIfItFits(call.res, location)) return;
   }
   sendErrorPage(call.res, failure);
+}
+
+/**
+ * A router's last handler, for errors that reach Express instead of a route's error style (the
+ * settings API's content-type check runs before any route): the RFC 6749 §5.2 JSON answer.
+ */
+export function jsonErrorFallback(provider: ProviderContext): ErrorRequestHandler {
+  return function answerUnroutedError(err: unknown, _req, res, next): void {
+    if (res.headersSent) next(err);
+    else sendJsonError(res, toHttpError(err, provider.onError));
+  };
 }
