@@ -8,7 +8,7 @@ import {
   requireText,
   requireUrl,
 } from '../../services/application-input';
-import type { ApplicationFormValues } from '../../views/application-views';
+import type { ApplicationFormValues } from '../../views/applications-view';
 import type { FieldErrors } from '../../views/form-fields';
 
 const LABELS: Readonly<Record<string, string>> = {

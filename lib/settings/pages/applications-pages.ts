@@ -11,7 +11,7 @@ import {
   renderApplicationShow,
   renderNewApplication,
   type ScopeChoice,
-} from '../../views/application-views';
+} from '../../views/applications-view';
 import type { FieldErrors } from '../../views/form-fields';
 import { applicationValuesFromForm, validateApplicationForm } from './application-form';
 import { noticeFrom, type PageRequest, pageRoute, redirectAfterPost } from './page-context';
