@@ -1,21 +1,24 @@
 import { type RequestHandler, Router } from 'express';
-import { oauthErrorHandler } from './errors/error-responder';
+import { jsonErrorFallback } from './endpoints/error-styles';
 import { ProviderEvents } from './events/provider-events';
-import { type AuthenticateOptions, authenticate, type GuardServices } from './guards/authenticate';
+import type { GrantType } from './grants/grant-type';
+import { GrantTypeRegistry } from './grants/registry';
+import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
 import { oauthRouter } from './oauth-router';
 import { optionsView, type ProviderOptionsView } from './options/options-view';
 import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
+import type { ProviderContext } from './provider-context';
 import { ApplicationService } from './services/application-service';
+import { DeviceService } from './services/device-service';
 import { GrantService } from './services/grant-service';
 import { PersonalTokenService } from './services/personal-token-service';
 import { TokenService } from './services/token-service';
 import { settingsPages } from './settings/pages/settings-pages-router';
 import { settingsApi } from './settings/settings-api';
 import { guardAdapter } from './storage/guarded-adapter';
-import type { StorageAdapter } from './storage/storage-adapter';
 
 /** What `createProvider()` returns. */
 export interface Provider {
@@ -41,6 +44,27 @@ export interface Provider {
   events: ProviderEvents;
   /** The resolved configuration, frozen, without the CSRF key or the storage adapter. */
   options: ProviderOptionsView;
+  /**
+   * Adds a grant type to the token endpoint (RFC 6749 §4.5 extension grants such as RFC 7523
+   * JWT bearer or RFC 8693 token exchange). The handler gets the authenticated client and only
+   * the parameters it declares, and issues tokens with `request.issue()`; they pass
+   * `authenticate()` like any other. The grant appears in the metadata's `grant_types_supported`
+   * at once. Register before the app serves requests; names must be new to this provider.
+   *
+   * @example
+   * ```ts
+   * provider.registerGrantType({
+   *   name: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+   *   parameters: ['assertion', 'scope'],
+   *   async handler({ params, provider, issue }) {
+   *     const userId = await verifyAssertion(params.assertion); // the host's own check
+   *     if (userId === null) throw new InvalidGrantError('The assertion is invalid');
+   *     return issue({ userId, scopes: provider.options.scopes.parse(params.scope ?? 'user') });
+   *   },
+   * });
+   * ```
+   */
+  registerGrantType(type: GrantType): void;
 }
 
 /** The options of `createProvider()`; the same as `ProviderOptions`. */
@@ -66,58 +90,43 @@ export type CreateProviderOptions = ProviderOptions;
 export function createProvider(input: CreateProviderOptions): Provider {
   const resolved = resolveOptions(input);
   const onError = resolved.onError;
-  const adapter: StorageAdapter = guardAdapter(resolved.adapter, onError);
-  const options: ResolvedOptions = { ...resolved, adapter };
-  const tokens = new TokenService(options, adapter);
+  const storage = guardAdapter(resolved.adapter, onError);
+  const options: ResolvedOptions = { ...resolved, adapter: storage };
+  const grantTypes = new GrantTypeRegistry(options);
   const events = new ProviderEvents(onError);
-  const applications = new ApplicationService(options, adapter, events);
-  const grants = new GrantService(adapter, options.scopes, events);
-  const personalTokens = new PersonalTokenService(adapter, tokens, events, options.scopes);
-  const guardServices: GuardServices = { options, adapter, tokens, onUnexpected: onError };
-
-  const router = oauthRouter({
+  const tokens = new TokenService(options, storage, onError);
+  const applications = new ApplicationService(options, storage, events);
+  const grants = new GrantService(storage, options.scopes, events);
+  const provider: ProviderContext = {
     options,
-    adapter,
     applications,
     grants,
     tokens,
+    personalTokens: new PersonalTokenService(storage, tokens, events, options.scopes),
+    devices: new DeviceService(options, storage, tokens, applications, grants, events),
     events,
-    guardServices,
+    grantTypes,
     onError,
-  });
+    allowHttpRedirectUris: options.allowHttpRedirectUris,
+  };
 
   const settingsRouter = Router();
-  settingsRouter.use(
-    '/api',
-    settingsApi({
-      options,
-      applications,
-      grants,
-      personalTokens,
-    }),
-  );
-  settingsRouter.use(
-    settingsPages({
-      options,
-      applications,
-      grants,
-      personalTokens,
-      onError,
-    }),
-  );
-  settingsRouter.use(oauthErrorHandler(onError));
+  settingsRouter.use('/api', settingsApi(provider));
+  settingsRouter.use(settingsPages(provider));
+  settingsRouter.use(jsonErrorFallback(provider));
 
   return {
-    router,
+    router: oauthRouter(provider),
     settingsRouter,
-    authenticate: (guardOptions) => authenticate(guardServices, guardOptions),
-    requireScope: (...scopes) => requireScopeWithProvider(guardServices, scopes),
-    passportStrategy: () => new OAuthBearerStrategy(guardServices),
+    authenticate: (guardOptions) => authenticate(provider, guardOptions),
+    requireScope: (...scopes) => requireScopeWithProvider(provider, scopes),
+    passportStrategy: () => new OAuthBearerStrategy(provider),
     applications,
     grants,
     tokens,
-    personalTokens,
+    personalTokens: provider.personalTokens,
     events,
     options: optionsView(options),
+    registerGrantType: (type) => grantTypes.register(type),
   };
 }

@@ -9,6 +9,8 @@
 // The provider and its options.
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
 export { ConfigurationError } from './errors/configuration-error';
+// The base of every error the provider answers with an HTTP status (protocol or not).
+export { HttpError } from './errors/http-error';
 // The one validator of applications and personal tokens (the services and the settings run it).
 export { InvalidFieldError } from './errors/invalid-field-error';
 // Protocol errors a host may throw (from a hook) or test for; the provider maps each to its RFC answer.
@@ -21,15 +23,20 @@ export {
   InvalidScopeError,
   InvalidTokenError,
   OAuthError,
+  type OAuthErrorCode,
   type OAuthErrorOptions,
   ServerError,
   TemporarilyUnavailableError,
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
   UnsupportedResponseTypeError,
+  UserRequiredError,
 } from './errors/oauth-error';
 // The service API (`provider.applications`, `.grants`, `.tokens`, `.personalTokens`) and events.
 export type { ProviderEventMap, ProviderEventName, ProviderEvents } from './events/provider-events';
+export type { GrantHandler, GrantRequest, GrantSubject, GrantType } from './grants/grant-type';
+// Grant types: the built-in names, and what a host-defined grant (`provider.registerGrantType`) is.
+export { GRANT_TYPES, type GrantTypeName } from './grants/grant-type-names';
 // Guards for the host's API.
 export type { AuthenticateOptions } from './guards/authenticate';
 export type { OAuthContext } from './guards/oauth-context';
@@ -38,6 +45,7 @@ export { requireScope } from './guards/require-scope';
 export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
 export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
+export type { ProviderContext } from './provider-context';
 export type { ScopeDefinition, ScopeDefinitions, ScopeRegistry } from './scopes/scope-registry';
 export type { ApplicationService, CreatedApplication } from './services/application-service';
 export type { GrantService } from './services/grant-service';
@@ -70,3 +78,4 @@ export {
 // For a custom `renderConsent`: escaping templates and the built-in page to wrap or start from.
 export { renderConsentPage } from './views/consent-page';
 export { escapeHtml, html, type RawHtml } from './views/html';
+export { safeHref } from './views/layout';

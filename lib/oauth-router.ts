@@ -1,63 +1,71 @@
 import { Router } from 'express';
-import { decideAuthorization, showAuthorization } from './authorize/authorize-endpoint';
-import { authorizeDevice } from './device/device-authorization-endpoint';
-import { deviceVerification } from './device/device-verification';
-import { oauthErrorHandler } from './errors/error-responder';
-import type { ProviderEvents } from './events/provider-events';
-import type { GuardServices } from './guards/authenticate';
-import { tokenInfo } from './guards/token-info';
-import { corsPreflight } from './http/cors';
-import { introspectToken } from './introspection/introspection-endpoint';
-import { authorizationServerMetadata } from './metadata/authorization-server-metadata';
-import { DEVICE_CODE_GRANT, type ResolvedOptions } from './options/resolve-options';
-import { revokeToken } from './revocation/revocation-endpoint';
-import type { ApplicationService } from './services/application-service';
-import type { GrantService } from './services/grant-service';
-import type { TokenService } from './services/token-service';
-import type { StorageAdapter } from './storage/storage-adapter';
-import { exchangeToken } from './token/token-endpoint';
-
-export interface OAuthRouterServices {
-  options: ResolvedOptions;
-  adapter: StorageAdapter;
-  applications: ApplicationService;
-  grants: GrantService;
-  tokens: TokenService;
-  events: ProviderEvents;
-  guardServices: GuardServices;
-  onError: (error: unknown) => void;
-}
+import {
+  prepareConsent,
+  recordDecision,
+  redirectWithAuthorization,
+  requireAuthorizationLogin,
+  skipConsentIfGranted,
+  validateAuthorizationRequest,
+  verifyClientAndRedirect,
+} from './endpoints/authorize';
+import { answering, mountRoutes, type Route } from './endpoints/chain';
+import { answerAuthorization, answerBearer, answerJson, jsonErrorFallback } from './endpoints/error-styles';
+import { introspectToken, requireConfidentialCaller } from './endpoints/introspection';
+import { serveMetadata } from './endpoints/metadata';
+import { revokePresentedToken } from './endpoints/revocation';
+import { checkCsrf, showConsent } from './endpoints/steps/page-steps';
+import {
+  authenticateClient,
+  clientRequest,
+  cors,
+  noStore,
+  pageHeaders,
+  preflight,
+  readParameters,
+  readQuery,
+} from './endpoints/steps/request-steps';
+import { findGrantType, runGrant, sendTokens } from './endpoints/token';
+import { describeBearerToken } from './endpoints/token-info';
+import type { ProviderContext } from './provider-context';
 
 /**
- * The OAuth endpoints under `basePath` plus the RFC 8414 metadata document. The device endpoints
- * exist only when the device grant is enabled, so the metadata and the routes always agree.
+ * The OAuth endpoints under `basePath`, as a table: each route's protocol steps in order, grouped
+ * by how their errors are answered. GET and POST `/authorize` share their opening; token,
+ * revocation, introspection and device authorization share `noStore → readParameters →
+ * authenticateClient` (after `cors` where browsers call them). The grant token endpoint looks the
+ * grant type up before the client authenticates: an unknown one is refused whoever asks. The
+ * grant registry adds the routes of enabled grants (the device flow's).
  */
-export function oauthRouter(services: OAuthRouterServices): Router {
-  const { options, guardServices, onError } = services;
-  const base = options.basePath;
+export function oauthRoutes(provider: ProviderContext): Route[] {
+  const base = provider.options.basePath;
+  const authorizeOpening = [verifyClientAndRedirect, validateAuthorizationRequest, requireAuthorizationLogin];
+  // biome-ignore format: a table, one route a line
+  return [
+    ...answering(answerAuthorization, {
+      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfGranted, prepareConsent, showConsent],
+      [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkCsrf, recordDecision, redirectWithAuthorization],
+    }),
+    ...answering(answerJson, {
+      [`OPTIONS ${base}/token`]: [preflight],
+      [`POST ${base}/token`]: [cors, noStore, readParameters, findGrantType, authenticateClient, runGrant, sendTokens],
+      [`OPTIONS ${base}/revoke`]: [preflight],
+      [`POST ${base}/revoke`]: [cors, ...clientRequest, revokePresentedToken],
+      [`POST ${base}/introspect`]: [...clientRequest, requireConfidentialCaller, introspectToken],
+    }),
+    ...answering(answerBearer, {
+      [`GET ${base}/token/info`]: [noStore, describeBearerToken],
+    }),
+    ...provider.grantTypes.routes(base),
+    ...answering(answerJson, {
+      'GET /.well-known/oauth-authorization-server': [serveMetadata],
+    }),
+  ];
+}
+
+/** The router hosts mount at their app's root: the route table, then a JSON fallback for errors. */
+export function oauthRouter(provider: ProviderContext): Router {
   const router = Router();
-  const preflight = corsPreflight(options.corsOrigins);
-
-  router.get(`${base}/authorize`, showAuthorization(services));
-  router.post(`${base}/authorize`, decideAuthorization(services));
-  router.options(`${base}/token`, preflight);
-  router.post(`${base}/token`, exchangeToken(services));
-  router.options(`${base}/revoke`, preflight);
-  router.post(`${base}/revoke`, revokeToken(services));
-  router.post(`${base}/introspect`, introspectToken(services));
-  router.get(`${base}/token/info`, tokenInfo(guardServices));
-  if (options.grantTypes.has(DEVICE_CODE_GRANT)) {
-    const verification = deviceVerification(services);
-    router.options(`${base}/device/code`, preflight);
-    router.post(`${base}/device/code`, authorizeDevice(services));
-    router.get(`${base}/device`, verification.show);
-    router.post(`${base}/device`, verification.decide);
-  }
-
-  const metadata = authorizationServerMetadata(options);
-  router.get('/.well-known/oauth-authorization-server', function serveMetadata(_req, res) {
-    res.set('Access-Control-Allow-Origin', '*').json(metadata);
-  });
-  router.use(oauthErrorHandler(onError));
+  mountRoutes(router, provider, oauthRoutes(provider));
+  router.use(jsonErrorFallback(provider));
   return router;
 }

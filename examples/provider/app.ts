@@ -4,7 +4,13 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { MemoryAdapter } from '../../adapters/memory';
-import { createProvider, type Provider, type ScopeDefinitions, type StorageAdapter } from '../../lib';
+import {
+  createProvider,
+  GRANT_TYPES,
+  type Provider,
+  type ScopeDefinitions,
+  type StorageAdapter,
+} from '../../lib';
 import { exampleApi } from './api';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
@@ -93,12 +99,7 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     },
     loginUrl: '/login',
     // The web flow and client credentials, plus the device flow for CLIs and TVs (RFC 8628).
-    grantTypes: [
-      'authorization_code',
-      'refresh_token',
-      'client_credentials',
-      'urn:ietf:params:oauth:grant-type:device_code',
-    ],
+    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', GRANT_TYPES.deviceCode],
   });
 
   app.get('/', (req, res) => {

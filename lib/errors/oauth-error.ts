@@ -1,7 +1,31 @@
+import { HttpError } from './http-error';
+
 /**
- * One error class per RFC error code. The error middleware (`error-responder.ts`) is the only
- * place that turns these into HTTP answers; no endpoint builds an error body by hand.
+ * The error codes of the protocols this provider speaks. Protocol errors carry exactly these;
+ * everything else a route can fail with is an {@link HttpError}.
  */
+export type OAuthErrorCode =
+  // RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint)
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  // RFC 6750 §3.1 (protected resources)
+  | 'invalid_token'
+  | 'insufficient_scope'
+  // RFC 8628 §3.5 (device flow)
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
+  // RFC 8707 §2 (resource indicators)
+  | 'invalid_target';
+
 export interface OAuthErrorOptions {
   /** Whether the error may be sent to the client's redirect URI (authorization endpoint only). */
   redirectable?: boolean;
@@ -9,71 +33,82 @@ export interface OAuthErrorOptions {
   headers?: Record<string, string>;
 }
 
-/** The base of every protocol error: an RFC error code, an HTTP status and a description. */
-export class OAuthError extends Error {
-  readonly code: string;
-  readonly status: number;
-  readonly description: string;
+/**
+ * The base of every protocol error: an RFC error code, an HTTP status and a description. The
+ * responders (`lib/respond/`) are the only code that turns one into an HTTP answer; no endpoint
+ * builds an error body by hand.
+ */
+export class OAuthError extends HttpError {
+  declare readonly code: OAuthErrorCode;
   readonly redirectable: boolean;
-  readonly headers: Record<string, string>;
 
-  constructor(code: string, status: number, description: string, options: OAuthErrorOptions = {}) {
-    super(description);
-    this.name = new.target.name;
-    this.code = code;
-    this.status = status;
-    this.description = description;
+  constructor(code: OAuthErrorCode, status: number, description: string, options: OAuthErrorOptions = {}) {
+    super(code, status, description, options.headers);
     this.redirectable = options.redirectable ?? false;
-    this.headers = options.headers ?? {};
   }
+}
 
-  /** The RFC 6749 §5.2 error object. */
-  toJSON(): { error: string; error_description: string } {
-    return { error: this.code, error_description: this.description };
-  }
+type OAuthErrorClass = new (description: string, options?: OAuthErrorOptions) => OAuthError;
+type DescribedOAuthErrorClass = new (description?: string, options?: OAuthErrorOptions) => OAuthError;
+
+/** A base class for one error code, so each subclass below is one line (node-oidc-provider's `E()`). */
+function protocolError(code: OAuthErrorCode, status: number): OAuthErrorClass;
+function protocolError(code: OAuthErrorCode, status: number, fallback: string): DescribedOAuthErrorClass;
+function protocolError(code: OAuthErrorCode, status: number, fallback?: string): DescribedOAuthErrorClass {
+  return class extends OAuthError {
+    constructor(description = fallback ?? code, options?: OAuthErrorOptions) {
+      super(code, status, description, options);
+    }
+  };
 }
 
 /** RFC 6749 §5.2: missing, repeated or malformed parameter. */
-export class InvalidRequestError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('invalid_request', 400, description, options);
-  }
-}
+export class InvalidRequestError extends protocolError('invalid_request', 400) {}
 
 /** RFC 6749 §5.2: client authentication failed. */
-export class InvalidClientError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('invalid_client', 401, description, options);
-  }
-}
+export class InvalidClientError extends protocolError('invalid_client', 401) {}
 
 /** RFC 6749 §5.2: the code, refresh token or credentials are invalid, expired, revoked or reused. */
-export class InvalidGrantError extends OAuthError {
-  constructor(description: string) {
-    super('invalid_grant', 400, description);
-  }
-}
+export class InvalidGrantError extends protocolError('invalid_grant', 400) {}
 
 /** RFC 6749 §5.2: this client may not use this grant type. */
-export class UnauthorizedClientError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('unauthorized_client', 400, description, options);
-  }
-}
+export class UnauthorizedClientError extends protocolError('unauthorized_client', 400) {}
 
 /** RFC 6749 §5.2: the grant type is unknown or not enabled. */
-export class UnsupportedGrantTypeError extends OAuthError {
-  constructor(description: string) {
-    super('unsupported_grant_type', 400, description);
-  }
-}
+export class UnsupportedGrantTypeError extends protocolError('unsupported_grant_type', 400) {}
 
 /** RFC 6749 §4.1.2.1 / §5.2: unknown scope or one the client may not request. */
-export class InvalidScopeError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('invalid_scope', 400, description, options);
-  }
-}
+export class InvalidScopeError extends protocolError('invalid_scope', 400) {}
+
+/** RFC 6749 §4.1.2.1: `response_type` is unknown or not enabled. */
+export class UnsupportedResponseTypeError extends protocolError('unsupported_response_type', 400) {}
+
+/** RFC 6750 §3.1: the access token is malformed, unknown, expired or revoked. */
+export class InvalidTokenError extends protocolError('invalid_token', 401) {}
+
+/** RFC 8628 §3.5: the user has not yet approved or denied the device. */
+export class AuthorizationPendingError extends protocolError(
+  'authorization_pending',
+  400,
+  'The user has not yet approved the device',
+) {}
+
+/** RFC 8628 §3.5: the device polls too fast; it must add 5 seconds to its interval. */
+export class SlowDownError extends protocolError(
+  'slow_down',
+  400,
+  'Polling too fast: increase the interval by 5 seconds',
+) {}
+
+/** RFC 8628 §3.5: the device code expired; start a new device authorization. */
+export class ExpiredTokenError extends protocolError('expired_token', 400, 'The device code has expired') {}
+
+/** RFC 6749 §4.1.2.1: an unexpected condition; never carries internal details. */
+export class ServerError extends protocolError(
+  'server_error',
+  500,
+  'The authorization server encountered an unexpected condition',
+) {}
 
 /** RFC 6749 §4.1.2.1 / RFC 8628 §3.5: the resource owner denied the request. */
 export class AccessDeniedError extends OAuthError {
@@ -82,57 +117,20 @@ export class AccessDeniedError extends OAuthError {
   }
 }
 
+/** RFC 6749 §4.1.2.1: storage is down; the client may retry later. */
+export class TemporarilyUnavailableError extends OAuthError {
+  constructor(description = 'The authorization server is temporarily unavailable; retry later') {
+    super('temporarily_unavailable', 503, description, { headers: { 'Retry-After': '5' } });
+  }
+}
+
 /**
- * 403 for a form post whose CSRF token does not match this browser and user. Never redirected:
- * a forged decision must not reach the client in either direction.
+ * RFC 6750 §3.1: a request to a protected resource carried no token at all. Answered 401 with a
+ * bare challenge: "the resource server SHOULD NOT include an error code".
  */
-export class ForgedFormError extends OAuthError {
-  constructor(description = 'The form has expired or was not sent from this site; try again') {
-    super('invalid_request', 403, description);
-  }
-}
-
-/** RFC 8628 §3.5: the user has not yet approved or denied the device. */
-export class AuthorizationPendingError extends OAuthError {
+export class MissingTokenError extends OAuthError {
   constructor() {
-    super('authorization_pending', 400, 'The user has not yet approved the device');
-  }
-}
-
-/** RFC 8628 §3.5: the device polls too fast; it must add 5 seconds to its interval. */
-export class SlowDownError extends OAuthError {
-  constructor() {
-    super('slow_down', 400, 'Polling too fast: increase the interval by 5 seconds');
-  }
-}
-
-/** RFC 8628 §3.5: the device code expired; start a new device authorization. */
-export class ExpiredTokenError extends OAuthError {
-  constructor() {
-    super('expired_token', 400, 'The device code has expired');
-  }
-}
-
-/** 429 for a user guessing device user codes (RFC 8628 §5.1). */
-export class TooManyAttemptsError extends OAuthError {
-  constructor(retryAfterSeconds: number) {
-    super('slow_down', 429, 'Too many wrong codes; wait a minute and try again', {
-      headers: { 'Retry-After': String(retryAfterSeconds) },
-    });
-  }
-}
-
-/** RFC 6749 §4.1.2.1: `response_type` is unknown or not enabled. */
-export class UnsupportedResponseTypeError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('unsupported_response_type', 400, description, options);
-  }
-}
-
-/** RFC 6750 §3.1: the access token is malformed, unknown, expired or revoked. */
-export class InvalidTokenError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions) {
-    super('invalid_token', 401, description, options);
+    super('invalid_request', 401, 'An access token is required');
   }
 }
 
@@ -150,30 +148,16 @@ export class InsufficientScopeError extends OAuthError {
   }
 }
 
-/** RFC 6749 §4.1.2.1: storage is down; the client may retry later. */
-export class TemporarilyUnavailableError extends OAuthError {
-  constructor(description = 'The authorization server is temporarily unavailable; retry later') {
-    super('temporarily_unavailable', 503, description, { headers: { 'Retry-After': '5' } });
-  }
-}
-
-/** RFC 6749 §4.1.2.1: an unexpected condition; never carries internal details. */
-export class ServerError extends OAuthError {
-  constructor(description = 'The authorization server encountered an unexpected condition') {
-    super('server_error', 500, description);
-  }
-}
-
-/** 415 for JSON-only write APIs (the settings API). */
-export class UnsupportedMediaTypeError extends OAuthError {
-  constructor(description: string) {
-    super('invalid_request', 415, description);
-  }
-}
-
-/** 404 for resources that do not exist or belong to someone else (the settings API). */
-export class NotFoundError extends OAuthError {
-  constructor(description = 'Not found') {
-    super('not_found', 404, description);
+/**
+ * RFC 6750 §3.1 `insufficient_scope` for a route that acts for a user, reached with a token that
+ * has none (a client_credentials token: the client acts on its own behalf).
+ */
+export class UserRequiredError extends OAuthError {
+  constructor() {
+    super(
+      'insufficient_scope',
+      403,
+      'This token has no user: it was issued to a client acting on its own behalf',
+    );
   }
 }

@@ -1,12 +1,15 @@
+import { ConfigurationError } from '../errors/configuration-error';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../errors/oauth-error';
-import type { GrantContext } from './grant-context';
+import type { GrantDescriptor, GrantRequest } from './grant-type';
+import { GRANT_TYPES } from './grant-type-names';
 
 /**
  * RFC 6749 §4.3, off by default (RFC 9700 §2.4 says it MUST NOT be used; some first-party CLIs
  * still need it). The host's `verifyPassword` decides, and may refuse a user whose credentials
  * are right, e.g. one with two-factor authentication, with a reason the client is shown.
  */
-export async function passwordGrant({ client, params, options, tokens, grants, now }: GrantContext) {
+async function authenticateResourceOwner({ client, params, provider, issue }: GrantRequest) {
+  const { options, grants } = provider;
   const { username, password } = params;
   if (username === undefined || username === '') throw new InvalidRequestError('Missing parameter: username');
   if (password === undefined) throw new InvalidRequestError('Missing parameter: password');
@@ -26,10 +29,17 @@ export async function passwordGrant({ client, params, options, tokens, grants, n
     throw new TypeError('verifyPassword() must return { id: string }, null or { refused: string }');
   }
   const grant = await grants.approve(userId, client, scopes);
-  const withRefresh = options.grantTypes.has('refresh_token') && options.accessTokenTtl !== null;
-  return tokens.issueTokens(
-    { applicationId: client.id, userId, grantId: grant.id, familyId: null, scopes },
-    withRefresh,
-    now,
-  );
+  return issue({ userId, grantId: grant.id, scopes });
 }
+
+export const passwordGrant: GrantDescriptor = {
+  name: GRANT_TYPES.password,
+  parameters: ['username', 'password', 'scope'],
+  handler: authenticateResourceOwner,
+  issuesRefreshTokens: true,
+  requires(options) {
+    if (options.verifyPassword === undefined) {
+      throw new ConfigurationError('verifyPassword', 'is required when grantTypes lists "password"');
+    }
+  },
+};

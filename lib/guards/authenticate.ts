@@ -1,53 +1,41 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { sendBearerError, toOAuthError } from '../errors/error-responder';
-import { InvalidTokenError, OAuthError } from '../errors/oauth-error';
-import type { ResolvedOptions } from '../options/resolve-options';
-import type { TokenService } from '../services/token-service';
-import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
+import { InvalidTokenError, MissingTokenError, UserRequiredError } from '../errors/oauth-error';
+import type { ProviderContext } from '../provider-context';
+import { sendBearerError } from '../respond/bearer';
+import { toHttpError } from '../respond/json';
 import { extractBearerToken, type TokenSources } from './bearer-token';
-import type { OAuthContext } from './oauth-context';
+import { type OAuthContext, type VerifiedOAuthContext, verifiedContext } from './oauth-context';
 
-/** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
-const TOUCH_INTERVAL_MS = 60_000;
-
-/** Thrown when a request carries no token at all: 401 with a bare challenge (RFC 6750 §3.1). */
-export class MissingTokenError extends OAuthError {
-  constructor() {
-    super('invalid_request', 401, 'An access token is required');
-  }
+/** Options of `provider.authenticate()`. */
+export interface AuthenticateOptions {
+  /** Accept `?access_token=`; default: the provider's `allowQueryAccessToken` (on). */
+  allowQueryAccessToken?: boolean;
+  /** Accept a form-body `access_token`; default: the provider's `allowBodyAccessToken` (on). */
+  allowBodyAccessToken?: boolean;
+  /**
+   * Refuse tokens that have no user (client_credentials tokens) with 403 `insufficient_scope`,
+   * for routes that act for a user (`GET /api/user`). Default: `false`.
+   */
+  requireUser?: boolean;
 }
 
-export interface GuardServices {
-  options: ResolvedOptions;
-  adapter: StorageAdapter;
-  tokens: TokenService;
-  onUnexpected: (error: unknown) => void;
-}
-
-function recordUse(
-  adapter: StorageAdapter,
-  token: TokenRecord,
-  now: Date,
-  onError: (error: unknown) => void,
-): void {
-  if (token.lastUsedAt !== null && now.getTime() - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
-  adapter.touchToken(token.id, now).catch(onError);
-  if (token.grantId !== null) adapter.touchGrant(token.grantId, now).catch(onError);
-}
-
-/** Verifies the request's bearer token and builds `req.oauth`; throws an `OAuthError` otherwise. */
+/**
+ * Verifies the request's bearer token and builds `req.oauth`; throws an `OAuthError` otherwise.
+ * The hot path of every protected request: one storage read for the token, one for its client,
+ * and the `last_used_at` write at most once a minute, never awaited.
+ */
 export async function resolveOAuthContext(
   req: Request,
-  services: GuardServices,
-  sources: TokenSources = services.options,
-): Promise<OAuthContext> {
-  const { options, adapter, tokens } = services;
+  provider: ProviderContext,
+  sources: TokenSources = provider.options,
+): Promise<VerifiedOAuthContext> {
+  const { options, tokens, applications } = provider;
   const extracted = extractBearerToken(req, sources);
   const presented = typeof extracted === 'string' || extracted === null ? extracted : await extracted;
   if (presented === null) throw new MissingTokenError();
   const now = new Date();
   const token = await tokens.verifyBearerToken(presented, now);
-  const client = token.applicationId === null ? null : await adapter.findApplicationById(token.applicationId);
+  const client = token.applicationId === null ? null : await applications.findById(token.applicationId);
   let user: OAuthContext['user'] = null;
   if (token.userId !== null)
     user = options.findUser ? await options.findUser(token.userId) : { id: token.userId };
@@ -55,14 +43,13 @@ export async function resolveOAuthContext(
   if ((token.userId !== null && user === null) || (token.applicationId !== null && client === null)) {
     throw new InvalidTokenError('The access token is invalid, expired or revoked');
   }
-  recordUse(adapter, token, now, services.onUnexpected);
-  return { token, user, client, scopes: token.scopes, effectiveScopes: options.scopes.expand(token.scopes) };
+  tokens.recordUse(token, now);
+  return verifiedContext(token, user, client, options.scopes.expand(token.scopes), options.realm);
 }
 
-/** Answers a guard failure the RFC 6750 way. */
-export function answerGuardError(res: Response, error: unknown, services: GuardServices): void {
-  const oauthError = toOAuthError(error, services.onUnexpected);
-  sendBearerError(res, oauthError, services.options.realm, !(oauthError instanceof MissingTokenError));
+/** Answers a guard failure the RFC 6750 way: challenge and JSON body, in the provider's realm. */
+export function answerGuardError(res: Response, error: unknown, provider: ProviderContext): void {
+  sendBearerError(res, toHttpError(error, provider.onError), provider.options.realm);
 }
 
 /** Sets GitHub's `X-OAuth-Scopes` header: the scopes the token carries. */
@@ -71,37 +58,38 @@ export function setScopeHeader(res: Response, context: OAuthContext): void {
 }
 
 /**
- * `provider.authenticate()`: accepts a valid bearer token or answers 401/400 (RFC 6750 §3.1).
+ * `provider.authenticate()`: accepts a valid bearer token or answers 401/400 (RFC 6750 §3.1);
+ * with `requireUser`, a token without a user gets 403 `insufficient_scope`.
  *
  * @example
  * ```ts
- * app.get('/api/user', provider.authenticate(), (req, res) => res.json(req.oauth?.user));
+ * app.get('/api/user', provider.authenticate({ requireUser: true }), (req, res) => res.json(req.oauth?.user));
  * ```
  */
-export interface AuthenticateOptions {
-  /** Accept `?access_token=`; default: the provider's `allowQueryAccessToken` (on). */
-  allowQueryAccessToken?: boolean;
-  /** Accept a form-body `access_token`; default: the provider's `allowBodyAccessToken` (on). */
-  allowBodyAccessToken?: boolean;
-}
-
 export function authenticate(
-  services: GuardServices,
+  provider: ProviderContext,
   guardOptions: AuthenticateOptions = {},
 ): RequestHandler {
+  const { options } = provider;
   const sources: TokenSources = {
-    allowQueryAccessToken: guardOptions.allowQueryAccessToken ?? services.options.allowQueryAccessToken,
-    allowBodyAccessToken: guardOptions.allowBodyAccessToken ?? services.options.allowBodyAccessToken,
-    bodyLimit: services.options.bodyLimit,
+    allowQueryAccessToken: guardOptions.allowQueryAccessToken ?? options.allowQueryAccessToken,
+    allowBodyAccessToken: guardOptions.allowBodyAccessToken ?? options.allowBodyAccessToken,
+    bodyLimit: options.bodyLimit,
   };
+  const requireUser = guardOptions.requireUser === true;
+  const userRequired = new UserRequiredError();
   return function authenticateBearerToken(req: Request, res: Response, next: NextFunction): void {
-    resolveOAuthContext(req, services, sources).then(
+    resolveOAuthContext(req, provider, sources).then(
       (context) => {
-        req.oauth = context;
         setScopeHeader(res, context);
+        if (requireUser && context.user === null) {
+          sendBearerError(res, userRequired, options.realm);
+          return;
+        }
+        req.oauth = context;
         next();
       },
-      (error: unknown) => answerGuardError(res, error, services),
+      (error: unknown) => answerGuardError(res, error, provider),
     );
   };
 }

@@ -12,17 +12,18 @@ function isFormPost(req: Request): boolean {
   );
 }
 
-/**
- * The bearer token of a request (RFC 6750 §2): the `Authorization` header, the `access_token`
- * query parameter (if enabled) or a form-body `access_token` (if enabled; §2.2 allows only
- * form-encoded non-GET bodies). `null` if none; `invalid_request` if more than one method is used.
- */
+/** Where a guard looks for the token, and how much of a form body it reads. */
 export interface TokenSources {
   allowQueryAccessToken: boolean;
   allowBodyAccessToken: boolean;
   bodyLimit: number;
 }
 
+/**
+ * The bearer token of a request (RFC 6750 §2): the `Authorization` header, the `access_token`
+ * query parameter (if enabled) or a form-body `access_token` (if enabled; §2.2 allows only
+ * form-encoded non-GET bodies). `null` if none; `invalid_request` if more than one method is used.
+ */
 export function extractBearerToken(
   req: Request,
   options: TokenSources,

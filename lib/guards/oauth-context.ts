@@ -15,6 +15,35 @@ export interface OAuthContext {
   effectiveScopes: ReadonlySet<string>;
 }
 
+/**
+ * The provider's `WWW-Authenticate` realm, carried on the context so that a guard running after
+ * `authenticate()` (the standalone `requireScope`) answers in the same realm. A symbol: it is not
+ * part of the host-facing shape and never appears in JSON.
+ */
+const REALM = Symbol('express-oauth-provider.realm');
+
+/** The context as our guards build it. */
+export interface VerifiedOAuthContext extends OAuthContext {
+  readonly [REALM]: string;
+}
+
+/** Builds `req.oauth` (one object, as before), remembering the realm of the provider that verified it. */
+export function verifiedContext(
+  token: TokenRecord,
+  user: ResourceOwner | null,
+  client: ApplicationRecord | null,
+  effectiveScopes: ReadonlySet<string>,
+  realm: string,
+): VerifiedOAuthContext {
+  return { token, user, client, scopes: token.scopes, effectiveScopes, [REALM]: realm };
+}
+
+/** The realm of the provider that built this context, or `null` if none did. */
+export function realmOf(context: OAuthContext | undefined): string | null {
+  const realm: unknown = context === undefined ? undefined : Reflect.get(context, REALM);
+  return typeof realm === 'string' ? realm : null;
+}
+
 declare global {
   namespace Express {
     interface Request {

@@ -1,13 +1,16 @@
 import type { Request } from 'express';
 import { Strategy } from 'passport-strategy';
-import { toOAuthError } from '../errors/error-responder';
-import { type GuardServices, MissingTokenError, resolveOAuthContext } from './authenticate';
+import type { ProviderContext } from '../provider-context';
+import { toHttpError } from '../respond/json';
+import { answerGuardError, resolveOAuthContext, setScopeHeader } from './authenticate';
 
 /**
  * A passport strategy (name `oauth-bearer`) doing what `provider.authenticate()` does, for hosts
  * that already route authentication through passport. On success `req.user` is the resource
  * owner (or the client for client_credentials tokens) and `req.authInfo` / `req.oauth` carry the
- * token context.
+ * token context. A failure is answered exactly as `authenticate()` answers it (status,
+ * `WWW-Authenticate` challenge and RFC 6750 JSON body) rather than with passport's plain-text
+ * `Unauthorized`; so it does not fall through to a next strategy.
  *
  * @example
  * ```ts
@@ -18,31 +21,21 @@ import { type GuardServices, MissingTokenError, resolveOAuthContext } from './au
 export class OAuthBearerStrategy extends Strategy {
   name = 'oauth-bearer';
 
-  constructor(private readonly services: GuardServices) {
+  constructor(private readonly provider: ProviderContext) {
     super();
   }
 
   override authenticate(req: Request): void {
-    const realm = this.services.options.realm;
-    resolveOAuthContext(req, this.services).then(
+    resolveOAuthContext(req, this.provider).then(
       (context) => {
         req.oauth = context;
-        req.res?.set('X-OAuth-Scopes', context.scopes.join(', '));
+        if (req.res !== undefined) setScopeHeader(req.res, context);
         this.success(context.user ?? context.client ?? {}, context);
       },
       (error: unknown) => {
-        const oauthError = toOAuthError(error, this.services.onUnexpected);
-        if (oauthError.status >= 500) {
-          this.error(oauthError);
-          return;
-        }
-        const challenge =
-          oauthError instanceof MissingTokenError
-            ? `Bearer realm="${realm}"`
-            : `Bearer realm="${realm}", error="${oauthError.code}", error_description="${oauthError.description.replace(/"/g, '')}"`;
-        // passport sets the challenge only on 401; a 400 (token sent twice) carries it too (RFC 6750 §3).
-        if (oauthError.status !== 401) req.res?.set('WWW-Authenticate', challenge);
-        this.fail(challenge, oauthError.status);
+        // Express always links the response; should it not, the host's error handler answers.
+        if (req.res === undefined) this.error(toHttpError(error, this.provider.onError));
+        else answerGuardError(req.res, error, this.provider);
       },
     );
   }

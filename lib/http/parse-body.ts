@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { UnsupportedMediaTypeError } from '../errors/http-error';
 import { InvalidRequestError, OAuthError } from '../errors/oauth-error';
 
 /** A request body whose every value is a single string, as OAuth parameters must be. */
@@ -120,6 +121,26 @@ export function queryParameters(req: Request): Parameters {
 }
 
 /**
+ * Leaves a form body we read on `req.body` the way `express.urlencoded({ extended: false })`
+ * would (repeated keys become arrays), and marks it read, so the host's later middleware and
+ * route still see the fields.
+ */
+export function leaveFormOnRequest(
+  req: Request,
+  entries: readonly [string, string][],
+): Record<string, string | string[]> {
+  const body: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of entries) {
+    const existing = body[key];
+    body[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  req.body = body;
+  Reflect.set(req, '_body', true);
+  return body;
+}
+
+/**
  * The form body's `access_token` for the bearer guard (RFC 6750 §2.2). Uses the host's parsed body
  * when there is one; otherwise reads the body and leaves it on `req.body` the way
  * `express.urlencoded({ extended: false })` would (repeated keys become arrays), so the host's
@@ -133,14 +154,7 @@ export async function formAccessToken(req: Request, limit: number): Promise<stri
     if (typeof value !== 'string') throw new InvalidRequestError('access_token must be a single string');
     return value;
   }
-  const body: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of new URLSearchParams(await readRaw(req, limit))) {
-    const existing = body[key];
-    body[key] =
-      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  req.body = body;
-  Reflect.set(req, '_body', true);
+  const body = leaveFormOnRequest(req, [...new URLSearchParams(await readRaw(req, limit))]);
   const token = body.access_token;
   if (Array.isArray(token)) throw new InvalidRequestError('access_token must be a single string');
   return token;
@@ -153,7 +167,7 @@ export async function formAccessToken(req: Request, limit: number): Promise<stri
  */
 export async function readJsonObject(req: Request, limit: number): Promise<Record<string, unknown>> {
   if (bodyKind(req) !== 'json') {
-    throw new OAuthError('invalid_request', 415, 'Content-Type must be application/json');
+    throw new UnsupportedMediaTypeError('Content-Type must be application/json');
   }
   let parsed: unknown = req.body;
   if (!alreadyParsed(req)) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../errors/configuration-error';
+import { isGrantTypeName } from '../grants/grant-type-names';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
@@ -7,17 +8,6 @@ import type { DefaultedOption } from './defaults';
 import type { ProviderOptions } from './provider-options';
 import { OPTION_NAMES, type OptionDescriptor, type OptionName, SCHEMA } from './schema';
 import { rejectUnknownOptions } from './unknown-options';
-
-/** The device flow's grant type (RFC 8628 §3.4). */
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-const SUPPORTED_GRANTS = new Set([
-  'authorization_code',
-  'refresh_token',
-  'client_credentials',
-  'implicit',
-  'password',
-  DEVICE_CODE_GRANT,
-]);
 
 /** The complete configuration every service reads; built once by `resolveOptions`. */
 export interface ResolvedOptions {
@@ -119,13 +109,11 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   const csrfSecret = read('csrfSecret');
   const grantTypes = new Set(read('grantTypes'));
   for (const grant of grantTypes) {
-    if (!SUPPORTED_GRANTS.has(grant)) {
+    if (!isGrantTypeName(grant)) {
       throw new ConfigurationError('grantTypes', `lists unsupported grant type "${grant}"`);
     }
   }
-  if (grantTypes.has('password') && verifyPassword === undefined) {
-    throw new ConfigurationError('verifyPassword', 'is required when grantTypes lists "password"');
-  }
+  // What each grant needs besides (password: verifyPassword) is checked by the grant registry.
   return {
     adapter,
     issuer,

@@ -1,15 +1,15 @@
 import type { ProviderEvents } from '../events/provider-events';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
+import { isLive } from '../tokens/redeem';
 import { orThrow } from '../validation/fields';
 import { checkPersonalTokenInput } from '../validation/personal-token-input';
 import type { TokenService } from './token-service';
-import { isLive } from './token-service';
 
 /** Personal access tokens: a user's own tokens for scripts, shown once, listed without secret. */
 export class PersonalTokenService {
   constructor(
-    private readonly adapter: StorageAdapter,
+    private readonly storage: StorageAdapter,
     private readonly tokens: TokenService,
     private readonly events: ProviderEvents,
     private readonly scopes: ScopeRegistry,
@@ -34,21 +34,21 @@ export class PersonalTokenService {
       new Date(),
       { name: input.name },
     );
-    await this.adapter.insertToken(record);
+    await this.storage.insertToken(record);
     return { record, token: secret };
   }
 
   /** The user's live personal tokens, oldest first. */
   async list(userId: string): Promise<TokenRecord[]> {
     const now = new Date();
-    return (await this.adapter.listTokens({ kind: 'personal', userId })).filter((record) =>
+    return (await this.storage.listTokens({ kind: 'personal', userId })).filter((record) =>
       isLive(record, now),
     );
   }
 
   /** Revokes one of the user's tokens; `false` if it is not theirs or does not exist. */
   async revoke(userId: string, id: string): Promise<boolean> {
-    const count = await this.adapter.revokeTokens({ id, kind: 'personal', userId }, new Date());
+    const count = await this.storage.revokeTokens({ id, kind: 'personal', userId }, new Date());
     if (count === 0) return false;
     this.events.emit('token.revoked', { reason: 'personal_token', clientId: null, userId, count });
     return true;

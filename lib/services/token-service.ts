@@ -3,6 +3,7 @@ import { InvalidTokenError } from '../errors/oauth-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
+import { consumeAfterIssue, findPresented, type Presented } from '../tokens/redeem';
 
 /** What a grant hands back to the token endpoint. */
 export interface IssuedTokens {
@@ -31,15 +32,23 @@ export interface CodeBinding {
   codeChallengeMethod: 'S256' | 'plain' | null;
 }
 
+/** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
 function expiry(now: Date, ttlSeconds: number | null): Date | null {
   return ttlSeconds === null ? null : new Date(now.getTime() + ttlSeconds * 1000);
 }
 
-/** Mints, stores and verifies tokens. The only code that turns a secret into a record. */
+/**
+ * Mints, stores, finds and redeems tokens. With `tokens/redeem.ts`, the only code that turns a
+ * presented token or code into its record (device user codes, which are not tokens, are looked
+ * up by `DeviceService`).
+ */
 export class TokenService {
   constructor(
     private readonly options: ResolvedOptions,
-    private readonly adapter: StorageAdapter,
+    private readonly storage: StorageAdapter,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** A new record and its secret; nothing is stored yet. */
@@ -78,7 +87,7 @@ export class TokenService {
     const { secret, record } = this.mint('code', subject, this.options.authorizationCodeTtl, now, binding);
     // A code starts its own family: tokens issued from it, and their rotations, carry its id.
     record.familyId = record.id;
-    await this.adapter.insertToken(record);
+    await this.storage.insertToken(record);
     return secret;
   }
 
@@ -94,8 +103,8 @@ export class TokenService {
     const refresh = withRefreshToken
       ? this.mint('refresh', { ...subject, scopes: [...refreshScopes] }, this.options.refreshTokenTtl, now)
       : null;
-    await this.adapter.insertToken(access.record);
-    if (refresh) await this.adapter.insertToken(refresh.record);
+    await this.storage.insertToken(access.record);
+    if (refresh) await this.storage.insertToken(refresh.record);
     return {
       accessToken: access.secret,
       refreshToken: refresh?.secret ?? null,
@@ -107,7 +116,17 @@ export class TokenService {
 
   /** Revokes records this service stored for a request that then failed or lost a race. */
   async revokeRecords(records: readonly TokenRecord[], now = new Date()): Promise<void> {
-    for (const record of records) await this.adapter.revokeTokens({ id: record.id }, now);
+    for (const record of records) await this.storage.revokeTokens({ id: record.id }, now);
+  }
+
+  /** A presented credential of one of `kinds` (and, if given, of that client), in whatever state. */
+  findPresented(
+    value: string,
+    kinds: readonly TokenKind[],
+    now: Date,
+    applicationId?: string,
+  ): Promise<Presented | null> {
+    return findPresented(this.storage, this.options.tokens, value, kinds, now, applicationId);
   }
 
   /**
@@ -115,15 +134,12 @@ export class TokenService {
    * revoked, consumed or expired). A malformed token never reaches storage.
    */
   async findLiveToken(
-    token: string,
+    value: string,
     kinds: readonly TokenKind[],
     now = new Date(),
   ): Promise<TokenRecord | null> {
-    const kind = this.options.tokens.parse(token);
-    if (kind === null || kind === 'client_secret' || !kinds.includes(kind)) return null;
-    const record = await this.adapter.findTokenByHash(sha256Hex(token));
-    if (record === null || record.kind !== kind || !isLive(record, now)) return null;
-    return record;
+    const presented = await this.findPresented(value, kinds, now);
+    return presented?.state === 'live' ? presented.record : null;
   }
 
   /** Like `findLiveToken` for bearer tokens, throwing RFC 6750's `invalid_token`. */
@@ -132,13 +148,36 @@ export class TokenService {
     if (record === null) throw new InvalidTokenError('The access token is invalid, expired or revoked');
     return record;
   }
-}
 
-/** Not revoked, not consumed and not expired at `now`. */
-export function isLive(record: TokenRecord, now: Date): boolean {
-  return (
-    record.revokedAt === null &&
-    record.consumedAt === null &&
-    (record.expiresAt === null || record.expiresAt.getTime() > now.getTime())
-  );
+  /** Stores new tokens, then consumes the presented credential: see `consumeAfterIssue`. */
+  redeem<Issued>(presented: Presented, now: Date, graceMs: number, issue: () => Promise<Issued>) {
+    return consumeAfterIssue(this.storage, presented, now, graceMs, issue);
+  }
+
+  /** Revokes the record's family: a code and every token issued from it and their rotations. */
+  revokeFamily(record: TokenRecord, now = new Date()): Promise<number> {
+    return this.storage.revokeTokens({ familyId: record.familyId ?? record.id }, now);
+  }
+
+  /**
+   * Revokes a token and what it belongs to: an access token alone; a refresh token with every
+   * token of its grant (RFC 7009 §2.1), or of its family when it has no grant.
+   */
+  revokeWithLineage(record: TokenRecord, now = new Date()): Promise<number> {
+    if (record.kind !== 'refresh') return this.storage.revokeTokens({ id: record.id }, now);
+    const filter =
+      record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
+    return this.storage.revokeTokens(filter, now);
+  }
+
+  /**
+   * Notes that a token was used (`last_used_at`, on its grant too) at most once a minute per
+   * token. Never awaited: the guard's answer does not wait for the write, and a failed write only
+   * reaches `onError`.
+   */
+  recordUse(token: TokenRecord, now: Date): void {
+    if (token.lastUsedAt !== null && now.getTime() - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
+    this.storage.touchToken(token.id, now).catch(this.onError);
+    if (token.grantId !== null) this.storage.touchGrant(token.grantId, now).catch(this.onError);
+  }
 }

@@ -1,36 +1,35 @@
 import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { chain, type Step } from '../endpoints/chain';
+import type { EndpointCall } from '../endpoints/endpoint-call';
+import { answerJson } from '../endpoints/error-styles';
+import { noStore } from '../endpoints/steps/request-steps';
+import { LoginRequiredError, NotFoundError, UnsupportedMediaTypeError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
-import { NotFoundError, OAuthError, UnsupportedMediaTypeError } from '../errors/oauth-error';
-import { asyncHandler } from '../http/async-handler';
 import { currentUser } from '../http/current-user';
 import { bodyKind, readJsonObject } from '../http/parse-body';
+import { routeParameter } from '../http/route-parameter';
 import type { ResourceOwner } from '../options/provider-options';
-import type { ResolvedOptions } from '../options/resolve-options';
-import type { ApplicationService } from '../services/application-service';
-import type { GrantService } from '../services/grant-service';
-import type { PersonalTokenService } from '../services/personal-token-service';
+import type { ProviderContext } from '../provider-context';
 import { checkApplicationInput, checkApplicationUpdate } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
 import { checkPersonalTokenInput } from '../validation/personal-token-input';
 import { fieldsFromJson, withJsonFieldNames } from './json-input';
 import { applicationJson, authorizationJson, personalTokenJson } from './serialize';
 
-export interface SettingsServices {
-  options: ResolvedOptions;
-  applications: ApplicationService;
-  grants: GrantService;
-  personalTokens: PersonalTokenService;
+/** The JSON API acts for the host's logged-in user; without one it answers 401 (pages redirect instead). */
+async function requireApiUser(call: EndpointCall): Promise<void> {
+  const user = await currentUser(call.req, call.provider.options);
+  if (user === null) throw new LoginRequiredError();
+  call.user = user;
 }
 
-async function loggedInUser(req: Request, options: ResolvedOptions): Promise<ResourceOwner> {
-  const user = await currentUser(req, options);
-  if (user === null) throw new OAuthError('login_required', 401, 'Log in first');
-  return user;
-}
-
-function routeParameter(req: Request, name: string): string {
-  const value: unknown = req.params[name];
-  return typeof value === 'string' ? value : '';
+/** The last step of an API route: the handler's status and JSON body (none for 204). */
+function reply(handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>): Step {
+  return async function replyJson({ req, res, user }) {
+    const [status, body] = await handler(req, user);
+    if (body === undefined) res.status(status).end();
+    else res.status(status).json(body);
+  };
 }
 
 /**
@@ -48,20 +47,15 @@ function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void 
  * The JSON API under `/settings/api` (DESIGN.md): a user's applications, authorized applications
  * and personal access tokens. Lists are bare arrays, deletes answer 204, another user's ids 404.
  */
-export function settingsApi(services: SettingsServices): Router {
-  const { options, applications, grants, personalTokens } = services;
+export function settingsApi(provider: ProviderContext): Router {
+  const { options, applications, grants, personalTokens } = provider;
   const router = Router();
   router.use(jsonWritesOnly);
   const limit = options.bodyLimit;
   const route = (
     handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>,
   ): RequestHandler =>
-    asyncHandler(async function settingsRoute(req, res) {
-      res.set('Cache-Control', 'no-store');
-      const [status, body] = await handler(req, await loggedInUser(req, options));
-      if (body === undefined) res.status(status).end();
-      else res.status(status).json(body);
-    });
+    chain(provider, 'settingsApiRoute', [noStore, requireApiUser, reply(handler)], answerJson);
   const rules = { scopes: options.scopes, allowHttpRedirectUris: options.allowHttpRedirectUris };
   const applicationFields = ['name', 'homepageUrl', 'redirectUris', 'confidential', 'scopes'];
   const ownedApplication = async (req: Request, user: ResourceOwner) => {

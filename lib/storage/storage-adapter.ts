@@ -2,10 +2,12 @@
  * The storage contract of express-oauth-provider.
  *
  * This file is the only door between the provider (`lib/`) and storage (`adapters/`). An adapter
- * stores and fetches typed records; it never generates tokens, hashes secrets, computes expiry
- * or decides policy. The core owns all of that, which keeps adapters small enough to write in an
- * afternoon and makes `runAdapterConformance()` (from `express-oauth-provider/testing`) a complete
- * check of one.
+ * stores and fetches typed records; it never generates tokens, hashes secrets or sets lifetimes.
+ * The core owns all of that, which keeps adapters small enough to write in an afternoon and makes
+ * `runAdapterConformance()` (from `express-oauth-provider/testing`) a complete check of one. The
+ * one decision an adapter makes is inside `consumeToken`: comparing `expiresAt` and the grace
+ * window with `at` must happen in the same atomic step as the consumption, so it cannot be left
+ * to the core.
  *
  * Rules every method follows:
  * - Records are plain objects. Dates are `Date` instances, lists are arrays (never a

@@ -1,5 +1,6 @@
 import { buttonForm } from './form-fields';
 import { html } from './html';
+import { externalLink } from './layout';
 import { formatDate, noticeBox, type SettingsFrame, scopeList, settingsPage } from './settings-layout';
 
 /** One application the user authorized, as the page shows it. */
@@ -12,13 +13,6 @@ export interface AuthorizationRow {
   lastUsedAt: Date | null;
 }
 
-/** The homepage as a link only if it is http(s): host code may register applications without our validation. */
-function homepage(url: string) {
-  return /^https?:\/\//i.test(url)
-    ? html`<a class="small" href="${url}" rel="noopener noreferrer">${url}</a>`
-    : html`<span class="small">${url}</span>`;
-}
-
 /** `GET /authorizations`: the applications the user let act on their behalf, each revocable. */
 export function renderAuthorizations(
   frame: SettingsFrame,
@@ -27,7 +21,7 @@ export function renderAuthorizations(
 ): string {
   const base = frame.baseUrl;
   const body = rows.map(
-    (row) => html`<tr><td><strong>${row.name}</strong><br>${homepage(row.homepageUrl)}</td>
+    (row) => html`<tr><td><strong>${row.name}</strong><br>${externalLink(row.homepageUrl, 'small')}</td>
 <td>${scopeList(row.scopes, 'Public profile information only')}</td>
 <td>${formatDate(row.createdAt)}</td><td>${formatDate(row.lastUsedAt)}</td>
 <td>${buttonForm(`${base}/authorizations/${encodeURIComponent(row.clientId)}/revoke`, frame.csrfToken, 'Revoke', 'danger')}</td></tr>`,

@@ -1,5 +1,6 @@
 import type { ConsentPageData } from '../options/provider-options';
-import { html, page } from './html';
+import { html } from './html';
+import { documentPage, externalLink } from './layout';
 
 /** The built-in consent page: who asks, for what, approve or deny. Works without JavaScript. */
 export function renderConsentPage(data: ConsentPageData): string {
@@ -11,10 +12,10 @@ export function renderConsentPage(data: ConsentPageData): string {
       ? [html`<li>Read your public profile information</li>`]
       : data.scopes.map((scope) => html`<li><code>${scope.name}</code> — ${scope.description}</li>`);
   const who = data.user.username ?? data.user.id;
-  return page(
+  return documentPage(
     `Authorize ${data.application.name}`,
     html`<h1>Authorize <strong>${data.application.name}</strong></h1>
-<p><a href="${data.application.homepageUrl}" rel="noopener noreferrer">${data.application.homepageUrl}</a> wants to access your account.</p>
+<p>${externalLink(data.application.homepageUrl)} wants to access your account.</p>
 <p>It will be able to:</p>
 <ul>${scopes}</ul>
 <p class="muted">Signed in as ${who}.</p>

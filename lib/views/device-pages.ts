@@ -1,8 +1,9 @@
-import { html, page } from './html';
+import { html } from './html';
+import { documentPage } from './layout';
 
 /** The form where a user types the code their device shows. */
 export function renderDeviceCodeForm(action: string, csrfToken: string, error?: string): string {
-  return page(
+  return documentPage(
     'Connect a device',
     html`<h1>Connect a device</h1>
 <p>Enter the code shown on your device.</p>
@@ -17,7 +18,7 @@ ${error === undefined ? html`` : html`<p class="error">${error}</p>`}
 
 /** Shown after the user approved or denied. */
 export function renderDeviceDone(approved: boolean): string {
-  return page(
+  return documentPage(
     approved ? 'Device connected' : 'Device denied',
     approved
       ? html`<h1>Device connected</h1><p>You can return to your device.</p>`

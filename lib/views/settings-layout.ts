@@ -1,4 +1,5 @@
-import { escapeHtml, html, type RawHtml } from './html';
+import { html, type RawHtml } from './html';
+import { documentPage } from './layout';
 
 /** What every settings page needs: where it is mounted, who is signed in, the form token. */
 export interface SettingsFrame {
@@ -11,7 +12,8 @@ export interface SettingsFrame {
   active: 'applications' | 'authorizations' | 'tokens' | null;
 }
 
-const STYLE = `*{box-sizing:border-box}
+/** The settings pages' stylesheet: navigation, tables and forms. */
+const SETTINGS_STYLE = `*{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;background:#fff;margin:0;line-height:1.5}
 header{border-bottom:1px solid #d1d9e0;background:#f6f8fa}
 header .bar{max-width:60rem;margin:0 auto;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
@@ -59,14 +61,14 @@ export function settingsPage(title: string, frame: SettingsFrame, body: RawHtml)
   const header = html`<header><div class="bar"><span class="brand">Settings</span>
 <nav>${navLink(frame, 'applications', 'OAuth applications')}${navLink(frame, 'authorizations', 'Authorized applications')}${navLink(frame, 'tokens', 'Personal access tokens')}</nav>
 <span class="muted small">Signed in as <strong>${frame.username}</strong></span></div></header>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${header.__html}<main>${body.__html}</main></body></html>`;
+  return documentPage(title, html`${header}<main>${body}</main>`, SETTINGS_STYLE);
 }
 
 /** A settings page for an error (404, 403, …): the status, what went wrong, a way back. */
 export function settingsErrorPage(frame: SettingsFrame | null, heading: string, message: string): string {
   const body = html`<h1>${heading}</h1><p>${message}</p>`;
   if (frame === null) {
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(heading)}</title><style>${STYLE}</style></head><body><main>${body.__html}</main></body></html>`;
+    return documentPage(heading, html`<main>${body}</main>`, SETTINGS_STYLE);
   }
   return settingsPage(
     heading,

@@ -225,6 +225,29 @@ describe('RFC 6749 §4.1.1 / §10.2: the consent page', () => {
     expect(cookie).toMatch(/eo_csrf=/);
   });
 
+  it('links the homepage only when it is http(s): host code may register anything', async () => {
+    const { page: linked } = await consentPage(authorizeQuery({ client }));
+    expect(linked.text).toContain('<a href="https://client.example" rel="noopener noreferrer">');
+    const created = await t.provider.applications.create(
+      {
+        name: 'Host App',
+        homepageUrl: 'javascript:alert(1)',
+        redirectUris: [REDIRECT_URI],
+        confidential: true,
+        scopes: [],
+      },
+      null,
+    );
+    const hostApp = {
+      application: created.application,
+      clientId: created.application.clientId,
+      clientSecret: created.clientSecret,
+    };
+    const { page } = await consentPage(authorizeQuery({ client: hostApp }));
+    expect(page.text).toContain('<span>javascript:alert(1)</span> wants to access your account');
+    expect(page.text).not.toContain('href="javascript:');
+  });
+
   it('shows normalized scopes: "repo public_repo" is asked as "repo"', async () => {
     const { fields } = await consentPage(authorizeQuery({ client, scope: 'public_repo repo' }));
     expect(fields.scope).toBe('repo');

@@ -296,3 +296,33 @@ describe('DESIGN: personal access tokens pass the same guards', () => {
     expect((await request(t.app).post('/api/gists').set('Authorization', bearer(token))).status).toBe(403);
   });
 });
+
+describe('DESIGN: a route that acts for a user refuses a user-less token', () => {
+  it('authenticate({ requireUser: true }): a client_credentials token → 403 insufficient_scope saying it has no user', async () => {
+    const app = express();
+    app.get('/api/user', t.provider.authenticate({ requireUser: true }), (req, res) => {
+      res.json({ id: req.oauth?.user?.id });
+    });
+    const machine = await request(t.app).post('/oauth/token').type('form').send({
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
+    const refused = await request(app)
+      .get('/api/user')
+      .set('Authorization', bearer(machine.body.access_token));
+    expect(refused.status).toBe(403);
+    expect(String(refused.headers['www-authenticate'])).toMatch(
+      /^Bearer realm="issuer\.example", error="insufficient_scope", error_description="This token has no user/,
+    );
+    expect(refused.body).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'This token has no user: it was issued to a client acting on its own behalf',
+    });
+    const user = await request(app)
+      .get('/api/user')
+      .set('Authorization', bearer(await accessToken('user')));
+    expect(user.status).toBe(200);
+    expect(user.body).toEqual({ id: 'alice' });
+  });
+});

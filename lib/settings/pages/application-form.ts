@@ -1,5 +1,5 @@
 import type { InvalidFieldError } from '../../errors/invalid-field-error';
-import type { FormFields } from '../../http/form-fields';
+import type { FormFields } from '../../http/read-form';
 import {
   type ApplicationInput,
   type ApplicationRules,
@@ -7,7 +7,7 @@ import {
   MAX_REDIRECT_URIS,
 } from '../../validation/application-input';
 import { problemOf } from '../../validation/fields';
-import type { ApplicationFormValues } from '../../views/application-views';
+import type { ApplicationFormValues } from '../../views/applications-view';
 import type { FieldErrors } from '../../views/form-fields';
 
 /** The form's control for each field of `ApplicationInput`, and the label its messages start with. */

@@ -1,5 +1,8 @@
 import type { Router } from 'express';
-import { NotFoundError } from '../../errors/oauth-error';
+import { NotFoundError } from '../../errors/http-error';
+import { routeParameter } from '../../http/route-parameter';
+import type { ProviderContext } from '../../provider-context';
+import { sendPage } from '../../respond/page';
 import type { ApplicationRecord } from '../../storage/storage-adapter';
 import {
   type ApplicationFormValues,
@@ -8,18 +11,10 @@ import {
   renderApplicationShow,
   renderNewApplication,
   type ScopeChoice,
-} from '../../views/application-views';
+} from '../../views/applications-view';
 import type { FieldErrors } from '../../views/form-fields';
 import { applicationValuesFromForm, validateApplicationForm } from './application-form';
-import {
-  noticeFrom,
-  type PageRequest,
-  pageRoute,
-  redirectAfterPost,
-  routeParameter,
-  type SettingsPageServices,
-  sendPage,
-} from './page-context';
+import { noticeFrom, type PageRequest, pageRoute, redirectAfterPost } from './page-context';
 
 const NOTICES: Readonly<Record<string, string>> = {
   deleted: 'Application deleted. Its tokens no longer work.',
@@ -40,15 +35,15 @@ const EMPTY_FORM: ApplicationFormValues = {
  * edit, reset the secret (shown once again), revoke every token, delete. Only the owner sees an
  * application; anyone else gets the same 404 as for an id that does not exist.
  */
-export function mountApplicationPages(router: Router, services: SettingsPageServices): void {
-  const { options, applications } = services;
+export function mountApplicationPages(router: Router, provider: ProviderContext): void {
+  const { options, applications } = provider;
   const scopes: ScopeChoice[] = options.scopes.names.map((name) => ({
     name,
     description: options.scopes.describe(name),
   }));
   const rules = { scopes: options.scopes, allowHttpRedirectUris: options.allowHttpRedirectUris };
   const route = (handler: (page: PageRequest) => Promise<void>) =>
-    pageRoute(services, 'applications', handler);
+    pageRoute(provider, 'applications', handler);
 
   const owned = async (page: PageRequest): Promise<ApplicationRecord> => {
     const application = await applications.findOwned(routeParameter(page.req, 'id'), page.user.id);

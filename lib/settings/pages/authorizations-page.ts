@@ -1,14 +1,10 @@
 import type { Router } from 'express';
-import { NotFoundError } from '../../errors/oauth-error';
+import { NotFoundError } from '../../errors/http-error';
+import { routeParameter } from '../../http/route-parameter';
+import type { ProviderContext } from '../../provider-context';
+import { sendPage } from '../../respond/page';
 import { type AuthorizationRow, renderAuthorizations } from '../../views/authorizations-view';
-import {
-  noticeFrom,
-  pageRoute,
-  redirectAfterPost,
-  routeParameter,
-  type SettingsPageServices,
-  sendPage,
-} from './page-context';
+import { noticeFrom, pageRoute, redirectAfterPost } from './page-context';
 
 const NOTICES: Readonly<Record<string, string>> = {
   revoked: 'Access revoked. The application’s tokens no longer work.',
@@ -18,12 +14,12 @@ const NOTICES: Readonly<Record<string, string>> = {
  * The authorized applications page: every application the user consented to, with its scopes,
  * when and how recently; revoking one revokes every token of that grant at once.
  */
-export function mountAuthorizationsPage(router: Router, services: SettingsPageServices): void {
-  const { options, applications, grants } = services;
+export function mountAuthorizationsPage(router: Router, provider: ProviderContext): void {
+  const { options, applications, grants } = provider;
 
   router.get(
     '/authorizations',
-    pageRoute(services, 'authorizations', async (page) => {
+    pageRoute(provider, 'authorizations', async (page) => {
       const rows: AuthorizationRow[] = [];
       for (const grant of await grants.listForUser(page.user.id)) {
         const application = await applications.findById(grant.applicationId);
@@ -43,7 +39,7 @@ export function mountAuthorizationsPage(router: Router, services: SettingsPageSe
 
   router.post(
     '/authorizations/:clientId/revoke',
-    pageRoute(services, 'authorizations', async (page) => {
+    pageRoute(provider, 'authorizations', async (page) => {
       const application = await applications.findByClientId(routeParameter(page.req, 'clientId'));
       if (application === null || !(await grants.revoke(page.user.id, application))) {
         throw new NotFoundError('You have not authorized this application.');

@@ -1,6 +1,9 @@
 import type { Router } from 'express';
-import { NotFoundError } from '../../errors/oauth-error';
-import type { FormFields } from '../../http/form-fields';
+import { NotFoundError } from '../../errors/http-error';
+import type { FormFields } from '../../http/read-form';
+import { routeParameter } from '../../http/route-parameter';
+import type { ProviderContext } from '../../provider-context';
+import { sendPage } from '../../respond/page';
 import type { ScopeRegistry } from '../../scopes/scope-registry';
 import { problemOf } from '../../validation/fields';
 import { checkPersonalTokenInput, type PersonalTokenInput } from '../../validation/personal-token-input';
@@ -12,15 +15,7 @@ import {
   type TokenFormValues,
   type TokensPageState,
 } from '../../views/tokens-view';
-import {
-  noticeFrom,
-  type PageRequest,
-  pageRoute,
-  redirectAfterPost,
-  routeParameter,
-  type SettingsPageServices,
-  sendPage,
-} from './page-context';
+import { noticeFrom, type PageRequest, pageRoute, redirectAfterPost } from './page-context';
 
 const NOTICES: Readonly<Record<string, string>> = {
   revoked: 'Token revoked. It no longer works.',
@@ -70,8 +65,8 @@ function validateTokenForm(
  * The personal access tokens page: the list (never a secret), the create form (the new token shown
  * once, in the `POST` answer only) and a revoke button per token.
  */
-export function mountTokensPage(router: Router, services: SettingsPageServices): void {
-  const { options, personalTokens } = services;
+export function mountTokensPage(router: Router, provider: ProviderContext): void {
+  const { options, personalTokens } = provider;
   const scopes = options.scopes.names.map((name) => ({ name, description: options.scopes.describe(name) }));
   const emptyForm: TokenFormValues = { name: '', scopes: [], expiry: DEFAULT_TOKEN_EXPIRY };
   const render = async (page: PageRequest, status: number, state: Partial<TokensPageState>) => {
@@ -88,14 +83,14 @@ export function mountTokensPage(router: Router, services: SettingsPageServices):
 
   router.get(
     '/tokens',
-    pageRoute(services, 'tokens', async (page) => {
+    pageRoute(provider, 'tokens', async (page) => {
       await render(page, 200, { notice: noticeFrom(page.req, NOTICES) });
     }),
   );
 
   router.post(
     '/tokens',
-    pageRoute(services, 'tokens', async (page) => {
+    pageRoute(provider, 'tokens', async (page) => {
       const result = validateTokenForm(page.form, options.scopes);
       if (!result.ok) {
         const values = {
@@ -114,7 +109,7 @@ export function mountTokensPage(router: Router, services: SettingsPageServices):
 
   router.post(
     '/tokens/:id/revoke',
-    pageRoute(services, 'tokens', async (page) => {
+    pageRoute(provider, 'tokens', async (page) => {
       if (!(await personalTokens.revoke(page.user.id, routeParameter(page.req, 'id')))) {
         throw new NotFoundError('This token does not exist, or it is not yours.');
       }

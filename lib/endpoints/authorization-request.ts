@@ -1,5 +1,4 @@
 import { matchRedirectUri } from '../clients/redirect-uri';
-import type { RedirectTarget } from '../errors/error-responder';
 import {
   InvalidRequestError,
   InvalidScopeError,
@@ -7,8 +6,10 @@ import {
   UnsupportedResponseTypeError,
 } from '../errors/oauth-error';
 import { isValidPkceValue } from '../grants/pkce';
+import type { GrantTypeRegistry } from '../grants/registry';
 import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
+import type { RedirectTarget } from '../respond/redirect';
 import type { ApplicationRecord } from '../storage/storage-adapter';
 
 /** An authorization request whose client and redirect URI have been verified (RFC 6749 §4.1.1). */
@@ -47,6 +48,7 @@ export const AUTHORIZATION_PARAMETERS = [
 export async function verifyClientAndRedirect(
   params: Parameters,
   options: ResolvedOptions,
+  grantTypes: GrantTypeRegistry,
   findClient: (clientId: string) => Promise<ApplicationRecord | null>,
 ): Promise<VerifiedClient> {
   const clientId = params.client_id;
@@ -68,10 +70,12 @@ export async function verifyClientAndRedirect(
       );
     }
   }
+  // RFC 6749 §4.2.2.1: implicit errors travel in the fragment, like its tokens.
+  const responseMode = grantTypes.responseType(params.response_type ?? '')?.responseType?.mode ?? 'query';
   return {
     client,
     redirectUriSent: requested !== undefined,
-    target: { redirectUri, state: params.state, issuer: options.issuer, responseMode: 'query' },
+    target: { redirectUri, state: params.state, issuer: options.issuer, responseMode },
   };
 }
 
@@ -80,23 +84,22 @@ export function validateAuthorizationRequest(
   params: Parameters,
   verified: VerifiedClient,
   options: ResolvedOptions,
+  grantTypes: GrantTypeRegistry,
 ): AuthorizationRequest {
   const redirectable = { redirectable: true };
   const responseType = params.response_type;
   if (responseType === undefined || responseType === '') {
     throw new InvalidRequestError('Missing parameter: response_type', redirectable);
   }
-  const implicit = responseType === 'token' && options.grantTypes.has('implicit');
-  // RFC 6749 §4.2.2.1: implicit errors travel in the fragment, like its tokens.
-  if (implicit) verified.target.responseMode = 'fragment';
-  // A code is useless when the authorization_code grant that redeems it is disabled.
-  const code = responseType === 'code' && options.grantTypes.has('authorization_code');
-  if (!code && !implicit) {
+  // Each response type belongs to an enabled grant: `code` to authorization_code, `token` to implicit.
+  const answered = grantTypes.responseType(responseType)?.responseType;
+  if (answered === undefined) {
     throw new UnsupportedResponseTypeError(
       `Unsupported response_type: ${responseType.slice(0, 64)}`,
       redirectable,
     );
   }
+  const implicit = answered.type === 'token';
   const requested = options.scopes.parse(params.scope ?? '', redirectable);
   const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
   const { client } = verified;

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
-import { InvalidRequestError, OAuthError } from '../errors/oauth-error';
-import { alreadyParsed, bodyKind, readRaw } from './parse-body';
+import { HttpError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { InvalidRequestError } from '../errors/oauth-error';
+import { alreadyParsed, bodyKind, leaveFormOnRequest, readRaw } from './parse-body';
 
 /**
  * An HTML form's fields, read leniently: unlike OAuth parameters (`readParameters`, which refuses
@@ -49,27 +50,15 @@ function parsedEntries(body: unknown): [string, string][] {
 export async function readFormFields(req: Request, limit: number): Promise<FormFields> {
   if (alreadyParsed(req)) return FormFields.fromEntries(parsedEntries(req.body));
   if (bodyKind(req) !== 'form') {
-    throw new OAuthError(
-      'invalid_request',
-      415,
-      'The form must be sent as application/x-www-form-urlencoded',
-    );
+    throw new UnsupportedMediaTypeError('The form must be sent as application/x-www-form-urlencoded');
   }
   let raw: string;
   try {
     raw = await readRaw(req, limit);
   } catch (error) {
-    throw error instanceof OAuthError ? error : new InvalidRequestError('The form could not be read');
+    throw error instanceof HttpError ? error : new InvalidRequestError('The form could not be read');
   }
   const entries = [...new URLSearchParams(raw)];
-  // Left on req.body the way `express.urlencoded({ extended: false })` would, for later middleware.
-  const body: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of entries) {
-    const existing = body[key];
-    body[key] =
-      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  req.body = body;
-  Reflect.set(req, '_body', true);
+  leaveFormOnRequest(req, entries);
   return FormFields.fromEntries(entries);
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { IssuedTokens } from '../services/token-service';
+import { preventCaching } from './headers';
 
 /** RFC 6749 §5.1 successful token response fields. */
 export function tokenResponseFields(issued: IssuedTokens): Record<string, string | number> {
@@ -15,7 +16,8 @@ export function tokenResponseFields(issued: IssuedTokens): Record<string, string
  * GitHub answers). Never cached (RFC 6749 §5.1).
  */
 export function sendTokenResponse(req: Request, res: Response, issued: IssuedTokens): void {
-  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
+  preventCaching(res);
+  res.set('Pragma', 'no-cache');
   const fields = tokenResponseFields(issued);
   if (
     req.accepts(['application/json', 'application/x-www-form-urlencoded']) ===

@@ -1,0 +1,129 @@
+import { AccessDeniedError, InvalidRequestError } from '../errors/oauth-error';
+import { GRANT_TYPES } from '../grants/grant-type-names';
+import type { Parameters } from '../http/parse-body';
+import { redirectLocation, sendRedirect } from '../respond/redirect';
+import { tokenResponseFields } from '../respond/token-response';
+import {
+  AUTHORIZATION_PARAMETERS,
+  validateAuthorizationRequest as validateRequest,
+  verifyClientAndRedirect as verifyClient,
+} from './authorization-request';
+import type { EndpointCall } from './endpoint-call';
+import { requireLogin } from './steps/page-steps';
+
+/**
+ * The steps of `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1–4.1.2, §4.2.1–4.2.2). Both verify
+ * the client and redirect URI first (even for a visitor who is not logged in: no login page for a
+ * phishing URL), then the rest of the request, then the user. `GET` then skips consent when an
+ * earlier grant covers the scopes, or shows the consent page; `POST` is the consent decision,
+ * CSRF-checked and re-validated from scratch.
+ */
+
+/** The authorization request's parameters, to post back from the consent form or return to after login. */
+function authorizationParameters(params: Parameters): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const name of AUTHORIZATION_PARAMETERS) {
+    const value = params[name];
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields;
+}
+
+/**
+ * RFC 6749 §4.1.2.1, before anything else: the client must exist and the redirect URI must match
+ * a registered one exactly. From here on, redirectable errors go back to that URI.
+ */
+export async function verifyClientAndRedirect(call: EndpointCall): Promise<void> {
+  const { params, provider } = call;
+  const verified = await verifyClient(params, provider.options, provider.grantTypes, (id) =>
+    provider.applications.findByClientId(id),
+  );
+  call.client = verified.client;
+  call.redirect = verified.target;
+  call.verifiedClient = verified;
+}
+
+/** RFC 6749 §4.1.1: response type, scopes and (RFC 7636 §4.3) PKCE. */
+export function validateAuthorizationRequest(call: EndpointCall): void {
+  const { params, provider } = call;
+  call.authorization = validateRequest(params, call.verifiedClient, provider.options, provider.grantTypes);
+}
+
+/** The login step of both: a POST comes back to the GET address of the same request. */
+export const requireAuthorizationLogin = requireLogin(
+  ({ req, params, provider }) =>
+    `${req.baseUrl}${provider.options.basePath}/authorize?${new URLSearchParams(authorizationParameters(params)).toString()}`,
+);
+
+/**
+ * RFC 6749 §4.1.2: a code bound to client, redirect URI and PKCE challenge, in the redirect.
+ * Implicit grant (§4.2.2, opt-in): an access token in the fragment, never a refresh token.
+ */
+export async function redirectWithAuthorization(call: EndpointCall): Promise<void> {
+  const { res, provider, authorization: request, user, grant } = call;
+  const subject = {
+    applicationId: request.client.id,
+    userId: user.id,
+    grantId: grant.id,
+    familyId: null,
+    scopes: request.scopes,
+  };
+  if (request.responseType === 'token') {
+    const issued = await provider.tokens.issueTokens(subject, false);
+    provider.events.emit('token.issued', {
+      grantType: GRANT_TYPES.implicit,
+      clientId: request.client.clientId,
+      userId: user.id,
+      scopes: issued.scopes,
+      accessTokenId: issued.records[0]?.id ?? '',
+    });
+    const fields = tokenResponseFields(issued);
+    const params = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]));
+    sendRedirect(res, redirectLocation(request.target, params));
+    return;
+  }
+  const code = await provider.tokens.issueCode(subject, {
+    redirectUri: request.redirectUriSent ? request.target.redirectUri : null,
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: request.codeChallengeMethod,
+  });
+  sendRedirect(res, redirectLocation(request.target, { code }));
+}
+
+/** An app the user already authorized for these (or wider) scopes gets its answer at once. */
+export async function skipConsentIfGranted(call: EndpointCall): Promise<void> {
+  const { provider, user, authorization } = call;
+  const grant = await provider.grants.findCovering(user.id, authorization.client.id, authorization.scopes);
+  if (grant === null) return;
+  call.grant = grant;
+  await redirectWithAuthorization(call);
+}
+
+/** The consent page posts the request back with its normalized scopes. */
+export function prepareConsent(call: EndpointCall): void {
+  const { req, params, provider, authorization } = call;
+  const fields = authorizationParameters(params);
+  fields.scope = authorization.scopes.join(' ');
+  call.consent = {
+    client: authorization.client,
+    scopes: authorization.scopes,
+    fields,
+    action: `${req.baseUrl}${provider.options.basePath}/authorize`,
+  };
+}
+
+/** The user's decision (RFC 6749 §4.1.2.1 `access_denied`); an approval grows the user's grant. */
+export async function recordDecision(call: EndpointCall): Promise<void> {
+  const { params, provider, user, authorization } = call;
+  if (params.decision === 'deny') {
+    provider.events.emit('authorization.denied', {
+      userId: user.id,
+      clientId: authorization.client.clientId,
+    });
+    throw new AccessDeniedError('The user denied the request', { redirectable: true });
+  }
+  if (params.decision !== 'approve') {
+    throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
+  }
+  call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes);
+}

@@ -1,0 +1,31 @@
+import { InvalidScopeError } from '../errors/oauth-error';
+import type { EndpointCall } from './endpoint-call';
+
+/**
+ * `POST /oauth/device/code` (RFC 8628 §3.1–3.2), after the shared opening: a device asks to be
+ * authorized and gets a device code to poll with and a short user code for the user to enter at
+ * `verification_uri`.
+ */
+export async function startDeviceAuthorization({
+  res,
+  params,
+  provider,
+  client,
+}: EndpointCall): Promise<void> {
+  const { options, devices } = provider;
+  const requested = options.scopes.parse(params.scope ?? '');
+  const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
+  if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
+    throw new InvalidScopeError('The requested scope is not allowed for this client');
+  }
+  const { deviceCode, userCode } = await devices.start(client, scopes, new Date());
+  const verificationUri = `${options.issuer}${options.basePath}/device`;
+  res.json({
+    device_code: deviceCode,
+    user_code: userCode,
+    verification_uri: verificationUri,
+    verification_uri_complete: `${verificationUri}?user_code=${encodeURIComponent(userCode)}`,
+    expires_in: options.deviceCodeTtl,
+    interval: options.devicePollInterval,
+  });
+}

@@ -1,0 +1,75 @@
+import { TooManyAttemptsError, UnknownUserCodeError } from '../errors/http-error';
+import { InvalidRequestError } from '../errors/oauth-error';
+import { issueCsrfToken } from '../http/csrf';
+import { sendPage } from '../respond/page';
+import { renderDeviceCodeForm, renderDeviceDone } from '../views/device-pages';
+import type { EndpointCall } from './endpoint-call';
+import { answerPage } from './error-styles';
+import { requireLogin, showConsent } from './steps/page-steps';
+
+/**
+ * The steps of `GET/POST /oauth/device` (RFC 8628 §3.3): the logged-in user enters the user code,
+ * sees the consent page for the device's application, and approves or denies. Wrong codes are
+ * limited per user (§5.1, in `DeviceService`).
+ */
+
+function devicePage({ req, provider }: EndpointCall): string {
+  return `${req.baseUrl}${provider.options.basePath}/device`;
+}
+
+function codeForm(call: EndpointCall, error?: string): string {
+  const { req, res, provider, user } = call;
+  return renderDeviceCodeForm(devicePage(call), issueCsrfToken(req, res, user.id, provider.options), error);
+}
+
+/** A visitor who is not logged in comes back to the code form after logging in. */
+export const requireDeviceLogin = requireLogin(devicePage);
+
+/** Without a code in the address (`verification_uri`), the form that asks for one. */
+export function askForUserCode(call: EndpointCall): void {
+  if (call.params.user_code === undefined) sendPage(call.res, 200, codeForm(call));
+}
+
+/** The live device authorization the typed code names. */
+export async function findPendingDevice(call: EndpointCall): Promise<void> {
+  call.device = await call.provider.devices.findPending(call.params.user_code ?? '', call.user.id);
+}
+
+/** The consent page for the device's application and scopes; it posts the code back. */
+export function prepareDeviceConsent(call: EndpointCall): void {
+  const { device } = call;
+  call.consent = {
+    client: device.client,
+    scopes: device.device.scopes,
+    fields: { user_code: device.userCode },
+    action: devicePage(call),
+  };
+}
+
+/** A posted code without a decision is the code form's submission: show its consent page. */
+export function showConsentUntilDecided(call: EndpointCall): void {
+  if (call.params.decision !== undefined) return;
+  prepareDeviceConsent(call);
+  showConsent(call);
+}
+
+/** The user's decision, recorded once for the device to find at its next poll. */
+export async function recordDeviceDecision(call: EndpointCall): Promise<void> {
+  const { res, params, provider, user, device } = call;
+  if (params.decision !== 'approve' && params.decision !== 'deny') {
+    throw new InvalidRequestError('decision must be "approve" or "deny"');
+  }
+  const approved = params.decision === 'approve';
+  await provider.devices.decide(device, user.id, approved);
+  sendPage(res, 200, renderDeviceDone(approved));
+}
+
+/** The code form's errors: a wrong code or too many of them show the form again, with the reason. */
+export function answerDeviceCodeError(error: unknown, call: EndpointCall): void {
+  if (error instanceof UnknownUserCodeError || error instanceof TooManyAttemptsError) {
+    call.res.set(error.headers);
+    sendPage(call.res, error.status, codeForm(call, error.description));
+    return;
+  }
+  answerPage(error, call);
+}

@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler } from 'express';
+import type { HttpError } from '../errors/http-error';
+import { OAuthError } from '../errors/oauth-error';
+import { answerGuardError } from '../guards/authenticate';
+import type { ProviderContext } from '../provider-context';
+import { sendJsonError, toHttpError } from '../respond/json';
+import { sendErrorPage } from '../respond/page';
+import { redirectIfItFits, redirectLocation } from '../respond/redirect';
+import type { EndpointCall } from './endpoint-call';
+
+/**
+ * How each kind of route answers an error; the route tables name one per route, as
+ * node-oidc-provider's `initialize_app.js` does. Unexpected failures reach `onError` and answer a
+ * detail-free `server_error`.
+ */
+
+/** RFC 6749 §5.2: token, revocation, introspection, device authorization, settings API. */
+export function answerJson(error: unknown, { res, provider }: EndpointCall): void {
+  sendJsonError(res, toHttpError(error, provider.onError));
+}
+
+/** RFC 6750 §3: a protected resource's challenge and JSON body (token info). */
+export function answerBearer(error: unknown, { res, provider }: EndpointCall): void {
+  answerGuardError(res, error, provider);
+}
+
+/** An HTML error page with the error's own status (the device pages). */
+export function answerPage(error: unknown, { res, provider }: EndpointCall): void {
+  sendErrorPage(res, toHttpError(error, provider.onError));
+}
+
+/**
+ * The authorization endpoint (RFC 6749 §4.1.2.1): once the client and redirect URI are verified,
+ * errors the RFC lets the client see go back to it; everything else — a bad client or redirect URI
+ * (never redirect to an unverified address), a forged form, a redirect too long to follow — is
+ * the HTML page.
+ */
+export function answerAuthorization(error: unknown, call: EndpointCall): void {
+  const failure: HttpError = toHttpError(error, call.provider.onError);
+  const target = call.redirect;
+  if (failure instanceof OAuthError && failure.redirectable && target !== null) {
+    const location = redirectLocation(target, {
+      error: failure.code,
+      error_description: failure.description,
+    });
+    if (redirectIfItFits(call.res, location)) return;
+  }
+  sendErrorPage(call.res, failure);
+}
+
+/**
+ * A router's last handler, for errors that reach Express instead of a route's error style (the
+ * settings API's content-type check runs before any route): the RFC 6749 §5.2 JSON answer.
+ */
+export function jsonErrorFallback(provider: ProviderContext): ErrorRequestHandler {
+  return function answerUnroutedError(err: unknown, _req, res, next): void {
+    if (res.headersSent) next(err);
+    else sendJsonError(res, toHttpError(err, provider.onError));
+  };
+}

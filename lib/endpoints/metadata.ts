@@ -1,0 +1,32 @@
+import type { EndpointCall } from './endpoint-call';
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
+
+/**
+ * `GET /.well-known/oauth-authorization-server`: RFC 8414 §2 metadata listing exactly what this
+ * provider enables, derived from the grant registry, so it cannot disagree with the routes.
+ * Public and cacheable; any origin may read it.
+ */
+export function serveMetadata({ res, provider }: EndpointCall): void {
+  const { options, grantTypes } = provider;
+  const endpoints = `${options.issuer}${options.basePath}`;
+  const responseTypes = grantTypes.responseTypes;
+  res.set('Access-Control-Allow-Origin', '*').json({
+    issuer: options.issuer,
+    // §2: REQUIRED unless no grant type that uses the authorization endpoint is enabled.
+    ...(responseTypes.length > 0 ? { authorization_endpoint: `${endpoints}/authorize` } : {}),
+    token_endpoint: `${endpoints}/token`,
+    revocation_endpoint: `${endpoints}/revoke`,
+    introspection_endpoint: `${endpoints}/introspect`,
+    scopes_supported: options.scopes.names,
+    response_types_supported: responseTypes,
+    response_modes_supported: grantTypes.responseModes,
+    grant_types_supported: grantTypes.names,
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: options.allowPlainPkce ? ['S256', 'plain'] : ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    ...grantTypes.metadata(endpoints),
+  });
+}

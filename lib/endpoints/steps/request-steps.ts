@@ -1,0 +1,58 @@
+import { authenticateClient as authenticatePresentedClient } from '../../clients/authenticate-client';
+import { answerPreflight, setCorsHeaders } from '../../http/cors';
+import { queryParameters, readParameters as readBodyParameters } from '../../http/parse-body';
+import { preventCaching, setPageHeaders } from '../../respond/headers';
+import type { EndpointCall } from '../endpoint-call';
+
+/**
+ * The opening steps of our endpoints. Token, revocation, introspection and device authorization
+ * start with `cors` (not introspection: resource servers call it, not browsers), `noStore`,
+ * `readParameters`, `authenticateClient`; the pages start with `pageHeaders`.
+ */
+
+/** CORS for the endpoints browser clients call directly (PKCE SPAs). */
+export function cors({ req, res, provider }: EndpointCall): void {
+  setCorsHeaders(req, res, provider.options.corsOrigins);
+}
+
+/** The answer to a CORS preflight (`OPTIONS`) for those endpoints. */
+export function preflight({ req, res, provider }: EndpointCall): void {
+  answerPreflight(req, res, provider.options.corsOrigins);
+}
+
+/** RFC 6749 §5.1, RFC 7009, RFC 7662, RFC 8628 §3.2: answers that carry credentials are never cached. */
+export function noStore({ res }: EndpointCall): void {
+  preventCaching(res);
+}
+
+/** Security headers of every page: CSP without script, no framing, no caching, no referrer. */
+export function pageHeaders({ res }: EndpointCall): void {
+  setPageHeaders(res);
+}
+
+/**
+ * RFC 6749 §3.2: POST parameters, form-encoded or JSON, each at most once (§3.1); the host's
+ * body parser may have read them already.
+ */
+export async function readParameters(call: EndpointCall): Promise<void> {
+  call.params = await readBodyParameters(call.req, call.provider.options.bodyLimit);
+}
+
+/** RFC 6749 §3.1: the query of a GET, from the raw URL, each parameter at most once. */
+export function readQuery(call: EndpointCall): void {
+  call.params = queryParameters(call.req);
+}
+
+/**
+ * RFC 6749 §2.3: HTTP Basic or body credentials; a confidential client always needs its secret,
+ * a public one sends only `client_id`.
+ */
+export async function authenticateClient(call: EndpointCall): Promise<void> {
+  call.client = await authenticatePresentedClient(call.req, call.params, call.provider.applications);
+}
+
+/**
+ * The opening every endpoint a client calls with its credentials shares: nothing cached, the
+ * parameters read, the client authenticated. Browser-called ones put `cors` before it.
+ */
+export const clientRequest = [noStore, readParameters, authenticateClient] as const;

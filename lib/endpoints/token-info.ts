@@ -1,0 +1,21 @@
+import { resolveOAuthContext } from '../guards/authenticate';
+import type { EndpointCall } from './endpoint-call';
+
+/**
+ * `GET /oauth/token/info` (Doorkeeper/GitLab's endpoint): what the presented bearer token is.
+ * `expires_in` is `null` for a token that never expires; `created_at` is in Unix seconds.
+ */
+export async function describeBearerToken({ req, res, provider }: EndpointCall): Promise<void> {
+  const { token, client } = await resolveOAuthContext(req, provider);
+  const expiresIn =
+    token.expiresAt === null
+      ? null
+      : Math.max(0, Math.floor((token.expiresAt.getTime() - Date.now()) / 1000));
+  res.json({
+    resource_owner_id: token.userId,
+    scope: token.scopes,
+    expires_in: expiresIn,
+    application: client === null ? null : { uid: client.clientId },
+    created_at: Math.floor(token.createdAt.getTime() / 1000),
+  });
+}

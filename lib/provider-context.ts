@@ -1,0 +1,30 @@
+import type { ProviderEvents } from './events/provider-events';
+import type { GrantTypeRegistry } from './grants/registry';
+import type { ResolvedOptions } from './options/resolve-options';
+import type { ApplicationService } from './services/application-service';
+import type { DeviceService } from './services/device-service';
+import type { GrantService } from './services/grant-service';
+import type { PersonalTokenService } from './services/personal-token-service';
+import type { TokenService } from './services/token-service';
+
+/**
+ * Everything one provider is made of, built once by `createProvider()` and handed to every
+ * endpoint, guard and grant. It holds no storage adapter: the services got theirs when they were
+ * built, and are the only way to storage.
+ */
+export interface ProviderContext {
+  readonly options: ResolvedOptions;
+  readonly applications: ApplicationService;
+  readonly grants: GrantService;
+  readonly tokens: TokenService;
+  readonly personalTokens: PersonalTokenService;
+  /** The device flow's records (RFC 8628). */
+  readonly devices: DeviceService;
+  /** The enabled grant types, built-in and registered. */
+  readonly grantTypes: GrantTypeRegistry;
+  readonly events: ProviderEvents;
+  /** Where unexpected errors and storage failures are reported (never with a secret). */
+  readonly onError: (error: unknown) => void;
+  /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */
+  readonly allowHttpRedirectUris: boolean;
+}
