@@ -1,13 +1,89 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Jest projects (`npm test` runs them all; `npm run test:fast` is the inner loop):
+ * - `fast`: unit, compliance, http, adapters (memory, custom) and package suites, on the memory adapter;
+ * - `slow`: mongo, reliability, e2e and browser suites, and the Mongo adapter's own suites;
+ * - one `adapter:<name>` project per entry of SUITE_ADAPTERS: the compliance and HTTP suites again,
+ *   on that adapter (test/support/adapters.ts reads `TEST_ADAPTER`; `ADAPTER=<name>` overrides it).
+ * The FerretDB global setup belongs to the projects that need a MongoDB server only, so the fast
+ * project never starts it.
+ */
+const { createHash } = require('node:crypto');
+
+/** The adapters (besides memory) the compliance and HTTP suites also run on. */
+const SUITE_ADAPTERS = ['mongo'];
+
+/**
+ * How much slower than an idle reference machine this one is right now: a few milliseconds of
+ * hashing, timed. The suites multiply their time limits by it (test/support/time-scale.ts);
+ * `TEST_TIME_SCALE` set by hand wins.
+ */
+function timeScale() {
+  const given = Number(process.env.TEST_TIME_SCALE);
+  if (Number.isFinite(given) && given >= 1) return given;
+  /** The median round below on an idle machine of this kind. */
+  const REFERENCE_MS = 3.5;
+  const rounds = [];
+  for (let round = 0; round < 5; round += 1) {
+    const started = process.hrtime.bigint();
+    let data = Buffer.alloc(64 * 1024, round);
+    for (let i = 0; i < 50; i += 1)
+      data = Buffer.concat([createHash('sha256').update(data).digest(), data.subarray(32)]);
+    rounds.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const median = rounds.sort((a, b) => a - b)[2];
+  return Math.min(8, Math.max(1, Math.ceil((2 * median) / REFERENCE_MS) / 2));
+}
+process.env.TEST_TIME_SCALE = String(timeScale());
+
+const base = {
   testEnvironment: 'node',
+  rootDir: __dirname,
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  testTimeout: 30000,
-  // A MongoDB-protocol server for the Mongo adapter's tests: MONGODB_URI, or a FerretDB started here.
+};
+// A MongoDB-protocol server for the Mongo suites: MONGODB_URI, or a FerretDB started here.
+const mongoServer = {
   globalSetup: '<rootDir>/test/support/mongo-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/mongo-global-teardown.ts',
+};
+const SUITES = ['<rootDir>/test/compliance/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: Math.round(30_000 * Number(process.env.TEST_TIME_SCALE)),
   // One summary line for .ci/run is produced by test/support/summary-reporter.js.
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    {
+      ...base,
+      displayName: 'fast',
+      testMatch: [
+        '<rootDir>/test/unit/**/*.test.ts',
+        ...SUITES,
+        '<rootDir>/test/adapters/memory-adapter.test.ts',
+        '<rootDir>/test/adapters/custom-adapter.test.ts',
+        '<rootDir>/test/package/**/*.test.ts',
+      ],
+      globals: { TEST_ADAPTER: 'memory' },
+    },
+    {
+      ...base,
+      ...mongoServer,
+      displayName: 'slow',
+      testMatch: [
+        '<rootDir>/test/mongo/**/*.test.ts',
+        '<rootDir>/test/reliability/**/*.test.ts',
+        '<rootDir>/test/e2e/**/*.test.ts',
+        '<rootDir>/test/browser/**/*.test.ts',
+        '<rootDir>/test/adapters/mongo-*.test.ts',
+      ],
+    },
+    ...SUITE_ADAPTERS.map((name) => ({
+      ...base,
+      ...(name === 'mongo' ? mongoServer : {}),
+      displayName: `adapter:${name}`,
+      testMatch: SUITES,
+      globals: { TEST_ADAPTER: name },
+    })),
+  ],
 };
