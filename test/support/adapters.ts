@@ -105,3 +105,25 @@ export function adapterUnderTest(): AdapterFactory {
   }
   return ADAPTERS[name];
 }
+
+/** The name of a storage method, e.g. `consumeToken`. */
+export type StorageMethod = keyof StorageAdapter;
+
+/**
+ * A view of `inner` whose every method call goes through `around(method, proceed)`: to delay a
+ * call, fail it (an outage) or act just before or after it (kill the database at one step).
+ * Works on any adapter (the calls still run with `inner` as `this`).
+ */
+export function interceptAdapter(
+  inner: StorageAdapter,
+  around: (method: StorageMethod, proceed: () => Promise<unknown>) => Promise<unknown>,
+): StorageAdapter {
+  return new Proxy(inner, {
+    get(target, key) {
+      const member: unknown = Reflect.get(target, key, target);
+      if (typeof member !== 'function' || typeof key !== 'string' || !(key in target)) return member;
+      return (...args: unknown[]) =>
+        around(key as StorageMethod, async () => Reflect.apply(member, target, args));
+    },
+  });
+}

@@ -78,11 +78,10 @@ export function exchange(agent: UserAgent, client: ClientCredentials, request: E
 export function refresh(
   agent: UserAgent,
   client: ClientCredentials,
-  refreshToken: string | null,
+  refreshToken: string,
   extra: Record<string, string> = {},
   auth: ClientAuth = 'basic',
 ): Promise<Answer> {
-  if (refreshToken === null) throw new Error('no refresh token was issued');
   return token(agent, client, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, auth);
 }
 
@@ -207,8 +206,8 @@ export interface Tokens {
   /** The token response as JSON. */
   body: Record<string, unknown>;
   accessToken: string;
-  /** `null` when none was issued. */
-  refreshToken: string | null;
+  /** The refresh token; reading it fails the test when none was issued (see `body.refresh_token`). */
+  readonly refreshToken: string;
 }
 
 /** Login (as the browser's user), consent and exchange; fails loudly unless all of it works. */
@@ -227,12 +226,13 @@ export async function issueTokens(
     auth: request.auth,
   });
   if (answer.status !== 200) throw new Error(`exchange failed: ${summarize(answer)}`);
-  const refreshToken = answer.body.refresh_token;
   return {
     code,
     body: answer.body,
     accessToken: field(answer, 'access_token'),
-    refreshToken: typeof refreshToken === 'string' ? refreshToken : null,
+    get refreshToken() {
+      return field(answer, 'refresh_token');
+    },
   };
 }
 

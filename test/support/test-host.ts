@@ -8,6 +8,7 @@ import express, { type Express, type Request } from 'express';
 import { type CreateProviderOptions, createProvider, type Provider } from '../../lib';
 import type { ApplicationRecord, StorageAdapter } from '../../lib/storage/storage-adapter';
 import { type AdapterFactory, adapterUnderTest } from './adapters';
+import { closeAfterFile } from './cleanup';
 import { ISSUER, REDIRECT_URI, SCOPES, USER_HEADER } from './fixtures';
 import * as flows from './flows';
 import { listen } from './listen';
@@ -63,7 +64,7 @@ export interface TestHost {
   issueTokens(request: AuthorizeRequest & { user?: string; auth?: flows.ClientAuth }): Promise<flows.Tokens>;
   refresh(
     client: ClientCredentials,
-    refreshToken: string | null,
+    refreshToken: string,
     extra?: Record<string, string>,
     auth?: flows.ClientAuth,
   ): Promise<Answer>;
@@ -115,16 +116,6 @@ function mountTestRoutes(app: Express, provider: Provider): void {
   });
 }
 
-/** What the file's hosts hold until it ends. */
-const openHosts = new Set<TestHost>();
-if (typeof afterAll === 'function') {
-  afterAll(async () => {
-    const hosts = [...openHosts];
-    openHosts.clear();
-    await Promise.all(hosts.map((host) => host.close()));
-  });
-}
-
 /** A fresh provider on a fresh adapter in a fresh host app. */
 export async function createTestHost(options: HostOptions = {}): Promise<TestHost> {
   const {
@@ -162,8 +153,11 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
   const client = new UserAgent(target, null);
   const browser = (user: string | null = 'alice') => new UserAgent(target, user);
 
-  let closed: Promise<void> | null = null;
-  const host: TestHost = {
+  const close = closeAfterFile(async () => {
+    await listening?.close();
+    await setup.cleanup();
+  });
+  return {
     app,
     provider,
     adapter: setup.adapter,
@@ -201,15 +195,6 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
     postAsClient: (path, registered, fields, auth) =>
       flows.postAsClient(client, path, registered, fields, auth),
     guardStatus: (token, path) => flows.guardStatus(client, token, path),
-    close() {
-      closed ??= (async () => {
-        openHosts.delete(host);
-        await listening?.close();
-        await setup.cleanup();
-      })();
-      return closed;
-    },
+    close,
   };
-  openHosts.add(host);
-  return host;
 }
