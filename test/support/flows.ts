@@ -53,8 +53,9 @@ export function token(
   client: ClientCredentials,
   fields: Record<string, string>,
   auth: ClientAuth = 'basic',
+  options: SendOptions = {},
 ): Promise<Answer> {
-  return postAsClient(agent, '/oauth/token', client, fields, auth);
+  return postAsClient(agent, '/oauth/token', client, fields, auth, options);
 }
 
 export interface Exchange {

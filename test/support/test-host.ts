@@ -13,7 +13,7 @@ import { ISSUER, REDIRECT_URI, SCOPES, USER_HEADER } from './fixtures';
 import * as flows from './flows';
 import { listen } from './listen';
 import type { AuthorizeRequest, ClientCredentials } from './oauth';
-import { type Answer, UserAgent } from './user-agent';
+import { type Answer, type SendOptions, UserAgent } from './user-agent';
 
 export interface HostOptions extends Partial<Omit<CreateProviderOptions, 'adapter'>> {
   /** Where the adapter comes from; default: the adapter under test. */
@@ -68,8 +68,13 @@ export interface TestHost {
     extra?: Record<string, string>,
     auth?: flows.ClientAuth,
   ): Promise<Answer>;
-  /** `POST /oauth/token` as `client`. */
-  token(client: ClientCredentials, fields: Record<string, string>, auth?: flows.ClientAuth): Promise<Answer>;
+  /** `POST /oauth/token` as `client` (with extra request headers in `options`, e.g. `accept`). */
+  token(
+    client: ClientCredentials,
+    fields: Record<string, string>,
+    auth?: flows.ClientAuth,
+    options?: SendOptions,
+  ): Promise<Answer>;
   postAsClient(
     path: string,
     client: ClientCredentials,
@@ -191,7 +196,7 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
     issueTokens: ({ user = 'alice', ...request }) => flows.issueTokens(browser(user), client, request),
     refresh: (registered, refreshToken, extra, auth) =>
       flows.refresh(client, registered, refreshToken, extra, auth),
-    token: (registered, fields, auth) => flows.token(client, registered, fields, auth),
+    token: (registered, fields, auth, options) => flows.token(client, registered, fields, auth, options),
     postAsClient: (path, registered, fields, auth) =>
       flows.postAsClient(client, path, registered, fields, auth),
     guardStatus: (token, path) => flows.guardStatus(client, token, path),
