@@ -12,25 +12,24 @@
 import { createHash } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import { createExampleProvider } from '../../examples/provider/app';
-import { hiddenFields } from '../support/cookie-walker';
-import { ExampleHttp, field, type Listening, serve } from '../support/example-http';
+import { given } from '../support/adapters';
+import { createExampleHost, type ExampleHost } from '../support/example-host';
+import * as flows from '../support/flows';
+import { hiddenFields } from '../support/html';
 import { connect, dropAndClose } from '../support/mongo-server';
+import { field } from '../support/user-agent';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 let connection: Connection;
-let provider: Listening;
+let host: ExampleHost;
 
 beforeAll(async () => {
   connection = await connect('at_rest');
-  const adapter = new MongoAdapter({ connection, logger: () => {} });
-  provider = await serve((issuer) => createExampleProvider({ adapter, issuer }).app);
+  host = await createExampleHost({ adapter: given(new MongoAdapter({ connection, logger: () => {} })) });
 });
 
 afterAll(async () => {
-  await provider?.close();
   if (connection !== undefined) await dropAndClose(connection);
 });
 
@@ -50,8 +49,8 @@ async function dumpDatabase(): Promise<{ collections: string[]; documents: strin
 
 describe('secrets at rest in MongoDB', () => {
   it('no issued secret, nor its random part, appears in any document; only hashes do', async () => {
-    const alice = new ExampleHttp(provider.url);
-    await alice.login();
+    const alice = host.browser();
+    await flows.login(alice);
     /** What was issued, by name; `live` ones must be stored as their hash. */
     const secrets: { name: string; value: string; hashStored: boolean }[] = [];
     const issued = (name: string, value: string, hashStored = true) => {
@@ -59,27 +58,27 @@ describe('secrets at rest in MongoDB', () => {
       return value;
     };
 
-    const app = await alice.registerApp({ confidential: true });
+    const app = await flows.registerViaApi(alice, { confidential: true });
     // The reset secret replaces the first one: even its hash is gone.
     issued('client secret (registration)', app.clientSecret ?? '', false);
     const reset = await alice.send(`/settings/api/applications/${app.id}/secret`, { method: 'POST' });
     expect(reset.status).toBe(200);
-    app.clientSecret = issued('client secret (reset)', field(reset, 'client_secret'));
-    expect(app.clientSecret).toMatch(/^eos_/);
+    const client = { ...app, clientSecret: issued('client secret (reset)', field(reset, 'client_secret')) };
+    expect(client.clientSecret).toMatch(/^eos_/);
 
-    const { code, verifier } = await alice.authorize(app, 'user repo');
+    const { code, verifier } = await flows.authorizeCode(alice, { client, scope: 'user repo' });
     issued('authorization code', code);
-    const exchanged = await alice.exchange(app, code, verifier);
+    const exchanged = await flows.exchange(alice, client, { code, verifier });
     expect(exchanged.status).toBe(200);
     issued('access token (code exchange)', field(exchanged, 'access_token'));
     const refreshToken = issued('refresh token (code exchange)', field(exchanged, 'refresh_token'));
 
-    const rotated = await alice.refresh(app, refreshToken);
+    const rotated = await flows.refresh(alice, client, refreshToken);
     expect(rotated.status).toBe(200);
     issued('access token (refresh)', field(rotated, 'access_token'));
     issued('refresh token (rotated)', field(rotated, 'refresh_token'));
 
-    const machine = await alice.token(app, { grant_type: 'client_credentials', scope: 'repo' });
+    const machine = await flows.token(alice, client, { grant_type: 'client_credentials', scope: 'repo' });
     expect(machine.status).toBe(200);
     issued('access token (client_credentials)', field(machine, 'access_token'));
 
@@ -88,11 +87,11 @@ describe('secrets at rest in MongoDB', () => {
     });
     expect(personal.status).toBe(201);
     const personalToken = issued('personal access token', field(personal, 'token'));
-    expect((await alice.apiUser(personalToken)).status).toBe(200);
+    expect((await flows.callApi(alice, '/api/user', personalToken)).status).toBe(200);
 
     // RFC 8628: a device code and the user code typed at /oauth/device (stored as a hash of a
     // derived string, so it is checked by value only).
-    const device = await alice.asClient('/oauth/device/code', app, { scope: 'user' });
+    const device = await flows.postAsClient(alice, '/oauth/device/code', client, { scope: 'user' });
     expect(device.status).toBe(200);
     issued('device code', field(device, 'device_code'));
     const userCode = issued('user code', field(device, 'user_code'), false);
@@ -102,10 +101,7 @@ describe('secrets at rest in MongoDB', () => {
       form: { ...hiddenFields(page.text), decision: 'approve' },
     });
     expect(decided.status).toBe(200);
-    const polled = await alice.token(app, {
-      grant_type: DEVICE_GRANT,
-      device_code: field(device, 'device_code'),
-    });
+    const polled = await flows.pollDevice(alice, client, field(device, 'device_code'));
     expect(polled.status).toBe(200);
     issued('access token (device flow)', field(polled, 'access_token'));
     if (typeof polled.body.refresh_token === 'string')

@@ -20,18 +20,15 @@ import {
 } from 'node:net';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import { createExampleProvider } from '../../examples/provider/app';
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { sha256Hex } from '../../lib/tokens/hash';
-import {
-  type Answer,
-  ExampleHttp,
-  field,
-  type Listening,
-  type RegisteredApp,
-  serve,
-} from '../support/example-http';
+import { given, interceptAdapter, type StorageMethod } from '../support/adapters';
+import { createExampleHost, type ExampleHost } from '../support/example-host';
+import * as flows from '../support/flows';
 import { type FerretDbServer, startPrivateFerretDb } from '../support/mongo-server';
+import { type ClientCredentials, pkcePair } from '../support/oauth';
+import { scaled, until } from '../support/time-scale';
+import { type Answer, field, type UserAgent } from '../support/user-agent';
 
 /**
  * The timeouts that bound an outage. A killed server refuses connections: server selection fails
@@ -46,13 +43,12 @@ const CONNECTION_OPTIONS = {
   socketTimeoutMS: 1500,
 } as const;
 /** A 503 must come this fast. */
-const UNAVAILABLE_WITHIN_MS = 5_000;
+const UNAVAILABLE_WITHIN_MS = scaled(5_000);
 const RECOVERY_WITHIN_MS = 15_000;
 
-type Method = keyof StorageAdapter;
 interface Trap {
   /** `'*'`: any adapter call. */
-  method: Method | '*';
+  method: StorageMethod | '*';
   when: 'before' | 'after';
   /** Which call of `method` (1 = the next one) springs it. */
   nth: number;
@@ -65,9 +61,9 @@ interface Trap {
 let db: FerretDbServer;
 let connection: Connection;
 let adapter: MongoAdapter;
-let provider: Listening;
-let alice: ExampleHttp;
-let app: RegisteredApp;
+let provider: ExampleHost;
+let alice: UserAgent;
+let app: ClientCredentials;
 /** A personal access token: a probe that no exchange test revokes. */
 let probeToken: string;
 let trap: Trap | null = null;
@@ -75,20 +71,14 @@ const figures: string[] = [];
 let consoleError: jest.SpyInstance;
 
 /** The adapter as the provider sees it: every call goes through the armed trap, if any. */
-function trapped(inner: MongoAdapter): StorageAdapter {
-  return new Proxy(inner, {
-    get(target, key) {
-      const member: unknown = Reflect.get(target, key, target);
-      if (typeof member !== 'function') return member;
-      return async (...args: unknown[]) => {
-        const armed = trap;
-        const springs = armed !== null && (armed.method === '*' || armed.method === key) && --armed.nth === 0;
-        if (springs && armed.when === 'before') await spring(armed);
-        const result: unknown = await Reflect.apply(member, target, args);
-        if (springs && armed.when === 'after') await spring(armed);
-        return result;
-      };
-    },
+function trapped(inner: StorageAdapter): StorageAdapter {
+  return interceptAdapter(inner, async (method, proceed) => {
+    const armed = trap;
+    const springs = armed !== null && (armed.method === '*' || armed.method === method) && --armed.nth === 0;
+    if (springs && armed.when === 'before') await spring(armed);
+    const result = await proceed();
+    if (springs && armed.when === 'after') await spring(armed);
+    return result;
   });
 }
 
@@ -100,7 +90,7 @@ async function spring(armed: Trap): Promise<void> {
 }
 
 function arm(
-  method: Method | '*',
+  method: StorageMethod | '*',
   when: 'before' | 'after',
   nth = 1,
   action = () => db.stop(),
@@ -110,20 +100,20 @@ function arm(
   return trap;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `probe` is true; returns how long that took. */
-async function until(what: string, probe: () => Promise<boolean>, budgetMs: number): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return performance.now() - started;
-    if (performance.now() - started > budgetMs) throw new Error(`${what}: not within ${budgetMs} ms`);
-    await sleep(50);
-  }
+/** The code flow as alice with PKCE (a confidential client may use it too): a fresh code. */
+function authorize(browser: UserAgent = alice, client: ClientCredentials = app) {
+  return flows.authorizeCode(browser, { client, scope: 'user repo', pkce: pkcePair() });
 }
 
+/** Login was done; consent and exchange: fresh tokens. */
+function issueTokens(browser: UserAgent = alice, client: ClientCredentials = app) {
+  return flows.issueTokens(browser, browser, { client, scope: 'user repo', pkce: pkcePair() });
+}
+
+const apiUser = (token: string, agent: UserAgent = alice) => flows.callApi(agent, '/api/user', token);
+
 async function healthy(): Promise<boolean> {
-  return (await alice.apiUser(probeToken)).status === 200;
+  return (await apiUser(probeToken)).status === 200;
 }
 
 /** Restarts the database and waits until the same provider answers a guarded request again. */
@@ -139,7 +129,7 @@ function expectUnavailable(answer: Answer, label: string): void {
     status: 503,
     error: 'temporarily_unavailable',
   });
-  expect(answer.headers.get('retry-after')).toEqual(expect.any(String));
+  expect(answer.headers['retry-after']).toEqual(expect.any(String));
   expect(answer.text).not.toMatch(/\n\s+at |Mongo|ECONN|ferret|pool/i);
   expect(answer.ms).toBeLessThan(UNAVAILABLE_WITHIN_MS);
 }
@@ -249,10 +239,10 @@ beforeAll(async () => {
   await connection.asPromise();
   adapter = new MongoAdapter({ connection, logger: () => {} });
   await adapter.ensureIndexes();
-  provider = await serve((issuer) => createExampleProvider({ adapter: trapped(adapter), issuer }).app);
-  alice = new ExampleHttp(provider.url);
-  await alice.login();
-  app = await alice.registerApp();
+  provider = await createExampleHost({ adapter: given(adapter), wrapAdapter: trapped, listen: true });
+  alice = provider.browser();
+  await flows.login(alice);
+  app = await flows.registerViaApi(alice);
   probeToken = field(
     await alice.send('/settings/api/tokens', { json: { name: 'probe', scopes: ['user'] } }),
     'token',
@@ -270,18 +260,24 @@ afterAll(async () => {
 
 describe('MongoDB outage under a running provider', () => {
   it('answers 503 temporarily_unavailable within 5 s while the database is down, then recovers by itself', async () => {
-    const issued = await alice.issueTokens(app);
-    const spare = await alice.authorize(app);
+    const issued = await issueTokens();
+    const spare = await authorize();
     const calls: [string, () => Promise<Answer>][] = [
-      ['GET /api/user', () => alice.apiUser(issued.accessToken)],
+      ['GET /api/user', () => apiUser(issued.accessToken)],
       [
         'GET /api/repos',
         () => alice.send('/api/repos', { headers: { authorization: `Bearer ${issued.accessToken}` } }),
       ],
-      ['POST /oauth/token refresh_token', () => alice.refresh(app, issued.refreshToken)],
-      ['POST /oauth/token authorization_code', () => alice.exchange(app, spare.code, spare.verifier)],
-      ['POST /oauth/token client_credentials', () => alice.token(app, { grant_type: 'client_credentials' })],
-      ['POST /oauth/revoke', () => alice.revoke(app, issued.accessToken)],
+      ['POST /oauth/token refresh_token', () => flows.refresh(alice, app, issued.refreshToken)],
+      [
+        'POST /oauth/token authorization_code',
+        () => flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier }),
+      ],
+      [
+        'POST /oauth/token client_credentials',
+        () => flows.token(alice, app, { grant_type: 'client_credentials' }),
+      ],
+      ['POST /oauth/revoke', () => flows.revoke(alice, app, issued.accessToken)],
       ['GET /settings/api/applications', () => alice.send('/settings/api/applications')],
     ];
 
@@ -295,7 +291,7 @@ describe('MongoDB outage under a running provider', () => {
       }
     }
     // Many at once: each still fails on its own, fast.
-    const parallel = await Promise.all(Array.from({ length: 10 }, () => alice.apiUser(issued.accessToken)));
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => apiUser(issued.accessToken)));
     for (const answer of parallel) expectUnavailable(answer, 'GET /api/user (10 at once)');
     latencies.push(...parallel.map((answer) => answer.ms));
     // The host heard about it through onError (the example's default logs it), with the cause.
@@ -311,7 +307,7 @@ describe('MongoDB outage under a running provider', () => {
     const restartedMs = performance.now() - restartStarted;
     const recoveredMs = await until(
       'GET /api/user answers 200 again',
-      async () => (await alice.apiUser(issued.accessToken)).status === 200,
+      async () => (await apiUser(issued.accessToken)).status === 200,
       RECOVERY_WITHIN_MS,
     );
     figures.push(
@@ -319,10 +315,10 @@ describe('MongoDB outage under a running provider', () => {
         `${Math.round(recoveredMs)} ms later`,
     );
     // Everything works again, and the failed requests changed nothing: the code is still usable.
-    expect((await alice.refresh(app, issued.refreshToken)).status).toBe(200);
-    const exchanged = await alice.exchange(app, spare.code, spare.verifier);
+    expect((await flows.refresh(alice, app, issued.refreshToken)).status).toBe(200);
+    const exchanged = await flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier });
     expect(exchanged.status).toBe(200);
-    expect((await alice.apiUser(field(exchanged, 'access_token'))).status).toBe(200);
+    expect((await apiUser(field(exchanged, 'access_token'))).status).toBe(200);
     expect((await alice.send('/settings/api/applications')).status).toBe(200);
   });
 
@@ -368,9 +364,9 @@ describe('MongoDB outage under a running provider', () => {
     ];
 
     it.each(points)('killed $label', async ({ arm: armTrap, status, expected }) => {
-      const { code, verifier } = await alice.authorize(app);
+      const { code, verifier } = await authorize();
       const armed = armTrap();
-      const answer = await alice.exchange(app, code, verifier);
+      const answer = await flows.exchange(alice, app, { code: code, verifier: verifier });
       expect(armed.sprung).toBe(true);
       if (status === 503) expectUnavailable(answer, 'the cut exchange');
       else expect(answer.status).toBe(200);
@@ -383,23 +379,23 @@ describe('MongoDB outage under a running provider', () => {
         expect(state.kinds).toEqual(['access', 'refresh']);
       }
       if (answer.status === 200) {
-        expect((await alice.apiUser(field(answer, 'access_token'))).status).toBe(200);
-        expect((await alice.refresh(app, field(answer, 'refresh_token'))).status).toBe(200);
+        expect((await apiUser(field(answer, 'access_token'))).status).toBe(200);
+        expect((await flows.refresh(alice, app, field(answer, 'refresh_token'))).status).toBe(200);
         return;
       }
-      const retry = await alice.exchange(app, code, verifier);
+      const retry = await flows.exchange(alice, app, { code: code, verifier: verifier });
       if (expected === 'usable') {
         // The client's retry succeeds, as if the outage had not happened.
         expect(retry.status).toBe(200);
-        expect((await alice.apiUser(field(retry, 'access_token'))).status).toBe(200);
+        expect((await apiUser(field(retry, 'access_token'))).status).toBe(200);
       } else {
         // The code was spent at the moment of the kill and the answer lost with the connection
         // (as with any commit whose reply is lost): the retry is a replay, refused, and it
         // revokes the tokens that nobody received. The user authorizes again.
         expect(retry.status).toBe(400);
         expect(retry.body.error).toBe('invalid_grant');
-        const again = await alice.issueTokens(app);
-        expect((await alice.apiUser(again.accessToken)).status).toBe(200);
+        const again = await issueTokens();
+        expect((await apiUser(again.accessToken)).status).toBe(200);
       }
     });
 
@@ -435,10 +431,12 @@ describe('MongoDB outage under a running provider', () => {
     // round, without waiting, so the ten exchanges are cut at different steps.
     for (const nth of [8, 19, 27, 34, 42]) {
       const authorized = [];
-      for (let i = 0; i < 10; i += 1) authorized.push(await alice.authorize(app));
+      for (let i = 0; i < 10; i += 1) authorized.push(await authorize());
       const armed = arm('*', 'before', nth, () => db.stop(), true);
       const answers = await Promise.all(
-        authorized.map(({ code, verifier }) => alice.exchange(app, code, verifier)),
+        authorized.map(({ code, verifier }) =>
+          flows.exchange(alice, app, { code: code, verifier: verifier }),
+        ),
       );
       expect(armed.sprung).toBe(true);
       slowest = Math.max(slowest, ...answers.map((answer) => answer.ms));
@@ -451,13 +449,13 @@ describe('MongoDB outage under a running provider', () => {
         if (answer.status === 200) {
           outcome = '200, consumed with tokens';
           expect(state.consumed).toBe(true);
-          expect((await alice.apiUser(field(answer, 'access_token'))).status).toBe(200);
+          expect((await apiUser(field(answer, 'access_token'))).status).toBe(200);
         } else {
           expectUnavailable(answer, 'an exchange in flight');
           if (state.consumed) outcome = '503, consumed with tokens stored';
           else {
             outcome = '503, code still usable';
-            expect((await alice.exchange(app, code, verifier)).status).toBe(200);
+            expect((await flows.exchange(alice, app, { code: code, verifier: verifier })).status).toBe(200);
           }
         }
         if (state.consumed) expect(state.kinds).toEqual(['access', 'refresh']);
@@ -477,30 +475,33 @@ describe('MongoDB outage under a running provider', () => {
       dbName: 'outage',
       ...CONNECTION_OPTIONS,
     });
-    let other: Listening | undefined;
+    let other: ExampleHost | undefined;
     try {
       await relayed.asPromise();
       const relayedAdapter = new MongoAdapter({ connection: relayed, logger: () => {} });
-      other = await serve((issuer) => createExampleProvider({ adapter: relayedAdapter, issuer }).app);
-      const bob = new ExampleHttp(other.url);
-      await bob.login('bob', 'bob-pass');
-      const bobsApp = await bob.registerApp();
-      const issued = await bob.issueTokens(bobsApp);
-      const spare = await bob.authorize(bobsApp);
+      other = await createExampleHost({ adapter: given(relayedAdapter), listen: true });
+      const bob = other.browser();
+      await flows.login(bob, 'bob', 'bob-pass');
+      const bobsApp = await flows.registerViaApi(bob);
+      const issued = await issueTokens(bob, bobsApp);
+      const spare = await authorize(bob, bobsApp);
 
       relay.freeze();
       const latencies: number[] = [];
       const calls: [string, () => Promise<Answer>][] = [
-        ['GET /api/user', () => bob.apiUser(issued.accessToken)],
-        ['POST /oauth/token refresh_token', () => bob.refresh(bobsApp, issued.refreshToken)],
-        ['POST /oauth/token authorization_code', () => bob.exchange(bobsApp, spare.code, spare.verifier)],
+        ['GET /api/user', () => apiUser(issued.accessToken, bob)],
+        ['POST /oauth/token refresh_token', () => flows.refresh(bob, bobsApp, issued.refreshToken)],
+        [
+          'POST /oauth/token authorization_code',
+          () => flows.exchange(bob, bobsApp, { code: spare.code, verifier: spare.verifier }),
+        ],
       ];
       for (const [label, call] of calls) {
         const answer = await call();
         expectUnavailable(answer, `${label} (partition)`);
         latencies.push(answer.ms);
       }
-      const parallel = await Promise.all(Array.from({ length: 5 }, () => bob.apiUser(issued.accessToken)));
+      const parallel = await Promise.all(Array.from({ length: 5 }, () => apiUser(issued.accessToken, bob)));
       for (const answer of parallel) expectUnavailable(answer, 'GET /api/user (partition, 5 at once)');
       latencies.push(...parallel.map((answer) => answer.ms));
       figures.push(
@@ -511,12 +512,14 @@ describe('MongoDB outage under a running provider', () => {
       relay.heal();
       const recoveredMs = await until(
         'the relayed provider answers 200 again',
-        async () => (await bob.apiUser(issued.accessToken)).status === 200,
+        async () => (await apiUser(issued.accessToken, bob)).status === 200,
         RECOVERY_WITHIN_MS,
       );
       figures.push(`recovery after the partition heals: ${Math.round(recoveredMs)} ms`);
-      expect((await bob.refresh(bobsApp, issued.refreshToken)).status).toBe(200);
-      expect((await bob.exchange(bobsApp, spare.code, spare.verifier)).status).toBe(200);
+      expect((await flows.refresh(bob, bobsApp, issued.refreshToken)).status).toBe(200);
+      expect(
+        (await flows.exchange(bob, bobsApp, { code: spare.code, verifier: spare.verifier })).status,
+      ).toBe(200);
     } finally {
       await other?.close();
       await relay.close();

@@ -13,13 +13,16 @@ import { join } from 'node:path';
 import type { Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
 import { sha256Hex } from '../../lib/tokens/hash';
-import { type Answer, ExampleHttp, field } from '../support/example-http';
+import * as flows from '../support/flows';
+import { hiddenFields } from '../support/html';
 import { connect, dropAndClose, mongoUri } from '../support/mongo-server';
-import { hiddenFields, pkcePair } from '../support/provider-harness';
+import { authorizeQuery, pkcePair } from '../support/oauth';
+import { scaled } from '../support/time-scale';
+import { type Answer, field, UserAgent } from '../support/user-agent';
 
 const SCRIPT = join(__dirname, '..', 'support', 'example-provider-process.ts');
 const ISSUER = 'http://oauth.test';
-const START_WITHIN_MS = 30_000;
+const START_WITHIN_MS = scaled(30_000);
 
 interface ProviderProcess {
   name: string;
@@ -94,6 +97,21 @@ afterAll(async () => {
   if (connection !== undefined) await dropAndClose(connection);
 });
 
+/** alice's browser at `server`, logged in with the example's form. */
+async function aliceAt(server: ProviderProcess): Promise<UserAgent> {
+  const browser = new UserAgent(server.url);
+  await flows.login(browser);
+  return browser;
+}
+
+/** The client's HTTP library, talking to `server`. */
+const clientAt = (server: ProviderProcess) => new UserAgent(server.url);
+
+/** Login at A was done; consent and exchange there: fresh tokens. */
+async function tokensAt(browser: UserAgent, client: flows.RegisteredClient) {
+  return flows.issueTokens(browser, browser, { client, scope: 'user repo' });
+}
+
 describe('two provider processes on one MongoDB database', () => {
   it('runs as two processes', () => {
     expect(a.url).not.toBe(b.url);
@@ -101,103 +119,93 @@ describe('two provider processes on one MongoDB database', () => {
   });
 
   it('a code issued by A (login and consent at A) is redeemed at B, and its token works at both', async () => {
-    const aliceAtA = new ExampleHttp(a.url);
-    await aliceAtA.login();
-    const app = await aliceAtA.registerApp();
-    const { code, verifier, consentShown } = await aliceAtA.authorize(app);
+    const aliceAtA = await aliceAt(a);
+    const app = await flows.registerViaApi(aliceAtA);
+    const { code, verifier, consentShown } = await flows.authorizeCode(aliceAtA, {
+      client: app,
+      scope: 'user repo',
+    });
     expect(consentShown).toBe(true);
 
-    const atB = new ExampleHttp(b.url);
-    const exchanged = await atB.exchange(app, code, verifier);
+    const atB = clientAt(b);
+    const exchanged = await flows.exchange(atB, app, { code, verifier });
     expect(exchanged.status).toBe(200);
     const accessToken = field(exchanged, 'access_token');
-    expect((await atB.apiUser(accessToken)).body).toEqual({ id: '1', login: 'alice' });
-    expect((await aliceAtA.apiUser(accessToken)).status).toBe(200);
+    expect((await flows.callApi(atB, '/api/user', accessToken)).body).toEqual({ id: '1', login: 'alice' });
+    expect((await flows.callApi(aliceAtA, '/api/user', accessToken)).status).toBe(200);
     // Single use across processes: the same code at A is a replay.
-    const replay = await aliceAtA.exchange(app, code, verifier);
+    const replay = await flows.exchange(aliceAtA, app, { code, verifier });
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
-    expect((await atB.apiUser(accessToken)).status).toBe(401);
+    expect((await flows.callApi(atB, '/api/user', accessToken)).status).toBe(401);
   });
 
   it('concurrent exchanges of one code at A and at B: exactly one 200', async () => {
-    const aliceAtA = new ExampleHttp(a.url);
-    await aliceAtA.login();
-    const app = await aliceAtA.registerApp();
-    const { code, verifier } = await aliceAtA.authorize(app);
-    const atB = new ExampleHttp(b.url);
+    const aliceAtA = await aliceAt(a);
+    const app = await flows.registerViaApi(aliceAtA);
+    const { code, verifier } = await flows.authorizeCode(aliceAtA, { client: app, scope: 'user repo' });
+    const atB = clientAt(b);
     const answers: Answer[] = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? aliceAtA : atB).exchange(app, code, verifier)),
+      Array.from({ length: 10 }, (_, i) =>
+        flows.exchange(i % 2 === 0 ? aliceAtA : atB, app, { code, verifier }),
+      ),
     );
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).toEqual([200, ...Array(9).fill(400)]);
   });
 
   it('a token revoked at A is refused at B on the next request', async () => {
-    const aliceAtA = new ExampleHttp(a.url);
-    await aliceAtA.login();
-    const atB = new ExampleHttp(b.url);
-    const app = await aliceAtA.registerApp();
-    const first = await aliceAtA.issueTokens(app);
-    const second = await aliceAtA.issueTokens(app);
-    expect((await atB.apiUser(first.accessToken)).status).toBe(200);
+    const aliceAtA = await aliceAt(a);
+    const atB = clientAt(b);
+    const app = await flows.registerViaApi(aliceAtA);
+    const first = await tokensAt(aliceAtA, app);
+    const second = await tokensAt(aliceAtA, app);
+    expect((await flows.callApi(atB, '/api/user', first.accessToken)).status).toBe(200);
 
     // POST /oauth/revoke of an access token at A.
-    expect((await aliceAtA.revoke(app, first.accessToken)).status).toBe(200);
-    expect((await atB.apiUser(first.accessToken)).status).toBe(401);
-    expect((await atB.apiUser(second.accessToken)).status).toBe(200);
+    expect((await flows.revoke(aliceAtA, app, first.accessToken)).status).toBe(200);
+    expect((await flows.callApi(atB, '/api/user', first.accessToken)).status).toBe(401);
+    expect((await flows.callApi(atB, '/api/user', second.accessToken)).status).toBe(200);
 
     // DELETE /settings/api/applications/:id at A: every token refused at B, the client too.
     const deleted = await aliceAtA.send(`/settings/api/applications/${app.id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
-    expect((await atB.apiUser(second.accessToken)).status).toBe(401);
-    const refresh = await atB.refresh(app, second.refreshToken);
+    expect((await flows.callApi(atB, '/api/user', second.accessToken)).status).toBe(401);
+    const refresh = await flows.refresh(atB, app, second.refreshToken);
     expect(refresh.status).toBe(401);
     expect(refresh.body.error).toBe('invalid_client');
     expect((await adapter.findTokenByHash(sha256Hex(second.refreshToken)))?.revokedAt).toBeInstanceOf(Date);
   });
 
   it('a refresh token rotated at B cannot be replayed at A, and the replay revokes the grant', async () => {
-    const aliceAtA = new ExampleHttp(a.url);
-    await aliceAtA.login();
-    const atB = new ExampleHttp(b.url);
-    const app = await aliceAtA.registerApp();
-    const issued = await aliceAtA.issueTokens(app);
-    const rotated = await atB.refresh(app, issued.refreshToken);
+    const aliceAtA = await aliceAt(a);
+    const atB = clientAt(b);
+    const app = await flows.registerViaApi(aliceAtA);
+    const issued = await tokensAt(aliceAtA, app);
+    const rotated = await flows.refresh(atB, app, issued.refreshToken);
     expect(rotated.status).toBe(200);
-    const replay = await aliceAtA.refresh(app, issued.refreshToken);
+    const replay = await flows.refresh(aliceAtA, app, issued.refreshToken);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
-    expect((await atB.apiUser(field(rotated, 'access_token'))).status).toBe(401);
+    expect((await flows.callApi(atB, '/api/user', field(rotated, 'access_token'))).status).toBe(401);
   });
 
   it('a consent form shown by A is accepted by B (shared csrfSecret, same browser)', async () => {
-    const atA = new ExampleHttp(a.url);
-    await atA.login();
-    const app = await atA.registerApp();
-    const atB = new ExampleHttp(b.url);
-    await atB.login(); // the example's sessions live in process memory: log in at B as well
+    const atA = await aliceAt(a);
+    const app = await flows.registerViaApi(atA);
+    const atB = await aliceAt(b); // the example's sessions live in process memory: log in at B as well
     const pkce = pkcePair();
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: app.clientId,
-      redirect_uri: 'http://127.0.0.1/callback',
-      scope: 'user',
-      state: 's',
-      code_challenge: pkce.challenge,
-      code_challenge_method: 'S256',
-    });
-    const shown = await atA.send(`/oauth/authorize?${query}`);
-    expect(shown.status).toBe(200);
+    const { page: shown } = await flows.consentPage(
+      atA,
+      authorizeQuery({ client: app, scope: 'user', pkce }),
+    );
     const browserSecret = atA.cookie('eo_csrf');
     expect(browserSecret).toBeDefined();
     atB.setCookie('eo_csrf', browserSecret ?? '');
-    const decided = await atB.send('/oauth/authorize', {
-      form: { ...hiddenFields(shown.text), decision: 'approve' },
-    });
+    const decided = await flows.postDecision(atB, hiddenFields(shown.text), 'approve');
     expect(decided.status).toBe(302);
-    const code = new URL(decided.headers.get('location') ?? '', b.url).searchParams.get('code');
+    const code = new URL(decided.headers.location ?? '', b.url).searchParams.get('code');
     expect(code).toMatch(/^eoc_/);
-    expect((await atA.exchange(app, code ?? '', pkce.verifier)).status).toBe(200);
+    expect((await flows.exchange(atA, app, { code: code ?? '', verifier: pkce.verifier })).status).toBe(200);
   });
 });

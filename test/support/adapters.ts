@@ -15,6 +15,7 @@ import type { Connection } from 'mongoose';
 import { MemoryAdapter } from '../../adapters/memory';
 import { MongoAdapter } from '../../adapters/mongo';
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
+import { closeAfterFile } from './cleanup';
 import { connect, dropAndClose } from './mongo-server';
 
 /** A fresh adapter and how to release it. */
@@ -36,56 +37,72 @@ export const memory: AdapterFactory = {
   },
 };
 
-/** The database of this test file, shared by its adapters while any is in use. */
-interface SharedDatabase {
-  connection: Promise<Connection>;
-  users: number;
-  adapters: number;
-}
-let database: SharedDatabase | null = null;
+/** The database of this test file, shared by its adapters, dropped after the file. */
+let database: { connection: Promise<Connection>; adapters: number } | null = null;
 
 function testFileLabel(): string {
   const path = expect.getState().testPath;
   return path === undefined ? 'tests' : basename(path).replace(/\.test\.ts$/, '');
 }
 
+function fileDatabase(): { connection: Promise<Connection>; adapters: number } {
+  if (database !== null) return database;
+  const opened = { connection: connect(testFileLabel()), adapters: 0 };
+  database = opened;
+  closeAfterFile(async () => {
+    if (database === opened) database = null;
+    await dropAndClose(await opened.connection);
+  });
+  return opened;
+}
+
 /**
  * The Mongo adapter on the test server (FerretDB from the global setup, or `MONGODB_URI`). A test
  * file gets a database of its own (FerretDB reads whole tables for every query but a look-up by
- * `_id`, so small databases keep it fast); each adapter a fresh collection prefix in it. The
- * database is dropped when the file's last adapter is cleaned up.
+ * `_id`, so small databases keep it fast), dropped after the file; each adapter a fresh
+ * collection prefix in it, whose collections `cleanup` drops.
  */
 export const mongo: AdapterFactory = {
   name: 'mongo',
   async create() {
-    database ??= { connection: connect(testFileLabel()), users: 0, adapters: 0 };
-    const shared = database;
-    shared.users += 1;
+    const shared = fileDatabase();
     shared.adapters += 1;
-    let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      shared.users -= 1;
-      if (shared.users > 0) return;
-      if (database === shared) database = null;
-      await dropAndClose(await shared.connection);
+    const collectionPrefix = `t${shared.adapters}_`;
+    const connection = await shared.connection;
+    const adapter = new MongoAdapter({ connection, collectionPrefix, logger: () => {} });
+    await adapter.ensureIndexes();
+    // Dropped as soon as the adapter is done with: FerretDB slows down as its tables add up.
+    const cleanup = async () => {
+      const collections = await connection.listCollections();
+      await Promise.all(
+        collections
+          .filter(({ name }) => name.startsWith(collectionPrefix))
+          .map(({ name }) => connection.dropCollection(name)),
+      );
     };
-    try {
-      const connection = await shared.connection;
-      const adapter = new MongoAdapter({
-        connection,
-        collectionPrefix: `t${shared.adapters}_`,
-        logger: () => {},
-      });
-      await adapter.ensureIndexes();
-      return { adapter, cleanup: release };
-    } catch (error) {
-      await release().catch(() => {});
-      throw error;
-    }
+    return { adapter, cleanup };
   },
 };
+
+/** `runAdapterConformance`'s two callbacks for a factory: each adapter is cleaned up after its test. */
+export function conformanceHooks(factory: AdapterFactory): {
+  makeAdapter: () => Promise<StorageAdapter>;
+  teardown: (adapter: StorageAdapter) => Promise<void>;
+} {
+  const cleanups = new Map<StorageAdapter, () => Promise<void>>();
+  return {
+    async makeAdapter() {
+      const { adapter, cleanup } = await factory.create();
+      cleanups.set(adapter, cleanup);
+      return adapter;
+    },
+    async teardown(adapter) {
+      const cleanup = cleanups.get(adapter);
+      cleanups.delete(adapter);
+      await cleanup?.();
+    },
+  };
+}
 
 /** Every adapter the suites know. */
 export const ADAPTERS = { memory, mongo } as const satisfies Record<string, AdapterFactory>;
@@ -126,4 +143,9 @@ export function interceptAdapter(
         around(key as StorageMethod, async () => Reflect.apply(member, target, args));
     },
   });
+}
+
+/** A factory that hands out one adapter the test made itself (and cleans up itself). */
+export function given(adapter: StorageAdapter, name = 'given'): AdapterFactory {
+  return { name, create: async () => ({ adapter, cleanup: async () => {} }) };
 }

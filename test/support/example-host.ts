@@ -8,7 +8,7 @@ import { createExampleProvider } from '../../examples/provider/app';
 import type { Provider } from '../../lib';
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { type AdapterFactory, adapterUnderTest } from './adapters';
-import { closeAfterFile } from './cleanup';
+import { closeWhenDone } from './cleanup';
 import { serve } from './listen';
 import { UserAgent } from './user-agent';
 
@@ -51,7 +51,7 @@ export async function createExampleHost(options: ExampleHostOptions = {}): Promi
     : null;
   const issuer = listening?.url ?? options.issuer ?? 'http://localhost:3000';
   const made = example ?? make(issuer);
-  const close = closeAfterFile(async () => {
+  const close = closeWhenDone(async () => {
     await listening?.close();
     await setup.cleanup();
   });

@@ -4,12 +4,13 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeWhenDone } from './cleanup';
 
 export interface Listening {
   server: Server;
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** Closes the server and every connection it still has; safe to call twice. */
+  /** Closes the server and every connection it still has; safe to call twice, and done by itself after the test (or file). */
   close(): Promise<void>;
 }
 
@@ -21,16 +22,15 @@ export async function listen(handler?: RequestListener): Promise<Listening> {
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
+  const close = closeWhenDone(
+    () =>
       new Promise<void>((done) => {
         if (!server.listening) return done();
         server.closeAllConnections();
         server.close(() => done());
       }),
-  };
+  );
+  return { server, url: `http://127.0.0.1:${port}`, close };
 }
 
 /**

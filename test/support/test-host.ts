@@ -8,7 +8,7 @@ import express, { type Express, type Request } from 'express';
 import { type CreateProviderOptions, createProvider, type Provider } from '../../lib';
 import type { ApplicationRecord, StorageAdapter } from '../../lib/storage/storage-adapter';
 import { type AdapterFactory, adapterUnderTest } from './adapters';
-import { closeAfterFile } from './cleanup';
+import { closeWhenDone } from './cleanup';
 import { ISSUER, REDIRECT_URI, SCOPES, USER_HEADER } from './fixtures';
 import * as flows from './flows';
 import { listen } from './listen';
@@ -158,7 +158,7 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
   const client = new UserAgent(target, null);
   const browser = (user: string | null = 'alice') => new UserAgent(target, user);
 
-  const close = closeAfterFile(async () => {
+  const close = closeWhenDone(async () => {
     await listening?.close();
     await setup.cleanup();
   });

@@ -261,6 +261,12 @@ export function field(answer: Answer, name: string): string {
   return value;
 }
 
+/** A string field of an answer's JSON body, or `undefined`. */
+export function stringField(answer: Answer, name: string): string | undefined {
+  const value = answer.body[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** A one-line description of an answer, for failure messages. */
 export function summarize(answer: Answer): string {
   return `${answer.status} ${answer.headers['content-type'] ?? ''} ${answer.text.slice(0, 160)}`;
