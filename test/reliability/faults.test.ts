@@ -97,8 +97,7 @@ async function runScenario(probeToken: string): Promise<void> {
     const probe = host.browser(null);
     for (let outage = 1; outage <= OUTAGES; outage += 1) {
       const unavailableBefore = seen.unavailable;
-      seen.perUser.forEach((counts) => Reflect.deleteProperty(counts, 'outage'));
-      seen.phase = 'outage';
+      seen.enter('outage');
       await db.stop();
       await until(
         `outage ${outage}: every virtual user got ${ANSWERS_PER_USER_IN_OUTAGE} answers`,
@@ -107,7 +106,7 @@ async function runScenario(probeToken: string): Promise<void> {
       );
       const unavailable = seen.unavailable - unavailableBefore;
 
-      seen.phase = 'recovering';
+      seen.enter('recovering');
       const restartStarted = performance.now();
       await db.restart();
       const restartMs = performance.now() - restartStarted;
@@ -116,7 +115,7 @@ async function runScenario(probeToken: string): Promise<void> {
         async () => (await flows.callApi(probe, '/api/user', probeToken)).status === 200,
         RECOVERY_WITHIN_MS,
       );
-      seen.phase = 'after';
+      seen.enter('after');
       const successesBefore = seen.successes('after');
       const requestsAtRecovery = seen.requests;
       const afterStarted = performance.now();

@@ -42,6 +42,12 @@ export class Observations {
   maxMs = 0;
   maxUnavailableMs = 0;
 
+  /** Moves the load into `phase`, counting each user's answers in it from zero. */
+  enter(phase: Phase): void {
+    this.phase = phase;
+    for (const counts of this.perUser.values()) counts[phase] = 0;
+  }
+
   problem(message: string): void {
     if (this.problems.length < 40) this.problems.push(`[${this.phase}] ${message}`);
   }
