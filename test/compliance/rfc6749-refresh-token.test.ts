@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { sha256Hex } from '../../lib/tokens/hash';
-import { expectOAuthError } from '../support/assertions';
+import { expectOAuthError, expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
 import { bearer } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
@@ -23,15 +23,7 @@ describe('RFC 6749 §6: refresh token rotation', () => {
   it('each refresh returns a new access and refresh token with the §5.1 fields', async () => {
     const first = await t.issueTokens({ client, scope: 'repo gist' });
     const second = await t.refresh(client, first.refreshToken);
-    expect(second.status).toBe(200);
-    expect(second.headers['cache-control']).toBe('no-store');
-    expect(second.body).toEqual({
-      access_token: expect.stringMatching(/^eoa_/),
-      token_type: 'bearer',
-      expires_in: 7200,
-      refresh_token: expect.stringMatching(/^eor_/),
-      scope: 'repo gist',
-    });
+    expectTokenResponse(second, 'repo gist');
     expect(second.body.refresh_token).not.toBe(first.refreshToken);
     expect(second.body.access_token).not.toBe(first.accessToken);
     const third = await t.refresh(client, String(second.body.refresh_token));

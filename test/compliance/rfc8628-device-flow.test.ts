@@ -7,6 +7,7 @@
  */
 import request from 'supertest';
 import { interceptAdapter } from '../support/adapters';
+import { expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
 import { DEVICE_GRANT, ISSUER, WITH_DEVICE_GRANT } from '../support/fixtures';
 import * as flows from '../support/flows';
@@ -131,15 +132,7 @@ describe('RFC 8628 §3.4–3.5: polling', () => {
     expect(done.text).toContain('Device connected');
 
     const tokens = await pollDevice(device.device_code);
-    expect(tokens.status).toBe(200);
-    expect(tokens.headers['cache-control']).toBe('no-store');
-    expect(tokens.body).toEqual({
-      access_token: expect.stringMatching(/^eoa_/),
-      token_type: 'bearer',
-      expires_in: 7200,
-      refresh_token: expect.stringMatching(/^eor_/),
-      scope: 'repo gist',
-    });
+    expectTokenResponse(tokens, 'repo gist');
     const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.body.access_token));
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({

@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { ConfigurationError, type ResourceOwner } from '../../lib';
 import { sha256Hex } from '../../lib/tokens/hash';
+import { expectTokenResponse } from '../support/assertions';
 import { DEFAULT_GRANTS, REDIRECT_URI } from '../support/fixtures';
 import { decide as decideAs, openAuthorize } from '../support/flows';
 import { authorizeQuery, bearer, fragmentParams, locationParams } from '../support/oauth';
@@ -150,15 +151,7 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
 
     it('right credentials → tokens for the user; verifyPassword gets the client', async () => {
       const response = await passwordGrant({ username: 'alice', password: 'alice-pass', scope: 'repo' });
-      expect(response.status).toBe(200);
-      expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.body).toEqual({
-        access_token: expect.stringMatching(/^eoa_/),
-        token_type: 'bearer',
-        expires_in: 7200,
-        refresh_token: expect.stringMatching(/^eor_/),
-        scope: 'repo',
-      });
+      expectTokenResponse(response, 'repo');
       expect(verifyPassword).toHaveBeenCalledWith(
         'alice',
         'alice-pass',

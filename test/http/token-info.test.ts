@@ -18,6 +18,18 @@ async function setUp(options: HostOptions = {}): Promise<void> {
 
 beforeEach(() => setUp());
 
+/** An access token for bob with scope `user`, issued at `issuedAt` through the token service. */
+function issueForBob(issuedAt: Date) {
+  const subject = {
+    applicationId: client.application.id,
+    userId: 'bob',
+    grantId: null,
+    familyId: null,
+    scopes: ['user'],
+  };
+  return t.provider.tokens.issueTokens(subject, false, issuedAt);
+}
+
 function tokenInfo(token: unknown) {
   return request(t.app).get('/oauth/token/info').set('Authorization', bearer(token));
 }
@@ -45,17 +57,7 @@ describe('GET /oauth/token/info with a valid bearer token', () => {
   it('expires_in counts down from the issue time', async () => {
     freezeClock();
     const hourAgo = new Date(Date.now() - 3600 * 1000);
-    const issued = await t.provider.tokens.issueTokens(
-      {
-        applicationId: client.application.id,
-        userId: 'bob',
-        grantId: null,
-        familyId: null,
-        scopes: ['user'],
-      },
-      false,
-      hourAgo,
-    );
+    const issued = await issueForBob(hourAgo);
     const body = (await tokenInfo(issued.accessToken)).body;
     expect(body.expires_in).toBe(3600);
     expect(body.created_at).toBe(Math.floor(hourAgo.getTime() / 1000));
@@ -118,17 +120,7 @@ describe('RFC 6750 §3: GET /oauth/token/info without a usable token', () => {
   });
 
   it('an expired token → 401 invalid_token', async () => {
-    const issued = await t.provider.tokens.issueTokens(
-      {
-        applicationId: client.application.id,
-        userId: 'bob',
-        grantId: null,
-        familyId: null,
-        scopes: ['user'],
-      },
-      false,
-      new Date(Date.now() - 3 * 3600 * 1000),
-    );
+    const issued = await issueForBob(new Date(Date.now() - 3 * 3600 * 1000));
     const response = await tokenInfo(issued.accessToken);
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_token');

@@ -25,6 +25,22 @@ function errorOf(answer: AnswerLike): unknown {
   }
 }
 
+/**
+ * RFC 6749 §5.1: 200 with exactly a bearer access token, its 7200-second lifetime, a refresh
+ * token and `scope`, never cached.
+ */
+export function expectTokenResponse(answer: AnswerLike, scope: string): void {
+  expect(answer.status).toBe(200);
+  expect(answer.headers['cache-control']).toBe('no-store');
+  expect(JSON.parse(answer.text)).toEqual({
+    access_token: expect.stringMatching(/^eoa_[0-9A-Za-z]{38}$/),
+    token_type: 'bearer',
+    expires_in: 7200,
+    refresh_token: expect.stringMatching(/^eor_[0-9A-Za-z]{38}$/),
+    scope,
+  });
+}
+
 /** RFC 6749 §5.2: `status`, a JSON error object with `code` and a description, never cached. */
 export function expectOAuthError(answer: AnswerLike, status: number, code: string): void {
   expect(answer.status).toBe(status);

@@ -86,27 +86,22 @@ export function refresh(
   return token(agent, client, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, auth);
 }
 
-/** RFC 7009 §2.1. */
-export function revoke(
-  agent: UserAgent,
-  client: ClientCredentials,
-  tokenValue: string,
-  extra: Record<string, string> = {},
-  auth: ClientAuth = 'basic',
-): Promise<Answer> {
-  return postAsClient(agent, '/oauth/revoke', client, { token: tokenValue, ...extra }, auth);
+/** A `token` parameter POSTed as `client`: RFC 7009 §2.1 revocation, RFC 7662 §2.1 introspection. */
+function tokenRequest(path: string) {
+  return (
+    agent: UserAgent,
+    client: ClientCredentials,
+    tokenValue: string,
+    extra: Record<string, string> = {},
+    auth: ClientAuth = 'basic',
+  ): Promise<Answer> => postAsClient(agent, path, client, { token: tokenValue, ...extra }, auth);
 }
 
-/** RFC 7662 §2.1. */
-export function introspect(
-  agent: UserAgent,
-  client: ClientCredentials,
-  tokenValue: string,
-  extra: Record<string, string> = {},
-  auth: ClientAuth = 'basic',
-): Promise<Answer> {
-  return postAsClient(agent, '/oauth/introspect', client, { token: tokenValue, ...extra }, auth);
-}
+/** RFC 7009 §2.1: `POST /oauth/revoke` as `client`. */
+export const revoke = tokenRequest('/oauth/revoke');
+
+/** RFC 7662 §2.1: `POST /oauth/introspect` as `client`. */
+export const introspect = tokenRequest('/oauth/introspect');
 
 // ---- the authorization endpoint, as a browser --------------------------------------------------
 
