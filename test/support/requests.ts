@@ -42,13 +42,13 @@ export async function onRequest<T>(
 }
 
 /** The value of an outcome; fails the test if the code threw. */
-export function valueOf<T>(outcome: Outcome<T>): T {
+export function resultOf<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw new Error(`expected a result, the code threw ${String(outcome.error)}`);
   return outcome.value;
 }
 
 /** The error of an outcome; fails the test if the code returned. */
-export function errorOf<T>(outcome: Outcome<T>): unknown {
+export function thrownBy<T>(outcome: Outcome<T>): unknown {
   if (outcome.ok) throw new Error(`expected an error, the code returned ${JSON.stringify(outcome.value)}`);
   return outcome.error;
 }

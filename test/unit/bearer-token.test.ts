@@ -6,7 +6,7 @@
  */
 import { InvalidRequestError } from '../../lib/errors/oauth-error';
 import { extractBearerToken, type TokenSources } from '../../lib/guards/bearer-token';
-import { errorOf, onRequest, valueOf } from '../support/requests';
+import { onRequest, resultOf, thrownBy } from '../support/requests';
 import { type SendOptions, UserAgent } from '../support/user-agent';
 
 const ALL: TokenSources = { allowQueryAccessToken: true, allowBodyAccessToken: true, bodyLimit: 1024 };
@@ -28,11 +28,11 @@ function expectInvalidRequest(error: unknown, message: RegExp): void {
 
 describe('RFC 6750 §2.1: the Authorization header', () => {
   it.each(['Bearer', 'bearer', 'BEARER'])('reads the token after "%s"', async (scheme) => {
-    expect(valueOf(await extract('/', header(`${scheme} eoa_abc-._~+/=`)))).toBe('eoa_abc-._~+/=');
+    expect(resultOf(await extract('/', header(`${scheme} eoa_abc-._~+/=`)))).toBe('eoa_abc-._~+/=');
   });
 
   it('allows several spaces before and after the token', async () => {
-    expect(valueOf(await extract('/', header('Bearer   tok  ')))).toBe('tok');
+    expect(resultOf(await extract('/', header('Bearer   tok  ')))).toBe('tok');
   });
 
   it.each([
@@ -41,29 +41,29 @@ describe('RFC 6750 §2.1: the Authorization header', () => {
     ['a quote', 'Bearer tok"en'],
     ['padding before the end', 'Bearer to=ken'],
   ])('a malformed Bearer header (%s) → invalid_request', async (_label, value) => {
-    expectInvalidRequest(errorOf(await extract('/', header(value))), /Malformed Authorization header/);
+    expectInvalidRequest(thrownBy(await extract('/', header(value))), /Malformed Authorization header/);
   });
 
   it('another scheme is no bearer token', async () => {
-    expect(valueOf(await extract('/', header('Basic dXNlcjpwYXNz')))).toBeNull();
-    expect(valueOf(await extract('/', header('Bearertoken')))).toBeNull();
-    expect(valueOf(await extract('/'))).toBeNull();
+    expect(resultOf(await extract('/', header('Basic dXNlcjpwYXNz')))).toBeNull();
+    expect(resultOf(await extract('/', header('Bearertoken')))).toBeNull();
+    expect(resultOf(await extract('/'))).toBeNull();
   });
 });
 
 describe('RFC 6750 §2.3: the access_token query parameter', () => {
   it('is read when allowed, decoded', async () => {
-    expect(valueOf(await extract('/api?x=1&access_token=tok%2Ben'))).toBe('tok+en');
+    expect(resultOf(await extract('/api?x=1&access_token=tok%2Ben'))).toBe('tok+en');
   });
 
   it('is ignored when not allowed', async () => {
     expect(
-      valueOf(await extract('/api?access_token=tok', {}, { ...ALL, allowQueryAccessToken: false })),
+      resultOf(await extract('/api?access_token=tok', {}, { ...ALL, allowQueryAccessToken: false })),
     ).toBeNull();
   });
 
   it('sent twice → invalid_request', async () => {
-    expectInvalidRequest(errorOf(await extract('/api?access_token=a&access_token=b')), /sent once/);
+    expectInvalidRequest(thrownBy(await extract('/api?access_token=a&access_token=b')), /sent once/);
   });
 });
 
@@ -71,18 +71,18 @@ describe('RFC 6750 §2.2: the form body access_token', () => {
   const form = (fields: Record<string, string>, method = 'POST'): SendOptions => ({ method, form: fields });
 
   it('is read from a form POST', async () => {
-    expect(valueOf(await extract('/', form({ access_token: 'tok', other: 'x' })))).toBe('tok');
+    expect(resultOf(await extract('/', form({ access_token: 'tok', other: 'x' })))).toBe('tok');
   });
 
   it('is not read from a JSON body, nor when not allowed', async () => {
-    expect(valueOf(await extract('/', { json: { access_token: 'tok' } }))).toBeNull();
+    expect(resultOf(await extract('/', { json: { access_token: 'tok' } }))).toBeNull();
     expect(
-      valueOf(await extract('/', form({ access_token: 'tok' }), { ...ALL, allowBodyAccessToken: false })),
+      resultOf(await extract('/', form({ access_token: 'tok' }), { ...ALL, allowBodyAccessToken: false })),
     ).toBeNull();
   });
 
   it('a form POST without one is no token', async () => {
-    expect(valueOf(await extract('/', form({ note: 'x' })))).toBeNull();
+    expect(resultOf(await extract('/', form({ note: 'x' })))).toBeNull();
   });
 });
 
@@ -92,6 +92,6 @@ describe('RFC 6750 §2: one method per request', () => {
     ['header and form body', '/', { ...header('Bearer b'), form: { access_token: 'a' } }],
     ['query and form body', '/api?access_token=a', { form: { access_token: 'b' } }],
   ])('%s → invalid_request', async (_label, path, options) => {
-    expectInvalidRequest(errorOf(await extract(path, options)), /more than one method/);
+    expectInvalidRequest(thrownBy(await extract(path, options)), /more than one method/);
   });
 });

@@ -8,7 +8,7 @@
 import { presentedClient } from '../../lib/clients/client-credentials';
 import { InvalidClientError, InvalidRequestError } from '../../lib/errors/oauth-error';
 import { basicAuth } from '../support/oauth';
-import { errorOf, onRequest, valueOf } from '../support/requests';
+import { onRequest, resultOf, thrownBy } from '../support/requests';
 import { UserAgent } from '../support/user-agent';
 
 /** `presentedClient` for a request with this `Authorization` header (none when `null`) and body parameters. */
@@ -31,7 +31,7 @@ describe('RFC 6749 §2.3.1: HTTP Basic', () => {
   it('decodes the id and secret, form-urlencoded before base64', async () => {
     const id = 'client:with spaces&ü';
     const secret = 'eos_a:b%c+d';
-    expect(valueOf(await presented(basicAuth(id, secret)))).toEqual({
+    expect(resultOf(await presented(basicAuth(id, secret)))).toEqual({
       clientId: id,
       clientSecret: secret,
       method: 'client_secret_basic',
@@ -39,7 +39,7 @@ describe('RFC 6749 §2.3.1: HTTP Basic', () => {
   });
 
   it('reads `+` as a space, as form encoding does', async () => {
-    expect(valueOf(await presented(`Basic ${base64('my+client:s+cret')}`))).toMatchObject({
+    expect(resultOf(await presented(`Basic ${base64('my+client:s+cret')}`))).toMatchObject({
       clientId: 'my client',
       clientSecret: 's cret',
     });
@@ -47,14 +47,14 @@ describe('RFC 6749 §2.3.1: HTTP Basic', () => {
 
   it('RFC 7617 §2: accepts any case of the scheme name and trailing spaces', async () => {
     for (const scheme of ['basic', 'BASIC', 'bAsIc']) {
-      expect(valueOf(await presented(`${scheme} ${base64('id:secret')}  `))).toMatchObject({
+      expect(resultOf(await presented(`${scheme} ${base64('id:secret')}  `))).toMatchObject({
         clientId: 'id',
       });
     }
   });
 
   it('an empty secret is a presented (and wrong) secret, not a public client', async () => {
-    expect(valueOf(await presented(`Basic ${base64('id:')}`))).toEqual({
+    expect(resultOf(await presented(`Basic ${base64('id:')}`))).toEqual({
       clientId: 'id',
       clientSecret: '',
       method: 'client_secret_basic',
@@ -65,21 +65,21 @@ describe('RFC 6749 §2.3.1: HTTP Basic', () => {
     ['no colon', `Basic ${base64('nocolon')}`],
     ['broken percent-encoding', `Basic ${base64('%zz:secret')}`],
   ])('malformed credentials (%s) → 401 invalid_client with a Basic challenge', async (_label, header) => {
-    expectBasicFailure(errorOf(await presented(header)));
+    expectBasicFailure(thrownBy(await presented(header)));
   });
 
   it('§2.3: Basic and client_secret together → invalid_request', async () => {
-    const error = errorOf(await presented(basicAuth('id', 'secret'), { client_secret: 'secret' }));
+    const error = thrownBy(await presented(basicAuth('id', 'secret'), { client_secret: 'secret' }));
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as Error).message).toMatch(/one client authentication method/);
   });
 
   it('§2.3: a body client_id must name the same client as Basic', async () => {
-    expect(valueOf(await presented(basicAuth('id', 'secret'), { client_id: 'id' }))).toMatchObject({
+    expect(resultOf(await presented(basicAuth('id', 'secret'), { client_id: 'id' }))).toMatchObject({
       clientId: 'id',
       method: 'client_secret_basic',
     });
-    const error = errorOf(await presented(basicAuth('id', 'secret'), { client_id: 'other' }));
+    const error = thrownBy(await presented(basicAuth('id', 'secret'), { client_id: 'other' }));
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as Error).message).toMatch(/does not match/);
   });
@@ -87,7 +87,7 @@ describe('RFC 6749 §2.3.1: HTTP Basic', () => {
 
 describe('RFC 6749 §2.3.1: credentials in the body, and public clients', () => {
   it('client_id and client_secret → client_secret_post', async () => {
-    expect(valueOf(await presented(null, { client_id: 'id', client_secret: 's' }))).toEqual({
+    expect(resultOf(await presented(null, { client_id: 'id', client_secret: 's' }))).toEqual({
       clientId: 'id',
       clientSecret: 's',
       method: 'client_secret_post',
@@ -95,7 +95,7 @@ describe('RFC 6749 §2.3.1: credentials in the body, and public clients', () => 
   });
 
   it('client_id alone → none (a public client, or a confidential one that forgot its secret)', async () => {
-    expect(valueOf(await presented(null, { client_id: 'id' }))).toEqual({
+    expect(resultOf(await presented(null, { client_id: 'id' }))).toEqual({
       clientId: 'id',
       clientSecret: null,
       method: 'none',
@@ -103,14 +103,14 @@ describe('RFC 6749 §2.3.1: credentials in the body, and public clients', () => 
   });
 
   it('an Authorization header of another scheme (or unparseable Basic) is not client authentication', async () => {
-    expect(valueOf(await presented('Bearer eoa_x', { client_id: 'id' }))).toMatchObject({ method: 'none' });
-    expect(valueOf(await presented('Basic !!!', { client_id: 'id' }))).toMatchObject({ method: 'none' });
+    expect(resultOf(await presented('Bearer eoa_x', { client_id: 'id' }))).toMatchObject({ method: 'none' });
+    expect(resultOf(await presented('Basic !!!', { client_id: 'id' }))).toMatchObject({ method: 'none' });
   });
 
   it('no client at all, or an empty client_id → 401 invalid_client, without a Basic challenge', async () => {
     const cases: Record<string, string>[] = [{}, { client_id: '' }];
     for (const params of cases) {
-      const error = errorOf(await presented(null, params));
+      const error = thrownBy(await presented(null, params));
       expect(error).toBeInstanceOf(InvalidClientError);
       expect((error as InvalidClientError).headers).toEqual({});
     }

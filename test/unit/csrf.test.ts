@@ -7,7 +7,7 @@
 import { MemoryAdapter } from '../../adapters/memory';
 import { issueCsrfToken, verifyCsrfToken } from '../../lib/http/csrf';
 import { type ResolvedOptions, resolveOptions } from '../../lib/options/resolve-options';
-import { onRequest, valueOf } from '../support/requests';
+import { onRequest, resultOf } from '../support/requests';
 import { UserAgent } from '../support/user-agent';
 
 function options(csrfSecret: string, issuer = 'https://issuer.example'): ResolvedOptions {
@@ -26,7 +26,7 @@ const KEY = options('csrf-test-key-one');
 /** Issues a token for `user` to a browser sending `cookie` (none when `null`): the token and the Set-Cookie lines. */
 async function issue(user: string, cookie: string | null = null, resolved = KEY) {
   let setCookies: string[] = [];
-  const token = valueOf(
+  const token = resultOf(
     await onRequest(
       (req, res) => issueCsrfToken(req, res, user, resolved),
       async (url) => {
@@ -74,7 +74,7 @@ describe('verifyCsrfToken', () => {
 
   it('accepts the token in the browser and for the user it was issued to', async () => {
     const { token, cookie } = await issued();
-    expect(valueOf(await posting(cookie, 'alice', token))).toBe(true);
+    expect(resultOf(await posting(cookie, 'alice', token))).toBe(true);
   });
 
   it.each([
@@ -90,11 +90,11 @@ describe('verifyCsrfToken', () => {
   ])('refuses %s', async (_label, change) => {
     const { token, cookie } = await issued();
     const [sentCookie, user, sentToken] = change(token, cookie);
-    expect(valueOf(await posting(sentCookie, user, sentToken))).toBe(false);
+    expect(resultOf(await posting(sentCookie, user, sentToken))).toBe(false);
   });
 
   it("refuses a token made with another provider's key", async () => {
     const { token, cookie } = await issued();
-    expect(valueOf(await posting(cookie, 'alice', token, options('csrf-test-key-two')))).toBe(false);
+    expect(resultOf(await posting(cookie, 'alice', token, options('csrf-test-key-two')))).toBe(false);
   });
 });

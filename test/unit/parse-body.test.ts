@@ -16,7 +16,7 @@ import {
   readParameters,
   toParameters,
 } from '../../lib/http/parse-body';
-import { errorOf, onRequest, valueOf } from '../support/requests';
+import { onRequest, resultOf, thrownBy } from '../support/requests';
 import { UserAgent } from '../support/user-agent';
 
 const LIMIT = 1024;
@@ -67,19 +67,19 @@ describe('bodyKind: what the Content-Type says the body is', () => {
     ['application/', null],
     [null, null],
   ])('%s → %s', async (contentType, kind) => {
-    expect(valueOf(await onRequest((req) => bodyKind(req), post('x', contentType)))).toBe(kind);
+    expect(resultOf(await onRequest((req) => bodyKind(req), post('x', contentType)))).toBe(kind);
   });
 });
 
 describe('readParameters: the body of a POST as string parameters', () => {
   it('reads a form, and leaves it on req.body for later middleware', async () => {
-    const { params, left } = valueOf(await readPosted('grant_type=client_credentials&scope=repo+gist'));
+    const { params, left } = resultOf(await readPosted('grant_type=client_credentials&scope=repo+gist'));
     expect({ ...params }).toEqual({ grant_type: 'client_credentials', scope: 'repo gist' });
     expect(left).toBe(params);
   });
 
   it('keeps keys like __proto__ as plain parameters (no prototype is touched)', async () => {
-    const { params } = valueOf(await readPosted('__proto__=x&constructor=y'));
+    const { params } = resultOf(await readPosted('__proto__=x&constructor=y'));
     expect(Object.getPrototypeOf(params)).toBeNull();
     expect(Object.entries(params)).toEqual([
       ['__proto__', 'x'],
@@ -88,11 +88,11 @@ describe('readParameters: the body of a POST as string parameters', () => {
   });
 
   it('§3.1: refuses a repeated parameter, naming it', async () => {
-    expectInvalidRequest(errorOf(await readPosted('scope=a&scope=b')), /Parameter "scope" is repeated/);
+    expectInvalidRequest(thrownBy(await readPosted('scope=a&scope=b')), /Parameter "scope" is repeated/);
   });
 
   it('reads a JSON object of strings; null values are absent', async () => {
-    const { params } = valueOf(
+    const { params } = resultOf(
       await readPosted('{"grant_type":"refresh_token","scope":null}', 'application/json'),
     );
     expect({ ...params }).toEqual({ grant_type: 'refresh_token' });
@@ -106,23 +106,23 @@ describe('readParameters: the body of a POST as string parameters', () => {
     ['a string body', '"x"', /must be an object of parameters/],
     ['broken JSON', '{"grant_type":', /not valid JSON/],
   ])('refuses JSON with %s', async (_label, body, message) => {
-    expectInvalidRequest(errorOf(await readPosted(body, 'application/json')), message);
+    expectInvalidRequest(thrownBy(await readPosted(body, 'application/json')), message);
   });
 
   it('an empty JSON body is no parameters', async () => {
-    expect({ ...valueOf(await readPosted('', 'application/json')).params }).toEqual({});
+    expect({ ...resultOf(await readPosted('', 'application/json')).params }).toEqual({});
   });
 
   it('a body of another content type is refused; no body at all is no parameters', async () => {
     expectInvalidRequest(
-      errorOf(await readPosted('grant_type=x', 'text/plain')),
+      thrownBy(await readPosted('grant_type=x', 'text/plain')),
       /must be application\/x-www-form-urlencoded or application\/json/,
     );
-    expect({ ...valueOf(await readPosted(undefined, null)).params }).toEqual({});
+    expect({ ...resultOf(await readPosted(undefined, null)).params }).toEqual({});
   });
 
   it('a declared Content-Length beyond the limit → 413, before reading', async () => {
-    const error = errorOf(await readPosted(`x=${'y'.repeat(LIMIT)}`));
+    const error = thrownBy(await readPosted(`x=${'y'.repeat(LIMIT)}`));
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({ code: 'invalid_request', status: 413 });
   });
@@ -142,7 +142,7 @@ describe('readParameters: the body of a POST as string parameters', () => {
           call.end();
         }),
     );
-    expect(errorOf(outcome)).toMatchObject({ code: 'invalid_request', status: 413 });
+    expect(thrownBy(outcome)).toMatchObject({ code: 'invalid_request', status: 413 });
   });
 
   it("takes a body the host's parser already read from req.body, with the same checks", async () => {
@@ -151,14 +151,14 @@ describe('readParameters: the body of a POST as string parameters', () => {
       post('grant_type=client_credentials'),
       (app) => app.use(express.urlencoded({ extended: false })),
     );
-    expect({ ...valueOf(parsedForm) }).toEqual({ grant_type: 'client_credentials' });
+    expect({ ...resultOf(parsedForm) }).toEqual({ grant_type: 'client_credentials' });
     // express.urlencoded({ extended: true }) turns `a[]=x` into an array: not a single string.
     const nested = await onRequest(
       (req) => readParameters(req, LIMIT),
       post('client_id[]=a&client_id[]=b'),
       (app) => app.use(express.urlencoded({ extended: true })),
     );
-    expectInvalidRequest(errorOf(nested), /Parameter "client_id" must be a single string/);
+    expectInvalidRequest(thrownBy(nested), /Parameter "client_id" must be a single string/);
   });
 });
 
@@ -179,18 +179,18 @@ describe('queryParameters: the query string, from the raw URL', () => {
     );
 
   it('reads each parameter once, decoded', async () => {
-    expect(valueOf(await query('/authorize?client_id=abc&scope=repo%20gist&state=%C3%BC'))).toEqual({
+    expect(resultOf(await query('/authorize?client_id=abc&scope=repo%20gist&state=%C3%BC'))).toEqual({
       client_id: 'abc',
       scope: 'repo gist',
       state: 'ü',
     });
-    expect(valueOf(await query('/authorize'))).toEqual({});
+    expect(resultOf(await query('/authorize'))).toEqual({});
   });
 
   it('§3.1: refuses a repeated parameter whatever the host query parser does with it', async () => {
-    expectInvalidRequest(errorOf(await query('/authorize?scope=a&scope=b')), /"scope" is repeated/);
+    expectInvalidRequest(thrownBy(await query('/authorize?scope=a&scope=b')), /"scope" is repeated/);
     // `client_id[]` is a parameter of its own name here, not an array.
-    expect(valueOf(await query('/authorize?client_id[]=a'))).toEqual({ 'client_id[]': 'a' });
+    expect(resultOf(await query('/authorize?client_id[]=a'))).toEqual({ 'client_id[]': 'a' });
   });
 });
 
@@ -200,13 +200,13 @@ describe("formAccessToken: RFC 6750 §2.2's form-body access_token", () => {
       const token = await formAccessToken(req, LIMIT);
       return { token, left: { ...(req.body as Record<string, unknown>) } };
     }, post('access_token=tok&note=a&note=b'));
-    expect(valueOf(outcome)).toEqual({ token: 'tok', left: { access_token: 'tok', note: ['a', 'b'] } });
+    expect(resultOf(outcome)).toEqual({ token: 'tok', left: { access_token: 'tok', note: ['a', 'b'] } });
   });
 
   it('is undefined without one, and refuses it twice', async () => {
-    expect(valueOf(await onRequest((req) => formAccessToken(req, LIMIT), post('note=a')))).toBeUndefined();
+    expect(resultOf(await onRequest((req) => formAccessToken(req, LIMIT), post('note=a')))).toBeUndefined();
     expectInvalidRequest(
-      errorOf(await onRequest((req) => formAccessToken(req, LIMIT), post('access_token=a&access_token=b'))),
+      thrownBy(await onRequest((req) => formAccessToken(req, LIMIT), post('access_token=a&access_token=b'))),
       /access_token must be a single string/,
     );
   });
@@ -214,10 +214,10 @@ describe("formAccessToken: RFC 6750 §2.2's form-body access_token", () => {
   it("uses the host's parsed body, refusing a token that is not one string", async () => {
     const parser = (app: express.Express) => app.use(express.urlencoded({ extended: true }));
     expect(
-      valueOf(await onRequest((req) => formAccessToken(req, LIMIT), post('access_token=tok'), parser)),
+      resultOf(await onRequest((req) => formAccessToken(req, LIMIT), post('access_token=tok'), parser)),
     ).toBe('tok');
     expectInvalidRequest(
-      errorOf(await onRequest((req) => formAccessToken(req, LIMIT), post('access_token[x]=tok'), parser)),
+      thrownBy(await onRequest((req) => formAccessToken(req, LIMIT), post('access_token[x]=tok'), parser)),
       /single string/,
     );
   });
@@ -228,22 +228,25 @@ describe('readJsonObject: the settings API takes JSON objects only', () => {
     onRequest((req) => readJsonObject(req, LIMIT), post(body, contentType));
 
   it('reads an object; an empty body is an empty object', async () => {
-    expect(valueOf(await readJson('{"name":"x","scopes":["repo"]}', 'application/json'))).toEqual({
+    expect(resultOf(await readJson('{"name":"x","scopes":["repo"]}', 'application/json'))).toEqual({
       name: 'x',
       scopes: ['repo'],
     });
-    expect(valueOf(await readJson('', 'application/json'))).toEqual({});
+    expect(resultOf(await readJson('', 'application/json'))).toEqual({});
   });
 
   it('a form or text body → 415 (a cross-site HTML form cannot send JSON)', async () => {
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', null]) {
-      expect(errorOf(await readJson('name=x', type))).toMatchObject({ code: 'invalid_request', status: 415 });
+      expect(thrownBy(await readJson('name=x', type))).toMatchObject({
+        code: 'invalid_request',
+        status: 415,
+      });
     }
   });
 
   it('JSON that is not an object → 400', async () => {
-    expectInvalidRequest(errorOf(await readJson('[1]', 'application/json')), /must be a JSON object/);
-    expectInvalidRequest(errorOf(await readJson('null', 'application/json')), /must be a JSON object/);
-    expectInvalidRequest(errorOf(await readJson('{"name":', 'application/json')), /not valid JSON/);
+    expectInvalidRequest(thrownBy(await readJson('[1]', 'application/json')), /must be a JSON object/);
+    expectInvalidRequest(thrownBy(await readJson('null', 'application/json')), /must be a JSON object/);
+    expectInvalidRequest(thrownBy(await readJson('{"name":', 'application/json')), /not valid JSON/);
   });
 });
