@@ -34,15 +34,16 @@ import { type Answer, field, type UserAgent } from '../support/user-agent';
  * The timeouts that bound an outage. A killed server refuses connections: server selection fails
  * after `serverSelectionTimeoutMS`. A server that stops answering (a partition) is only noticed
  * by `socketTimeoutMS` (in-flight operations) and `connectTimeoutMS` (new connections; with its
- * default of 30 s, one request waited 61 s behind the frozen relay below); the driver retries a read or write once, so
- * the worst case is about twice the larger of the two.
+ * default of 30 s, one request waited 61 s behind the frozen relay below); the driver retries a
+ * read or write once, so the worst case is about twice the larger of the two. All scale with the
+ * machine: on a busy one a slow answer is not an outage.
  */
 const CONNECTION_OPTIONS = {
-  serverSelectionTimeoutMS: 1000,
-  connectTimeoutMS: 1000,
-  socketTimeoutMS: 1500,
+  serverSelectionTimeoutMS: scaled(1000),
+  connectTimeoutMS: scaled(1000),
+  socketTimeoutMS: scaled(1500),
 } as const;
-/** A 503 must come this fast. */
+/** A 503 must come this fast (scaled like the timeouts above). */
 const UNAVAILABLE_WITHIN_MS = scaled(5_000);
 const RECOVERY_WITHIN_MS = 15_000;
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { scaled } from '../support/time-scale';
 
 /**
  * The built package imports from both CommonJS and ESM consumers through its `exports` map. Node
@@ -16,7 +17,7 @@ function node(args: string[]): string {
 describe('package exports', () => {
   beforeAll(() => {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
-  }, 120_000);
+  }, scaled(120_000));
 
   const entries = [
     ['express-oauth-provider', 'createProvider'],

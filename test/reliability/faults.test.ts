@@ -202,8 +202,9 @@ beforeAll(async () => {
   db = await startPrivateFerretDb();
   connection = mongoose.createConnection(db.uri, {
     dbName: 'faults',
-    serverSelectionTimeoutMS: 1000,
-    socketTimeoutMS: 2000,
+    // Short, so an outage answers quickly; scaled, so a busy machine is not an outage.
+    serverSelectionTimeoutMS: scaled(1000),
+    socketTimeoutMS: scaled(2000),
   });
   await connection.asPromise();
   adapter = new MongoAdapter({ connection, logger: () => {} });
