@@ -9,6 +9,7 @@ import request from 'supertest';
 import { interceptAdapter } from '../support/adapters';
 import { expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
+import * as deviceFlow from '../support/device-flow';
 import { DEVICE_GRANT, ISSUER, WITH_DEVICE_GRANT } from '../support/fixtures';
 import * as flows from '../support/flows';
 import { hiddenFields } from '../support/html';
@@ -27,15 +28,15 @@ beforeEach(async () => {
 
 /** §3.1 as the device (`client` by default). */
 const requestDeviceCode = (scope?: string, as: ClientCredentials = client) =>
-  flows.requestDeviceCode(t.client, as, scope);
+  deviceFlow.requestDeviceCode(t.client, as, scope);
 /** §3.4: one poll. */
 const pollDevice = (deviceCode: string, as: ClientCredentials = client) =>
-  flows.pollDevice(t.client, as, deviceCode);
+  deviceFlow.pollDevice(t.client, as, deviceCode);
 /** §3.3 in `user`'s browser: the code as typed, then the decision. */
 const decideDevice = (typed: string, decision: 'approve' | 'deny', user = 'alice') =>
-  flows.decideDevice(t.browser(user), typed, decision);
+  deviceFlow.decideDevice(t.browser(user), typed, decision);
 /** Posts a typed code from the code form; the consent page when it is right. */
-const enterCode = (typed: string, user = 'alice') => flows.enterUserCode(t.browser(user), typed);
+const enterCode = (typed: string, user = 'alice') => deviceFlow.enterUserCode(t.browser(user), typed);
 
 /** A page under the device verification URI, as the test host's logged-in user. */
 function devicePage(path = '/oauth/device', user = 'alice') {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type { ProviderEventMap, ProviderEventName } from '../../lib/events/provider-events';
+import * as deviceFlow from '../support/device-flow';
 import { DEVICE_GRANT, REDIRECT_URI, USER_HEADER } from '../support/fixtures';
 import * as flows from '../support/flows';
 import { authorizeQuery, fragmentParams } from '../support/oauth';
@@ -235,14 +236,14 @@ describe('provider.events in realistic flows', () => {
 
   it('device flow: authorization.granted at the device page, token.issued at the poll; deny → authorization.denied', async () => {
     const tv = await createApplication('owner-1', false);
-    const device = await flows.requestDeviceCode(t.client, tv, 'user');
+    const device = await deviceFlow.requestDeviceCode(t.client, tv, 'user');
     keep(device.device_code);
     keep(device.user_code);
-    const approved = await during(() => flows.decideDevice(t.browser(), device.user_code, 'approve'));
+    const approved = await during(() => deviceFlow.decideDevice(t.browser(), device.user_code, 'approve'));
     expect(approved).toEqual([
       { name: 'authorization.granted', event: { userId: 'alice', clientId: tv.clientId, scopes: ['user'] } },
     ]);
-    const tokens = await flows.pollDevice(t.client, tv, device.device_code);
+    const tokens = await deviceFlow.pollDevice(t.client, tv, device.device_code);
     keep(tokens.body.access_token);
     keep(tokens.body.refresh_token);
     expect(eventsNamed('token.issued')).toEqual([
@@ -255,10 +256,10 @@ describe('provider.events in realistic flows', () => {
       },
     ]);
 
-    const second = await flows.requestDeviceCode(t.client, tv);
+    const second = await deviceFlow.requestDeviceCode(t.client, tv);
     keep(second.device_code);
     keep(second.user_code);
-    const denied = await during(() => flows.decideDevice(t.browser('bob'), second.user_code, 'deny'));
+    const denied = await during(() => deviceFlow.decideDevice(t.browser('bob'), second.user_code, 'deny'));
     expect(denied).toEqual([
       { name: 'authorization.denied', event: { userId: 'bob', clientId: tv.clientId } },
     ]);

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
 import { given } from '../support/adapters';
+import * as deviceFlow from '../support/device-flow';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import * as flows from '../support/flows';
 import { hiddenFields } from '../support/html';
@@ -101,7 +102,7 @@ describe('secrets at rest in MongoDB', () => {
       form: { ...hiddenFields(page.text), decision: 'approve' },
     });
     expect(decided.status).toBe(200);
-    const polled = await flows.pollDevice(alice, client, field(device, 'device_code'));
+    const polled = await deviceFlow.pollDevice(alice, client, field(device, 'device_code'));
     expect(polled.status).toBe(200);
     issued('access token (device flow)', field(polled, 'access_token'));
     if (typeof polled.body.refresh_token === 'string')

@@ -2,10 +2,11 @@
  * The OAuth flows as a browser and a client drive them, over any {@link UserAgent}: the
  * authorization request and the consent decision (RFC 6749 §4.1.1–4.1.2), the token endpoint
  * (§3.2, with client authentication per §2.3: Basic, body or `client_id` alone), refresh (§6),
- * client credentials (§4.4), revocation (RFC 7009), introspection (RFC 7662), the device flow
- * (RFC 8628), guarded API calls (RFC 6750), and the example provider's login and JSON API.
+ * client credentials (§4.4), revocation (RFC 7009), introspection (RFC 7662), guarded API calls
+ * (RFC 6750), and the example provider's login and JSON API. The device flow (RFC 8628):
+ * device-flow.ts.
  */
-import { DEVICE_GRANT, REDIRECT_URI } from './fixtures';
+import { REDIRECT_URI } from './fixtures';
 import { hiddenFields } from './html';
 import {
   type AuthorizeRequest,
@@ -250,66 +251,6 @@ export function callApi(
 export async function guardStatus(agent: UserAgent, tokenValue: unknown, path = '/api/me'): Promise<number> {
   if (typeof tokenValue !== 'string') throw new Error(`not a token: ${String(tokenValue)}`);
   return (await callApi(agent, path, tokenValue)).status;
-}
-
-// ---- the device flow (RFC 8628) ----------------------------------------------------------------
-
-export interface DeviceCode {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
-}
-
-/** §3.1: the device asks for a device code; fails the test unless it gets one. */
-export async function requestDeviceCode(
-  agent: UserAgent,
-  client: ClientCredentials,
-  scope?: string,
-): Promise<DeviceCode> {
-  const answer = await postAsClient(
-    agent,
-    '/oauth/device/code',
-    client,
-    scope === undefined ? {} : { scope },
-  );
-  if (answer.status !== 200) throw new Error(`device code request failed: ${summarize(answer)}`);
-  const { body } = answer;
-  return {
-    device_code: field(answer, 'device_code'),
-    user_code: field(answer, 'user_code'),
-    verification_uri: field(answer, 'verification_uri'),
-    verification_uri_complete: field(answer, 'verification_uri_complete'),
-    expires_in: Number(body.expires_in),
-    interval: Number(body.interval),
-  };
-}
-
-/** §3.4: one poll of the token endpoint with the device code. */
-export function pollDevice(agent: UserAgent, client: ClientCredentials, deviceCode: string): Promise<Answer> {
-  return token(agent, client, { grant_type: DEVICE_GRANT, device_code: deviceCode });
-}
-
-/** §3.3: opens the code form and posts the code as typed; the consent page when it is right. */
-export async function enterUserCode(browser: UserAgent, typed: string): Promise<Answer> {
-  const form = await browser.send('/oauth/device');
-  if (form.status !== 200) throw new Error(`device page failed: ${summarize(form)}`);
-  return browser.send('/oauth/device', {
-    form: { csrf_token: hiddenFields(form.text).csrf_token ?? '', user_code: typed },
-  });
-}
-
-/** §3.3: the code as typed, then `decision` on the consent page. Returns the final page. */
-export async function decideDevice(
-  browser: UserAgent,
-  typed: string,
-  decision: 'approve' | 'deny',
-): Promise<Answer> {
-  const consent = await enterUserCode(browser, typed);
-  if (consent.status !== 200) throw new Error(`device code entry failed: ${summarize(consent)}`);
-  return browser.send('/oauth/device', { form: { ...hiddenFields(consent.text), decision } });
 }
 
 // ---- the example provider (examples/provider) --------------------------------------------------
