@@ -11,7 +11,6 @@ import { expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
 import * as deviceFlow from '../support/device-flow';
 import { DEVICE_GRANT, ISSUER, WITH_DEVICE_GRANT } from '../support/fixtures';
-import * as flows from '../support/flows';
 import { hiddenFields } from '../support/html';
 import { bearer, type ClientCredentials } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
