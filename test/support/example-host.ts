@@ -1,7 +1,8 @@
 /**
  * The example provider (`examples/provider`, what `npm start` runs) on the adapter under test:
  * its own passport-local login, its settings pages and JSON API. In this process, or listening
- * on a loopback port with its issuer set to its own URL.
+ * on a loopback port with its issuer set to its own URL. Closed after the test that made it (after
+ * the file, if made in `beforeAll`).
  */
 import type { Express } from 'express';
 import { createExampleProvider } from '../../examples/provider/app';

@@ -1,8 +1,8 @@
 /**
  * The test host: an Express app that mounts `createProvider(...)` on a fresh adapter (the one
  * under test, see adapters.ts), with a test-only login (the `x-test-user` header names the
- * logged-in user), a few guarded routes, and the flows of flows.ts bound to it. Hosts are closed,
- * and their adapters released, after the test file.
+ * logged-in user), a few guarded routes, and the flows of flows.ts bound to it. A host is closed,
+ * and its adapter released, after the test that made it (after the file, if made in `beforeAll`).
  */
 import express, { type Express, type Request } from 'express';
 import { type CreateProviderOptions, createProvider, type Provider } from '../../lib';
