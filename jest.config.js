@@ -3,7 +3,8 @@
  * - `fast`: unit, compliance, http, adapters (memory, custom) and package suites, on the memory adapter;
  * - `slow`: mongo, reliability, e2e and browser suites, and the Mongo adapter's own suites;
  * - one `adapter:<name>` project per entry of SUITE_ADAPTERS: the compliance and HTTP suites again,
- *   on that adapter (test/support/adapters.ts reads `TEST_ADAPTER`; `ADAPTER=<name>` overrides it).
+ *   on that adapter (test/support/adapters.ts reads `TEST_ADAPTER`; `ADAPTER=<name>` overrides it for
+ *   every project, e.g. `ADAPTER=mongo npm run test:fast`).
  * The FerretDB global setup belongs to the projects that need a MongoDB server only, so the fast
  * project never starts it.
  */
@@ -56,6 +57,8 @@ module.exports = {
   projects: [
     {
       ...base,
+      // `ADAPTER=mongo npm run test:fast` runs the fast suites on Mongo: then it needs the server.
+      ...(process.env.ADAPTER === 'mongo' ? mongoServer : {}),
       displayName: 'fast',
       testMatch: [
         '<rootDir>/test/unit/**/*.test.ts',
