@@ -39,11 +39,10 @@ describe('end to end: passport-oauth2 client signs in with the example provider'
         scope: ['user', 'repo'],
       }),
     );
-    const client = { url: clientServer.url };
 
-    const user = new UserAgent(client.url);
+    const user = new UserAgent(clientServer.url);
     // 1. The client sends the user to the provider's authorize endpoint with PKCE and state.
-    const start = await user.follow(`${client.url}/auth/provider`);
+    const start = await user.follow(`${clientServer.url}/auth/provider`);
     const authorizeUrl = new URL(start[0]?.location ?? '');
     expect(authorizeUrl.pathname).toBe('/oauth/authorize');
     expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
@@ -75,12 +74,14 @@ describe('end to end: passport-oauth2 client signs in with the example provider'
     expect(callback.searchParams.get('state')).toBe(authorizeUrl.searchParams.get('state'));
     const landing = approved[approved.length - 1];
     expect(landing?.text).toContain('Signed in as alice');
-    const me = await user.send(`${client.url}/me`);
+    const me = await user.send(`${clientServer.url}/me`);
     expect(me.json).toEqual({ id: '1', login: 'alice' });
 
     // 5. A second sign-in skips consent: the app is already authorized for these scopes.
-    const again = await user.follow(`${client.url}/auth/provider`);
-    expect(again.some((hop) => hop.url.startsWith(`${client.url}/auth/provider/callback?code=`))).toBe(true);
+    const again = await user.follow(`${clientServer.url}/auth/provider`);
+    expect(again.some((hop) => hop.url.startsWith(`${clientServer.url}/auth/provider/callback?code=`))).toBe(
+      true,
+    );
     expect(again[again.length - 1]?.text).toContain('Signed in as alice');
   });
 });

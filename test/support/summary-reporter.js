@@ -12,7 +12,9 @@ class SummaryReporter {
 
   onRunStart() {
     // jest.config.js measured the machine; every time limit of the suites is multiplied by this.
-    process.stdout.write(`Time limits of the suites: ×${process.env.TEST_TIME_SCALE ?? '1'} (TEST_TIME_SCALE)\n`);
+    process.stdout.write(
+      `Time limits of the suites: ×${process.env.TEST_TIME_SCALE ?? '1'} (TEST_TIME_SCALE)\n`,
+    );
   }
 
   onRunComplete(_contexts, results) {
