@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createExampleProvider } from '../../examples/provider/app';
-import { type Listening, serve } from '../support/example-http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from '../support/chromium';
+import { createExampleHost } from '../support/example-host';
+import { scaled } from '../support/time-scale';
 
 /**
  * The playground in a real browser (Debian's Chromium through playwright-core), as a newcomer
@@ -10,13 +11,12 @@ import { type Listening, serve } from '../support/example-http';
  * credentials step by step, checking what each step shows went over the wire. Every step is
  * saved as a full-page screenshot in test-artifacts/screenshots/playground-*.png.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
-const TIMEOUT = 120_000;
+const TIMEOUT = scaled(120_000);
 const MASKED_ACCESS_TOKEN = /eoa_••••••••[0-9A-Za-z]{4}/;
 
 describe('the playground in Chromium', () => {
-  let server: Listening;
+  /** The example provider's URL (its issuer). */
+  let baseUrl = '';
   let browser: Browser | null = null;
   let context: BrowserContext;
   let page: Page;
@@ -64,29 +64,12 @@ describe('the playground in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (the browser suite is never skipped)`,
-      );
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
     for (const file of readdirSync(SCREENSHOTS)) {
       if (file.startsWith('playground-')) rmSync(join(SCREENSHOTS, file));
     }
-    server = await serve((url) => createExampleProvider({ issuer: url }).app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    // The issuer names the real port: the host listens first, then builds the app.
+    baseUrl = (await createExampleHost({ listen: true })).issuer;
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     watch(page);
@@ -94,13 +77,12 @@ describe('the playground in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
   }, TIMEOUT);
 
   it(
     'opens on a home page that explains the app, then signs in as alice',
     async () => {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${baseUrl}/`);
       const home = (await page.textContent('main')) ?? '';
       expect(home).toContain('became an OAuth 2.0 provider');
       for (const credential of ['alice', 'alice-pass', 'bob', 'bob-pass']) expect(home).toContain(credential);
@@ -111,7 +93,7 @@ describe('the playground in Chromium', () => {
       await page.fill('input[name=username]', 'alice');
       await page.fill('input[name=password]', 'alice-pass');
       await screenshot('login');
-      await Promise.all([page.waitForURL(`${server.url}/playground`), page.click('button[type=submit]')]);
+      await Promise.all([page.waitForURL(`${baseUrl}/playground`), page.click('button[type=submit]')]);
       expect(await page.textContent('h1')).toBe('OAuth playground');
       await screenshot('overview');
 
@@ -129,18 +111,18 @@ describe('the playground in Chromium', () => {
   it(
     'runs the web flow: the authorization request, consent, the callback and the token request',
     async () => {
-      await page.goto(`${server.url}/playground/web`);
+      await page.goto(`${baseUrl}/playground/web`);
       expect(await page.isChecked('#web-scope-user')).toBe(true);
       await page.check('#web-scope-public-repo');
       await runStep('#build-authorization-url');
       const request = await stepText('step-authorize');
-      expect(request).toContain(`GET ${server.url}/.well-known/oauth-authorization-server`);
+      expect(request).toContain(`GET ${baseUrl}/.well-known/oauth-authorization-server`);
       const url = new URL(
         ((await page.textContent('#authorization-url')) ?? '').replace(/^GET /, '').replace(/Copy$/, ''),
       );
       expect(url.pathname).toBe('/oauth/authorize');
       expect(url.searchParams.get('response_type')).toBe('code');
-      expect(url.searchParams.get('redirect_uri')).toBe(`${server.url}/playground/callback`);
+      expect(url.searchParams.get('redirect_uri')).toBe(`${baseUrl}/playground/callback`);
       expect(url.searchParams.get('scope')).toBe('user public_repo');
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');
       expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -160,19 +142,19 @@ describe('the playground in Chromium', () => {
       const callback = await stepText('step-callback');
       expect(callback).toContain('GET /playground/callback?code=eoc_••••••••');
       expect(callback).toContain(`state${url.searchParams.get('state')}`);
-      expect(callback).toContain(`iss${server.url}`);
+      expect(callback).toContain(`iss${baseUrl}`);
       expect(await page.locator('#step-callback li.ok').count()).toBe(3);
       expect(await page.locator('#step-callback li.fail').count()).toBe(0);
       await stepShot('web-3-callback', 'step-callback');
 
       await runStep('#send-token-request');
       const token = await stepText('step-token');
-      expect(token).toContain(`POST ${server.url}/oauth/token`);
+      expect(token).toContain(`POST ${baseUrl}/oauth/token`);
       expect(token).toContain('authorization: Basic ••••••••');
       expect(token).toContain('grant_type=authorization_code');
       expect(token).toContain('code=eoc_••••••••');
       expect(token).toContain('code_verifier=••••••••');
-      expect(token).toContain(`redirect_uri=${encodeURIComponent(`${server.url}/playground/callback`)}`);
+      expect(token).toContain(`redirect_uri=${encodeURIComponent(`${baseUrl}/playground/callback`)}`);
       expect(token).toContain('HTTP/1.1 200 OK');
       expect(token).toMatch(/cache-control: no-store/i);
       expect(token).toMatch(MASKED_ACCESS_TOKEN);
@@ -188,17 +170,17 @@ describe('the playground in Chromium', () => {
     async () => {
       await runStep('#call-api');
       const api = await stepText('step-api');
-      expect(api).toContain(`GET ${server.url}/api/user`);
+      expect(api).toContain(`GET ${baseUrl}/api/user`);
       expect(api).toMatch(/authorization: Bearer eoa_••••••••/);
       expect(api).toContain('x-oauth-scopes: user, public_repo');
       expect(api).toContain('"login": "alice"');
-      expect(api).toContain(`GET ${server.url}/api/repos`);
+      expect(api).toContain(`GET ${baseUrl}/api/repos`);
       expect(api).toContain('"name": "hello-world"');
       await stepShot('web-5-api', 'step-api');
 
       await runStep('#introspect');
       const introspection = await stepText('step-introspect');
-      expect(introspection).toContain(`POST ${server.url}/oauth/introspect`);
+      expect(introspection).toContain(`POST ${baseUrl}/oauth/introspect`);
       expect(introspection).toContain('"active": true');
       expect(introspection).toContain('"username": "alice"');
       await stepShot('web-6-introspect', 'step-introspect');
@@ -215,7 +197,7 @@ describe('the playground in Chromium', () => {
 
       await runStep('#revoke');
       const revoke = await stepText('step-revoke');
-      expect(revoke).toContain(`POST ${server.url}/oauth/revoke`);
+      expect(revoke).toContain(`POST ${baseUrl}/oauth/revoke`);
       expect(revoke).toContain('token_type_hint=access_token');
       expect(revoke).toContain('Introspection before: the token is active');
       expect(revoke).toContain('Introspection after: the token is not active');
@@ -253,18 +235,18 @@ describe('the playground in Chromium', () => {
   it(
     'runs the device flow with the public client: the code, pending, approval in a second tab, tokens',
     async () => {
-      await page.goto(`${server.url}/playground`);
+      await page.goto(`${baseUrl}/playground`);
       await page.check('#kind-public');
       await runStep('#use-client');
-      await page.goto(`${server.url}/playground/device`);
+      await page.goto(`${baseUrl}/playground/device`);
       await runStep('#start-device-flow');
       const start = await stepText('step-start');
-      expect(start).toContain(`POST ${server.url}/oauth/device/code`);
+      expect(start).toContain(`POST ${baseUrl}/oauth/device/code`);
       expect(start).toMatch(/client_id=[0-9a-f]{32}/);
       expect(start).toMatch(/"device_code": "eod_••••••••/);
       const userCode = (await page.textContent('#user-code')) ?? '';
       expect(start).toContain(`"user_code": "${userCode}"`);
-      expect(await page.getAttribute('#verification-uri', 'href')).toBe(`${server.url}/oauth/device`);
+      expect(await page.getAttribute('#verification-uri', 'href')).toBe(`${baseUrl}/oauth/device`);
       await stepShot('device-1-start', 'step-start');
       await stepShot('device-2-user-code', 'step-enter');
 
@@ -304,7 +286,7 @@ describe('the playground in Chromium', () => {
   it(
     'runs client credentials with the machine scope ci:status and reports a commit status',
     async () => {
-      await page.goto(`${server.url}/playground/client-credentials`);
+      await page.goto(`${baseUrl}/playground/client-credentials`);
       expect(await page.isChecked('#cc-scope-ci-status')).toBe(true);
       await runStep('#cc-token');
       const token = await stepText('step-cc-token');
@@ -320,11 +302,11 @@ describe('the playground in Chromium', () => {
 
       await runStep('#cc-api');
       const api = await stepText('step-cc-api');
-      expect(api).toContain(`POST ${server.url}/api/statuses`);
+      expect(api).toContain(`POST ${baseUrl}/api/statuses`);
       expect(api).toContain('HTTP/1.1 201 Created');
       expect(api).toContain('"context": "ci/playground"');
       expect(api).toContain('HTTP/1.1 403 Forbidden');
-      expect(api).toContain('This token does not belong to a user');
+      expect(api).toContain('This token has no user: it was issued to a client acting on its own behalf');
       await stepShot('client-credentials-2-api', 'step-cc-api');
       await screenshot('client-credentials-complete');
 

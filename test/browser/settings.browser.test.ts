@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createExampleProvider } from '../../examples/provider/app';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from '../support/chromium';
+import { createExampleHost } from '../support/example-host';
+import * as flows from '../support/flows';
+import { listen } from '../support/listen';
+import { scaled } from '../support/time-scale';
+import { UserAgent } from '../support/user-agent';
 
 /**
  * The settings pages in a real browser (Debian's Chromium driven by playwright-core): alice
@@ -12,36 +14,12 @@ import { createExampleProvider } from '../../examples/provider/app';
  * callback server, sees and revokes the authorization, then creates, uses and revokes a personal
  * access token. Every page visited is saved as a full-page screenshot in test-artifacts/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
-const TIMEOUT = 60_000;
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    );
-  });
-}
-
-function close(server: Server | null): Promise<void> {
-  return new Promise((resolve) => {
-    if (server === null || !server.listening) return resolve();
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
-
-function basicAuth(clientId: string, secret: string): string {
-  // RFC 6749 §2.3.1: both parts form-urlencoded before Base64.
-  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-}
+const TIMEOUT = scaled(60_000);
 
 describe('settings pages in Chromium', () => {
-  let provider: Server | null = null;
-  let callback: Server | null = null;
   let browser: Browser | null = null;
+  /** The client's HTTP library. */
+  let api: UserAgent;
   let page: Page;
   let providerUrl = '';
   let callbackUrl = '';
@@ -60,21 +38,13 @@ describe('settings pages in Chromium', () => {
   }
 
   async function apiUser(token: string): Promise<number> {
-    return (await fetch(`${providerUrl}/api/user`, { headers: { authorization: `Bearer ${token}` } })).status;
+    return (await flows.callApi(api, '/api/user', token)).status;
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: install it with "apt-get install -y chromium" (the browser suite is never skipped)`,
-      );
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-
-    // The issuer must name the real port: listen first (port 0), then hand the server the app.
-    provider = createServer();
-    providerUrl = await listen(provider);
-    provider.on('request', createExampleProvider({ issuer: providerUrl }).app);
+    // The issuer names the real port: the host listens first, then builds the app.
+    providerUrl = (await createExampleHost({ listen: true })).issuer;
+    api = new UserAgent(providerUrl);
 
     const client = express();
     client.get('/callback', (req, res) => {
@@ -82,29 +52,15 @@ describe('settings pages in Chromium', () => {
       received.push({ code: value('code'), state: value('state') });
       res.type('html').send('<!doctype html><title>Client callback</title><h1>Client callback received</h1>');
     });
-    callback = createServer(client);
-    callbackUrl = `${await listen(callback)}/callback`;
+    callbackUrl = `${(await listen(client)).url}/callback`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     page = await context.newPage();
   }, TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([close(provider), close(callback)]);
   }, TIMEOUT);
 
   it(
@@ -176,22 +132,14 @@ describe('settings pages in Chromium', () => {
       const code = landed.searchParams.get('code') ?? '';
       expect(received).toEqual([{ code, state: 'xyz' }]);
 
-      const response = await fetch(`${providerUrl}/oauth/token`, {
-        method: 'POST',
-        headers: {
-          authorization: basicAuth(app.clientId, app.secret),
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: callbackUrl,
-        }).toString(),
-      });
+      const response = await flows.exchange(
+        api,
+        { clientId: app.clientId, clientSecret: app.secret },
+        { code, redirectUri: callbackUrl },
+      );
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { access_token: string; scope: string };
-      expect(body.scope).toBe('repo');
-      accessToken = body.access_token;
+      expect(response.body.scope).toBe('repo');
+      accessToken = String(response.body.access_token);
       expect(await apiUser(accessToken)).toBe(200);
     },
     TIMEOUT,

@@ -2,46 +2,23 @@
  * RFC 6749 §4.1.1–§4.1.2.1 (authorization request and response), §10.12 (CSRF) and RFC 9700
  * §4.1.3 (exact redirect URI matching), as fixed by DESIGN.md's `/oauth/authorize` row.
  */
-import request from 'supertest';
-import {
-  authorizeQuery,
-  cookiesOf,
-  hiddenFields,
-  ISSUER,
-  locationParams,
-  makeTestProvider,
-  pkcePair,
-  REDIRECT_URI,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { expectErrorPage } from '../support/assertions';
+import { ISSUER, REDIRECT_URI } from '../support/fixtures';
+import { consentPage, openAuthorize, postDecision } from '../support/flows';
+import { authorizeQuery, locationParams, pkcePair } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 
 beforeEach(async () => {
-  t = makeTestProvider();
+  t = await createTestHost();
   client = await t.registerApp();
 });
 
+/** `GET /oauth/authorize` as `user` (`null`: nobody logged in). */
 function getAuthorize(query: Record<string, string>, user: string | null = 'alice') {
-  const call = request(t.app).get('/oauth/authorize').query(query);
-  return user === null ? call : call.set(USER_HEADER, user);
-}
-
-async function consentPage(query: Record<string, string>, user = 'alice') {
-  const page = await getAuthorize(query, user);
-  expect(page.status).toBe(200);
-  return { page, fields: hiddenFields(page.text), cookie: cookiesOf(page) };
-}
-
-function expectErrorPage(response: request.Response, code: string) {
-  expect(response.status).toBe(400);
-  expect(response.headers.location).toBeUndefined();
-  expect(response.headers['content-type']).toMatch(/^text\/html/);
-  expect(response.text).toContain(code);
-  expect(response.text).not.toContain(REDIRECT_URI);
+  return openAuthorize(t.browser(user), query);
 }
 
 describe('RFC 6749 §4.1.2.1: client and redirect URI are verified first, never redirected to', () => {
@@ -187,7 +164,7 @@ describe('RFC 6749 §4.1.1: the resource owner must be authenticated', () => {
 
 describe('RFC 6749 §4.1.1 / §10.2: the consent page', () => {
   it('names the application and describes every requested scope', async () => {
-    const { page } = await consentPage(authorizeQuery({ client, scope: 'repo gist' }));
+    const { page } = await consentPage(t.browser(), authorizeQuery({ client, scope: 'repo gist' }));
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('Test App');
     expect(page.text).toContain('Full control of your repositories');
@@ -197,36 +174,37 @@ describe('RFC 6749 §4.1.1 / §10.2: the consent page', () => {
 
   it('escapes HTML in the application name', async () => {
     const evil = await t.registerApp({ name: '<script>alert("x")</script>&co' });
-    const { page } = await consentPage(authorizeQuery({ client: evil }));
+    const { page } = await consentPage(t.browser(), authorizeQuery({ client: evil }));
     expect(page.text).not.toContain('<script>alert');
     expect(page.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;co');
   });
 
   it('escapes request parameters echoed into the form, and posts them back unchanged', async () => {
     const state = '"><script>alert(1)</script>&amp;';
-    const { page, fields } = await consentPage(authorizeQuery({ client, state }));
+    const { page, fields } = await consentPage(t.browser(), authorizeQuery({ client, state }));
     expect(page.text).not.toContain('<script>alert(1)');
     expect(fields.state).toBe(state);
   });
 
   it('cannot be framed (RFC 6749 §10.13) and is not cached', async () => {
-    const { page } = await consentPage(authorizeQuery({ client }));
+    const { page } = await consentPage(t.browser(), authorizeQuery({ client }));
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['cache-control']).toBe('no-store');
   });
 
   it('carries a CSRF token and the request parameters as hidden fields', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client, scope: 'repo' }));
+    const alice = t.browser();
+    const { fields } = await consentPage(alice, authorizeQuery({ client, scope: 'repo' }));
     expect(fields.csrf_token).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/));
     expect(fields.client_id).toBe(client.clientId);
     expect(fields.scope).toBe('repo');
     expect(fields.state).toBe('state-123');
-    expect(cookie).toMatch(/eo_csrf=/);
+    expect(alice.cookie('eo_csrf')).toEqual(expect.any(String));
   });
 
   it('links the homepage only when it is http(s), whatever storage holds', async () => {
-    const { page: linked } = await consentPage(authorizeQuery({ client }));
+    const { page: linked } = await consentPage(t.browser(), authorizeQuery({ client }));
     expect(linked.text).toContain('<a href="https://client.example" rel="noopener noreferrer">');
     const created = await t.provider.applications.create(
       {
@@ -246,26 +224,28 @@ describe('RFC 6749 §4.1.1 / §10.2: the consent page', () => {
       clientId: created.application.clientId,
       clientSecret: created.clientSecret,
     };
-    const { page } = await consentPage(authorizeQuery({ client: hostApp }));
+    const { page } = await consentPage(t.browser(), authorizeQuery({ client: hostApp }));
     expect(page.text).toContain('<span>javascript:alert(1)</span> wants to access your account');
     expect(page.text).not.toContain('href="javascript:');
   });
 
   it('shows normalized scopes: "repo public_repo" is asked as "repo"', async () => {
-    const { fields } = await consentPage(authorizeQuery({ client, scope: 'public_repo repo' }));
+    const { fields } = await consentPage(t.browser(), authorizeQuery({ client, scope: 'public_repo repo' }));
     expect(fields.scope).toBe('repo');
   });
 });
 
 describe('RFC 6749 §4.1.2: the consent decision', () => {
+  /** alice's browser on the consent page for `query`. */
+  async function onConsentPage(query: Record<string, string> = authorizeQuery({ client })) {
+    const alice = t.browser();
+    const { fields } = await consentPage(alice, query);
+    return { alice, fields };
+  }
+
   it('approve with a valid CSRF token → 302 to redirect_uri with code, state and iss', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client, scope: 'repo' }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...fields, decision: 'approve' });
+    const { alice, fields } = await onConsentPage(authorizeQuery({ client, scope: 'repo' }));
+    const response = await postDecision(alice, fields, 'approve');
     expect(response.status).toBe(302);
     expect(String(response.headers.location).startsWith(`${REDIRECT_URI}?`)).toBe(true);
     const params = locationParams(response);
@@ -276,13 +256,8 @@ describe('RFC 6749 §4.1.2: the consent decision', () => {
   });
 
   it('deny → access_denied with state and iss, and no code', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client, scope: 'repo' }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...fields, decision: 'deny' });
+    const { alice, fields } = await onConsentPage(authorizeQuery({ client, scope: 'repo' }));
+    const response = await postDecision(alice, fields, 'deny');
     expect(response.status).toBe(302);
     const params = locationParams(response);
     expect(params.get('error')).toBe('access_denied');
@@ -303,72 +278,48 @@ describe('RFC 6749 §4.1.2: the consent decision', () => {
       },
     ],
   ])('%s → 403 page, no redirect, no code', async (_label, change) => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...change(fields), decision: 'approve' });
+    const { alice, fields } = await onConsentPage();
+    const response = await postDecision(alice, change(fields), 'approve');
     expect(response.status).toBe(403);
     expect(response.headers.location).toBeUndefined();
     expect(response.headers['content-type']).toMatch(/^text\/html/);
   });
 
   it('a CSRF token without its browser cookie → 403', async () => {
-    const { fields } = await consentPage(authorizeQuery({ client }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .type('form')
-      .send({ ...fields, decision: 'approve' });
+    const { alice, fields } = await onConsentPage();
+    const response = await postDecision(alice, fields, 'approve', { cookies: false });
     expect(response.status).toBe(403);
     expect(response.headers.location).toBeUndefined();
   });
 
   it('the CSRF token of user A is refused for user B', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client }), 'alice');
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'bob')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...fields, decision: 'approve' });
+    const { alice, fields } = await onConsentPage();
+    const response = await postDecision(alice, fields, 'approve', { user: 'bob' });
     expect(response.status).toBe(403);
     expect(response.headers.location).toBeUndefined();
   });
 
   it('re-validates the posted request: a tampered redirect_uri gets the error page', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...fields, redirect_uri: 'https://evil.example/cb', decision: 'approve' });
+    const { alice, fields } = await onConsentPage();
+    const response = await postDecision(
+      alice,
+      { ...fields, redirect_uri: 'https://evil.example/cb' },
+      'approve',
+    );
     expect(response.status).toBe(400);
     expect(response.headers.location).toBeUndefined();
   });
 
   it('a decision other than approve/deny is not an approval', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...fields, decision: 'yes please' });
+    const { alice, fields } = await onConsentPage();
+    const response = await postDecision(alice, fields, 'yes please');
     expect(locationParams(response).get('code')).toBeNull();
     expect(locationParams(response).get('error')).toBe('invalid_request');
   });
 
   it('a logged-out POST is sent to log in, not approved', async () => {
-    const { fields, cookie } = await consentPage(authorizeQuery({ client }));
-    const response = await request(t.app)
-      .post('/oauth/authorize')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ ...fields, decision: 'approve' });
+    const { alice, fields } = await onConsentPage();
+    const response = await postDecision(alice, fields, 'approve', { user: null });
     expect(response.status).toBe(302);
     expect(String(response.headers.location).startsWith('/login?return_to=')).toBe(true);
   });

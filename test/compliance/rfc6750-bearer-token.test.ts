@@ -5,39 +5,22 @@
 import express from 'express';
 import request from 'supertest';
 import { requireScope } from '../../lib';
-import {
-  bearer,
-  makeTestProvider,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { expectInvalidToken, BEARER_REALM as REALM } from '../support/assertions';
+import { advanceClock, freezeClock } from '../support/clock';
+import { USER_HEADER } from '../support/fixtures';
+import { bearer } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
-const REALM = 'Bearer realm="issuer.example"';
-
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 
 beforeEach(async () => {
-  t = makeTestProvider();
+  t = await createTestHost();
   client = await t.registerApp();
 });
 
-afterEach(() => {
-  jest.useRealTimers();
-});
-
 async function accessToken(scope: string): Promise<string> {
-  const body = await t.issueTokens({ client, scope });
-  return String(body.access_token);
-}
-
-function expectInvalidToken(response: request.Response) {
-  expect(response.status).toBe(401);
-  const challenge = String(response.headers['www-authenticate']);
-  expect(challenge.startsWith(REALM)).toBe(true);
-  expect(challenge).toContain('error="invalid_token"');
-  expect(response.body.error).toBe('invalid_token');
+  return (await t.issueTokens({ client, scope })).accessToken;
 }
 
 describe('RFC 6750 §3.1: no token, bad tokens', () => {
@@ -69,17 +52,15 @@ describe('RFC 6750 §3.1: no token, bad tokens', () => {
   });
 
   it('a refresh token is not an access token → 401 invalid_token', async () => {
-    const body = await t.issueTokens({ client, scope: 'user' });
-    expectInvalidToken(await request(t.app).get('/api/me').set('Authorization', bearer(body.refresh_token)));
+    const { refreshToken } = await t.issueTokens({ client, scope: 'user' });
+    expectInvalidToken(await request(t.app).get('/api/me').set('Authorization', bearer(refreshToken)));
   });
 
   it('an expired token → 401 invalid_token', async () => {
-    jest.useFakeTimers({
-      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'],
-    });
+    freezeClock();
     const token = await accessToken('user');
     expect((await request(t.app).get('/api/me').set('Authorization', bearer(token))).status).toBe(200);
-    jest.setSystemTime(Date.now() + 7201 * 1000);
+    advanceClock(7201);
     expectInvalidToken(await request(t.app).get('/api/me').set('Authorization', bearer(token)));
   });
 
@@ -95,7 +76,7 @@ describe('RFC 6750 §3.1: no token, bad tokens', () => {
 
   it('a token whose user no longer exists (findUser → null) → 401 invalid_token, on every guard', async () => {
     const deleted = new Set<string>();
-    t = makeTestProvider({ findUser: (id) => (deleted.has(id) ? null : { id, username: id }) });
+    t = await createTestHost({ findUser: (id) => (deleted.has(id) ? null : { id, username: id }) });
     client = await t.registerApp();
     const token = await accessToken('repo');
     const pat = await request(t.app)
@@ -146,7 +127,7 @@ describe('RFC 6750 §2: where the token may be', () => {
   });
 
   it('§2.3: the provider option allowQueryAccessToken: false turns it off everywhere', async () => {
-    t = makeTestProvider({ allowQueryAccessToken: false });
+    t = await createTestHost({ allowQueryAccessToken: false });
     client = await t.registerApp();
     const token = await accessToken('user');
     expect((await request(t.app).get('/api/me').query({ access_token: token })).status).toBe(401);
@@ -303,11 +284,7 @@ describe('DESIGN: a route that acts for a user refuses a user-less token', () =>
     app.get('/api/user', t.provider.authenticate({ requireUser: true }), (req, res) => {
       res.json({ id: req.oauth?.user?.id });
     });
-    const machine = await request(t.app).post('/oauth/token').type('form').send({
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-    });
+    const machine = await t.token(client, { grant_type: 'client_credentials' }, 'body');
     const refused = await request(app)
       .get('/api/user')
       .set('Authorization', bearer(machine.body.access_token));

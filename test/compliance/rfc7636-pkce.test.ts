@@ -3,27 +3,21 @@
  * verifier at the token endpoint; DESIGN: S256 only unless `allowPlainPkce`, required for public
  * clients.
  */
-import request from 'supertest';
-import {
-  authorizeQuery,
-  locationParams,
-  makeTestProvider,
-  pkcePair,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { sha256Hex } from '../../lib/tokens/hash';
+import { openAuthorize } from '../support/flows';
+import { authorizeQuery, locationParams, pkcePair } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
-let t: TestProvider;
+let t: TestHost;
 let spa: RegisteredApp;
 
 beforeEach(async () => {
-  t = makeTestProvider();
+  t = await createTestHost();
   spa = await t.registerApp({ confidential: false });
 });
 
 async function authorizeError(query: Record<string, string>) {
-  const response = await request(t.app).get('/oauth/authorize').query(query).set(USER_HEADER, 'alice');
+  const response = await openAuthorize(t.browser(), query);
   expect(response.status).toBe(302);
   const params = locationParams(response);
   expect(params.get('code')).toBeNull();
@@ -38,6 +32,20 @@ describe('RFC 7636 §4.6: S256', () => {
     const answer = await t.exchange({ client: spa, code, verifier: pkce.verifier });
     expect(answer.status).toBe(200);
     expect(answer.body.access_token).toMatch(/^eoa_/);
+  });
+
+  it('§4.4: the code is stored by its hash, bound to the challenge, and consumed by the exchange', async () => {
+    const pkce = pkcePair();
+    const code = await t.authorize({ client: spa, pkce });
+    expect(await t.adapter.findTokenByHash(sha256Hex(code))).toMatchObject({
+      kind: 'code',
+      userId: 'alice',
+      codeChallenge: pkce.challenge,
+      codeChallengeMethod: 'S256',
+      consumedAt: null,
+    });
+    expect((await t.exchange({ client: spa, code, verifier: pkce.verifier })).status).toBe(200);
+    expect((await t.adapter.findTokenByHash(sha256Hex(code)))?.consumedAt).toBeInstanceOf(Date);
   });
 
   it('refuses a wrong verifier with invalid_grant', async () => {
@@ -94,7 +102,7 @@ describe('RFC 7636 §4.3 / §4.4.1: the challenge at the authorization endpoint'
   });
 
   it('requirePkce: "all" demands PKCE from confidential clients too', async () => {
-    t = makeTestProvider({ requirePkce: 'all' });
+    t = await createTestHost({ requirePkce: 'all' });
     const confidential = await t.registerApp();
     const params = await authorizeError(authorizeQuery({ client: confidential, pkce: null }));
     expect(params.get('error')).toBe('invalid_request');
@@ -137,7 +145,7 @@ describe('RFC 7636 §4.3 / §4.4.1: the challenge at the authorization endpoint'
   });
 
   it('plain works end to end when allowPlainPkce is on', async () => {
-    t = makeTestProvider({ allowPlainPkce: true });
+    t = await createTestHost({ allowPlainPkce: true });
     spa = await t.registerApp({ confidential: false });
     const verifier = 'plain-verifier-'.padEnd(50, 'a');
     const code = await t.authorize({

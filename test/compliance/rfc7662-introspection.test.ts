@@ -4,51 +4,46 @@
  * metadata, and exactly `{ "active": false }` for anything that is not active, including tokens the
  * caller may not see (§4: the server decides who may introspect what; `canIntrospect`).
  */
-import request from 'supertest';
 import type { ApplicationRecord, TokenRecord } from '../../lib/storage/storage-adapter';
-import { basicAuth, bodyOf, postAsClient } from '../support/protocol-harness';
-import type { HarnessOverrides } from '../support/provider-harness';
-import { ISSUER, makeTestProvider, type RegisteredApp, type TestProvider } from '../support/provider-harness';
+import { ISSUER } from '../support/fixtures';
+import { createTestHost, type HostOptions, type RegisteredApp, type TestHost } from '../support/test-host';
 
 const findUser = (id: string) => ({ id, username: `${id}-login` });
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 
-function setUp(overrides: HarnessOverrides = {}): Promise<void> {
-  t = makeTestProvider({ findUser, ...overrides });
-  return t.registerApp().then((registered) => {
-    client = registered;
-  });
+async function setUp(options: HostOptions = {}): Promise<void> {
+  t = await createTestHost({ findUser, ...options });
+  client = await t.registerApp();
 }
 
 beforeEach(() => setUp());
 
 async function introspect(token: string, as: RegisteredApp = client, fields: Record<string, string> = {}) {
-  const response = await postAsClient(t.app, '/oauth/introspect', as, { token, ...fields });
+  const response = await t.postAsClient('/oauth/introspect', as, { token, ...fields });
   expect(response.status).toBe(200);
   expect(response.headers['cache-control']).toBe('no-store');
-  return bodyOf(response);
+  return response.body;
 }
 
 describe('RFC 7662 §2.1: the caller authenticates as a confidential client', () => {
   it('without credentials → 401 invalid_client', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const response = await request(t.app)
-      .post('/oauth/introspect')
-      .type('form')
-      .send({ token: String(tokens.access_token) });
+    const response = await t.client.send('/oauth/introspect', { form: { token: tokens.accessToken } });
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_client');
   });
 
   it('a wrong secret → 401 invalid_client (Basic: with a Basic challenge)', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const response = await request(t.app)
-      .post('/oauth/introspect')
-      .set('Authorization', basicAuth(client.clientId, 'nope'))
-      .type('form')
-      .send({ token: String(tokens.access_token) });
+    const response = await t.postAsClient(
+      '/oauth/introspect',
+      { ...client, clientSecret: 'nope' },
+      {
+        token: tokens.accessToken,
+      },
+    );
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_client');
     expect(response.headers['www-authenticate']).toMatch(/^Basic /);
@@ -57,9 +52,7 @@ describe('RFC 7662 §2.1: the caller authenticates as a confidential client', ()
   it('a public client (client_id only) → 401 invalid_client, even for its own token', async () => {
     const spa = await t.registerApp({ confidential: false });
     const tokens = await t.issueTokens({ client: spa, scope: 'user' });
-    const response = await postAsClient(t.app, '/oauth/introspect', spa, {
-      token: String(tokens.access_token),
-    });
+    const response = await t.postAsClient('/oauth/introspect', spa, { token: tokens.accessToken });
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_client');
     expect(response.body).not.toHaveProperty('active');
@@ -67,19 +60,13 @@ describe('RFC 7662 §2.1: the caller authenticates as a confidential client', ()
 
   it('body credentials work as well as Basic', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const response = await postAsClient(
-      t.app,
-      '/oauth/introspect',
-      client,
-      { token: String(tokens.access_token) },
-      'body',
-    );
+    const response = await t.postAsClient('/oauth/introspect', client, { token: tokens.accessToken }, 'body');
     expect(response.status).toBe(200);
     expect(response.body.active).toBe(true);
   });
 
   it('a missing token parameter → 400 invalid_request', async () => {
-    const response = await postAsClient(t.app, '/oauth/introspect', client, {});
+    const response = await t.postAsClient('/oauth/introspect', client, {});
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_request');
   });
@@ -90,7 +77,7 @@ describe('RFC 7662 §2.2: an active token', () => {
     const before = Math.floor(Date.now() / 1000);
     const tokens = await t.issueTokens({ client, scope: 'repo gist' });
     const after = Math.ceil(Date.now() / 1000);
-    const body = await introspect(String(tokens.access_token));
+    const body = await introspect(tokens.accessToken);
     expect(body).toEqual({
       active: true,
       scope: 'repo gist',
@@ -110,13 +97,13 @@ describe('RFC 7662 §2.2: an active token', () => {
 
   it('token_type_hint is only a hint: a wrong hint still finds the token', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const body = await introspect(String(tokens.access_token), client, { token_type_hint: 'refresh_token' });
+    const body = await introspect(tokens.accessToken, client, { token_type_hint: 'refresh_token' });
     expect(body.active).toBe(true);
   });
 
   it('a refresh token → active, with its scope and no access token type (it is not a bearer token)', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const body = await introspect(String(tokens.refresh_token));
+    const body = await introspect(tokens.refreshToken);
     expect(body.active).toBe(true);
     expect(body.scope).toBe('repo');
     expect(body.client_id).toBe(client.clientId);
@@ -128,15 +115,12 @@ describe('RFC 7662 §2.2: an active token', () => {
 
   it('a rotated (used) refresh token is no longer active', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    expect((await t.refresh(client, String(tokens.refresh_token))).status).toBe(200);
-    expect(await introspect(String(tokens.refresh_token))).toEqual({ active: false });
+    expect((await t.refresh(client, tokens.refreshToken)).status).toBe(200);
+    expect(await introspect(tokens.refreshToken)).toEqual({ active: false });
   });
 
   it('a client_credentials token: no user, sub is the client', async () => {
-    const response = await postAsClient(t.app, '/oauth/token', client, {
-      grant_type: 'client_credentials',
-      scope: 'repo',
-    });
+    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'repo' });
     const body = await introspect(String(response.body.access_token));
     expect(body.active).toBe(true);
     expect(body.sub).toBe(client.clientId);
@@ -146,7 +130,7 @@ describe('RFC 7662 §2.2: an active token', () => {
   it('a non-expiring token (accessTokenTtl: null) → active without exp', async () => {
     await setUp({ accessTokenTtl: null });
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const body = await introspect(String(tokens.access_token));
+    const body = await introspect(tokens.accessToken);
     expect(body.active).toBe(true);
     expect(body).not.toHaveProperty('exp');
     expect(body.iat).toEqual(expect.any(Number));
@@ -169,11 +153,9 @@ describe('RFC 7662 §2.2: anything not active is exactly { "active": false }', (
 
   it('a revoked access token', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const revoked = await postAsClient(t.app, '/oauth/revoke', client, {
-      token: String(tokens.access_token),
-    });
+    const revoked = await t.postAsClient('/oauth/revoke', client, { token: tokens.accessToken });
     expect(revoked.status).toBe(200);
-    expect(await introspect(String(tokens.access_token))).toEqual({ active: false });
+    expect(await introspect(tokens.accessToken)).toEqual({ active: false });
   });
 
   it('an unknown token of a valid format', async () => {
@@ -195,10 +177,10 @@ describe("RFC 7662 §4: another client's tokens", () => {
   it("another client's token → inactive by default, indistinguishable from an unknown one", async () => {
     const other = await t.registerApp({ name: 'Other' });
     const theirs = await t.issueTokens({ client: other, scope: 'repo' });
-    expect(await introspect(String(theirs.access_token))).toEqual({ active: false });
-    expect(await introspect(String(theirs.refresh_token))).toEqual({ active: false });
+    expect(await introspect(theirs.accessToken)).toEqual({ active: false });
+    expect(await introspect(theirs.refreshToken)).toEqual({ active: false });
     // The owner still sees it active.
-    expect((await introspect(String(theirs.access_token), other)).active).toBe(true);
+    expect((await introspect(theirs.accessToken, other)).active).toBe(true);
   });
 
   it('active when canIntrospect allows it; canIntrospect gets the caller and the token record', async () => {
@@ -214,7 +196,7 @@ describe("RFC 7662 §4: another client's tokens", () => {
     resourceServerId = resourceServer.application.id;
     const tokens = await t.issueTokens({ client, scope: 'gist' });
 
-    const body = await introspect(String(tokens.access_token), resourceServer);
+    const body = await introspect(tokens.accessToken, resourceServer);
     expect(body).toMatchObject({
       active: true,
       client_id: client.clientId,
@@ -230,15 +212,15 @@ describe("RFC 7662 §4: another client's tokens", () => {
 
     // A third client that the hook does not allow still sees nothing.
     const third = await t.registerApp({ name: 'Third' });
-    expect(await introspect(String(tokens.access_token), third)).toEqual({ active: false });
+    expect(await introspect(tokens.accessToken, third)).toEqual({ active: false });
   });
 
   it('canIntrospect is never asked about a token that is not active', async () => {
     const canIntrospect = jest.fn(() => true);
     await setUp({ canIntrospect });
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    await postAsClient(t.app, '/oauth/revoke', client, { token: String(tokens.access_token) });
-    expect(await introspect(String(tokens.access_token))).toEqual({ active: false });
+    await t.postAsClient('/oauth/revoke', client, { token: tokens.accessToken });
+    expect(await introspect(tokens.accessToken)).toEqual({ active: false });
     expect(canIntrospect).not.toHaveBeenCalled();
   });
 });

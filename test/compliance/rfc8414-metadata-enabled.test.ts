@@ -5,14 +5,14 @@
  * (`code_challenge_methods_supported`). And every endpoint the metadata names answers.
  */
 import request from 'supertest';
-import { createExampleProvider } from '../../examples/provider/app';
-import { DEVICE_GRANT } from '../support/protocol-harness';
-import { type HarnessOverrides, ISSUER, makeTestProvider } from '../support/provider-harness';
+import { createExampleHost } from '../support/example-host';
+import { DEVICE_GRANT, ISSUER } from '../support/fixtures';
+import { createTestHost, type HostOptions } from '../support/test-host';
 
 const WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
-async function metadataOf(overrides: HarnessOverrides = {}): Promise<Record<string, unknown>> {
-  const { app } = makeTestProvider(overrides);
+async function metadataOf(options: HostOptions = {}): Promise<Record<string, unknown>> {
+  const { app } = await createTestHost(options);
   const response = await request(app).get(WELL_KNOWN);
   expect(response.status).toBe(200);
   return response.body as Record<string, unknown>;
@@ -112,7 +112,7 @@ describe("RFC 8414: the example provider's metadata", () => {
   const issuer = 'http://127.0.0.1:3999';
 
   it('lists the authorize, token, revoke, introspect and device endpoints', async () => {
-    const { app } = createExampleProvider({ issuer });
+    const { app } = await createExampleHost({ issuer });
     const response = await request(app).get(WELL_KNOWN);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
@@ -130,7 +130,7 @@ describe("RFC 8414: the example provider's metadata", () => {
   });
 
   it('every endpoint it lists answers (not 404), and so does the device verification page', async () => {
-    const { app } = createExampleProvider({ issuer });
+    const { app } = await createExampleHost({ issuer });
     const metadata = (await request(app).get(WELL_KNOWN)).body as Record<string, unknown>;
     const endpoints = Object.entries(metadata).filter(([key]) => key.endsWith('_endpoint'));
     expect(endpoints.map(([key]) => key).sort()).toEqual([

@@ -3,13 +3,14 @@
  * must be identical to the configured one; DESIGN: it lists exactly what is enabled.
  */
 import request from 'supertest';
-import { ISSUER, makeTestProvider } from '../support/provider-harness';
+import { ISSUER } from '../support/fixtures';
+import { createTestHost } from '../support/test-host';
 
 const WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 describe('RFC 8414 §3: GET /.well-known/oauth-authorization-server', () => {
   it('answers JSON with the §2 fields for the default configuration', async () => {
-    const { app } = makeTestProvider();
+    const { app } = await createTestHost();
     const response = await request(app).get(WELL_KNOWN);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -36,7 +37,7 @@ describe('RFC 8414 §3: GET /.well-known/oauth-authorization-server', () => {
   });
 
   it('lists exactly what is enabled: plain PKCE, fewer grants, another base path', async () => {
-    const { app } = makeTestProvider({
+    const { app } = await createTestHost({
       allowPlainPkce: true,
       grantTypes: ['authorization_code'],
       basePath: '/auth',
@@ -49,7 +50,7 @@ describe('RFC 8414 §3: GET /.well-known/oauth-authorization-server', () => {
   });
 
   it('advertises only endpoints that answer', async () => {
-    const { app } = makeTestProvider();
+    const { app } = await createTestHost();
     const metadata = (await request(app).get(WELL_KNOWN)).body as Record<string, unknown>;
     const endpoints = Object.entries(metadata).filter(([key]) => key.endsWith('_endpoint'));
     expect(endpoints.length).toBeGreaterThanOrEqual(2);
@@ -62,7 +63,7 @@ describe('RFC 8414 §3: GET /.well-known/oauth-authorization-server', () => {
   });
 
   it('drops a trailing slash of the configured issuer, so iss and metadata agree', async () => {
-    const { app } = makeTestProvider({ issuer: 'https://issuer.example/' });
+    const { app } = await createTestHost({ issuer: 'https://issuer.example/' });
     const metadata = (await request(app).get(WELL_KNOWN)).body;
     expect(metadata.issuer).toBe('https://issuer.example');
     expect(metadata.token_endpoint).toBe('https://issuer.example/oauth/token');

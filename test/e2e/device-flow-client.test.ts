@@ -6,32 +6,13 @@
  * verification URI, types the code and approves (§3.3). The device then calls /api/user.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
-import type { Express } from 'express';
-import { createExampleProvider } from '../../examples/provider/app';
-import { CookieWalker, hiddenFields } from '../support/cookie-walker';
+import { createExampleHost } from '../support/example-host';
+import { login, registerViaApi } from '../support/flows';
+import { hiddenFields } from '../support/html';
+import { scaled } from '../support/time-scale';
 
 const REPO_ROOT = resolvePath(__dirname, '../..');
-
-function listen(app: Express, port = 0): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(port, '127.0.0.1', () => {
-      const address = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${address.port}` });
-    });
-  });
-}
-
-/** The issuer must be known before listening: reserve a port, free it, start the provider on it. */
-async function startProvider(): Promise<{ server: Server; url: string }> {
-  const probe = await listen(createExampleProvider({ issuer: 'http://127.0.0.1' }).app);
-  const port = Number(new URL(probe.url).port);
-  await new Promise((resolve) => probe.server.close(resolve));
-  const issuer = `http://127.0.0.1:${port}`;
-  return listen(createExampleProvider({ issuer }).app, port);
-}
 
 /** A device process and the JSON lines it printed so far. */
 interface Device {
@@ -95,93 +76,77 @@ function startDevice(providerUrl: string, clientId: string, scope: string): Devi
   };
 }
 
-async function loginCookie(providerUrl: string): Promise<string> {
-  const response = await fetch(`${providerUrl}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: 'alice', password: 'alice-pass' }).toString(),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(302);
-  return response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .join('; ');
-}
-
 describe('end to end: a device polls while the user approves in a browser (RFC 8628)', () => {
-  const servers: Server[] = [];
   const children: ChildProcess[] = [];
-  afterAll(async () => {
+  afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill();
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   });
 
-  it('the device gets tokens for alice and reads /api/user', async () => {
-    const started = Date.now();
-    const provider = await startProvider();
-    servers.push(provider.server);
+  it(
+    'the device gets tokens for alice and reads /api/user',
+    async () => {
+      const started = Date.now();
+      const provider = await createExampleHost({ listen: true });
+      const providerUrl = provider.issuer;
 
-    // A CLI registers as a public client (no secret: it runs on the user's machine).
-    const registration = await fetch(`${provider.url}/settings/api/applications`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: await loginCookie(provider.url) },
-      body: JSON.stringify({
+      // A CLI registers as a public client (no secret: it runs on the user's machine).
+      const owner = provider.browser();
+      await login(owner);
+      const { clientId } = await registerViaApi(owner, {
         name: 'Terminal CLI',
-        homepage_url: 'https://cli.example',
-        redirect_uris: ['http://127.0.0.1/callback'],
         confidential: false,
-      }),
-    });
-    expect(registration.status).toBe(201);
-    const { client_id: clientId } = (await registration.json()) as { client_id: string };
+        redirectUris: ['http://127.0.0.1/callback'],
+      });
 
-    // 1. The device asks for a code and shows it.
-    const device = startDevice(provider.url, clientId, 'user repo');
-    children.push(device.child);
-    const shown = await device.waitFor('user_code', 15_000);
-    expect(shown.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    expect(shown.verification_uri).toBe(`${provider.url}/oauth/device`);
-    expect(shown.interval).toBe(5);
+      // 1. The device asks for a code and shows it.
+      const device = startDevice(providerUrl, clientId, 'user repo');
+      children.push(device.child);
+      const shown = await device.waitFor('user_code', scaled(15_000));
+      expect(shown.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+      expect(shown.verification_uri).toBe(`${providerUrl}/oauth/device`);
+      expect(shown.interval).toBe(5);
 
-    // 2. Alice opens the verification URI in her browser: not logged in, so the login page first.
-    const browser = new CookieWalker();
-    const visit = await browser.follow(String(shown.verification_uri));
-    const loginPage = visit[visit.length - 1];
-    expect(loginPage?.url).toMatch(/\/login\?return_to=/);
-    const returnTo = new URL(loginPage?.url ?? '').searchParams.get('return_to') ?? '';
-    expect(returnTo).toBe('/oauth/device');
-    const afterLogin = await browser.follow(`${provider.url}/login`, {
-      form: { username: 'alice', password: 'alice-pass', return_to: returnTo },
-    });
-    const codeForm = afterLogin[afterLogin.length - 1];
-    expect(codeForm?.url).toBe(`${provider.url}/oauth/device`);
-    expect(codeForm?.body).toContain('name="user_code"');
+      // 2. Alice opens the verification URI in her browser: not logged in, so the login page first.
+      const browser = provider.browser();
+      const visit = await browser.follow(String(shown.verification_uri));
+      const loginPage = visit[visit.length - 1];
+      expect(loginPage?.url).toMatch(/\/login\?return_to=/);
+      const returnTo = new URL(loginPage?.url ?? '').searchParams.get('return_to') ?? '';
+      expect(returnTo).toBe('/oauth/device');
+      const afterLogin = await browser.follow(`${providerUrl}/login`, {
+        form: { username: 'alice', password: 'alice-pass', return_to: returnTo },
+      });
+      const codeForm = afterLogin[afterLogin.length - 1];
+      expect(codeForm?.url).toBe(`${providerUrl}/oauth/device`);
+      expect(codeForm?.text).toContain('name="user_code"');
 
-    // 3. She types the code the way people do (lowercase, no hyphen), sees the consent page, approves.
-    const typed = String(shown.user_code).toLowerCase().replace('-', '');
-    const consent = await browser.request(`${provider.url}/oauth/device`, {
-      form: { ...hiddenFields(codeForm?.body ?? ''), user_code: typed },
-    });
-    expect(consent.status).toBe(200);
-    expect(consent.body).toContain('Terminal CLI');
-    expect(consent.body).toContain('Full control of your repositories');
-    const done = await browser.request(`${provider.url}/oauth/device`, {
-      form: { ...hiddenFields(consent.body), decision: 'approve' },
-    });
-    expect(done.status).toBe(200);
-    expect(done.body).toContain('Device connected');
+      // 3. She types the code the way people do (lowercase, no hyphen), sees the consent page, approves.
+      const typed = String(shown.user_code).toLowerCase().replace('-', '');
+      const consent = await browser.send(`${providerUrl}/oauth/device`, {
+        form: { ...hiddenFields(codeForm?.text ?? ''), user_code: typed },
+      });
+      expect(consent.status).toBe(200);
+      expect(consent.text).toContain('Terminal CLI');
+      expect(consent.text).toContain('Full control of your repositories');
+      const done = await browser.send(`${providerUrl}/oauth/device`, {
+        form: { ...hiddenFields(consent.text), decision: 'approve' },
+      });
+      expect(done.status).toBe(200);
+      expect(done.text).toContain('Device connected');
 
-    // 4. The device's next poll gets tokens; it calls the API as alice.
-    const result = await device.waitFor('user', 20_000);
-    const exitCode = await device.exited;
-    if (exitCode !== 0) throw new Error(`device exited ${exitCode}: ${device.stderr()}`);
-    expect(result.status).toBe(200);
-    expect(result.user).toEqual({ id: '1', login: 'alice' });
-    expect(result.scope).toBe('user repo');
-    // Every unsuccessful poll was a patient one: pending, never slow_down at the advertised interval.
-    for (const line of device.lines.filter((l) => 'poll' in l))
-      expect(line.poll).toBe('authorization_pending');
-    expect(Date.now() - started).toBeLessThan(30_000);
-  }, 40_000);
+      // 4. The device's next poll gets tokens; it calls the API as alice.
+      const result = await device.waitFor('user', scaled(20_000));
+      const exitCode = await device.exited;
+      if (exitCode !== 0) throw new Error(`device exited ${exitCode}: ${device.stderr()}`);
+      expect(result.status).toBe(200);
+      expect(result.user).toEqual({ id: '1', login: 'alice' });
+      expect(result.scope).toBe('user repo');
+      // Every unsuccessful poll was a patient one: pending, never slow_down at the advertised interval.
+      for (const line of device.lines.filter((l) => 'poll' in l))
+        expect(line.poll).toBe('authorization_pending');
+      // One or two 5-second intervals, not a stall (limits scale with the machine).
+      expect(Date.now() - started).toBeLessThan(scaled(30_000));
+    },
+    scaled(40_000),
+  );
 });

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled } from '../support/time-scale';
 
 const ROOT = join(__dirname, '..', '..');
 const README_BASE = 'http://localhost:3000';
@@ -107,7 +108,7 @@ function runBlocks(base: string, work: string): Promise<Run> {
     execFile(
       'bash',
       ['-c', script],
-      { cwd: work, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: work, timeout: scaled(180_000), maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const outputs = new Map<number, string>();
         let current: number | null = null;
@@ -155,7 +156,7 @@ beforeAll(async () => {
   });
   await waitUntilUp(base, server, () => log);
   run = await runBlocks(base, work);
-}, 300_000);
+}, scaled(300_000));
 
 afterAll(async () => {
   if (server !== undefined && server.exitCode === null) {

@@ -5,11 +5,13 @@
  */
 import express, { type Express } from 'express';
 import { Passport } from 'passport';
-import request from 'supertest';
-import { requireScope, type StorageAdapter } from '../../lib';
-import { bearer, makeTestProvider, type RegisteredApp, type TestProvider } from '../support/provider-harness';
+import { requireScope } from '../../lib';
+import { interceptAdapter } from '../support/adapters';
+import { bearer } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
+import { UserAgent } from '../support/user-agent';
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 let app: Express;
 
@@ -17,21 +19,14 @@ const GUARDED = ['/provider', '/standalone', '/passport', '/passport-then-provid
 /** While set, every storage call fails, as in an outage. */
 let storageDown = false;
 
-/** The adapter with a switch that makes every call fail. */
-function withOutageSwitch(adapter: StorageAdapter): StorageAdapter {
-  return new Proxy(adapter, {
-    get(target, key) {
-      const member: unknown = Reflect.get(target, key);
-      if (typeof member !== 'function') return member;
-      return (...args: unknown[]) =>
-        storageDown ? Promise.reject(new Error('storage is down')) : Reflect.apply(member, target, args);
-    },
-  });
-}
-
 beforeEach(async () => {
   storageDown = false;
-  t = makeTestProvider({ wrapAdapter: withOutageSwitch });
+  t = await createTestHost({
+    wrapAdapter: (adapter) =>
+      interceptAdapter(adapter, (_method, proceed) =>
+        storageDown ? Promise.reject(new Error('storage is down')) : proceed(),
+      ),
+  });
   client = await t.registerApp();
   const passport = new Passport();
   passport.use(t.provider.passportStrategy());
@@ -51,15 +46,14 @@ beforeEach(async () => {
 
 /** What a client can see of an answer, except the scope headers (which say what the route accepts). */
 async function answerOf(path: string, authorization: string | null, query = '') {
-  let call = request(app).get(`${path}${query}`);
-  if (authorization !== null) call = call.set('Authorization', authorization);
-  const response = await call;
+  const headers: Record<string, string> = authorization === null ? {} : { authorization };
+  const answer = await new UserAgent(app).send(`${path}${query}`, { headers });
   return {
-    status: response.status,
-    challenge: response.headers['www-authenticate'],
-    contentType: response.headers['content-type'],
-    cacheControl: response.headers['cache-control'],
-    body: response.text,
+    status: answer.status,
+    challenge: answer.headers['www-authenticate'],
+    contentType: answer.headers['content-type'],
+    cacheControl: answer.headers['cache-control'],
+    body: answer.text,
   };
 }
 
@@ -93,8 +87,7 @@ describe('the guards answer byte for byte alike', () => {
   });
 
   it('a token sent twice: 400 invalid_request with the challenge', async () => {
-    const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const token = String(tokens.access_token);
+    const token = (await t.issueTokens({ client, scope: 'repo' })).accessToken;
     const answer = await expectSameAnswers(GUARDED, bearer(token), `?access_token=${token}`);
     expect(answer?.status).toBe(400);
     expect(answer?.challenge).toContain('error="invalid_request"');
@@ -102,7 +95,7 @@ describe('the guards answer byte for byte alike', () => {
 
   it('a token without the scope: 403 insufficient_scope naming the scope, in the provider realm', async () => {
     const tokens = await t.issueTokens({ client, scope: 'gist' });
-    const answer = await expectSameAnswers(GUARDED, bearer(tokens.access_token));
+    const answer = await expectSameAnswers(GUARDED, bearer(tokens.accessToken));
     expect(answer?.status).toBe(403);
     expect(answer?.challenge).toBe(
       'Bearer realm="issuer.example", error="insufficient_scope", ' +
@@ -117,7 +110,7 @@ describe('the guards answer byte for byte alike', () => {
   it('a token with the scope passes every guard', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
     for (const path of GUARDED) {
-      expect((await answerOf(path, bearer(tokens.access_token))).status).toBe(200);
+      expect((await answerOf(path, bearer(tokens.accessToken))).status).toBe(200);
     }
   });
 
@@ -126,7 +119,7 @@ describe('the guards answer byte for byte alike', () => {
     storageDown = true;
     const answer = await expectSameAnswers(
       [...GUARDED, '/authenticate', '/passport-only'],
-      bearer(tokens.access_token),
+      bearer(tokens.accessToken),
     );
     expect(answer?.status).toBe(503);
     expect(answer?.challenge).toContain('error="temporarily_unavailable"');
@@ -140,7 +133,7 @@ describe('the standalone requireScope() without authenticate() before it', () =>
     bare.get('/x', requireScope('repo'), (_req, res) => {
       res.json({ ok: true });
     });
-    const response = await request(bare).get('/x');
+    const response = await new UserAgent(bare).send('/x');
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer');
     expect(response.body.error).toBe('invalid_request');

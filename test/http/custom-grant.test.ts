@@ -5,12 +5,12 @@
  * style one (RFC 7523 §2.1): the client presents an assertion a trusted party signed for a user.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import request from 'supertest';
 import { InvalidGrantError, InvalidRequestError } from '../../lib';
 import type { GrantType } from '../../lib/grants/grant-type';
 import { GRANT_TYPES } from '../../lib/grants/grant-type-names';
 import type { Parameters } from '../../lib/http/parse-body';
-import { bearer, makeTestProvider, type RegisteredApp, type TestProvider } from '../support/provider-harness';
+import { callApi, revoke } from '../support/flows';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const SIGNING_KEY = 'the identity provider and the host share this key';
@@ -45,31 +45,24 @@ const jwtBearerGrant: GrantType = {
   },
 };
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 
 beforeEach(async () => {
   seen = [];
-  t = makeTestProvider();
+  t = await createTestHost();
   t.provider.registerGrantType(jwtBearerGrant);
   client = await t.registerApp();
 });
 
+/** The grant at the token endpoint, the client authenticating in the body. */
 function exchangeAssertion(fields: Record<string, string>) {
-  return request(t.app)
-    .post('/oauth/token')
-    .type('form')
-    .send({
-      grant_type: JWT_BEARER,
-      client_id: client.clientId,
-      client_secret: String(client.clientSecret),
-      ...fields,
-    });
+  return t.token(client, { grant_type: JWT_BEARER, ...fields }, 'body');
 }
 
 describe('provider.registerGrantType()', () => {
   it('lists the grant in the metadata’s grant_types_supported, after the built-in ones', async () => {
-    const metadata = (await request(t.app).get('/.well-known/oauth-authorization-server')).body;
+    const metadata = (await t.client.send('/.well-known/oauth-authorization-server')).body;
     expect(metadata.grant_types_supported).toEqual([
       GRANT_TYPES.authorizationCode,
       GRANT_TYPES.refreshToken,
@@ -83,37 +76,26 @@ describe('provider.registerGrantType()', () => {
     expect(issued.status).toBe(200);
     expect(issued.headers['cache-control']).toBe('no-store');
     expect(issued.body).toMatchObject({ token_type: 'bearer', scope: 'user repo', expires_in: 7200 });
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(issued.body.access_token));
+    const accessToken = String(issued.body.access_token);
+    const me = await callApi(t.client, '/api/me', accessToken);
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ user: { id: 'carol' }, client_id: client.clientId, scopes: ['user', 'repo'] });
-    const repos = await request(t.app)
-      .get('/api/repos')
-      .set('Authorization', bearer(issued.body.access_token));
-    expect(repos.status).toBe(200);
+    expect((await callApi(t.client, '/api/repos', accessToken)).status).toBe(200);
   });
 
   it('its refresh tokens rotate through the refresh_token grant, and revocation ends them', async () => {
     const issued = await exchangeAssertion({ assertion: assertionFor('carol') });
     const refreshed = await t.refresh(client, String(issued.body.refresh_token));
     expect(refreshed.status).toBe(200);
-    const revoke = await request(t.app)
-      .post('/oauth/revoke')
-      .type('form')
-      .send({
-        token: String(refreshed.body.refresh_token),
-        client_id: client.clientId,
-        client_secret: String(client.clientSecret),
-      });
-    expect(revoke.status).toBe(200);
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(refreshed.body.access_token));
-    expect(me.status).toBe(401);
+    const revoked = await revoke(t.client, client, String(refreshed.body.refresh_token), {}, 'body');
+    expect(revoked.status).toBe(200);
+    expect(await t.guardStatus(refreshed.body.access_token)).toBe(401);
   });
 
   it('runs after client authentication, and the handler sees only the parameters it declared', async () => {
-    const unauthenticated = await request(t.app)
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: JWT_BEARER, assertion: assertionFor('carol') });
+    const unauthenticated = await t.client.send('/oauth/token', {
+      form: { grant_type: JWT_BEARER, assertion: assertionFor('carol') },
+    });
     expect(unauthenticated.status).toBe(401);
     expect(seen).toEqual([]);
     await exchangeAssertion({ assertion: assertionFor('carol'), resource: 'https://elsewhere', extra: 'x' });

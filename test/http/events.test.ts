@@ -8,24 +8,11 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type { ProviderEventMap, ProviderEventName } from '../../lib/events/provider-events';
-import {
-  DEVICE_GRANT,
-  decideDevice,
-  fragmentParams,
-  pollDevice,
-  postAsClient,
-  requestDeviceCode,
-} from '../support/protocol-harness';
-import {
-  authorizeQuery,
-  cookiesOf,
-  hiddenFields,
-  makeTestProvider,
-  REDIRECT_URI,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import * as deviceFlow from '../support/device-flow';
+import { DEVICE_GRANT, REDIRECT_URI, USER_HEADER } from '../support/fixtures';
+import * as flows from '../support/flows';
+import { authorizeQuery, fragmentParams } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
 const EVENT_NAMES: ProviderEventName[] = [
   'authorization.granted',
@@ -49,7 +36,7 @@ interface Recorded {
 const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let t: TestProvider;
+let t: TestHost;
 let recorded: Recorded[];
 /** Every secret the flows below saw: tokens, codes, client secrets, user codes, CSRF tokens. */
 let secrets: string[];
@@ -71,8 +58,8 @@ async function during(action: () => Promise<unknown>): Promise<Recorded[]> {
   return recorded.slice(start);
 }
 
-beforeEach(() => {
-  t = makeTestProvider({
+beforeEach(async () => {
+  t = await createTestHost({
     grantTypes: [
       'authorization_code',
       'refresh_token',
@@ -92,10 +79,7 @@ beforeEach(() => {
 });
 
 /** Registers an application through the settings JSON API, as its owner would. */
-async function createApplication(
-  owner: string,
-  confidential = true,
-): Promise<RegisteredApp & { id: string }> {
+async function createApplication(owner: string, confidential = true): Promise<RegisteredApp> {
   const response = await request(t.app)
     .post('/settings/api/applications')
     .set(USER_HEADER, owner)
@@ -116,23 +100,12 @@ async function createApplication(
   };
 }
 
-/** The consent page's hidden fields (whose CSRF token is a secret too) and its cookie. */
-async function consentPage(query: Record<string, string>, user = 'alice') {
-  const shown = await request(t.app).get('/oauth/authorize').query(query).set(USER_HEADER, user);
-  expect(shown.status).toBe(200);
-  const fields = hiddenFields(shown.text);
-  keep(fields.csrf_token);
-  return { fields, cookie: cookiesOf(shown) };
-}
-
+/** Shows the consent page (whose CSRF token is a secret too) and answers it with `decision`. */
 async function decideConsent(query: Record<string, string>, decision: 'approve' | 'deny', user = 'alice') {
-  const { fields, cookie } = await consentPage(query, user);
-  return request(t.app)
-    .post('/oauth/authorize')
-    .set(USER_HEADER, user)
-    .set('Cookie', cookie)
-    .type('form')
-    .send({ ...fields, decision });
+  const browser = t.browser(user);
+  const { fields } = await flows.consentPage(browser, query);
+  keep(fields.csrf_token);
+  return flows.postDecision(browser, fields, decision);
 }
 
 async function accessTokenId(token: string): Promise<string | undefined> {
@@ -157,8 +130,8 @@ describe('provider.events in realistic flows', () => {
       client: { ...app, clientSecret: String(reset.body.client_secret) },
       scope: 'repo',
     });
-    keep(tokens.access_token);
-    keep(tokens.refresh_token);
+    keep(tokens.accessToken);
+    keep(tokens.refreshToken);
     const deleted = await during(() =>
       request(t.app).delete(`/settings/api/applications/${app.id}`).set(USER_HEADER, 'owner-1').expect(204),
     );
@@ -231,10 +204,10 @@ describe('provider.events in realistic flows', () => {
   it('RFC 7009 revocation and revoking an authorization: token.revoked, grant.revoked', async () => {
     const client = await createApplication('owner-1');
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    keep(tokens.access_token);
-    keep(tokens.refresh_token);
+    keep(tokens.accessToken);
+    keep(tokens.refreshToken);
     const revoked = await during(() =>
-      postAsClient(t.app, '/oauth/revoke', client, { token: String(tokens.access_token) }),
+      t.postAsClient('/oauth/revoke', client, { token: tokens.accessToken }),
     );
     expect(revoked).toEqual([
       {
@@ -243,9 +216,7 @@ describe('provider.events in realistic flows', () => {
       },
     ]);
     // Revoking an unknown token reveals nothing and emits nothing.
-    expect(await during(() => postAsClient(t.app, '/oauth/revoke', client, { token: 'unknown' }))).toEqual(
-      [],
-    );
+    expect(await during(() => t.postAsClient('/oauth/revoke', client, { token: 'unknown' }))).toEqual([]);
 
     const removed = await during(() =>
       request(t.app)
@@ -265,14 +236,14 @@ describe('provider.events in realistic flows', () => {
 
   it('device flow: authorization.granted at the device page, token.issued at the poll; deny → authorization.denied', async () => {
     const tv = await createApplication('owner-1', false);
-    const device = await requestDeviceCode(t.app, tv, 'user');
+    const device = await deviceFlow.requestDeviceCode(t.client, tv, 'user');
     keep(device.device_code);
     keep(device.user_code);
-    const approved = await during(() => decideDevice(t.app, device.user_code, 'approve'));
+    const approved = await during(() => deviceFlow.decideDevice(t.browser(), device.user_code, 'approve'));
     expect(approved).toEqual([
       { name: 'authorization.granted', event: { userId: 'alice', clientId: tv.clientId, scopes: ['user'] } },
     ]);
-    const tokens = await pollDevice(t.app, tv, device.device_code);
+    const tokens = await deviceFlow.pollDevice(t.client, tv, device.device_code);
     keep(tokens.body.access_token);
     keep(tokens.body.refresh_token);
     expect(eventsNamed('token.issued')).toEqual([
@@ -285,10 +256,10 @@ describe('provider.events in realistic flows', () => {
       },
     ]);
 
-    const second = await requestDeviceCode(t.app, tv);
+    const second = await deviceFlow.requestDeviceCode(t.client, tv);
     keep(second.device_code);
     keep(second.user_code);
-    const denied = await during(() => decideDevice(t.app, second.user_code, 'deny', 'bob'));
+    const denied = await during(() => deviceFlow.decideDevice(t.browser('bob'), second.user_code, 'deny'));
     expect(denied).toEqual([
       { name: 'authorization.denied', event: { userId: 'bob', clientId: tv.clientId } },
     ]);
@@ -296,7 +267,7 @@ describe('provider.events in realistic flows', () => {
 
   it('opt-in grants: password, client_credentials and implicit each emit token.issued with their grant type', async () => {
     const client = await createApplication('owner-1');
-    const password = await postAsClient(t.app, '/oauth/token', client, {
+    const password = await t.token(client, {
       grant_type: 'password',
       username: 'bob',
       password: keep('bob-pass'),
@@ -304,7 +275,7 @@ describe('provider.events in realistic flows', () => {
     });
     keep(password.body.access_token);
     keep(password.body.refresh_token);
-    const machine = await postAsClient(t.app, '/oauth/token', client, {
+    const machine = await t.token(client, {
       grant_type: 'client_credentials',
       scope: 'repo',
     });
@@ -369,7 +340,7 @@ describe('a listener that throws', () => {
     const seen: string[] = [];
     t.provider.events.on('token.issued', (event) => seen.push(event.grantType));
 
-    const response = await postAsClient(t.app, '/oauth/token', client, { grant_type: 'client_credentials' });
+    const response = await t.token(client, { grant_type: 'client_credentials' });
     expect(response.status).toBe(200);
     expect(response.body.access_token).toMatch(/^eoa_/);
     expect(t.errors).toEqual([failure]);

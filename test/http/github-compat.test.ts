@@ -5,43 +5,28 @@
  * `X-OAuth-Scopes` / `X-Accepted-OAuth-Scopes` on API answers.
  */
 import request from 'supertest';
-import {
-  authorizeQuery,
-  bearer,
-  cookiesOf,
-  hiddenFields,
-  locationParams,
-  makeTestProvider,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { REDIRECT_URI } from '../support/fixtures';
+import { consentPage, openAuthorize, postDecision } from '../support/flows';
+import { authorizeQuery, bearer, locationParams } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 
 beforeEach(async () => {
-  t = makeTestProvider();
+  t = await createTestHost();
   client = await t.registerApp();
 });
 
 describe('scope parameter: GitHub commas and RFC 6749 §3.3 spaces', () => {
   it('scope=repo,gist at /oauth/authorize shows both scopes and grants "repo gist"', async () => {
-    const shown = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client, scope: 'repo,gist' }))
-      .set(USER_HEADER, 'alice');
-    expect(shown.status).toBe(200);
+    const alice = t.browser();
+    const { page: shown, fields } = await consentPage(alice, authorizeQuery({ client, scope: 'repo,gist' }));
     expect(shown.text).toContain('Full control of your repositories');
     expect(shown.text).toContain('Create gists');
     // The consent form posts the scope back in the RFC form.
-    expect(hiddenFields(shown.text).scope).toBe('repo gist');
-    const approved = await request(t.app)
-      .post('/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookiesOf(shown))
-      .type('form')
-      .send({ ...hiddenFields(shown.text), decision: 'approve' });
+    expect(fields.scope).toBe('repo gist');
+    const approved = await postDecision(alice, fields, 'approve');
     const code = locationParams(approved).get('code') ?? '';
     const tokens = await t.exchange({ client, code });
     expect(tokens.body.scope).toBe('repo gist');
@@ -49,28 +34,17 @@ describe('scope parameter: GitHub commas and RFC 6749 §3.3 spaces', () => {
 
   it('commas with spaces, as people type them (scope=repo, gist)', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo, gist' });
-    expect(tokens.scope).toBe('repo gist');
+    expect(tokens.body.scope).toBe('repo gist');
   });
 
   it('commas work at the token endpoint too (client_credentials scope=user,gist)', async () => {
-    const response = await request(t.app)
-      .post('/oauth/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        scope: 'user,gist',
-        client_id: client.clientId,
-        client_secret: String(client.clientSecret),
-      });
+    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'user,gist' }, 'body');
     expect(response.status).toBe(200);
     expect(response.body.scope).toBe('user gist');
   });
 
   it('an unknown scope among commas → invalid_scope redirect', async () => {
-    const response = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client, scope: 'repo,admin:org' }))
-      .set(USER_HEADER, 'alice');
+    const response = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'repo,admin:org' }));
     expect(response.status).toBe(302);
     expect(locationParams(response).get('error')).toBe('invalid_scope');
   });
@@ -81,28 +55,22 @@ describe('scope normalisation: included scopes are not repeated', () => {
     '%j granted is reported as "repo"',
     async (scope) => {
       const tokens = await t.issueTokens({ client, scope });
-      expect(tokens.scope).toBe('repo');
-      const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.access_token));
+      expect(tokens.body.scope).toBe('repo');
+      const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.accessToken));
       expect(me.headers['x-oauth-scopes']).toBe('repo');
       expect(me.body.scopes).toEqual(['repo']);
     },
   );
 
   it('the consent page lists repo once and does not ask for public_repo separately', async () => {
-    const shown = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client, scope: 'repo public_repo' }))
-      .set(USER_HEADER, 'alice');
+    const shown = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'repo public_repo' }));
     expect(shown.text).toContain('<code>repo</code>');
     expect(shown.text).not.toContain('<code>public_repo</code>');
   });
 
   it('an earlier consent to repo covers a later request for public_repo (no consent page)', async () => {
     await t.issueTokens({ client, scope: 'repo' });
-    const again = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client, scope: 'public_repo' }))
-      .set(USER_HEADER, 'alice');
+    const again = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'public_repo' }));
     expect(again.status).toBe(302);
     expect(locationParams(again).get('code')).toMatch(/^eoc_/);
   });
@@ -111,17 +79,12 @@ describe('scope normalisation: included scopes are not repeated', () => {
 describe('token response format: Accept: application/x-www-form-urlencoded (as GitHub answers)', () => {
   it('answers form-encoded fields with no-store', async () => {
     const code = await t.authorize({ client, scope: 'repo gist' });
-    const response = await request(t.app)
-      .post('/oauth/token')
-      .set('Accept', 'application/x-www-form-urlencoded')
-      .type('form')
-      .send({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: 'https://client.example/callback',
-        client_id: client.clientId,
-        client_secret: String(client.clientSecret),
-      });
+    const response = await t.token(
+      client,
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      'body',
+      { headers: { accept: 'application/x-www-form-urlencoded' } },
+    );
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -143,15 +106,9 @@ describe('token response format: Accept: application/x-www-form-urlencoded (as G
     ['application/json, application/x-www-form-urlencoded;q=0.5', /^application\/json/],
     ['application/x-www-form-urlencoded, application/json;q=0.5', /^application\/x-www-form-urlencoded/],
   ])('Accept: %s', async (accept, contentType) => {
-    const response = await request(t.app)
-      .post('/oauth/token')
-      .set('Accept', accept)
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: client.clientId,
-        client_secret: String(client.clientSecret),
-      });
+    const response = await t.token(client, { grant_type: 'client_credentials' }, 'body', {
+      headers: { accept },
+    });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(contentType);
   });
@@ -160,14 +117,14 @@ describe('token response format: Accept: application/x-www-form-urlencoded (as G
 describe('X-OAuth-Scopes and X-Accepted-OAuth-Scopes on API answers', () => {
   it('every authenticated answer carries the token scopes, comma-separated as GitHub sends them', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo gist' });
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.access_token));
+    const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.accessToken));
     expect(me.status).toBe(200);
     expect(me.headers['x-oauth-scopes']).toBe('repo, gist');
   });
 
   it('guarded routes also say what they accept, including the scopes that include the required one', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo' });
-    const repos = await request(t.app).get('/api/repos').set('Authorization', bearer(tokens.access_token));
+    const repos = await request(t.app).get('/api/repos').set('Authorization', bearer(tokens.accessToken));
     expect(repos.status).toBe(200);
     expect(repos.headers['x-oauth-scopes']).toBe('repo');
     expect(String(repos.headers['x-accepted-oauth-scopes']).split(', ').sort()).toEqual([
@@ -178,7 +135,7 @@ describe('X-OAuth-Scopes and X-Accepted-OAuth-Scopes on API answers', () => {
 
   it('a 403 insufficient_scope answer carries both headers too', async () => {
     const tokens = await t.issueTokens({ client, scope: 'user' });
-    const gist = await request(t.app).post('/api/gists').set('Authorization', bearer(tokens.access_token));
+    const gist = await request(t.app).post('/api/gists').set('Authorization', bearer(tokens.accessToken));
     expect(gist.status).toBe(403);
     expect(gist.headers['x-oauth-scopes']).toBe('user');
     expect(gist.headers['x-accepted-oauth-scopes']).toBe('gist');

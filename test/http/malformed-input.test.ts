@@ -2,51 +2,29 @@
  * DESIGN "Errors and bad input": every endpoint answers malformed input with the RFC's error
  * object and a 4xx status, never a 500 or a stack trace.
  */
-import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import request from 'supertest';
-import {
-  authorizeQuery,
-  cookiesOf,
-  hiddenFields,
-  makeTestProvider,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { expectNoLeak, expectRfcError } from '../support/assertions';
+import { USER_HEADER } from '../support/fixtures';
+import { consentPage } from '../support/flows';
+import { listen } from '../support/listen';
+import { authorizeQuery, basicAuth } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 let basic: string;
 
 beforeEach(async () => {
-  t = makeTestProvider();
+  t = await createTestHost();
   client = await t.registerApp();
-  basic = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`;
+  basic = basicAuth(client.clientId, client.clientSecret ?? '');
 });
 
 afterEach(() => {
   // Nothing in this file is an unexpected failure of the provider.
   expect(t.errors).toEqual([]);
 });
-
-function expectNoLeak(response: request.Response) {
-  expect(response.status).not.toBe(500);
-  expect(response.text).not.toMatch(/\n\s+at /);
-  expect(response.text).not.toMatch(/\.ts:\d+|node_modules|TypeError|SyntaxError/);
-}
-
-/** A 4xx with the RFC 6749 §5.2 error object. */
-function expectRfcError(response: request.Response, status?: number) {
-  expectNoLeak(response);
-  if (status !== undefined) expect(response.status).toBe(status);
-  expect(response.status).toBeGreaterThanOrEqual(400);
-  expect(response.status).toBeLessThan(500);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  expect(typeof response.body.error).toBe('string');
-  expect(response.body.error).toMatch(/^[a-z_]+$/);
-  expect(typeof response.body.error_description).toBe('string');
-}
 
 /** The authorization endpoint answers with its HTML error page or an error redirect. */
 function expectAuthorizeRefusal(response: request.Response) {
@@ -128,11 +106,9 @@ describe('POST /oauth/token', () => {
   });
 
   it('an oversized chunked body (no Content-Length) → 413, and the server stays healthy', async () => {
-    const server: Server = await new Promise((resolve) => {
-      const listening = t.app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
+    const server = await listen(t.app);
     try {
-      const { port } = server.address() as AddressInfo;
+      const port = Number(new URL(server.url).port);
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const call = httpRequest(
           {
@@ -157,9 +133,9 @@ describe('POST /oauth/token', () => {
       });
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.body).error).toBe('invalid_request');
-      expect((await request(server).get('/.well-known/oauth-authorization-server')).status).toBe(200);
+      expect((await request(server.server).get('/.well-known/oauth-authorization-server')).status).toBe(200);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 
@@ -258,12 +234,11 @@ describe('GET /oauth/authorize', () => {
 });
 
 describe('POST /oauth/authorize', () => {
+  /** alice's consent form and her browser's CSRF cookie. */
   async function consent() {
-    const page = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client }))
-      .set(USER_HEADER, 'alice');
-    return { fields: hiddenFields(page.text), cookie: cookiesOf(page) };
+    const alice = t.browser();
+    const { fields } = await consentPage(alice, authorizeQuery({ client }));
+    return { fields, cookie: alice.cookieHeader() };
   }
 
   function post(cookie: string) {

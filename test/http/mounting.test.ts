@@ -5,19 +5,11 @@
 import express, { type Express } from 'express';
 import session from 'express-session';
 import request from 'supertest';
-import {
-  authorizeQuery,
-  bearer,
-  cookiesOf,
-  type HarnessOverrides,
-  hiddenFields,
-  locationParams,
-  makeTestProvider,
-  pkcePair,
-  REDIRECT_URI,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { REDIRECT_URI, USER_HEADER } from '../support/fixtures';
+import { consentPage, openAuthorize, postDecision } from '../support/flows';
+import { authorizeQuery, bearer, locationParams, pkcePair } from '../support/oauth';
+import { createTestHost, type HostOptions, type TestHost } from '../support/test-host';
+import { UserAgent } from '../support/user-agent';
 
 // `express4` is an npm alias of express@4 (package.json); its API is what `@types/express` describes.
 const express4 = require('express4') as typeof express;
@@ -35,38 +27,32 @@ function withExpress4Parsers(app: Express): void {
 }
 
 /** A full code flow with PKCE and the guards, driven over HTTP only. */
-async function fullFlow(t: TestProvider) {
+async function fullFlow(t: TestHost) {
   const client = await t.registerApp();
   const pkce = pkcePair();
-  const page = await request(t.app)
-    .get('/oauth/authorize')
-    .query(authorizeQuery({ client, scope: 'repo', pkce }))
-    .set(USER_HEADER, 'alice');
-  expect(page.status).toBe(200);
+  const alice = t.browser();
+  const { page, fields } = await consentPage(alice, authorizeQuery({ client, scope: 'repo', pkce }));
   expect(page.headers['x-frame-options']).toBe('DENY');
-  const approved = await request(t.app)
-    .post('/oauth/authorize')
-    .set(USER_HEADER, 'alice')
-    .set('Cookie', cookiesOf(page))
-    .type('form')
-    .send({ ...hiddenFields(page.text), decision: 'approve' });
+  const approved = await postDecision(alice, fields, 'approve');
   expect(approved.status).toBe(302);
   const code = locationParams(approved).get('code');
   expect(code).toMatch(/^eoc_/);
 
   // The exchange as JSON, the refresh as a form: both parsers of the host are in play.
-  const exchanged = await request(t.app).post('/oauth/token').send({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT_URI,
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-    code_verifier: pkce.verifier,
+  const exchanged = await t.client.send('/oauth/token', {
+    json: {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      code_verifier: pkce.verifier,
+    },
   });
   expect(exchanged.status).toBe(200);
   expect(exchanged.headers['cache-control']).toBe('no-store');
   expect(exchanged.body.token_type).toBe('bearer');
-  const refreshed = await t.refresh(client, exchanged.body.refresh_token);
+  const refreshed = await t.refresh(client, String(exchanged.body.refresh_token));
   expect(refreshed.status).toBe(200);
 
   const token = refreshed.body.access_token;
@@ -86,12 +72,12 @@ async function fullFlow(t: TestProvider) {
   expect(denied.headers['x-accepted-oauth-scopes']).toBe('gist');
 
   // The old refresh token is now a replay that revokes the grant.
-  expect((await t.refresh(client, exchanged.body.refresh_token)).status).toBe(400);
+  expect((await t.refresh(client, String(exchanged.body.refresh_token))).status).toBe(400);
   expect((await request(t.app).get('/api/me').set('Authorization', bearer(token))).status).toBe(401);
   return client;
 }
 
-async function settingsRoundTrip(t: TestProvider) {
+async function settingsRoundTrip(t: TestHost) {
   const created = await request(t.app)
     .post('/settings/api/applications')
     .set(USER_HEADER, 'alice')
@@ -107,7 +93,7 @@ async function settingsRoundTrip(t: TestProvider) {
   expect(list.body).toHaveLength(1);
 }
 
-const hosts: [string, HarnessOverrides][] = [
+const hosts: [string, HostOptions][] = [
   ['Express 5 without body parsers or sessions', {}],
   [
     'Express 5 with express.json(), express.urlencoded({ extended: true }) and express-session',
@@ -122,15 +108,15 @@ const hosts: [string, HarnessOverrides][] = [
 
 describe.each(hosts)('mounted in %s', (_label, overrides) => {
   it('runs a full code flow with PKCE, refresh and the guards', async () => {
-    await fullFlow(makeTestProvider(overrides));
+    await fullFlow(await createTestHost(overrides));
   });
 
   it('serves the settings JSON API', async () => {
-    await settingsRoundTrip(makeTestProvider(overrides));
+    await settingsRoundTrip(await createTestHost(overrides));
   });
 
   it('refuses arrays where strings belong, whichever parser read them', async () => {
-    const t = makeTestProvider(overrides);
+    const t = await createTestHost(overrides);
     const form = await request(t.app)
       .post('/oauth/token')
       .type('form')
@@ -146,63 +132,45 @@ describe.each(hosts)('mounted in %s', (_label, overrides) => {
   });
 
   it('answers the authorization endpoint’s errors as page or redirect', async () => {
-    const t = makeTestProvider(overrides);
+    const t = await createTestHost(overrides);
     const client = await t.registerApp();
-    const page = await request(t.app)
-      .get('/oauth/authorize')
-      .query({ ...authorizeQuery({ client }), client_id: 'nope' })
-      .set(USER_HEADER, 'alice');
+    const page = await openAuthorize(t.browser(), { ...authorizeQuery({ client }), client_id: 'nope' });
     expect(page.status).toBe(400);
     expect(page.headers.location).toBeUndefined();
-    const redirect = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client, scope: 'nope' }))
-      .set(USER_HEADER, 'alice');
+    const redirect = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'nope' }));
     expect(locationParams(redirect).get('error')).toBe('invalid_scope');
   });
 });
 
 describe('mounted under a prefix', () => {
   it('the consent form posts back to the mounted path', async () => {
-    const t = makeTestProvider();
+    const t = await createTestHost();
     const host = express();
     host.use('/auth', t.provider.router);
     const client = await t.registerApp();
-    const page = await request(host)
-      .get('/auth/oauth/authorize')
-      .query(authorizeQuery({ client }))
-      .set(USER_HEADER, 'alice');
-    expect(page.status).toBe(200);
+    const alice = new UserAgent(host, 'alice');
+    const { page, fields } = await consentPage(alice, authorizeQuery({ client }), { mount: '/auth' });
     expect(page.text).toContain('action="/auth/oauth/authorize"');
-    const approved = await request(host)
-      .post('/auth/oauth/authorize')
-      .set(USER_HEADER, 'alice')
-      .set('Cookie', cookiesOf(page))
-      .type('form')
-      .send({ ...hiddenFields(page.text), decision: 'approve' });
+    const approved = await postDecision(alice, fields, 'approve', { mount: '/auth' });
     expect(locationParams(approved).get('code')).toMatch(/^eoc_/);
   });
 
   it('a logged-out visitor comes back to the mounted path after logging in (GET and POST)', async () => {
-    const t = makeTestProvider();
+    const t = await createTestHost();
     const host = express();
     host.use('/auth', t.provider.router);
     const client = await t.registerApp();
-    const shown = await request(host).get('/auth/oauth/authorize').query(authorizeQuery({ client }));
+    const shown = await openAuthorize(new UserAgent(host, null), authorizeQuery({ client }), {
+      mount: '/auth',
+    });
     const fromGet = new URL(String(shown.headers.location), 'http://host.invalid').searchParams.get(
       'return_to',
     );
     expect(fromGet?.startsWith('/auth/oauth/authorize?')).toBe(true);
 
-    const page = await request(host)
-      .get('/auth/oauth/authorize')
-      .query(authorizeQuery({ client }))
-      .set(USER_HEADER, 'alice');
-    const posted = await request(host)
-      .post('/auth/oauth/authorize')
-      .set('Cookie', cookiesOf(page))
-      .type('form')
-      .send({ ...hiddenFields(page.text), decision: 'approve' });
+    const alice = new UserAgent(host, 'alice');
+    const { fields } = await consentPage(alice, authorizeQuery({ client }), { mount: '/auth' });
+    const posted = await postDecision(alice, fields, 'approve', { mount: '/auth', user: null });
     expect(posted.status).toBe(302);
     const fromPost = new URL(String(posted.headers.location), 'http://host.invalid').searchParams.get(
       'return_to',

@@ -4,52 +4,32 @@
  * (RFC 6749 §4.3, RFC 9700 §2.4 says MUST NOT; a host hook decides), client_credentials for
  * confidential clients only (RFC 6749 §4.4), and non-expiring access tokens (`accessTokenTtl: null`).
  */
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { ConfigurationError, type ResourceOwner } from '../../lib';
-import { bodyOf, fragmentParams, postAsClient } from '../support/protocol-harness';
-import {
-  authorizeQuery,
-  bearer,
-  cookiesOf,
-  type HarnessOverrides,
-  hiddenFields,
-  locationParams,
-  makeTestProvider,
-  REDIRECT_URI,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { sha256Hex } from '../../lib/tokens/hash';
+import { expectTokenResponse } from '../support/assertions';
+import { DEFAULT_GRANTS, REDIRECT_URI } from '../support/fixtures';
+import { decide as decideAs, openAuthorize } from '../support/flows';
+import { authorizeQuery, bearer, fragmentParams, locationParams } from '../support/oauth';
+import { createTestHost, type HostOptions, type RegisteredApp, type TestHost } from '../support/test-host';
 
-const DEFAULT_GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'];
-
-const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
-
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 
-async function setUp(overrides: HarnessOverrides = {}): Promise<void> {
-  t = makeTestProvider(overrides);
+async function setUp(options: HostOptions = {}): Promise<void> {
+  t = await createTestHost(options);
   client = await t.registerApp();
 }
 
 beforeEach(() => setUp());
 
 function showAuthorize(query: Record<string, string>, user = 'alice') {
-  return request(t.app).get('/oauth/authorize').query(query).set(USER_HEADER, user);
+  return openAuthorize(t.browser(user), query);
 }
 
 /** Shows the consent page and posts `decision`; returns the redirect. */
-async function decide(query: Record<string, string>, decision: 'approve' | 'deny', user = 'alice') {
-  const shown = await showAuthorize(query, user);
-  expect(shown.status).toBe(200);
-  return request(t.app)
-    .post('/oauth/authorize')
-    .set(USER_HEADER, user)
-    .set('Cookie', cookiesOf(shown))
-    .type('form')
-    .send({ ...hiddenFields(shown.text), decision });
+function decide(query: Record<string, string>, decision: 'approve' | 'deny', user = 'alice') {
+  return decideAs(t.browser(user), query, decision);
 }
 
 function implicitQuery(extra: Record<string, string> = {}): Record<string, string> {
@@ -129,7 +109,7 @@ describe('RFC 6749 §4.2: the implicit grant (opt-in)', () => {
 
     it('response_type=code keeps working beside it, with its answer in the query', async () => {
       const tokens = await t.issueTokens({ client, scope: 'user' });
-      expect(tokens.refresh_token).toMatch(/^eor_/);
+      expect(tokens.refreshToken).toMatch(/^eor_/);
     });
   });
 
@@ -153,7 +133,7 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
   });
 
   function passwordGrant(fields: Record<string, string>, as: RegisteredApp = client) {
-    return postAsClient(t.app, '/oauth/token', as, { grant_type: 'password', ...fields });
+    return t.token(as, { grant_type: 'password', ...fields });
   }
 
   beforeEach(() => verifyPassword.mockClear());
@@ -171,15 +151,7 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
 
     it('right credentials → tokens for the user; verifyPassword gets the client', async () => {
       const response = await passwordGrant({ username: 'alice', password: 'alice-pass', scope: 'repo' });
-      expect(response.status).toBe(200);
-      expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.body).toEqual({
-        access_token: expect.stringMatching(/^eoa_/),
-        token_type: 'bearer',
-        expires_in: 7200,
-        refresh_token: expect.stringMatching(/^eor_/),
-        scope: 'repo',
-      });
+      expectTokenResponse(response, 'repo');
       expect(verifyPassword).toHaveBeenCalledWith(
         'alice',
         'alice-pass',
@@ -213,13 +185,11 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
     });
 
     it('a client that fails authentication never reaches verifyPassword (no password oracle)', async () => {
-      const response = await request(t.app).post('/oauth/token').type('form').send({
-        grant_type: 'password',
-        username: 'alice',
-        password: 'alice-pass',
-        client_id: client.clientId,
-        client_secret: 'wrong',
-      });
+      const response = await t.token(
+        { ...client, clientSecret: 'wrong' },
+        { grant_type: 'password', username: 'alice', password: 'alice-pass' },
+        'body',
+      );
       expect(response.status).toBe(401);
       expect(response.body.error).toBe('invalid_client');
       expect(verifyPassword).not.toHaveBeenCalled();
@@ -240,10 +210,10 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
     });
   });
 
-  it("grantTypes: ['password'] without verifyPassword → ConfigurationError naming verifyPassword", () => {
+  it("grantTypes: ['password'] without verifyPassword → ConfigurationError naming verifyPassword", async () => {
     let thrown: unknown;
     try {
-      makeTestProvider({ grantTypes: ['password'] });
+      await createTestHost({ grantTypes: ['password'] });
     } catch (error) {
       thrown = error;
     }
@@ -256,16 +226,13 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
 describe('RFC 6749 §4.4: client_credentials is for confidential clients', () => {
   it('a public client → 400 unauthorized_client', async () => {
     const spa = await t.registerApp({ confidential: false });
-    const response = await postAsClient(t.app, '/oauth/token', spa, { grant_type: 'client_credentials' });
+    const response = await t.token(spa, { grant_type: 'client_credentials' });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('unauthorized_client');
   });
 
   it('a confidential client → an access token and no refresh token (§4.4.3)', async () => {
-    const response = await postAsClient(t.app, '/oauth/token', client, {
-      grant_type: 'client_credentials',
-      scope: 'repo',
-    });
+    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'repo' });
     expect(response.status).toBe(200);
     expect(response.body.access_token).toMatch(/^eoa_/);
     expect(response.body).not.toHaveProperty('refresh_token');
@@ -297,12 +264,8 @@ describe('accessTokenTtl: null (non-expiring access tokens, as GitHub issues)', 
       grantTypes: [...DEFAULT_GRANTS, 'password'],
       verifyPassword: () => ({ id: 'bob' }),
     });
-    const response = await postAsClient(t.app, '/oauth/token', client, {
-      grant_type: 'password',
-      username: 'bob',
-      password: 'x',
-    });
-    const body = bodyOf(response);
+    const response = await t.token(client, { grant_type: 'password', username: 'bob', password: 'x' });
+    const { body } = response;
     expect(response.status).toBe(200);
     expect(body.access_token).toMatch(/^eoa_/);
     expect(body).not.toHaveProperty('expires_in');

@@ -5,14 +5,15 @@
 import express, { type Express } from 'express';
 import { Passport } from 'passport';
 import request from 'supertest';
-import { bearer, makeTestProvider, type RegisteredApp, type TestProvider } from '../support/provider-harness';
+import { bearer } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
-let t: TestProvider;
+let t: TestHost;
 let client: RegisteredApp;
 let app: Express;
 
 beforeEach(async () => {
-  t = makeTestProvider({ findUser: (id) => ({ id, username: `user-${id}` }) });
+  t = await createTestHost({ findUser: (id) => ({ id, username: `user-${id}` }) });
   client = await t.registerApp();
   const passport = new Passport();
   passport.use(t.provider.passportStrategy());
@@ -38,7 +39,7 @@ describe('passportStrategy()', () => {
 
   it('authenticates a valid token: req.user is the resource owner, req.oauth the context', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo gist' });
-    const response = await request(app).get('/me').set('Authorization', bearer(tokens.access_token));
+    const response = await request(app).get('/me').set('Authorization', bearer(tokens.accessToken));
     expect(response.status).toBe(200);
     expect(response.body.user).toEqual({ id: 'alice', username: 'user-alice' });
     expect(response.body.scopes).toEqual(['repo', 'gist']);
@@ -48,13 +49,7 @@ describe('passportStrategy()', () => {
 
   it('accepts the query parameter as authenticate() does', async () => {
     const tokens = await t.issueTokens({ client, scope: 'user' });
-    expect(
-      (
-        await request(app)
-          .get('/me')
-          .query({ access_token: String(tokens.access_token) })
-      ).status,
-    ).toBe(200);
+    expect((await request(app).get('/me').query({ access_token: tokens.accessToken })).status).toBe(200);
   });
 
   it('no token → 401 with a bare Bearer challenge', async () => {
@@ -70,7 +65,7 @@ describe('passportStrategy()', () => {
 
     const tokens = await t.issueTokens({ client, scope: 'user' });
     await t.provider.applications.revokeAllTokens(client.application.id);
-    const revoked = await request(app).get('/me').set('Authorization', bearer(tokens.access_token));
+    const revoked = await request(app).get('/me').set('Authorization', bearer(tokens.accessToken));
     expect(revoked.status).toBe(401);
     expect(String(revoked.headers['www-authenticate'])).toContain('error="invalid_token"');
   });
@@ -79,29 +74,25 @@ describe('passportStrategy()', () => {
     const tokens = await t.issueTokens({ client, scope: 'user' });
     const response = await request(app)
       .get('/me')
-      .query({ access_token: String(tokens.access_token) })
-      .set('Authorization', bearer(tokens.access_token));
+      .query({ access_token: tokens.accessToken })
+      .set('Authorization', bearer(tokens.accessToken));
     expect(response.status).toBe(400);
     expect(String(response.headers['www-authenticate'])).toContain('error="invalid_request"');
   });
 
   it('works with requireScope() behind it', async () => {
     const repo = await t.issueTokens({ client, scope: 'repo' });
-    expect((await request(app).get('/repos').set('Authorization', bearer(repo.access_token))).status).toBe(
+    expect((await request(app).get('/repos').set('Authorization', bearer(repo.accessToken))).status).toBe(
       200,
     );
     const user = await t.issueTokens({ client, scope: 'user', user: 'bob' });
-    const denied = await request(app).get('/repos').set('Authorization', bearer(user.access_token));
+    const denied = await request(app).get('/repos').set('Authorization', bearer(user.accessToken));
     expect(denied.status).toBe(403);
     expect(String(denied.headers['www-authenticate'])).toContain('error="insufficient_scope"');
   });
 
   it('a client_credentials token authenticates as the client', async () => {
-    const response = await request(t.app).post('/oauth/token').type('form').send({
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-    });
+    const response = await t.token(client, { grant_type: 'client_credentials' }, 'body');
     const me = await request(app).get('/me').set('Authorization', bearer(response.body.access_token));
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ clientId: client.clientId });

@@ -4,47 +4,39 @@
  * forms without the session's CSRF token, masks every secret unless the user asks to see it, and
  * never puts a secret in a URL it sends the browser to. Also the example's `ci:status` route.
  */
-import request from 'supertest';
-import { createExampleProvider } from '../../examples/provider/app';
-import { type Answer, ExampleHttp, field, type Listening, serve } from '../support/example-http';
-import { hiddenFields } from '../support/provider-harness';
+import { createExampleHost } from '../support/example-host';
+import * as flows from '../support/flows';
+import { decodeEntities as decode, hiddenFields } from '../support/html';
+import { pkcePair } from '../support/oauth';
+import { type Answer, field, UserAgent } from '../support/user-agent';
 
 /** Every token the provider mints: `eo` + kind letter + `_` + 32 random and 6 checksum characters. */
 const FULL_TOKEN = /\beo[acdprs]_[0-9A-Za-z]{38}\b/g;
 
-let server: Listening;
+/** The example provider's URL (its issuer); one server for the whole file. */
+let baseUrl = '';
 
 beforeAll(async () => {
-  server = await serve((url) => createExampleProvider({ issuer: url }).app);
+  baseUrl = (await createExampleHost({ listen: true })).issuer;
 });
-afterAll(() => server.close());
-
-function decode(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 /**
  * A browser on the playground: keeps cookies, follows the playground's 303s, and remembers every
  * URL the playground sent it to — each `Location` and each link or form target on its pages.
  */
 class PlaygroundBrowser {
-  readonly http: ExampleHttp;
+  readonly http: UserAgent;
   readonly urls: string[] = [];
   readonly pages: string[] = [];
   csrf = '';
 
   constructor(baseUrl: string) {
-    this.http = new ExampleHttp(baseUrl);
+    this.http = new UserAgent(baseUrl);
   }
 
   #remember(answer: Answer): void {
-    const location = answer.headers.get('location');
-    if (location !== null) this.urls.push(location);
+    const location = answer.headers.location;
+    if (location !== undefined) this.urls.push(location);
     for (const match of answer.text.matchAll(/\s(?:href|action|src)="([^"]*)"/g))
       this.urls.push(decode(match[1] ?? ''));
     const token = /name="csrf_token" value="([^"]+)"/.exec(answer.text)?.[1];
@@ -64,13 +56,13 @@ class PlaygroundBrowser {
     this.#remember(answer);
     if (answer.status !== 303)
       throw new Error(`POST ${path} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
-    return this.get(new URL(answer.headers.get('location') ?? '/', this.http.baseUrl).pathname);
+    return this.get(new URL(answer.location ?? '/', this.http.baseUrl).pathname);
   }
 }
 
 async function signedIn(username = 'alice', password = `${username}-pass`): Promise<PlaygroundBrowser> {
-  const browser = new PlaygroundBrowser(server.url);
-  await browser.http.login(username, password);
+  const browser = new PlaygroundBrowser(baseUrl);
+  await flows.login(browser.http, username, password);
   await browser.get('/playground');
   return browser;
 }
@@ -89,44 +81,44 @@ async function authorize(
     form: { ...hiddenFields(consent.text), decision },
   });
   expect(approved.status).toBe(302);
-  const back = new URL(approved.headers.get('location') ?? '', server.url);
+  const back = new URL(approved.location ?? '', baseUrl);
   expect(back.pathname).toBe('/playground/callback');
   const code = back.searchParams.get('code') ?? '';
   const landed = await browser.get(`${back.pathname}${back.search}`);
   expect(landed.status).toBe(303);
-  expect(landed.headers.get('location')).toBe('/playground/web#step-callback');
+  expect(landed.headers.location).toBe('/playground/web#step-callback');
   await browser.get('/playground/web');
   return { code };
 }
 
 describe('the home page', () => {
   it('says what the app is, names both demo users with their passwords and links the playground', async () => {
-    const home = await new ExampleHttp(server.url).send('/');
+    const home = await new UserAgent(baseUrl).send('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('became an OAuth 2.0 provider with <strong>express-oauth-provider</strong>');
     for (const credential of ['alice', 'alice-pass', 'bob', 'bob-pass'])
       expect(home.text).toContain(`<code>${credential}</code>`);
     for (const path of ['/playground', '/settings/applications', '/.well-known/oauth-authorization-server'])
       expect(home.text).toContain(`href="${path}"`);
-    expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(home.headers['content-security-policy']).toContain("script-src 'self'");
   });
 });
 
 describe('the playground', () => {
   it('sends a signed-out visitor to the login page and back', async () => {
-    const anonymous = new ExampleHttp(server.url);
+    const anonymous = new UserAgent(baseUrl);
     const page = await anonymous.send('/playground/device');
     expect(page.status).toBe(303);
-    expect(page.headers.get('location')).toBe('/login?return_to=%2Fplayground%2Fdevice');
+    expect(page.headers.location).toBe('/login?return_to=%2Fplayground%2Fdevice');
     const post = await anonymous.send('/playground/web/authorize', { form: { scope: 'user' } });
     expect(post.status).toBe(303);
-    expect(post.headers.get('location')).toBe('/login?return_to=%2Fplayground');
+    expect(post.headers.location).toBe('/login?return_to=%2Fplayground');
   });
 
   it('warns on the overview when the issuer is plain http on another host, which its client refuses', async () => {
-    const remote = request.agent(createExampleProvider({ issuer: 'http://oauth.example.test' }).app);
-    await remote.post('/login').type('form').send({ username: 'alice', password: 'alice-pass' });
-    const warned = await remote.get('/playground');
+    const remote = (await createExampleHost({ issuer: 'http://oauth.example.test' })).browser();
+    await flows.login(remote);
+    const warned = await remote.send('/playground');
     expect(warned.status).toBe(200);
     expect(warned.text).toContain('id="issuer-refused"');
     // A loopback issuer is fine.
@@ -138,18 +130,18 @@ describe('the playground', () => {
   it('serves its pages with a CSP that allows only its own script, and no framing', async () => {
     const alice = await signedIn();
     const page = await alice.get('/playground/web');
-    const csp = page.headers.get('content-security-policy') ?? '';
+    const csp = page.headers['content-security-policy'] ?? '';
     const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1];
     expect(scriptSrc).toBe("'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
-    expect(page.headers.get('x-frame-options')).toBe('DENY');
-    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain('<script src="/playground/assets/playground.js" defer></script>');
     expect(page.text).not.toMatch(/<script>|<script [^>]*>[^<]/);
     const script = await alice.http.send('/playground/assets/playground.js');
     expect(script.status).toBe(200);
-    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(script.headers['content-type']).toMatch(/javascript/);
   });
 
   it('refuses a form without this session’s CSRF token, and runs nothing', async () => {
@@ -165,7 +157,7 @@ describe('the playground', () => {
     }
     // A new login is a new session, and the old session's token dies with it.
     const stale = alice.csrf;
-    await alice.http.login();
+    await flows.login(alice.http);
     const afterLogin = await alice.http.send('/playground/web/authorize', {
       form: { csrf_token: stale, scope: 'user' },
     });
@@ -196,7 +188,7 @@ describe('the playground', () => {
     // Shown on request, the secrets are the real ones: the access token works on the API.
     const revealed = await alice.post('/playground/secrets', { reveal: 'on', return_to: '/playground/web' });
     const accessToken = revealed.text.match(/\beoa_[0-9A-Za-z]{38}\b/)?.[0] ?? '';
-    expect((await alice.http.apiUser(accessToken)).status).toBe(200);
+    expect((await flows.callApi(alice.http, '/api/user', accessToken)).status).toBe(200);
     expect(revealed.text).toContain(code);
     const masked = await alice.post('/playground/secrets', { reveal: 'off', return_to: '/playground/web' });
     expect(masked.text).not.toContain(accessToken);
@@ -287,10 +279,10 @@ describe('the web flow when the user denies', () => {
 
 describe('POST /api/statuses (ci:status)', () => {
   it('stores a status reported with a client_credentials token, and refuses other tokens', async () => {
-    const alice = new ExampleHttp(server.url);
-    await alice.login();
-    const app = await alice.registerApp({ name: 'CI server' });
-    const issued = await alice.token(app, { grant_type: 'client_credentials', scope: 'ci:status' });
+    const alice = new UserAgent(baseUrl);
+    await flows.login(alice);
+    const app = await flows.registerViaApi(alice, { name: 'CI server' });
+    const issued = await flows.token(alice, app, { grant_type: 'client_credentials', scope: 'ci:status' });
     expect(issued.status).toBe(200);
     const machineToken = field(issued, 'access_token');
     const status = {
@@ -313,13 +305,17 @@ describe('POST /api/statuses (ci:status)', () => {
     });
     expect(bad.status).toBe(400);
 
-    const { accessToken } = await alice.issueTokens(app, 'user');
+    const { accessToken } = await flows.issueTokens(alice, alice, {
+      client: app,
+      scope: 'user',
+      pkce: pkcePair(),
+    });
     const userToken = await alice.send('/api/statuses', {
       json: status,
       headers: { authorization: `Bearer ${accessToken}` },
       cookies: false,
     });
     expect(userToken.status).toBe(403);
-    expect(userToken.headers.get('www-authenticate')).toContain('insufficient_scope');
+    expect(userToken.headers['www-authenticate']).toContain('insufficient_scope');
   });
 });

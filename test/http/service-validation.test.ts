@@ -3,42 +3,24 @@
  * `provider.personalTokens.create` refuse exactly what the settings JSON API refuses, with an
  * `InvalidFieldError` naming the field, before anything is stored.
  */
-import express from 'express';
-import request from 'supertest';
-import { MemoryAdapter } from '../../adapters/memory';
 import {
   type ApplicationInput,
   checkApplicationInput,
   checkPersonalTokenInput,
-  createProvider,
   InvalidFieldError,
   InvalidRequestError,
   type Provider,
-  type ProviderOptions,
 } from '../../lib';
+import { createTestHost, type HostOptions, type TestHost } from '../support/test-host';
 
-const USER_HEADER = 'x-test-user';
+/** A provider on the adapter under test (the test host's scopes: user, repo ⊃ public_repo, gist). */
+function makeProvider(extra: HostOptions = {}): Promise<TestHost> {
+  return createTestHost(extra);
+}
 
-function makeProvider(extra: Partial<ProviderOptions> = {}): { provider: Provider; app: express.Express } {
-  const provider = createProvider({
-    adapter: new MemoryAdapter({ purgeIntervalMs: 0 }),
-    issuer: 'https://issuer.example',
-    scopes: {
-      repo: { description: 'Repositories', includes: ['public_repo'] },
-      public_repo: { description: 'Public repositories' },
-      user: { description: 'Profile' },
-    },
-    currentUser: (req) => {
-      const id = req.headers[USER_HEADER];
-      return typeof id === 'string' ? { id } : null;
-    },
-    loginUrl: '/login',
-    onError: () => {},
-    ...extra,
-  });
-  const app = express();
-  app.use('/settings', provider.settingsRouter);
-  return { provider, app };
+/** `POST /settings/api<path>` with a JSON body, as alice. */
+function postAsAlice(t: TestHost, path: string, json: unknown) {
+  return t.browser('alice').send(`/settings/api${path}`, { json });
 }
 
 const VALID: ApplicationInput = {
@@ -74,9 +56,9 @@ const json = (field: string) =>
     .replace('expiresIn', 'expires_in');
 
 describe('applications.create() validates as the settings API does', () => {
-  let t: ReturnType<typeof makeProvider>;
-  beforeEach(() => {
-    t = makeProvider();
+  let t: TestHost;
+  beforeEach(async () => {
+    t = await makeProvider();
   });
 
   it.each<[string, string, Partial<ApplicationInput> | Record<string, unknown>, RegExp]>([
@@ -129,10 +111,7 @@ describe('applications.create() validates as the settings API does', () => {
         confidential: input.confidential,
         scopes: input.scopes,
       };
-      const answer = await request(t.app)
-        .post('/settings/api/applications')
-        .set(USER_HEADER, 'alice')
-        .send(body);
+      const answer = await postAsAlice(t, '/applications', body);
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual({
         error: 'invalid_request',
@@ -164,25 +143,26 @@ describe('applications.create() validates as the settings API does', () => {
   });
 
   it('lets plain http through for any host when allowHttpRedirectUris is on, as the settings API does', async () => {
-    const open = makeProvider({ allowHttpRedirectUris: true });
+    const open = await makeProvider({ allowHttpRedirectUris: true });
     const created = await open.provider.applications.create(
       { ...VALID, redirectUris: ['http://myapp.local/cb'] },
       null,
     );
     expect(created.application.redirectUris).toEqual(['http://myapp.local/cb']);
-    const answer = await request(open.app)
-      .post('/settings/api/applications')
-      .set(USER_HEADER, 'alice')
-      .send({ name: 'x', homepage_url: 'https://x.example', redirect_uris: ['http://myapp.local/cb'] });
+    const answer = await postAsAlice(open, '/applications', {
+      name: 'x',
+      homepage_url: 'https://x.example',
+      redirect_uris: ['http://myapp.local/cb'],
+    });
     expect(answer.status).toBe(201);
   });
 });
 
 describe('applications.update() validates as the settings API does', () => {
-  let t: ReturnType<typeof makeProvider>;
+  let t: TestHost;
   let id: string;
   beforeEach(async () => {
-    t = makeProvider();
+    t = await makeProvider();
     id = (await t.provider.applications.create(VALID, 'alice')).application.id;
   });
 
@@ -230,9 +210,9 @@ describe('applications.update() validates as the settings API does', () => {
 });
 
 describe('personalTokens.create() validates as the settings API does', () => {
-  let t: ReturnType<typeof makeProvider>;
-  beforeEach(() => {
-    t = makeProvider();
+  let t: TestHost;
+  beforeEach(async () => {
+    t = await makeProvider();
   });
 
   it.each<[string, string, [string, unknown, unknown], RegExp]>([
@@ -253,10 +233,7 @@ describe('personalTokens.create() validates as the settings API does', () => {
       expect(error.description).toMatch(problem);
       expect(await t.provider.personalTokens.list('alice')).toEqual([]);
 
-      const answer = await request(t.app)
-        .post('/settings/api/tokens')
-        .set(USER_HEADER, 'alice')
-        .send({ name, scopes, expires_in: expiresIn });
+      const answer = await postAsAlice(t, '/tokens', { name, scopes, expires_in: expiresIn });
       expect(answer.status).toBe(400);
       expect(answer.body.error_description).toBe(error.description.replace(field, json(field)));
     },
@@ -276,7 +253,10 @@ describe('personalTokens.create() validates as the settings API does', () => {
 });
 
 describe('the exported validators', () => {
-  const { provider } = makeProvider();
+  let provider: Provider;
+  beforeAll(async () => {
+    provider = (await makeProvider()).provider;
+  });
 
   it('report every field at once, with provider.options as the rules', () => {
     const checked = checkApplicationInput(

@@ -3,23 +3,18 @@
  * user's applications, authorizations and personal access tokens.
  */
 import request from 'supertest';
-import {
-  authorizeQuery,
-  bearer,
-  makeTestProvider,
-  type RegisteredApp,
-  type TestProvider,
-  USER_HEADER,
-} from '../support/provider-harness';
+import { sha256Hex } from '../../lib/tokens/hash';
+import { advanceClock, freezeClock } from '../support/clock';
+import { USER_HEADER } from '../support/fixtures';
+import { openAuthorize } from '../support/flows';
+import { authorizeQuery, bearer } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
+import { eventually } from '../support/time-scale';
 
-let t: TestProvider;
+let t: TestHost;
 
-beforeEach(() => {
-  t = makeTestProvider();
-});
-
-afterEach(() => {
-  jest.useRealTimers();
+beforeEach(async () => {
+  t = await createTestHost();
 });
 
 const NEW_APP = {
@@ -57,6 +52,7 @@ async function register(
   return {
     json: response.body,
     app: {
+      id: application.id,
       application,
       clientId: String(response.body.client_id),
       clientSecret: typeof response.body.client_secret === 'string' ? response.body.client_secret : null,
@@ -64,9 +60,10 @@ async function register(
   };
 }
 
-async function guardStatus(token: unknown): Promise<number> {
-  return (await request(t.app).get('/api/me').set('Authorization', bearer(token))).status;
-}
+const guardStatus = (token: unknown) => t.guardStatus(token);
+
+/** `grant_type=client_credentials` with the secret in the body, as the application's backend would. */
+const clientCredentials = (app: RegisteredApp) => t.token(app, { grant_type: 'client_credentials' }, 'body');
 
 function expectFieldError(response: request.Response, field: string) {
   expect(response.status).toBe(400);
@@ -104,10 +101,7 @@ describe('POST /settings/api/applications', () => {
 
   it('the secret works at the token endpoint, and is stored only as a hash', async () => {
     const { app } = await register();
-    const response = await request(t.app)
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+    const response = await clientCredentials(app);
     expect(response.status).toBe(200);
     expect(app.application.clientSecretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(app.application)).not.toContain(String(app.clientSecret));
@@ -211,15 +205,15 @@ describe('GET/PATCH/DELETE /settings/api/applications[/:id]', () => {
   it('the redirect URIs changed by PATCH are the ones the authorization endpoint accepts', async () => {
     const { json, app } = await register();
     await alice.patch(`/applications/${json.id}`, { redirect_uris: ['https://my.example/new'] });
-    const old = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client: app, redirectUri: 'https://my.example/callback' }))
-      .set(USER_HEADER, 'alice');
+    const old = await openAuthorize(
+      t.browser(),
+      authorizeQuery({ client: app, redirectUri: 'https://my.example/callback' }),
+    );
     expect(old.status).toBe(400);
-    const fresh = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client: app, redirectUri: 'https://my.example/new' }))
-      .set(USER_HEADER, 'alice');
+    const fresh = await openAuthorize(
+      t.browser(),
+      authorizeQuery({ client: app, redirectUri: 'https://my.example/new' }),
+    );
     expect(fresh.status).toBe(200);
   });
 
@@ -230,15 +224,28 @@ describe('GET/PATCH/DELETE /settings/api/applications[/:id]', () => {
       scope: 'repo',
       redirectUri: 'https://my.example/callback',
     });
-    expect(await guardStatus(tokens.access_token)).toBe(200);
+    const machine = await clientCredentials(app);
+    const machineToken = String(machine.body.access_token);
+    expect(machine.body.refresh_token).toBeUndefined();
+    expect(await guardStatus(tokens.accessToken)).toBe(200);
+    expect(await guardStatus(machineToken)).toBe(200);
     expect((await bob.delete(`/applications/${json.id}`)).status).toBe(404);
-    expect(await guardStatus(tokens.access_token)).toBe(200);
+    expect(await guardStatus(tokens.accessToken)).toBe(200);
     const deleted = await alice.delete(`/applications/${json.id}`);
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
     expect((await alice.get(`/applications/${json.id}`)).status).toBe(404);
-    expect(await guardStatus(tokens.access_token)).toBe(401);
-    expect((await t.refresh(app, String(tokens.refresh_token))).status).toBe(401);
+    expect(await guardStatus(tokens.accessToken)).toBe(401);
+    expect(await guardStatus(machineToken)).toBe(401);
+    const refreshed = await t.refresh(app, tokens.refreshToken);
+    expect(refreshed.status).toBe(401);
+    expect(refreshed.body.error).toBe('invalid_client');
+    // Every token record is revoked, not only refused; the application record is gone.
+    for (const token of [tokens.accessToken, tokens.refreshToken, machineToken]) {
+      expect((await t.adapter.findTokenByHash(sha256Hex(token)))?.revokedAt).toBeInstanceOf(Date);
+    }
+    expect(await t.adapter.findApplicationById(json.id as string)).toBeNull();
+    expect(await t.adapter.findGrant('alice', json.id as string)).toBeNull();
     expect((await alice.delete(`/applications/${json.id}`)).status).toBe(404);
   });
 });
@@ -251,17 +258,10 @@ describe('POST /settings/api/applications/:id/secret and /revoke-tokens', () => 
     expect(reset.headers['cache-control']).toBe('no-store');
     expect(reset.body).toEqual({ client_secret: expect.stringMatching(/^eos_/) });
     expect(reset.body.client_secret).not.toBe(app.clientSecret);
-    const withOld = await request(t.app)
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+    const withOld = await clientCredentials(app);
     expect(withOld.status).toBe(401);
     expect(withOld.body.error).toBe('invalid_client');
-    const withNew = await request(t.app).post('/oauth/token').type('form').send({
-      grant_type: 'client_credentials',
-      client_id: app.clientId,
-      client_secret: reset.body.client_secret,
-    });
+    const withNew = await clientCredentials({ ...app, clientSecret: String(reset.body.client_secret) });
     expect(withNew.status).toBe(200);
   });
 
@@ -286,19 +286,19 @@ describe('POST /settings/api/applications/:id/secret and /revoke-tokens', () => 
       redirectUri: 'https://my.example/callback',
     });
     expect((await bob.post(`/applications/${json.id}/revoke-tokens`)).status).toBe(404);
-    expect(await guardStatus(first.access_token)).toBe(200);
+    expect(await guardStatus(first.accessToken)).toBe(200);
     const revoked = await alice.post(`/applications/${json.id}/revoke-tokens`);
     expect(revoked.status).toBe(204);
-    expect(await guardStatus(first.access_token)).toBe(401);
-    expect(await guardStatus(second.access_token)).toBe(401);
-    expect((await t.refresh(app, String(first.refresh_token))).status).toBe(400);
+    expect(await guardStatus(first.accessToken)).toBe(401);
+    expect(await guardStatus(second.accessToken)).toBe(401);
+    expect((await t.refresh(app, first.refreshToken)).status).toBe(400);
     // The application itself still works for new authorizations.
     const fresh = await t.issueTokens({
       client: app,
       scope: 'repo',
       redirectUri: 'https://my.example/callback',
     });
-    expect(await guardStatus(fresh.access_token)).toBe(200);
+    expect(await guardStatus(fresh.accessToken)).toBe(200);
   });
 
   it.each(['secret', 'revoke-tokens'])(
@@ -322,11 +322,8 @@ describe('POST /settings/api/applications/:id/secret and /revoke-tokens', () => 
           .send('x=1');
         expect(response.status).toBe(415);
       }
-      expect(await guardStatus(tokens.access_token)).toBe(200);
-      const old = await request(t.app)
-        .post('/oauth/token')
-        .type('form')
-        .send({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+      expect(await guardStatus(tokens.accessToken)).toBe(200);
+      const old = await clientCredentials(app);
       expect(old.status).toBe(200);
     },
   );
@@ -351,11 +348,12 @@ describe('GET/DELETE /settings/api/authorizations', () => {
         last_used_at: null,
       }),
     ]);
-    expect(await guardStatus(tokens.access_token)).toBe(200);
-    // last_used_at is recorded without blocking the request; give it a tick.
-    await new Promise((resolve) => setImmediate(resolve));
-    const after = await alice.get('/authorizations');
-    expect(after.body[0].last_used_at).toEqual(expect.any(String));
+    expect(await guardStatus(tokens.accessToken)).toBe(200);
+    // last_used_at is recorded without blocking the request: it lands soon after the answer.
+    await eventually('last_used_at is recorded', async () => {
+      const after = await alice.get('/authorizations');
+      return typeof after.body[0]?.last_used_at === 'string';
+    });
     expect((await bob.get('/authorizations')).body).toEqual([]);
   });
 
@@ -366,19 +364,32 @@ describe('GET/DELETE /settings/api/authorizations', () => {
       scope: 'repo',
       redirectUri: 'https://my.example/callback',
     });
-    const rotated = await t.refresh(app, String(tokens.refresh_token));
+    const rotated = await t.refresh(app, tokens.refreshToken);
+    // The same grant again (consent skipped), and another application's grant that must survive.
+    const second = await t.issueTokens({
+      client: app,
+      scope: 'repo',
+      redirectUri: 'https://my.example/callback',
+    });
+    const other = await t.registerApp({ name: 'Other' });
+    const kept = await t.issueTokens({ client: other, scope: 'repo' });
     expect((await bob.delete(`/authorizations/${app.clientId}`)).status).toBe(404);
     expect(await guardStatus(rotated.body.access_token)).toBe(200);
     const deleted = await alice.delete(`/authorizations/${app.clientId}`);
     expect(deleted.status).toBe(204);
     expect(await guardStatus(rotated.body.access_token)).toBe(401);
+    expect(await guardStatus(second.accessToken)).toBe(401);
     expect((await t.refresh(app, String(rotated.body.refresh_token))).status).toBe(400);
-    expect((await alice.get('/authorizations')).body).toEqual([]);
+    expect((await t.refresh(app, second.refreshToken)).body.error).toBe('invalid_grant');
+    expect(await guardStatus(kept.accessToken)).toBe(200);
+    expect((await alice.get('/authorizations')).body).toEqual([
+      expect.objectContaining({ client_id: other.clientId }),
+    ]);
     expect((await alice.delete(`/authorizations/${app.clientId}`)).status).toBe(404);
-    const again = await request(t.app)
-      .get('/oauth/authorize')
-      .query(authorizeQuery({ client: app, scope: 'repo', redirectUri: 'https://my.example/callback' }))
-      .set(USER_HEADER, 'alice');
+    const again = await openAuthorize(
+      t.browser(),
+      authorizeQuery({ client: app, scope: 'repo', redirectUri: 'https://my.example/callback' }),
+    );
     expect(again.status).toBe(200);
   });
 });
@@ -423,16 +434,14 @@ describe('personal access tokens: POST/GET/DELETE /settings/api/tokens', () => {
   });
 
   it('expires_in (seconds) sets an expiry after which the token is refused', async () => {
-    jest.useFakeTimers({
-      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'],
-    });
+    freezeClock();
     const start = Date.now();
     const created = await alice.post('/tokens', { name: 'short', scopes: ['user'], expires_in: 3600 });
     expect(created.status).toBe(201);
     expect(Date.parse(created.body.expires_at) - start).toBeGreaterThanOrEqual(3599_000);
     expect(Date.parse(created.body.expires_at) - start).toBeLessThanOrEqual(3601_000);
     expect(await guardStatus(created.body.token)).toBe(200);
-    jest.setSystemTime(start + 3601_000);
+    advanceClock(3601);
     expect(await guardStatus(created.body.token)).toBe(401);
   });
 

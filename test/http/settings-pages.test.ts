@@ -1,6 +1,7 @@
-import type { Express } from 'express';
-import request from 'supertest';
-import { createExampleProvider } from '../../examples/provider/app';
+import { createExampleHost, type ExampleHost } from '../support/example-host';
+import { callApi, consentPage, login, postDecision, token as tokenRequest } from '../support/flows';
+import { csrfToken, fieldError, codeText as textOf } from '../support/html';
+import type { UserAgent } from '../support/user-agent';
 
 /**
  * The settings pages (DESIGN.md "Applications, authorizations, personal tokens") over HTTP against
@@ -8,29 +9,21 @@ import { createExampleProvider } from '../../examples/provider/app';
  * come back next to their field, secrets are shown once, and users see only their own things.
  */
 const ISSUER = 'http://127.0.0.1:3999';
-type Agent = ReturnType<typeof request.agent>;
 
-function csrfToken(html: string): string {
-  const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
-  if (token === undefined) throw new Error('page has no csrf_token field');
-  return token;
+async function logIn(username: string, password: string): Promise<UserAgent> {
+  const browser = host.browser();
+  await login(browser, username, password);
+  return browser;
 }
 
-function fieldError(html: string, field: string): string | undefined {
-  return new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
+/** `GET /api/user` with a bearer token, as a client would call it. */
+function apiUser(accessToken: string) {
+  return callApi(host.browser(), '/api/user', accessToken);
 }
 
-function textOf(html: string, id: string): string {
-  const value = new RegExp(`<code id="${id}">([^<]+)</code>`).exec(html)?.[1];
-  if (value === undefined) throw new Error(`page has no #${id}`);
-  return value;
-}
-
-async function logIn(app: Express, username: string, password: string): Promise<Agent> {
-  const agent = request.agent(app);
-  const response = await agent.post('/login').type('form').send({ username, password, return_to: '/' });
-  expect(response.status).toBe(302);
-  return agent;
+/** `grant_type=client_credentials` over HTTP Basic. */
+function clientCredentials(clientId: string, clientSecret: string) {
+  return tokenRequest(host.browser(), { clientId, clientSecret }, { grant_type: 'client_credentials' });
 }
 
 const VALID_APP = {
@@ -42,24 +35,24 @@ const VALID_APP = {
 
 /** Posts a form with the CSRF token of the page it is on; `scopes` may repeat, as checkboxes do. */
 async function postForm(
-  agent: Agent,
+  agent: UserAgent,
   page: string,
   action: string,
   fields: Record<string, string>,
   scopes: string[] = [],
 ) {
   // A page with nothing to act on has no form; the token (per browser and user) is the same on every page.
-  const html = (await agent.get(page)).text;
-  const token = html.includes('csrf_token')
+  const html = (await agent.send(page)).text;
+  const csrf = html.includes('csrf_token')
     ? csrfToken(html)
-    : csrfToken((await agent.get('/settings/tokens')).text);
-  const body = new URLSearchParams({ ...fields, csrf_token: token });
+    : csrfToken((await agent.send('/settings/tokens')).text);
+  const body = new URLSearchParams({ ...fields, csrf_token: csrf });
   for (const scope of scopes) body.append('scopes', scope);
-  return agent.post(action).type('form').send(body.toString());
+  return agent.send(action, { form: body });
 }
 
 async function createApplication(
-  agent: Agent,
+  agent: UserAgent,
   fields: Record<string, string> = VALID_APP,
   scopes = ['repo', 'user'],
 ) {
@@ -76,15 +69,16 @@ async function createApplication(
   return { id, html: response.text, clientId: textOf(response.text, 'client-id') };
 }
 
+let host: ExampleHost;
+
 describe('settings pages', () => {
-  let app: Express;
-  let alice: Agent;
-  let bob: Agent;
+  let alice: UserAgent;
+  let bob: UserAgent;
 
   beforeAll(async () => {
-    app = createExampleProvider({ issuer: ISSUER }).app;
-    alice = await logIn(app, 'alice', 'alice-pass');
-    bob = await logIn(app, 'bob', 'bob-pass');
+    host = await createExampleHost({ issuer: ISSUER });
+    alice = await logIn('alice', 'alice-pass');
+    bob = await logIn('bob', 'bob-pass');
   });
 
   it.each([
@@ -93,9 +87,9 @@ describe('settings pages', () => {
     '/settings/authorizations',
     '/settings/tokens',
   ])('renders %s with the page security headers', async (path) => {
-    const response = await alice.get(path);
+    const response = await alice.send(path);
     expect(response.status).toBe(200);
-    expect(response.type).toBe('text/html');
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
     expect(response.headers['content-security-policy']).toContain("default-src 'none'");
     expect(response.headers['x-frame-options']).toBe('DENY');
     expect(response.headers['cache-control']).toBe('no-store');
@@ -104,25 +98,24 @@ describe('settings pages', () => {
   });
 
   it('links and actions follow the mount path', async () => {
-    const list = await alice.get('/settings/applications');
+    const list = await alice.send('/settings/applications');
     expect(list.text).toContain('href="/settings/applications/new"');
     expect(list.text).toContain('href="/settings/tokens"');
   });
 
   it('sends a visitor who is not logged in to the login page with return_to', async () => {
-    const response = await request(app).get('/settings/tokens?x=1');
+    const response = await host.browser().send('/settings/tokens?x=1');
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe(`/login?return_to=${encodeURIComponent('/settings/tokens?x=1')}`);
-    const post = await request(app)
-      .post('/settings/applications/abc/delete')
-      .type('form')
-      .send('csrf_token=x');
+    const post = await host
+      .browser()
+      .send('/settings/applications/abc/delete', { form: { csrf_token: 'x' } });
     expect(post.status).toBe(302);
     expect(post.headers.location).toBe(`/login?return_to=${encodeURIComponent('/settings/applications')}`);
   });
 
   it('the home page links to the three pages', async () => {
-    const home = await alice.get('/');
+    const home = await alice.send('/');
     for (const path of ['/settings/applications', '/settings/authorizations', '/settings/tokens']) {
       expect(home.text).toContain(`href="${path}"`);
     }
@@ -135,12 +128,12 @@ describe('settings pages', () => {
     expect(created.html).toMatch(
       /<input type="checkbox" id="scopes-repo" name="scopes" value="repo" checked>/,
     );
-    const show = await alice.get(`/settings/applications/${created.id}`);
+    const show = await alice.send(`/settings/applications/${created.id}`);
     expect(show.status).toBe(200);
     expect(show.text).toContain(created.clientId);
     expect(show.text).not.toContain(secret);
     expect(show.text).not.toContain('id="client-secret"');
-    const list = await alice.get('/settings/applications');
+    const list = await alice.send('/settings/applications');
     expect(list.text).toContain('My app');
     expect(list.text).not.toContain(secret);
   });
@@ -208,17 +201,16 @@ describe('settings pages', () => {
     const good = await postForm(alice, page, page, { ...VALID_APP, name: 'Renamed' }, ['gist']);
     expect(good.status).toBe(303);
     expect(good.headers.location).toBe(`${page}?notice=updated`);
-    const shown = await alice.get(good.headers.location ?? '');
+    const shown = await alice.send(good.headers.location ?? '');
     expect(shown.text).toContain('<h1>Renamed</h1>');
     expect(shown.text).toContain('Application updated.');
   });
 
   it('enforces the CSRF token on every POST', async () => {
     const { id } = await createApplication(alice);
-    const token = await alice
-      .post('/settings/tokens')
-      .type('form')
-      .send({ name: 't', scopes: 'user', expiry: 'never' });
+    const withoutToken = await alice.send('/settings/tokens', {
+      form: { name: 't', scopes: 'user', expiry: 'never' },
+    });
     const actions = [
       '/settings/applications',
       `/settings/applications/${id}`,
@@ -229,47 +221,41 @@ describe('settings pages', () => {
       '/settings/tokens',
       '/settings/tokens/abc/revoke',
     ];
-    expect(token.status).toBe(403);
+    expect(withoutToken.status).toBe(403);
     for (const action of actions) {
-      const missing = await alice.post(action).type('form').send({ name: 'x' });
+      const missing = await alice.send(action, { form: { name: 'x' } });
       expect([action, missing.status]).toEqual([action, 403]);
       expect(missing.text).toContain('Forbidden');
-      const wrong = await alice.post(action).type('form').send({ name: 'x', csrf_token: 'forged' });
+      const wrong = await alice.send(action, { form: { name: 'x', csrf_token: 'forged' } });
       expect([action, wrong.status]).toEqual([action, 403]);
     }
     // Bob's token is bound to Bob: it does not work in Alice's session.
-    const bobsToken = csrfToken((await bob.get('/settings/tokens')).text);
-    const crossed = await alice
-      .post(`/settings/applications/${id}/delete`)
-      .type('form')
-      .send({ csrf_token: bobsToken });
+    const bobsToken = csrfToken((await bob.send('/settings/tokens')).text);
+    const crossed = await alice.send(`/settings/applications/${id}/delete`, {
+      form: { csrf_token: bobsToken },
+    });
     expect(crossed.status).toBe(403);
-    expect((await alice.get(`/settings/applications/${id}`)).status).toBe(200);
+    expect((await alice.send(`/settings/applications/${id}`)).status).toBe(200);
   });
 
   it("another user's application is a 404 everywhere", async () => {
     const { id } = await createApplication(alice);
     const page = `/settings/applications/${id}`;
-    const shown = await bob.get(page);
+    const shown = await bob.send(page);
     expect(shown.status).toBe(404);
     expect(shown.text).toContain('Not found');
     for (const action of [page, `${page}/reset-secret`, `${page}/revoke-tokens`, `${page}/delete`]) {
       const response = await postForm(bob, '/settings/applications', action, VALID_APP);
       expect([action, response.status]).toEqual([action, 404]);
     }
-    expect((await bob.get('/settings/applications')).text).not.toContain(id);
-    expect((await alice.get(page)).status).toBe(200);
+    expect((await bob.send('/settings/applications')).text).not.toContain(id);
+    expect((await alice.send(page)).status).toBe(200);
   });
 
   it('resetting the secret shows the new one once and kills the old one', async () => {
     const created = await createApplication(alice);
     const oldSecret = textOf(created.html, 'client-secret');
-    const tokenWith = (secret: string) =>
-      request(app)
-        .post('/oauth/token')
-        .auth(created.clientId, secret)
-        .type('form')
-        .send({ grant_type: 'client_credentials' });
+    const tokenWith = (secret: string) => clientCredentials(created.clientId, secret);
     expect((await tokenWith(oldSecret)).status).toBe(200);
 
     const page = `/settings/applications/${created.id}`;
@@ -280,39 +266,35 @@ describe('settings pages', () => {
     expect(reset.headers.location).toBeUndefined();
     expect((await tokenWith(oldSecret)).status).toBe(401);
     expect((await tokenWith(newSecret)).status).toBe(200);
-    expect((await alice.get(page)).text).not.toContain(newSecret);
+    expect((await alice.send(page)).text).not.toContain(newSecret);
   });
 
   it('revoke-tokens and delete work and redirect with a notice', async () => {
     const created = await createApplication(alice);
     const secret = textOf(created.html, 'client-secret');
-    const issued = await request(app)
-      .post('/oauth/token')
-      .auth(created.clientId, secret)
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
-    const accessToken: string = issued.body.access_token;
-    expect((await request(app).get('/api/user').auth(accessToken, { type: 'bearer' })).status).toBe(403);
+    const issued = await clientCredentials(created.clientId, secret);
+    const accessToken = String(issued.body.access_token);
+    expect((await apiUser(accessToken)).status).toBe(403);
     const page = `/settings/applications/${created.id}`;
     const revoked = await postForm(alice, page, `${page}/revoke-tokens`, {});
     expect(revoked.status).toBe(303);
-    expect((await alice.get(revoked.headers.location ?? '')).text).toContain('has been revoked');
+    expect((await alice.send(revoked.headers.location ?? '')).text).toContain('has been revoked');
     // A client_credentials token has no user: /api/user answers 403 while it is valid, 401 once revoked.
-    expect((await request(app).get('/api/user').auth(accessToken, { type: 'bearer' })).status).toBe(401);
+    expect((await apiUser(accessToken)).status).toBe(401);
     const deleted = await postForm(alice, page, `${page}/delete`, {});
     expect(deleted.status).toBe(303);
     expect(deleted.headers.location).toBe('/settings/applications?notice=deleted');
-    expect((await alice.get(page)).status).toBe(404);
+    expect((await alice.send(page)).status).toBe(404);
   });
 
   it('escapes what users type', async () => {
     const name = '<script>alert(1)</script>';
     const created = await createApplication(alice, { ...VALID_APP, name });
-    const list = await alice.get('/settings/applications');
+    const list = await alice.send('/settings/applications');
     for (const html of [
       created.html,
       list.text,
-      (await alice.get(`/settings/applications/${created.id}`)).text,
+      (await alice.send(`/settings/applications/${created.id}`)).text,
     ]) {
       expect(html).not.toContain(name);
       expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -326,7 +308,7 @@ describe('settings pages', () => {
   });
 
   it('ignores notices that are not ours', async () => {
-    const response = await alice.get('/settings/applications?notice=%3Cb%3Ehi');
+    const response = await alice.send('/settings/applications?notice=%3Cb%3Ehi');
     expect(response.text).not.toContain('class="notice"');
   });
 
@@ -342,23 +324,23 @@ describe('settings pages', () => {
       expect(created.status).toBe(201);
       const token = textOf(created.text, 'new-token');
       expect(created.text).toContain('shown only this once');
-      expect((await request(app).get('/api/user').auth(token, { type: 'bearer' })).body).toEqual({
+      expect((await apiUser(token)).body).toEqual({
         id: '1',
         login: 'alice',
       });
 
-      const list = await alice.get('/settings/tokens');
+      const list = await alice.send('/settings/tokens');
       expect(list.text).toContain('deploy script');
       expect(list.text).not.toContain(token);
       expect(list.text).toContain('<code>repo</code>');
       const id = /action="\/settings\/tokens\/([0-9a-f-]+)\/revoke"/.exec(list.text)?.[1] ?? '';
-      expect((await bob.get('/settings/tokens')).text).not.toContain('deploy script');
+      expect((await bob.send('/settings/tokens')).text).not.toContain('deploy script');
       expect((await postForm(bob, '/settings/tokens', `/settings/tokens/${id}/revoke`, {})).status).toBe(404);
 
       const revoked = await postForm(alice, '/settings/tokens', `/settings/tokens/${id}/revoke`, {});
       expect(revoked.status).toBe(303);
-      expect((await alice.get(revoked.headers.location ?? '')).text).toContain('Token revoked');
-      expect((await request(app).get('/api/user').auth(token, { type: 'bearer' })).status).toBe(401);
+      expect((await alice.send(revoked.headers.location ?? '')).text).toContain('Token revoked');
+      expect((await apiUser(token)).status).toBe(401);
     });
 
     it('re-renders the form on bad input', async () => {
@@ -386,38 +368,33 @@ describe('settings pages', () => {
     it('lists an authorization with scopes and revokes it', async () => {
       const created = await createApplication(alice);
       const secret = textOf(created.html, 'client-secret');
-      const authorize = `/oauth/authorize?client_id=${created.clientId}&redirect_uri=${encodeURIComponent('https://app.example/callback')}&response_type=code&scope=repo&state=s`;
-      const consent = await alice.get(authorize);
-      expect(consent.status).toBe(200);
-      const fields = Object.fromEntries(
-        [...consent.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-          m[1],
-          m[2]?.replace(/&amp;/g, '&'),
-        ]),
-      );
-      const approved = await alice
-        .post('/oauth/authorize')
-        .type('form')
-        .send({ ...fields, decision: 'approve' });
+      const { fields } = await consentPage(alice, {
+        client_id: created.clientId,
+        redirect_uri: 'https://app.example/callback',
+        response_type: 'code',
+        scope: 'repo',
+        state: 's',
+      });
+      const approved = await postDecision(alice, fields, 'approve');
       const code = new URL(approved.headers.location ?? '').searchParams.get('code') ?? '';
-      const exchanged = await request(app)
-        .post('/oauth/token')
-        .auth(created.clientId, secret)
-        .type('form')
-        .send({ grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/callback' });
-      const accessToken: string = exchanged.body.access_token;
-      expect((await request(app).get('/api/user').auth(accessToken, { type: 'bearer' })).status).toBe(200);
+      const exchanged = await tokenRequest(
+        host.browser(),
+        { clientId: created.clientId, clientSecret: secret },
+        { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/callback' },
+      );
+      const accessToken = String(exchanged.body.access_token);
+      expect((await apiUser(accessToken)).status).toBe(200);
 
-      const page = await alice.get('/settings/authorizations');
+      const page = await alice.send('/settings/authorizations');
       expect(page.text).toContain('My app');
       expect(page.text).toContain('Full control of your repositories');
-      expect((await bob.get('/settings/authorizations')).text).not.toContain(created.clientId);
+      expect((await bob.send('/settings/authorizations')).text).not.toContain(created.clientId);
       const action = `/settings/authorizations/${created.clientId}/revoke`;
       expect((await postForm(bob, '/settings/authorizations', action, {})).status).toBe(404);
       const revoked = await postForm(alice, '/settings/authorizations', action, {});
       expect(revoked.status).toBe(303);
-      expect((await alice.get(revoked.headers.location ?? '')).text).toContain('Access revoked');
-      expect((await request(app).get('/api/user').auth(accessToken, { type: 'bearer' })).status).toBe(401);
+      expect((await alice.send(revoked.headers.location ?? '')).text).toContain('Access revoked');
+      expect((await apiUser(accessToken)).status).toBe(401);
     });
   });
 });

@@ -8,122 +8,75 @@
  * one running example provider, whose MongoAdapter sits on a mongoose connection with short
  * timeouts ({@link CONNECTION_OPTIONS}). To kill it at an exact step of an exchange, the adapter
  * handed to the provider is wrapped so a test can stop the database just before or after one
- * adapter call. A relay that stops forwarding plays a database that no longer answers. The
- * figures measured are printed at the end.
+ * adapter call; a relay that stops forwarding plays a database that no longer answers (both in
+ * test/support/outage.ts). The figures measured are printed at the end.
  */
-import {
-  type AddressInfo,
-  connect as connectTcp,
-  createServer as createNetServer,
-  type Server as NetServer,
-  type Socket,
-} from 'node:net';
 import mongoose, { type Connection } from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
-import { createExampleProvider } from '../../examples/provider/app';
-import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { sha256Hex } from '../../lib/tokens/hash';
-import {
-  type Answer,
-  ExampleHttp,
-  field,
-  type Listening,
-  type RegisteredApp,
-  serve,
-} from '../support/example-http';
+import { given, type StorageMethod } from '../support/adapters';
+import { createExampleHost, type ExampleHost } from '../support/example-host';
+import * as flows from '../support/flows';
 import { type FerretDbServer, startPrivateFerretDb } from '../support/mongo-server';
+import { type ClientCredentials, pkcePair } from '../support/oauth';
+import { expectUnavailable as expect503, FreezableRelay, StorageTrap, type Trap } from '../support/outage';
+import { scaled, until } from '../support/time-scale';
+import { type Answer, field, type UserAgent } from '../support/user-agent';
 
 /**
  * The timeouts that bound an outage. A killed server refuses connections: server selection fails
  * after `serverSelectionTimeoutMS`. A server that stops answering (a partition) is only noticed
  * by `socketTimeoutMS` (in-flight operations) and `connectTimeoutMS` (new connections; with its
- * default of 30 s, one request waited 61 s behind the frozen relay below); the driver retries a read or write once, so
- * the worst case is about twice the larger of the two.
+ * default of 30 s, one request waited 61 s behind the frozen relay below); the driver retries a
+ * read or write once, so the worst case is about twice the larger of the two. All scale with the
+ * machine: on a busy one a slow answer is not an outage.
  */
 const CONNECTION_OPTIONS = {
-  serverSelectionTimeoutMS: 1000,
-  connectTimeoutMS: 1000,
-  socketTimeoutMS: 1500,
+  serverSelectionTimeoutMS: scaled(1000),
+  connectTimeoutMS: scaled(1000),
+  socketTimeoutMS: scaled(1500),
 } as const;
-/** A 503 must come this fast. */
-const UNAVAILABLE_WITHIN_MS = 5_000;
+/** A 503 must come this fast (scaled like the timeouts above). */
+const UNAVAILABLE_WITHIN_MS = scaled(5_000);
 const RECOVERY_WITHIN_MS = 15_000;
-
-type Method = keyof StorageAdapter;
-interface Trap {
-  /** `'*'`: any adapter call. */
-  method: Method | '*';
-  when: 'before' | 'after';
-  /** Which call of `method` (1 = the next one) springs it. */
-  nth: number;
-  action: () => Promise<void>;
-  /** Do not wait for the action: the call goes on while the database dies. */
-  detached: boolean;
-  sprung: boolean;
-}
 
 let db: FerretDbServer;
 let connection: Connection;
 let adapter: MongoAdapter;
-let provider: Listening;
-let alice: ExampleHttp;
-let app: RegisteredApp;
+let provider: ExampleHost;
+let alice: UserAgent;
+let app: ClientCredentials;
 /** A personal access token: a probe that no exchange test revokes. */
 let probeToken: string;
-let trap: Trap | null = null;
+const trap = new StorageTrap();
 const figures: string[] = [];
 let consoleError: jest.SpyInstance;
 
-/** The adapter as the provider sees it: every call goes through the armed trap, if any. */
-function trapped(inner: MongoAdapter): StorageAdapter {
-  return new Proxy(inner, {
-    get(target, key) {
-      const member: unknown = Reflect.get(target, key, target);
-      if (typeof member !== 'function') return member;
-      return async (...args: unknown[]) => {
-        const armed = trap;
-        const springs = armed !== null && (armed.method === '*' || armed.method === key) && --armed.nth === 0;
-        if (springs && armed.when === 'before') await spring(armed);
-        const result: unknown = await Reflect.apply(member, target, args);
-        if (springs && armed.when === 'after') await spring(armed);
-        return result;
-      };
-    },
-  });
-}
-
-async function spring(armed: Trap): Promise<void> {
-  armed.sprung = true;
-  trap = null;
-  if (armed.detached) void armed.action();
-  else await armed.action();
-}
-
+/** Arms the trap: by default, the database is stopped just before or after the call. */
 function arm(
-  method: Method | '*',
+  method: StorageMethod | '*',
   when: 'before' | 'after',
   nth = 1,
   action = () => db.stop(),
   detached = false,
 ): Trap {
-  trap = { method, when, nth, action, detached, sprung: false };
-  return trap;
+  return trap.arm(method, when, action, { nth, detached });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `probe` is true; returns how long that took. */
-async function until(what: string, probe: () => Promise<boolean>, budgetMs: number): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return performance.now() - started;
-    if (performance.now() - started > budgetMs) throw new Error(`${what}: not within ${budgetMs} ms`);
-    await sleep(50);
-  }
+/** The code flow as alice with PKCE (a confidential client may use it too): a fresh code. */
+function authorize(browser: UserAgent = alice, client: ClientCredentials = app) {
+  return flows.authorizeCode(browser, { client, scope: 'user repo', pkce: pkcePair() });
 }
+
+/** Login was done; consent and exchange: fresh tokens. */
+function issueTokens(browser: UserAgent = alice, client: ClientCredentials = app) {
+  return flows.issueTokens(browser, browser, { client, scope: 'user repo', pkce: pkcePair() });
+}
+
+const apiUser = (token: string, agent: UserAgent = alice) => flows.callApi(agent, '/api/user', token);
 
 async function healthy(): Promise<boolean> {
-  return (await alice.apiUser(probeToken)).status === 200;
+  return (await apiUser(probeToken)).status === 200;
 }
 
 /** Restarts the database and waits until the same provider answers a guarded request again. */
@@ -133,15 +86,7 @@ async function restartAndRecover(): Promise<number> {
 }
 
 function expectUnavailable(answer: Answer, label: string): void {
-  const summary = `${label}: ${answer.status} ${answer.text.slice(0, 200)}`;
-  expect({ summary, status: answer.status, error: answer.body.error }).toEqual({
-    summary,
-    status: 503,
-    error: 'temporarily_unavailable',
-  });
-  expect(answer.headers.get('retry-after')).toEqual(expect.any(String));
-  expect(answer.text).not.toMatch(/\n\s+at |Mongo|ECONN|ferret|pool/i);
-  expect(answer.ms).toBeLessThan(UNAVAILABLE_WITHIN_MS);
+  expect503(answer, label, { withinMs: UNAVAILABLE_WITHIN_MS, internals: /Mongo|ECONN|ferret|pool/i });
 }
 
 /** What the database holds for a code, read raw: consumed (by `consumedAt` or a claim) and its tokens. */
@@ -164,77 +109,6 @@ async function codeState(code: string) {
   };
 }
 
-/**
- * A TCP relay to the database that can be frozen: a network partition, or a server that stops
- * answering without closing its connections (SIGSTOP, a full disk). Unlike a kill, nothing fails
- * fast here; only the connection's timeouts bound the wait.
- */
-class FreezableRelay {
-  readonly #pairs = new Set<[Socket, Socket | null]>();
-  #frozen = false;
-
-  private constructor(
-    readonly server: NetServer,
-    readonly port: number,
-  ) {}
-
-  static async start(targetPort: number): Promise<FreezableRelay> {
-    const server = createNetServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const relay = new FreezableRelay(server, (server.address() as AddressInfo).port);
-    server.on('connection', (client) => relay.#accept(client, targetPort));
-    return relay;
-  }
-
-  #accept(client: Socket, targetPort: number): void {
-    if (this.#frozen) {
-      // Accepted, never answered.
-      this.#pairs.add([client, null]);
-      client.on('error', () => {});
-      return;
-    }
-    const upstream = connectTcp({ host: '127.0.0.1', port: targetPort });
-    const pair: [Socket, Socket | null] = [client, upstream];
-    this.#pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      this.#pairs.delete(pair);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  }
-
-  /** Stops forwarding in both directions; connections stay open. */
-  freeze(): void {
-    this.#frozen = true;
-    for (const [client, upstream] of this.#pairs) {
-      if (upstream === null) continue;
-      client.unpipe(upstream);
-      upstream.unpipe(client);
-      client.pause();
-      upstream.pause();
-    }
-  }
-
-  /** The partition heals: its stale connections are reset, new ones are relayed again. */
-  heal(): void {
-    this.#frozen = false;
-    for (const [client, upstream] of this.#pairs) {
-      client.destroy();
-      upstream?.destroy();
-    }
-    this.#pairs.clear();
-  }
-
-  close(): Promise<void> {
-    this.heal();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 beforeAll(async () => {
   consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
   const started = performance.now();
@@ -249,10 +123,10 @@ beforeAll(async () => {
   await connection.asPromise();
   adapter = new MongoAdapter({ connection, logger: () => {} });
   await adapter.ensureIndexes();
-  provider = await serve((issuer) => createExampleProvider({ adapter: trapped(adapter), issuer }).app);
-  alice = new ExampleHttp(provider.url);
-  await alice.login();
-  app = await alice.registerApp();
+  provider = await createExampleHost({ adapter: given(adapter), wrapAdapter: trap.wrap, listen: true });
+  alice = provider.browser();
+  await flows.login(alice);
+  app = await flows.registerViaApi(alice);
   probeToken = field(
     await alice.send('/settings/api/tokens', { json: { name: 'probe', scopes: ['user'] } }),
     'token',
@@ -260,7 +134,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  trap = null;
+  trap.disarm();
   consoleError?.mockRestore();
   await provider?.close();
   await connection?.close(true);
@@ -270,18 +144,24 @@ afterAll(async () => {
 
 describe('MongoDB outage under a running provider', () => {
   it('answers 503 temporarily_unavailable within 5 s while the database is down, then recovers by itself', async () => {
-    const issued = await alice.issueTokens(app);
-    const spare = await alice.authorize(app);
+    const issued = await issueTokens();
+    const spare = await authorize();
     const calls: [string, () => Promise<Answer>][] = [
-      ['GET /api/user', () => alice.apiUser(issued.accessToken)],
+      ['GET /api/user', () => apiUser(issued.accessToken)],
       [
         'GET /api/repos',
         () => alice.send('/api/repos', { headers: { authorization: `Bearer ${issued.accessToken}` } }),
       ],
-      ['POST /oauth/token refresh_token', () => alice.refresh(app, issued.refreshToken)],
-      ['POST /oauth/token authorization_code', () => alice.exchange(app, spare.code, spare.verifier)],
-      ['POST /oauth/token client_credentials', () => alice.token(app, { grant_type: 'client_credentials' })],
-      ['POST /oauth/revoke', () => alice.revoke(app, issued.accessToken)],
+      ['POST /oauth/token refresh_token', () => flows.refresh(alice, app, issued.refreshToken)],
+      [
+        'POST /oauth/token authorization_code',
+        () => flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier }),
+      ],
+      [
+        'POST /oauth/token client_credentials',
+        () => flows.token(alice, app, { grant_type: 'client_credentials' }),
+      ],
+      ['POST /oauth/revoke', () => flows.revoke(alice, app, issued.accessToken)],
       ['GET /settings/api/applications', () => alice.send('/settings/api/applications')],
     ];
 
@@ -295,7 +175,7 @@ describe('MongoDB outage under a running provider', () => {
       }
     }
     // Many at once: each still fails on its own, fast.
-    const parallel = await Promise.all(Array.from({ length: 10 }, () => alice.apiUser(issued.accessToken)));
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => apiUser(issued.accessToken)));
     for (const answer of parallel) expectUnavailable(answer, 'GET /api/user (10 at once)');
     latencies.push(...parallel.map((answer) => answer.ms));
     // The host heard about it through onError (the example's default logs it), with the cause.
@@ -311,7 +191,7 @@ describe('MongoDB outage under a running provider', () => {
     const restartedMs = performance.now() - restartStarted;
     const recoveredMs = await until(
       'GET /api/user answers 200 again',
-      async () => (await alice.apiUser(issued.accessToken)).status === 200,
+      async () => (await apiUser(issued.accessToken)).status === 200,
       RECOVERY_WITHIN_MS,
     );
     figures.push(
@@ -319,10 +199,10 @@ describe('MongoDB outage under a running provider', () => {
         `${Math.round(recoveredMs)} ms later`,
     );
     // Everything works again, and the failed requests changed nothing: the code is still usable.
-    expect((await alice.refresh(app, issued.refreshToken)).status).toBe(200);
-    const exchanged = await alice.exchange(app, spare.code, spare.verifier);
+    expect((await flows.refresh(alice, app, issued.refreshToken)).status).toBe(200);
+    const exchanged = await flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier });
     expect(exchanged.status).toBe(200);
-    expect((await alice.apiUser(field(exchanged, 'access_token'))).status).toBe(200);
+    expect((await apiUser(field(exchanged, 'access_token'))).status).toBe(200);
     expect((await alice.send('/settings/api/applications')).status).toBe(200);
   });
 
@@ -368,9 +248,9 @@ describe('MongoDB outage under a running provider', () => {
     ];
 
     it.each(points)('killed $label', async ({ arm: armTrap, status, expected }) => {
-      const { code, verifier } = await alice.authorize(app);
+      const { code, verifier } = await authorize();
       const armed = armTrap();
-      const answer = await alice.exchange(app, code, verifier);
+      const answer = await flows.exchange(alice, app, { code: code, verifier: verifier });
       expect(armed.sprung).toBe(true);
       if (status === 503) expectUnavailable(answer, 'the cut exchange');
       else expect(answer.status).toBe(200);
@@ -383,23 +263,23 @@ describe('MongoDB outage under a running provider', () => {
         expect(state.kinds).toEqual(['access', 'refresh']);
       }
       if (answer.status === 200) {
-        expect((await alice.apiUser(field(answer, 'access_token'))).status).toBe(200);
-        expect((await alice.refresh(app, field(answer, 'refresh_token'))).status).toBe(200);
+        expect((await apiUser(field(answer, 'access_token'))).status).toBe(200);
+        expect((await flows.refresh(alice, app, field(answer, 'refresh_token'))).status).toBe(200);
         return;
       }
-      const retry = await alice.exchange(app, code, verifier);
+      const retry = await flows.exchange(alice, app, { code: code, verifier: verifier });
       if (expected === 'usable') {
         // The client's retry succeeds, as if the outage had not happened.
         expect(retry.status).toBe(200);
-        expect((await alice.apiUser(field(retry, 'access_token'))).status).toBe(200);
+        expect((await apiUser(field(retry, 'access_token'))).status).toBe(200);
       } else {
         // The code was spent at the moment of the kill and the answer lost with the connection
         // (as with any commit whose reply is lost): the retry is a replay, refused, and it
         // revokes the tokens that nobody received. The user authorizes again.
         expect(retry.status).toBe(400);
         expect(retry.body.error).toBe('invalid_grant');
-        const again = await alice.issueTokens(app);
-        expect((await alice.apiUser(again.accessToken)).status).toBe(200);
+        const again = await issueTokens();
+        expect((await apiUser(again.accessToken)).status).toBe(200);
       }
     });
 
@@ -435,10 +315,12 @@ describe('MongoDB outage under a running provider', () => {
     // round, without waiting, so the ten exchanges are cut at different steps.
     for (const nth of [8, 19, 27, 34, 42]) {
       const authorized = [];
-      for (let i = 0; i < 10; i += 1) authorized.push(await alice.authorize(app));
+      for (let i = 0; i < 10; i += 1) authorized.push(await authorize());
       const armed = arm('*', 'before', nth, () => db.stop(), true);
       const answers = await Promise.all(
-        authorized.map(({ code, verifier }) => alice.exchange(app, code, verifier)),
+        authorized.map(({ code, verifier }) =>
+          flows.exchange(alice, app, { code: code, verifier: verifier }),
+        ),
       );
       expect(armed.sprung).toBe(true);
       slowest = Math.max(slowest, ...answers.map((answer) => answer.ms));
@@ -451,13 +333,13 @@ describe('MongoDB outage under a running provider', () => {
         if (answer.status === 200) {
           outcome = '200, consumed with tokens';
           expect(state.consumed).toBe(true);
-          expect((await alice.apiUser(field(answer, 'access_token'))).status).toBe(200);
+          expect((await apiUser(field(answer, 'access_token'))).status).toBe(200);
         } else {
           expectUnavailable(answer, 'an exchange in flight');
           if (state.consumed) outcome = '503, consumed with tokens stored';
           else {
             outcome = '503, code still usable';
-            expect((await alice.exchange(app, code, verifier)).status).toBe(200);
+            expect((await flows.exchange(alice, app, { code: code, verifier: verifier })).status).toBe(200);
           }
         }
         if (state.consumed) expect(state.kinds).toEqual(['access', 'refresh']);
@@ -477,30 +359,33 @@ describe('MongoDB outage under a running provider', () => {
       dbName: 'outage',
       ...CONNECTION_OPTIONS,
     });
-    let other: Listening | undefined;
+    let other: ExampleHost | undefined;
     try {
       await relayed.asPromise();
       const relayedAdapter = new MongoAdapter({ connection: relayed, logger: () => {} });
-      other = await serve((issuer) => createExampleProvider({ adapter: relayedAdapter, issuer }).app);
-      const bob = new ExampleHttp(other.url);
-      await bob.login('bob', 'bob-pass');
-      const bobsApp = await bob.registerApp();
-      const issued = await bob.issueTokens(bobsApp);
-      const spare = await bob.authorize(bobsApp);
+      other = await createExampleHost({ adapter: given(relayedAdapter), listen: true });
+      const bob = other.browser();
+      await flows.login(bob, 'bob', 'bob-pass');
+      const bobsApp = await flows.registerViaApi(bob);
+      const issued = await issueTokens(bob, bobsApp);
+      const spare = await authorize(bob, bobsApp);
 
       relay.freeze();
       const latencies: number[] = [];
       const calls: [string, () => Promise<Answer>][] = [
-        ['GET /api/user', () => bob.apiUser(issued.accessToken)],
-        ['POST /oauth/token refresh_token', () => bob.refresh(bobsApp, issued.refreshToken)],
-        ['POST /oauth/token authorization_code', () => bob.exchange(bobsApp, spare.code, spare.verifier)],
+        ['GET /api/user', () => apiUser(issued.accessToken, bob)],
+        ['POST /oauth/token refresh_token', () => flows.refresh(bob, bobsApp, issued.refreshToken)],
+        [
+          'POST /oauth/token authorization_code',
+          () => flows.exchange(bob, bobsApp, { code: spare.code, verifier: spare.verifier }),
+        ],
       ];
       for (const [label, call] of calls) {
         const answer = await call();
         expectUnavailable(answer, `${label} (partition)`);
         latencies.push(answer.ms);
       }
-      const parallel = await Promise.all(Array.from({ length: 5 }, () => bob.apiUser(issued.accessToken)));
+      const parallel = await Promise.all(Array.from({ length: 5 }, () => apiUser(issued.accessToken, bob)));
       for (const answer of parallel) expectUnavailable(answer, 'GET /api/user (partition, 5 at once)');
       latencies.push(...parallel.map((answer) => answer.ms));
       figures.push(
@@ -511,12 +396,14 @@ describe('MongoDB outage under a running provider', () => {
       relay.heal();
       const recoveredMs = await until(
         'the relayed provider answers 200 again',
-        async () => (await bob.apiUser(issued.accessToken)).status === 200,
+        async () => (await apiUser(issued.accessToken, bob)).status === 200,
         RECOVERY_WITHIN_MS,
       );
       figures.push(`recovery after the partition heals: ${Math.round(recoveredMs)} ms`);
-      expect((await bob.refresh(bobsApp, issued.refreshToken)).status).toBe(200);
-      expect((await bob.exchange(bobsApp, spare.code, spare.verifier)).status).toBe(200);
+      expect((await flows.refresh(bob, bobsApp, issued.refreshToken)).status).toBe(200);
+      expect(
+        (await flows.exchange(bob, bobsApp, { code: spare.code, verifier: spare.verifier })).status,
+      ).toBe(200);
     } finally {
       await other?.close();
       await relay.close();

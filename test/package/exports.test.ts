@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { scaled } from '../support/time-scale';
 import { declaredNames, ENTRY_POINTS, ESM_INTEROP_NAMES } from './public-api';
 
 /**
@@ -37,7 +38,7 @@ function declaredExports(file: string): string[] {
 describe('package exports', () => {
   beforeAll(() => {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
-  }, 120_000);
+  }, scaled(120_000));
 
   const entries = ENTRY_POINTS.map((entry) => [entry.specifier, entry] as const);
 

@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled } from '../support/time-scale';
 import { ENTRY_POINTS, ESM_INTEROP_NAMES } from './public-api';
 import { packTarball, ROOT, TSC } from './tarball';
 
@@ -151,7 +152,7 @@ beforeAll(() => {
   );
   writeFileSync(join(consumer, 'esm-app', 'package.json'), JSON.stringify({ type: 'module', private: true }));
   writeFileSync(join(consumer, 'esm-app', 'main.js'), ESM_MAIN);
-}, 300_000);
+}, scaled(300_000));
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
@@ -197,26 +198,36 @@ describe('the packed tarball', () => {
 });
 
 describe('a strict TypeScript project on Express 5', () => {
-  it('compiles against the declarations and runs: a client-credentials token passes the guard', () => {
-    run(process.execPath, [TSC, '-p', join(consumer, 'ts-app')], consumer);
-    const output = run(process.execPath, [join(consumer, 'ts-app', 'dist', 'server.js')], consumer);
-    const result = JSON.parse(output.trim());
-    expect(result.token).toBe(200);
-    expect(result.guarded).toEqual([200, { client: result.clientId, scopes: ['repo'] }]);
-    expect(result.anonymous[0]).toBe(401);
-    expect(result.anonymous[1]).toMatch(/^Bearer realm=/);
-    expect(result.issued).toBe(1);
-  }, 120_000);
+  it(
+    'compiles against the declarations and runs: a client-credentials token passes the guard',
+    () => {
+      run(process.execPath, [TSC, '-p', join(consumer, 'ts-app')], consumer);
+      const output = run(process.execPath, [join(consumer, 'ts-app', 'dist', 'server.js')], consumer);
+      const result = JSON.parse(output.trim());
+      expect(result.token).toBe(200);
+      expect(result.guarded).toEqual([200, { client: result.clientId, scopes: ['repo'] }]);
+      expect(result.anonymous[0]).toBe(401);
+      expect(result.anonymous[1]).toMatch(/^Bearer realm=/);
+      expect(result.issued).toBe(1);
+    },
+    scaled(120_000),
+  );
 });
 
 describe('an ESM JavaScript project', () => {
-  it('imports every subpath and finds exactly the listed names', () => {
-    const output = run(process.execPath, [join(consumer, 'esm-app', 'main.js')], join(consumer, 'esm-app'));
-    const result: { names: Record<string, string[]>; basePath: string } = JSON.parse(output.trim());
-    for (const entry of ENTRY_POINTS) {
-      const names = (result.names[entry.specifier] ?? []).filter((name) => !ESM_INTEROP_NAMES.includes(name));
-      expect([entry.specifier, names]).toEqual([entry.specifier, [...entry.values].sort()]);
-    }
-    expect(result.basePath).toBe('/oauth');
-  }, 60_000);
+  it(
+    'imports every subpath and finds exactly the listed names',
+    () => {
+      const output = run(process.execPath, [join(consumer, 'esm-app', 'main.js')], join(consumer, 'esm-app'));
+      const result: { names: Record<string, string[]>; basePath: string } = JSON.parse(output.trim());
+      for (const entry of ENTRY_POINTS) {
+        const names = (result.names[entry.specifier] ?? []).filter(
+          (name) => !ESM_INTEROP_NAMES.includes(name),
+        );
+        expect([entry.specifier, names]).toEqual([entry.specifier, [...entry.values].sort()]);
+      }
+      expect(result.basePath).toBe('/oauth');
+    },
+    scaled(60_000),
+  );
 });

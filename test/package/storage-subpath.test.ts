@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { scaled } from '../support/time-scale';
 import { ROOT, TSC } from './tarball';
 
 /**
@@ -95,7 +96,7 @@ beforeAll(() => {
   );
   writeFileSync(join(project, 'storage-only.ts'), STORAGE_ONLY);
   writeFileSync(join(project, 'express-import.ts'), "export type { Request } from 'express';\n");
-}, 120_000);
+}, scaled(120_000));
 
 afterAll(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
@@ -109,13 +110,21 @@ describe('express-oauth-provider/storage', () => {
     }
   });
 
-  it('type-checks a strict project that imports only the storage contract', () => {
-    expect(typecheck('storage-only.ts')).toEqual({ ok: true, output: '' });
-  }, 60_000);
+  it(
+    'type-checks a strict project that imports only the storage contract',
+    () => {
+      expect(typecheck('storage-only.ts')).toEqual({ ok: true, output: '' });
+    },
+    scaled(60_000),
+  );
 
-  it('while the same project cannot see Express types (so the check above could fail)', () => {
-    const result = typecheck('express-import.ts');
-    expect(result.ok).toBe(false);
-    expect(result.output).toMatch(/Cannot find module 'express'/);
-  }, 60_000);
+  it(
+    'while the same project cannot see Express types (so the check above could fail)',
+    () => {
+      const result = typecheck('express-import.ts');
+      expect(result.ok).toBe(false);
+      expect(result.output).toMatch(/Cannot find module 'express'/);
+    },
+    scaled(60_000),
+  );
 });

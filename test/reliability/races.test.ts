@@ -1,89 +1,77 @@
 /**
- * DESIGN "OAuth endpoints" and "Storage adapters": single use under concurrency, on both adapters,
- * through HTTP. 50 concurrent exchanges of one authorization code, or uses of one refresh token
- * (no grace), yield exactly one 200; 50 concurrent revocations of one token revoke it once (one
- * `token.revoked` event) and it is refused afterwards.
+ * DESIGN "OAuth endpoints" and "Storage adapters": single use under concurrency, on every
+ * adapter, through HTTP. 50 concurrent exchanges of one authorization code, or uses of one
+ * refresh token (no grace), yield exactly one 200 and leave nothing of the race alive; 50
+ * concurrent revocations of one token revoke it once (one `token.revoked` event) and it is
+ * refused afterwards.
+ *
+ * Each test gets a fresh provider on a fresh adapter (FerretDB reads whole tables, so small ones
+ * keep a race of 50 quick); the only limit on how long a race may take is the test's, which
+ * scales with the machine.
  */
 import type { ProviderEventMap, ProviderEventName } from '../../lib/events/provider-events';
 import { sha256Hex } from '../../lib/tokens/hash';
-import {
-  ADAPTER_FACTORIES,
-  type AdapterSetup,
-  Agent,
-  authorize,
-  type Client,
-  callApi,
-  exchange,
-  type Host,
-  issueTokens,
-  refresh,
-  registerClient,
-  requestCounter,
-  revoke,
-  rfcErrorProblem,
-  startHost,
-  stringField,
-  summarize,
-} from '../support/reliability-harness';
+import { ADAPTERS } from '../support/adapters';
+import { rfcErrorProblem } from '../support/assertions';
+import * as flows from '../support/flows';
+import { pkcePair } from '../support/oauth';
+import { announceSeed, randomFor } from '../support/random';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
+import { scaled, sleep } from '../support/time-scale';
+import { type Answer, requestCounter, stringField, summarize, type UserAgent } from '../support/user-agent';
 
 const PARALLEL = 50;
 
-jest.setTimeout(60_000);
+jest.setTimeout(scaled(120_000));
 
 /** `200`, `204`, or `400 invalid_grant`-style keys, counted. */
-function tally(answers: { status: number; json: unknown }[]): Record<string, number> {
+function tally(answers: Answer[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const answer of answers) {
-    const error = stringField(answer.json, 'error');
+    const error = stringField(answer, 'error');
     const key = error === undefined ? String(answer.status) : `${answer.status} ${error}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
 }
 
-describe.each(ADAPTER_FACTORIES)(
+announceSeed('races');
+
+describe.each(Object.values(ADAPTERS))(
   '$name adapter: concurrent single use and revocation, over HTTP',
   (factory) => {
-    let setup: AdapterSetup;
-    let host: Host;
-    let agent: Agent;
-    let confidential: Client;
-    let publicClient: Client;
+    const random = randomFor(`races ${factory.name}`);
+    let host: TestHost;
+    /** A browser and the client's library in one: it keeps the consent CSRF cookie. */
+    let agent: UserAgent;
+    let confidential: RegisteredApp;
+    let publicClient: RegisteredApp;
     const events: { name: ProviderEventName; event: unknown }[] = [];
-
-    /** Records every event of these names from now on. */
-    function listen(...names: ProviderEventName[]): void {
-      for (const name of names) {
-        host.provider.events.on(name, (event: ProviderEventMap[typeof name]) => events.push({ name, event }));
-      }
-    }
     const eventsNamed = (name: ProviderEventName) => events.filter((entry) => entry.name === name);
-
-    beforeAll(async () => {
-      setup = await factory.create(`races_${factory.name}`);
-      host = await startHost(setup.adapter);
-      confidential = await registerClient(host.provider, { confidential: true });
-      publicClient = await registerClient(host.provider, { confidential: false, name: 'Public app' });
-      listen(
-        'token.issued',
-        'token.refreshed',
-        'token.revoked',
-        'grant.revoked',
-        'code.reused',
-        'refresh_token.reused',
-      );
-    });
 
     /** Requests per test, printed for the report. */
     const sentPerTest: string[] = [];
     let sentBefore = 0;
     let started = 0;
 
-    beforeEach(() => {
+    beforeEach(async () => {
+      host = await createTestHost({ adapter: factory, listen: true, refreshTokenReuseGraceSeconds: 0 });
+      confidential = await host.registerApp({ name: 'Reliability app', confidential: true });
+      publicClient = await host.registerApp({ name: 'Public app', confidential: false });
+      events.length = 0;
+      for (const name of [
+        'token.issued',
+        'token.refreshed',
+        'token.revoked',
+        'grant.revoked',
+        'code.reused',
+        'refresh_token.reused',
+      ] as const) {
+        host.provider.events.on(name, (event: ProviderEventMap[typeof name]) => events.push({ name, event }));
+      }
+      agent = host.browser(`racer-${random.word()}`);
       sentBefore = requestCounter.total;
       started = performance.now();
-      events.length = 0;
-      agent = new Agent(host.url, `racer-${Math.random().toString(36).slice(2, 8)}`);
     });
 
     afterEach(() => {
@@ -94,11 +82,13 @@ describe.each(ADAPTER_FACTORIES)(
       expect(host.errors).toEqual([]);
     });
 
-    afterAll(async () => {
-      await host?.close();
-      await setup?.close();
+    afterAll(() => {
       process.stdout.write(`\n[races ${factory.name}]\n  ${sentPerTest.join('\n  ')}\n`);
     });
+
+    /** Consent and exchange as `agent`'s user: fresh tokens. */
+    const issueTokens = (client: RegisteredApp = confidential) =>
+      flows.issueTokens(agent, agent, { client, scope: 'user repo', pkce: pkcePair() });
 
     it.each([
       ['confidential', () => confidential],
@@ -107,11 +97,15 @@ describe.each(ADAPTER_FACTORIES)(
       `${PARALLEL} concurrent exchanges of one code (%s client) → exactly one 200, the rest 400 invalid_grant`,
       async (_label, which) => {
         const client = which();
-        const { code, verifier, answer } = await authorize(agent, client, 'user repo');
-        if (code === null) throw new Error(`no code: ${summarize(answer)}`);
+        const { code, verifier } = await flows.authorizeCode(agent, {
+          client,
+          scope: 'user repo',
+          state: random.word(12),
+          pkce: pkcePair(),
+        });
 
         const answers = await Promise.all(
-          Array.from({ length: PARALLEL }, () => exchange(agent, client, code, verifier)),
+          Array.from({ length: PARALLEL }, () => flows.exchange(agent, client, { code, verifier })),
         );
 
         expect(tally(answers)).toEqual({ '200': 1, '400 invalid_grant': PARALLEL - 1 });
@@ -121,18 +115,25 @@ describe.each(ADAPTER_FACTORIES)(
         expect(eventsNamed('code.reused').length).toBe(PARALLEL - 1);
         // RFC 6749 §4.1.2: the concurrent second uses are replays, so what the one winner got is revoked.
         const winner = answers.find((entry) => entry.status === 200);
-        const accessToken = stringField(winner?.json, 'access_token') ?? '';
-        expect((await callApi(agent, '/api/user', accessToken)).status).toBe(401);
-        expect((await exchange(agent, client, code, verifier)).status).toBe(400);
+        const accessToken = winner === undefined ? '' : (stringField(winner, 'access_token') ?? '');
+        expect((await flows.callApi(agent, '/api/user', accessToken)).status).toBe(401);
+        expect((await flows.exchange(agent, client, { code, verifier })).status).toBe(400);
+        // Nothing of the race is left alive: the code's family (the code and what each exchange
+        // stored) is revoked, and the client holds no live access or refresh token at all.
+        const codeRecord = await host.adapter.findTokenByHash(sha256Hex(code));
+        expect(codeRecord?.consumedAt).toBeInstanceOf(Date);
+        expect(await host.adapter.listTokens({ familyId: codeRecord?.id ?? 'missing' })).toEqual([]);
+        const live = await host.adapter.listTokens({ applicationId: client.id });
+        expect(live.filter((record) => record.kind === 'access' || record.kind === 'refresh')).toEqual([]);
       },
     );
 
     it(`${PARALLEL} concurrent refreshes of one refresh token (grace 0) → exactly one 200, the rest 400 invalid_grant`, async () => {
       expect(host.provider.options.refreshTokenReuseGraceSeconds).toBe(0);
-      const { refreshToken } = await issueTokens(agent, confidential);
+      const { accessToken, refreshToken } = await issueTokens();
 
       const answers = await Promise.all(
-        Array.from({ length: PARALLEL }, () => refresh(agent, confidential, refreshToken)),
+        Array.from({ length: PARALLEL }, () => flows.refresh(agent, confidential, refreshToken)),
       );
 
       expect(tally(answers)).toEqual({ '200': 1, '400 invalid_grant': PARALLEL - 1 });
@@ -140,54 +141,60 @@ describe.each(ADAPTER_FACTORIES)(
         expect(rfcErrorProblem(loser)).toBeNull();
       expect(eventsNamed('token.refreshed')).toHaveLength(1);
       expect(eventsNamed('refresh_token.reused').length).toBeGreaterThanOrEqual(1);
-      // The old token stays refused; the reuse revoked the grant, the winner's new tokens included.
-      expect((await refresh(agent, confidential, refreshToken)).status).toBe(400);
+      // The losers presented a rotated token: a replay, so the whole grant is revoked (RFC 9700
+      // §4.14.2), the winner's new tokens and the first access token included.
+      expect((await flows.refresh(agent, confidential, refreshToken)).status).toBe(400);
       const winner = answers.find((entry) => entry.status === 200);
+      if (winner === undefined) throw new Error(`no winner: ${answers.map(summarize).join('; ')}`);
       expect(
-        (await refresh(agent, confidential, stringField(winner?.json, 'refresh_token') ?? '')).status,
+        (await flows.refresh(agent, confidential, stringField(winner, 'refresh_token') ?? '')).status,
       ).toBe(400);
+      expect(
+        (await flows.callApi(agent, '/api/user', stringField(winner, 'access_token') ?? '')).status,
+      ).toBe(401);
+      expect((await flows.callApi(agent, '/api/user', accessToken)).status).toBe(401);
     });
 
     it(`${PARALLEL} concurrent POST /oauth/revoke of one access token → all 200, refused afterwards, one token.revoked`, async () => {
-      const { accessToken, refreshToken } = await issueTokens(agent, confidential);
-      expect((await callApi(agent, '/api/user', accessToken)).status).toBe(200);
+      const { accessToken, refreshToken } = await issueTokens();
+      expect((await flows.callApi(agent, '/api/user', accessToken)).status).toBe(200);
       events.length = 0;
 
       const answers = await Promise.all(
-        Array.from({ length: PARALLEL }, () => revoke(agent, confidential, accessToken)),
+        Array.from({ length: PARALLEL }, () => flows.revoke(agent, confidential, accessToken)),
       );
 
       expect(tally(answers)).toEqual({ '200': PARALLEL });
-      expect((await callApi(agent, '/api/user', accessToken)).status).toBe(401);
-      expect((await callApi(agent, '/api/repos', accessToken, 'query')).status).toBe(401);
+      expect((await flows.callApi(agent, '/api/user', accessToken)).status).toBe(401);
+      expect((await flows.callApi(agent, '/api/repos', accessToken, 'query')).status).toBe(401);
       const revoked = eventsNamed('token.revoked').map((entry) => entry.event);
       expect(revoked).toEqual([expect.objectContaining({ reason: 'revocation_endpoint', count: 1 })]);
       // Revoking an access token leaves the rest of the grant alone (RFC 7009 §2.1 cascades only from refresh tokens).
-      expect((await refresh(agent, confidential, refreshToken)).status).toBe(200);
+      expect((await flows.refresh(agent, confidential, refreshToken)).status).toBe(200);
     });
 
     it(`${PARALLEL} concurrent POST /oauth/revoke of one refresh token → all 200, the grant refused afterwards, one token.revoked`, async () => {
-      const { accessToken, refreshToken } = await issueTokens(agent, confidential);
-      const grantId = (await setup.adapter.findTokenByHash(sha256Hex(refreshToken)))?.grantId ?? null;
+      const { accessToken, refreshToken } = await issueTokens();
+      const grantId = (await host.adapter.findTokenByHash(sha256Hex(refreshToken)))?.grantId ?? null;
       if (grantId === null) throw new Error('the refresh token has no grant');
       // The grant's records not revoked yet: the consumed code, the access and the refresh token.
-      const live = (await setup.adapter.listTokens({ grantId })).length;
+      const live = (await host.adapter.listTokens({ grantId })).length;
       events.length = 0;
 
       const answers = await Promise.all(
-        Array.from({ length: PARALLEL }, () => revoke(agent, confidential, refreshToken)),
+        Array.from({ length: PARALLEL }, () => flows.revoke(agent, confidential, refreshToken)),
       );
 
       expect(tally(answers)).toEqual({ '200': PARALLEL });
-      expect((await refresh(agent, confidential, refreshToken)).status).toBe(400);
-      expect((await callApi(agent, '/api/user', accessToken)).status).toBe(401);
-      expect(await setup.adapter.listTokens({ grantId })).toEqual([]);
+      expect((await flows.refresh(agent, confidential, refreshToken)).status).toBe(400);
+      expect((await flows.callApi(agent, '/api/user', accessToken)).status).toBe(401);
+      expect(await host.adapter.listTokens({ grantId })).toEqual([]);
       const revoked = eventsNamed('token.revoked').map((entry) => entry.event);
       expect(revoked).toEqual([expect.objectContaining({ reason: 'revocation_endpoint', count: live })]);
     });
 
     it(`${PARALLEL} concurrent DELETE /settings/api/authorizations/:client_id → one 204, the rest 404, one grant.revoked`, async () => {
-      const { accessToken, refreshToken } = await issueTokens(agent, confidential);
+      const { accessToken, refreshToken } = await issueTokens();
       events.length = 0;
 
       const answers = await Promise.all(
@@ -197,8 +204,8 @@ describe.each(ADAPTER_FACTORIES)(
       );
 
       expect(tally(answers)).toEqual({ '204': 1, '404 not_found': PARALLEL - 1 });
-      expect((await callApi(agent, '/api/user', accessToken)).status).toBe(401);
-      expect((await refresh(agent, confidential, refreshToken)).status).toBe(400);
+      expect((await flows.callApi(agent, '/api/user', accessToken)).status).toBe(401);
+      expect((await flows.refresh(agent, confidential, refreshToken)).status).toBe(400);
       expect((await agent.send('/settings/api/authorizations')).json).toEqual([]);
       expect(eventsNamed('grant.revoked')).toHaveLength(1);
       const revoked = eventsNamed('token.revoked').map((entry) => entry.event);
@@ -208,9 +215,9 @@ describe.each(ADAPTER_FACTORIES)(
     it(`${PARALLEL} concurrent DELETE /settings/api/tokens/:id of one personal token → one 204, the rest 404, refused afterwards`, async () => {
       const created = await agent.send('/settings/api/tokens', { json: { name: 'race', scopes: ['user'] } });
       expect(created.status).toBe(201);
-      const token = stringField(created.json, 'token') ?? '';
-      const id = stringField(created.json, 'id') ?? '';
-      expect((await callApi(agent, '/api/user', token)).status).toBe(200);
+      const token = stringField(created, 'token') ?? '';
+      const id = stringField(created, 'id') ?? '';
+      expect((await flows.callApi(agent, '/api/user', token)).status).toBe(200);
       events.length = 0;
 
       const answers = await Promise.all(
@@ -222,9 +229,8 @@ describe.each(ADAPTER_FACTORIES)(
       expect(tally(answers)).toEqual({ '204': 1, '404 not_found': PARALLEL - 1 });
       for (const loser of answers.filter((entry) => entry.status !== 204))
         expect(rfcErrorProblem(loser)).toBeNull();
-      expect((await callApi(agent, '/api/user', token)).status).toBe(401);
-      const listed = await agent.send('/settings/api/tokens');
-      expect(listed.json).toEqual([]);
+      expect((await flows.callApi(agent, '/api/user', token)).status).toBe(401);
+      expect((await agent.send('/settings/api/tokens')).json).toEqual([]);
       const revoked = eventsNamed('token.revoked').map((entry) => entry.event);
       expect(revoked).toEqual([expect.objectContaining({ count: 1, userId: agent.user })]);
     });
@@ -235,26 +241,24 @@ describe.each(ADAPTER_FACTORIES)(
         const created = await agent.send('/settings/api/tokens', {
           json: { name: `touch race ${n}`, scopes: ['user'] },
         });
-        tokens.push({
-          id: stringField(created.json, 'id') ?? '',
-          token: stringField(created.json, 'token') ?? '',
-        });
+        tokens.push({ id: stringField(created, 'id') ?? '', token: stringField(created, 'token') ?? '' });
       }
       // The first use of a token records `last_used_at` after answering; the deletion lands at
       // staggered moments around that write.
       await Promise.all(
         tokens.map(async ({ id, token }, n) => {
-          const used = callApi(agent, '/api/user', token);
-          await new Promise((resolve) => setTimeout(resolve, n % 8));
+          const used = flows.callApi(agent, '/api/user', token);
+          await sleep(n % 8);
           const deleted = await agent.send(`/settings/api/tokens/${id}`, { method: 'DELETE' });
           expect(deleted.status).toBe(204);
           expect([200, 401]).toContain((await used).status);
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Give the last-used writes (sent after their answers) time to land before looking.
+      await sleep(scaled(200));
       const accepted = [];
       for (const { token } of tokens) {
-        if ((await callApi(agent, '/api/user', token)).status !== 401) accepted.push(token.slice(0, 8));
+        if ((await flows.callApi(agent, '/api/user', token)).status !== 401) accepted.push(token.slice(0, 8));
       }
       expect(accepted).toEqual([]);
       expect((await agent.send('/settings/api/tokens')).json).toEqual([]);

@@ -1,129 +1,33 @@
 /**
- * DESIGN "Tokens and secrets at rest": the database stores only a SHA-256 hash of every token,
- * code and client secret, so a leaked database yields no usable credential.
- *
- * The example provider on the SQL adapter (PostgreSQL, then SQLite) issues one of everything
- * (client secrets from registration and from a reset, an authorization code, access and refresh
- * tokens, a refresh rotation, a client_credentials token, a personal access token, a device code
- * and its user code), then every row of every table of its database is read raw, through the
- * driver, and searched for each secret, for its random part without the prefix, and for that part
- * without its checksum. As a check that the right data was read, each stored hash is found.
+ * DESIGN "Tokens and secrets at rest" on the SQL adapter (PostgreSQL, then SQLite): the database
+ * stores only a SHA-256 hash of every token, code and client secret, so a leaked database yields
+ * no usable credential. The example provider issues one of everything (test/support/at-rest.ts)
+ * on a database of its own; then every row of every table is read raw, through the driver, and
+ * searched.
  */
-import { createHash } from 'node:crypto';
-import { createExampleProvider } from '../../examples/provider/app';
-import { hiddenFields } from '../support/cookie-walker';
-import { ExampleHttp, field, type Listening, serve } from '../support/example-http';
+import { given } from '../support/adapters';
+import { expectOnlyHashesAtRest, issueOneOfEverything } from '../support/at-rest';
+import { createExampleHost } from '../support/example-host';
 import { openSqlStore, type SqlStore } from '../support/sql-adapters';
-
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 describe.each(['postgres', 'sqlite'] as const)('secrets at rest in SQL (%s)', (dialect) => {
   let store: SqlStore;
-  let provider: Listening;
 
   beforeAll(async () => {
     store = await openSqlStore(dialect, 'at_rest');
-    const { adapter } = store;
-    provider = await serve((issuer) => createExampleProvider({ adapter, issuer }).app);
   });
 
   afterAll(async () => {
-    await provider?.close();
     await store?.cleanup();
   });
 
   it('no issued secret, nor its random part, appears in any row; only hashes do', async () => {
-    const alice = new ExampleHttp(provider.url);
-    await alice.login();
-    /** What was issued, by name; `live` ones must be stored as their hash. */
-    const secrets: { name: string; value: string; hashStored: boolean }[] = [];
-    const issued = (name: string, value: string, hashStored = true) => {
-      secrets.push({ name, value, hashStored });
-      return value;
-    };
-
-    const app = await alice.registerApp({ confidential: true });
-    // The reset secret replaces the first one: even its hash is gone.
-    issued('client secret (registration)', app.clientSecret ?? '', false);
-    const reset = await alice.send(`/settings/api/applications/${app.id}/secret`, { method: 'POST' });
-    expect(reset.status).toBe(200);
-    app.clientSecret = issued('client secret (reset)', field(reset, 'client_secret'));
-    expect(app.clientSecret).toMatch(/^eos_/);
-
-    const { code, verifier } = await alice.authorize(app, 'user repo');
-    issued('authorization code', code);
-    const exchanged = await alice.exchange(app, code, verifier);
-    expect(exchanged.status).toBe(200);
-    issued('access token (code exchange)', field(exchanged, 'access_token'));
-    const refreshToken = issued('refresh token (code exchange)', field(exchanged, 'refresh_token'));
-
-    const rotated = await alice.refresh(app, refreshToken);
-    expect(rotated.status).toBe(200);
-    issued('access token (refresh)', field(rotated, 'access_token'));
-    issued('refresh token (rotated)', field(rotated, 'refresh_token'));
-
-    const machine = await alice.token(app, { grant_type: 'client_credentials', scope: 'repo' });
-    expect(machine.status).toBe(200);
-    issued('access token (client_credentials)', field(machine, 'access_token'));
-
-    const personal = await alice.send('/settings/api/tokens', {
-      json: { name: 'deploy', scopes: ['repo', 'gist'], expires_in: 3600 },
-    });
-    expect(personal.status).toBe(201);
-    const personalToken = issued('personal access token', field(personal, 'token'));
-    expect((await alice.apiUser(personalToken)).status).toBe(200);
-
-    // RFC 8628: a device code and the user code typed at /oauth/device (stored as a hash of a
-    // derived string, so it is checked by value only).
-    const device = await alice.asClient('/oauth/device/code', app, { scope: 'user' });
-    expect(device.status).toBe(200);
-    issued('device code', field(device, 'device_code'));
-    const userCode = issued('user code', field(device, 'user_code'), false);
-    const page = await alice.send(`/oauth/device?user_code=${encodeURIComponent(userCode)}`);
-    expect(page.status).toBe(200);
-    const decided = await alice.send('/oauth/device', {
-      form: { ...hiddenFields(page.text), decision: 'approve' },
-    });
-    expect(decided.status).toBe(200);
-    const polled = await alice.token(app, {
-      grant_type: DEVICE_GRANT,
-      device_code: field(device, 'device_code'),
-    });
-    expect(polled.status).toBe(200);
-    issued('access token (device flow)', field(polled, 'access_token'));
-    if (typeof polled.body.refresh_token === 'string')
-      issued('refresh token (device flow)', polled.body.refresh_token);
-
-    const { tables: collections, rows: documents } = await store.dump();
-    expect(collections).toEqual(
+    const host = await createExampleHost({ adapter: given(store.adapter) });
+    const secrets = await issueOneOfEverything(host);
+    const { tables, rows } = await store.dump();
+    expect(tables).toEqual(
       expect.arrayContaining(['oauth_applications', 'oauth_grants', 'oauth_tokens', 'oauth_migrations']),
     );
-    expect(documents.length).toBeGreaterThanOrEqual(secrets.length);
-    const everything = documents.join('\n');
-
-    const leaks: string[] = [];
-    for (const { name, value } of secrets) {
-      expect(value.length).toBeGreaterThanOrEqual(9);
-      const underscore = value.indexOf('_');
-      const forms = new Map<string, string>([['the secret', value]]);
-      if (underscore > 0) {
-        const random = value.slice(underscore + 1);
-        forms.set('its random part', random);
-        forms.set('its random part without checksum', random.slice(0, 32));
-      } else {
-        forms.set('without separators', value.replace(/[^A-Za-z0-9]/g, ''));
-      }
-      for (const [form, text] of forms) {
-        const at = documents.find((document) => document.includes(text));
-        if (at !== undefined) leaks.push(`${name}: ${form} found in ${at.slice(0, 120)}`);
-      }
-    }
-    expect(leaks).toEqual([]);
-
-    // The right data was searched: every live secret is there, as its SHA-256 hex digest.
-    for (const { name, value, hashStored } of secrets) {
-      expect({ name, hashStored: everything.includes(sha256(value)) }).toEqual({ name, hashStored });
-    }
+    expectOnlyHashesAtRest(secrets, rows);
   });
 });

@@ -4,10 +4,11 @@
  */
 import Database from 'better-sqlite3';
 import { SqlAdapter } from '../../adapters/sql';
+import { scaled } from '../support/time-scale';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: migrate-process.ts <sqlite file>');
-const database = new Database(path, { timeout: 10_000 });
+const database = new Database(path, { timeout: scaled(10_000) });
 database.pragma('journal_mode = WAL');
 new SqlAdapter({ dialect: 'sqlite', database })
   .migrate()

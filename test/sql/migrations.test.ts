@@ -20,6 +20,7 @@ import {
 import { makeToken } from '../../lib/testing';
 import { createDatabase } from '../support/postgres-server';
 import { testPool } from '../support/sql-adapters';
+import { scaled } from '../support/time-scale';
 
 const run = promisify(execFile);
 const columnsOf = (map: ColumnMap<object>) =>
@@ -117,24 +118,28 @@ describe('SQL migrations on SQLite', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('four processes migrating one new file at once: one applies, the others find nothing to do', async () => {
-    const file = join(dir, 'race.db');
-    const script = join(__dirname, 'migrate-process.ts');
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        run(process.execPath, ['--import', 'tsx', script, file], { cwd: join(__dirname, '..', '..') }),
-      ),
-    );
-    const applied: unknown[] = outputs.flatMap(({ stdout }) => JSON.parse(stdout));
-    expect(applied).toEqual(['0001_create_tables']);
-    const database = new Database(file);
-    try {
-      const names = database.prepare('SELECT name FROM oauth_migrations').all();
-      expect(names).toEqual([{ name: '0001_create_tables' }]);
-    } finally {
-      database.close();
-    }
-  }, 60_000);
+  it(
+    'four processes migrating one new file at once: one applies, the others find nothing to do',
+    async () => {
+      const file = join(dir, 'race.db');
+      const script = join(__dirname, 'migrate-process.ts');
+      const outputs = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          run(process.execPath, ['--import', 'tsx', script, file], { cwd: join(__dirname, '..', '..') }),
+        ),
+      );
+      const applied: unknown[] = outputs.flatMap(({ stdout }) => JSON.parse(stdout));
+      expect(applied).toEqual(['0001_create_tables']);
+      const database = new Database(file);
+      try {
+        const names = database.prepare('SELECT name FROM oauth_migrations').all();
+        expect(names).toEqual([{ name: '0001_create_tables' }]);
+      } finally {
+        database.close();
+      }
+    },
+    scaled(60_000),
+  );
 
   it('the tables hold exactly the columns of the column maps, and look-ups use indexes', async () => {
     const database = new Database(join(dir, 'schema.db'));

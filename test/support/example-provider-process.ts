@@ -8,6 +8,7 @@
 import mongoose from 'mongoose';
 import { MongoAdapter } from '../../adapters/mongo';
 import { createExampleProvider } from '../../examples/provider/app';
+import { scaled } from './time-scale';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -18,9 +19,9 @@ function env(name: string): string {
 async function main(): Promise<void> {
   const connection = mongoose.createConnection(env('MONGODB_URI'), {
     dbName: env('OAUTH_DB_NAME'),
-    serverSelectionTimeoutMS: 1500,
-    connectTimeoutMS: 1500,
-    socketTimeoutMS: 3000,
+    serverSelectionTimeoutMS: scaled(1500),
+    connectTimeoutMS: scaled(1500),
+    socketTimeoutMS: scaled(3000),
   });
   await connection.asPromise();
   const adapter = new MongoAdapter({ connection, logger: () => {} });

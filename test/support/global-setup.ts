@@ -1,11 +1,13 @@
 /**
- * Jest global setup: the database servers the adapter suites run against, started side by side
- * (they are independent): a MongoDB-protocol server (test/support/mongo-global-setup.ts) and a
- * PostgreSQL server (test/support/postgres-global-setup.ts). If one fails, the other is stopped.
+ * Jest global setup of the projects that need both database servers (jest.config.js): a
+ * MongoDB-protocol server (test/support/mongo-global-setup.ts) and a PostgreSQL server
+ * (test/support/postgres-global-setup.ts), started side by side (they are independent). If one
+ * fails, the other is stopped.
  */
 import mongoGlobalSetup from './mongo-global-setup';
 import mongoGlobalTeardown from './mongo-global-teardown';
-import { postgresGlobalSetup, postgresGlobalTeardown } from './postgres-global-setup';
+import postgresGlobalSetup from './postgres-global-setup';
+import postgresGlobalTeardown from './postgres-global-teardown';
 
 export default async function globalSetup(): Promise<void> {
   const results = await Promise.allSettled([mongoGlobalSetup(), postgresGlobalSetup()]);

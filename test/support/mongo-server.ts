@@ -19,6 +19,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import mongoose, { type Connection } from 'mongoose';
+import { scaled } from './time-scale';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
@@ -43,12 +44,12 @@ export function mongoUri(): string {
 
 /**
  * A mongoose connection (never the default one) to a database of its own: `name` plus a random
- * suffix, so test files and runs never share data. Fails within ~1.5 s if the server is down.
+ * suffix, so test files and runs never share data. Fails within ~5 s (scaled) if the server is down.
  * Close it with {@link dropAndClose}.
  */
 export async function connect(name: string, uri: string = mongoUri()): Promise<Connection> {
   const dbName = `${name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}_${randomBytes(4).toString('hex')}`;
-  const connection = mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 1500 });
+  const connection = mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: scaled(5_000) });
   await connection.asPromise();
   return connection;
 }
@@ -66,7 +67,7 @@ export async function dropAndClose(connection: Connection): Promise<void> {
 
 async function version(binary: string): Promise<string | null> {
   try {
-    const { stdout } = await run(binary, ['--version'], { timeout: 10_000 });
+    const { stdout } = await run(binary, ['--version'], { timeout: scaled(10_000) });
     return /^version: (\S+)/m.exec(stdout)?.[1] ?? null;
   } catch {
     return null; // missing, not executable, or the `go install` build that panics
@@ -238,7 +239,7 @@ async function launch(
     });
   }
   while (!(await accepts(port))) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() - started > 20_000) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() - started > scaled(20_000)) {
       child.kill('SIGKILL');
       throw new Error(`FerretDB did not start on port ${port}; see ${logPath}`);
     }

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { scaled } from './time-scale';
 
 /** Set by the global setup for the test workers: a URL of the server's `postgres` database. */
 export const PG_URL_ENV = 'OAUTH_TEST_POSTGRES_URL';
@@ -29,7 +30,7 @@ export function postgresUrl(): string {
   const url = process.env[PG_URL_ENV];
   if (url === undefined || url === '') {
     throw new Error(
-      `${PG_URL_ENV} is not set: run tests through jest (globalSetup test/support/global-setup.ts)`,
+      `${PG_URL_ENV} is not set: run tests through jest (globalSetup test/support/postgres-global-setup.ts)`,
     );
   }
   return url;
@@ -100,7 +101,7 @@ export async function startPostgres(log: Log = () => {}): Promise<PostgresServer
     run(join(bin, command), args, {
       ...user,
       cwd: dir,
-      timeout: 60_000,
+      timeout: scaled(60_000),
       env: { ...process.env, LC_ALL: 'C' },
     });
   const initStarted = Date.now();
@@ -118,9 +119,21 @@ export async function startPostgres(log: Log = () => {}): Promise<PostgresServer
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
+  const waitSeconds = String(Math.round(scaled(60_000) / 1000));
   const start = async () => {
     const started = Date.now();
-    await pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+    await pg('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-o',
+      options,
+      '-w',
+      '-t',
+      waitSeconds,
+      'start',
+    ]);
     return Date.now() - started;
   };
   const server: PostgresServer = {
@@ -165,7 +178,7 @@ export async function createDatabase(
     .replace(/[^a-z0-9_]/gi, '_')
     .toLowerCase()
     .slice(0, 40)}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: base, connectionTimeoutMillis: 10_000 });
+  const admin = new Client({ connectionString: base, connectionTimeoutMillis: scaled(10_000) });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${database}"`);
@@ -176,7 +189,7 @@ export async function createDatabase(
     url: withDatabase(base, database),
     database,
     async drop() {
-      const client = new Client({ connectionString: base, connectionTimeoutMillis: 10_000 });
+      const client = new Client({ connectionString: base, connectionTimeoutMillis: scaled(10_000) });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

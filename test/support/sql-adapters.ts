@@ -1,6 +1,6 @@
 /**
- * The SQL adapter on each dialect, shaped for the test kit's adapter registry:
- * `{ name, create(): Promise<{ adapter, cleanup }> }`. Every `create()` gives an empty store:
+ * The SQL adapter on each dialect, as factories of the test kit's adapter registry
+ * (adapters.ts, `ADAPTERS`), and SQL stores of a test file's own. Every `create()` gives an empty store:
  * on PostgreSQL a fresh table prefix on the server of the global setup (its tables dropped by
  * `cleanup`), on SQLite a fresh in-memory database (closed by `cleanup`).
  */
@@ -11,20 +11,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Pool, type PoolConfig } from 'pg';
 import { SqlAdapter } from '../../adapters/sql';
-import type { StorageAdapter } from '../../lib/storage/storage-adapter';
+import type { AdapterFactory } from './adapters';
 import { createDatabase, postgresUrl } from './postgres-server';
-
-export interface AdapterFactory {
-  name: string;
-  create(): Promise<{ adapter: StorageAdapter; cleanup(): Promise<void> }>;
-}
+import { scaled } from './time-scale';
 
 /**
  * Test pool settings: generous timeouts, because a busy shared machine is not an outage
  * (test/sql/outage.test.ts sets short ones on purpose), and a quiet `'error'` listener.
  */
 export function testPool(connectionString: string, config: PoolConfig = {}): Pool {
-  const pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: 10_000, ...config });
+  const pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: scaled(10_000), ...config });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
@@ -88,7 +84,7 @@ export interface SqlStore {
 
 /**
  * A fresh store: on PostgreSQL a database of its own on the server of the global setup, on
- * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout). Migrated. Given
+ * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout, scaled). Migrated. Given
  * `existing` (a `DATABASE_URL`), it opens that database instead and `cleanup` only closes it.
  */
 export async function openSqlStore(
@@ -125,7 +121,7 @@ export async function openSqlStore(
   }
   const dir = existing === undefined ? await mkdtemp(join(tmpdir(), 'oauth-sqlite-')) : undefined;
   const file = dir === undefined ? (existing ?? '').replace(/^sqlite:/, '') : join(dir, 'oauth.db');
-  const database = new Database(file, { timeout: 5000 });
+  const database = new Database(file, { timeout: scaled(5000) });
   database.pragma('journal_mode = WAL');
   const adapter = new SqlAdapter({ dialect, database });
   await adapter.migrate();

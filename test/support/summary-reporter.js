@@ -10,6 +10,13 @@ class SummaryReporter {
     this.rootDir = globalConfig.rootDir;
   }
 
+  onRunStart() {
+    // jest.config.js measured the machine; every time limit of the suites is multiplied by this.
+    process.stdout.write(
+      `Time limits of the suites: ×${process.env.TEST_TIME_SCALE ?? '1'} (TEST_TIME_SCALE)\n`,
+    );
+  }
+
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;

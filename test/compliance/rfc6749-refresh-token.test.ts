@@ -1,0 +1,149 @@
+/**
+ * RFC 6749 §6 (refreshing an access token) with rotation (RFC 9700 §4.14.2), as DESIGN fixes it:
+ * every refresh returns a new refresh token and invalidates the old one; a reused old one revokes
+ * the whole grant; an optional grace window tolerates lost responses; a narrower scope may be
+ * asked for; refresh tokens expire. (Concurrent refreshes: test/reliability/races.test.ts.)
+ */
+import request from 'supertest';
+import { sha256Hex } from '../../lib/tokens/hash';
+import { expectOAuthError, expectTokenResponse } from '../support/assertions';
+import { advanceClock, freezeClock } from '../support/clock';
+import { bearer } from '../support/oauth';
+import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
+
+let t: TestHost;
+let client: RegisteredApp;
+
+beforeEach(async () => {
+  t = await createTestHost();
+  client = await t.registerApp();
+});
+
+describe('RFC 6749 §6: refresh token rotation', () => {
+  it('each refresh returns a new access and refresh token with the §5.1 fields', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo gist' });
+    const second = await t.refresh(client, first.refreshToken);
+    expectTokenResponse(second, 'repo gist');
+    expect(second.body.refresh_token).not.toBe(first.refreshToken);
+    expect(second.body.access_token).not.toBe(first.accessToken);
+    const third = await t.refresh(client, String(second.body.refresh_token));
+    expect(third.status).toBe(200);
+    expect(await t.guardStatus(third.body.access_token)).toBe(200);
+  });
+
+  it('reusing an old refresh token fails and revokes the whole grant, including the newest tokens', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    const second = await t.refresh(client, first.refreshToken);
+    const third = await t.refresh(client, String(second.body.refresh_token));
+    expect(await t.guardStatus(third.body.access_token)).toBe(200);
+
+    expectOAuthError(await t.refresh(client, first.refreshToken), 400, 'invalid_grant');
+
+    expect(await t.guardStatus(third.body.access_token)).toBe(401);
+    expectOAuthError(await t.refresh(client, String(third.body.refresh_token)), 400, 'invalid_grant');
+  });
+
+  it('a narrower scope on refresh is granted; a wider one → invalid_scope', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo gist' });
+    const narrower = await t.refresh(client, first.refreshToken, { scope: 'public_repo' });
+    expect(narrower.status).toBe(200);
+    expect(narrower.body.scope).toBe('public_repo');
+    const narrowToken = await request(t.app)
+      .post('/api/repos')
+      .set('Authorization', bearer(narrower.body.access_token));
+    expect(narrowToken.status).toBe(403);
+
+    // RFC 6749 §6: the new refresh token keeps the scope of the one presented, so the next
+    // refresh without a scope gets the original scope back.
+    const restored = await t.refresh(client, String(narrower.body.refresh_token));
+    expect(restored.status).toBe(200);
+    expect(restored.body.scope).toBe('repo gist');
+
+    const fresh = await t.issueTokens({ client, scope: 'public_repo', user: 'bob' });
+    expectOAuthError(await t.refresh(client, fresh.refreshToken, { scope: 'repo' }), 400, 'invalid_scope');
+    // A refused scope does not burn the refresh token.
+    expect((await t.refresh(client, fresh.refreshToken)).status).toBe(200);
+  });
+
+  it('refuses the refresh token of another client, an access token, and a missing one', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    const other = await t.registerApp({ name: 'Other' });
+    expectOAuthError(await t.refresh(other, first.refreshToken), 400, 'invalid_grant');
+    expect((await t.refresh(client, first.accessToken)).body.error).toBe('invalid_grant');
+    expect((await t.refresh(client, '')).body.error).toBe('invalid_request');
+    // The rightful client still can.
+    expect((await t.refresh(client, first.refreshToken)).status).toBe(200);
+  });
+
+  it('a public client refreshes with client_id only', async () => {
+    const spa = await t.registerApp({ confidential: false });
+    const first = await t.issueTokens({ client: spa, scope: 'user' });
+    expect((await t.refresh(spa, first.refreshToken)).status).toBe(200);
+  });
+
+  it('refresh tokens expire (refreshTokenTtl)', async () => {
+    freezeClock();
+    t = await createTestHost({ refreshTokenTtl: 3600 });
+    client = await t.registerApp();
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    advanceClock(3601);
+    expectOAuthError(await t.refresh(client, first.refreshToken), 400, 'invalid_grant');
+  });
+});
+
+describe('DESIGN: refreshTokenReuseGraceSeconds tolerates a lost response', () => {
+  const GRACE_SECONDS = 30;
+
+  beforeEach(async () => {
+    t = await createTestHost({ refreshTokenReuseGraceSeconds: GRACE_SECONDS });
+    client = await t.registerApp();
+  });
+
+  it('a second use within the window succeeds', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    const second = await t.refresh(client, first.refreshToken);
+    const retry = await t.refresh(client, first.refreshToken);
+    expect(second.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.body.refresh_token).toMatch(/^eor_/);
+    expect(await t.guardStatus(second.body.access_token)).toBe(200);
+    expect(await t.guardStatus(retry.body.access_token)).toBe(200);
+  });
+
+  it('a use after the window is still a replay', async () => {
+    freezeClock();
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    const second = await t.refresh(client, first.refreshToken);
+    advanceClock(GRACE_SECONDS + 1);
+    expectOAuthError(await t.refresh(client, first.refreshToken), 400, 'invalid_grant');
+    expect(await t.guardStatus(second.body.access_token)).toBe(401);
+  });
+
+  it('20 concurrent uses within the window all succeed; a use after it is a replay that revokes the grant', async () => {
+    freezeClock();
+    const issued = await t.issueTokens({ client, scope: 'repo' });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => t.refresh(client, issued.refreshToken)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    const pairs = answers.map((answer) => ({
+      access: String(answer.body.access_token),
+      refresh: String(answer.body.refresh_token),
+    }));
+    expect(new Set(pairs.map((pair) => pair.refresh)).size).toBe(20);
+    const record = await t.adapter.findTokenByHash(sha256Hex(issued.refreshToken));
+    expect(record?.consumedAt).toBeInstanceOf(Date);
+    expect(record?.revokedAt).toBeNull();
+    for (const pair of pairs) expect(await t.guardStatus(pair.access)).toBe(200);
+    // A lost response retried at the end of the window: still fine.
+    advanceClock(GRACE_SECONDS - 1);
+    expect((await t.refresh(client, issued.refreshToken)).status).toBe(200);
+
+    advanceClock(2);
+    expectOAuthError(await t.refresh(client, issued.refreshToken), 400, 'invalid_grant');
+    for (const pair of pairs) expect(await t.guardStatus(pair.access)).toBe(401);
+    for (const pair of [pairs[0], pairs[19]]) {
+      expectOAuthError(await t.refresh(client, pair?.refresh ?? ''), 400, 'invalid_grant');
+    }
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Serving an app on a free 127.0.0.1 port, for the suites that need real sockets (a client
+ * library that calls the token endpoint itself, a browser, other processes).
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closeWhenDone } from './cleanup';
+
+export interface Listening {
+  server: Server;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Closes the server and every connection it still has; safe to call twice, and done by itself after the test (or file). */
+  close(): Promise<void>;
+}
+
+/** Listens on a free loopback port; `handler` may be given later with {@link serve}. */
+export async function listen(handler?: RequestListener): Promise<Listening> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const close = closeWhenDone(
+    () =>
+      new Promise<void>((done) => {
+        if (!server.listening) return done();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  );
+  return { server, url: `http://127.0.0.1:${port}`, close };
+}
+
+/**
+ * Listens first, then builds the app with its own URL and serves it: the example provider needs
+ * its issuer (its public URL) before it can be created.
+ */
+export async function serve(makeApp: (url: string) => RequestListener): Promise<Listening> {
+  const listening = await listen();
+  listening.server.on('request', makeApp(listening.url));
+  return listening;
+}
