@@ -8,9 +8,9 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/free-port';
 import { scaled } from '../support/time-scale';
 
 const ROOT = join(__dirname, '..', '..');
@@ -51,18 +51,6 @@ function readmeBlocks(readme: string): Block[] {
 const blocks = readmeBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 const runnable = blocks.filter((block) => block.skipReason === null);
 const skipped = blocks.filter((block) => block.skipReason !== null);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntilUp(base: string, server: ChildProcess, log: () => string): Promise<void> {
   // Bounded by attempts, not a deadline: tsx's start-up is slow on a busy machine.

@@ -19,7 +19,13 @@ import { createExampleHost, type ExampleHost } from '../support/example-host';
 import * as flows from '../support/flows';
 import { type FerretDbServer, startPrivateFerretDb } from '../support/mongo-server';
 import { type ClientCredentials, pkcePair } from '../support/oauth';
-import { expectUnavailable as expect503, FreezableRelay, StorageTrap, type Trap } from '../support/outage';
+import {
+  expectUnavailable as expect503,
+  FreezableRelay,
+  requestsNeedingStorage,
+  StorageTrap,
+  type Trap,
+} from '../support/outage';
 import { scaled, until } from '../support/time-scale';
 import { type Answer, field, type UserAgent } from '../support/user-agent';
 
@@ -146,24 +152,7 @@ describe('MongoDB outage under a running provider', () => {
   it('answers 503 temporarily_unavailable within 5 s while the database is down, then recovers by itself', async () => {
     const issued = await issueTokens();
     const spare = await authorize();
-    const calls: [string, () => Promise<Answer>][] = [
-      ['GET /api/user', () => apiUser(issued.accessToken)],
-      [
-        'GET /api/repos',
-        () => alice.send('/api/repos', { headers: { authorization: `Bearer ${issued.accessToken}` } }),
-      ],
-      ['POST /oauth/token refresh_token', () => flows.refresh(alice, app, issued.refreshToken)],
-      [
-        'POST /oauth/token authorization_code',
-        () => flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier }),
-      ],
-      [
-        'POST /oauth/token client_credentials',
-        () => flows.token(alice, app, { grant_type: 'client_credentials' }),
-      ],
-      ['POST /oauth/revoke', () => flows.revoke(alice, app, issued.accessToken)],
-      ['GET /settings/api/applications', () => alice.send('/settings/api/applications')],
-    ];
+    const calls = requestsNeedingStorage(alice, app, issued, spare);
 
     await db.stop();
     const latencies: number[] = [];

@@ -21,7 +21,12 @@ import { given } from '../support/adapters';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import * as flows from '../support/flows';
 import { type ClientCredentials, pkcePair } from '../support/oauth';
-import { expectUnavailable as expect503, FreezableRelay, StorageTrap } from '../support/outage';
+import {
+  expectUnavailable as expect503,
+  FreezableRelay,
+  requestsNeedingStorage,
+  StorageTrap,
+} from '../support/outage';
 import { type PostgresServer, startPostgres } from '../support/postgres-server';
 import { scaled, until } from '../support/time-scale';
 import { type Answer, field, type UserAgent } from '../support/user-agent';
@@ -102,20 +107,7 @@ describe('PostgreSQL outage under a running provider', () => {
   it('answers 503 temporarily_unavailable within 5 s while the server is down, then recovers by itself', async () => {
     const issued = await issueTokens(alice, app);
     const spare = await authorize(alice, app);
-    const calls: [string, () => Promise<Answer>][] = [
-      ['GET /api/user', () => apiUser(alice, issued.accessToken)],
-      ['POST /oauth/token refresh_token', () => flows.refresh(alice, app, issued.refreshToken)],
-      [
-        'POST /oauth/token authorization_code',
-        () => flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier }),
-      ],
-      [
-        'POST /oauth/token client_credentials',
-        () => flows.token(alice, app, { grant_type: 'client_credentials' }),
-      ],
-      ['POST /oauth/revoke', () => flows.revoke(alice, app, issued.accessToken)],
-      ['GET /settings/api/applications', () => alice.send('/settings/api/applications')],
-    ];
+    const calls = requestsNeedingStorage(alice, app, issued, spare);
     await db.stop('immediate');
     const latencies: number[] = [];
     for (const [label, call] of calls) {

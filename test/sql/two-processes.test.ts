@@ -10,9 +10,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/free-port';
 import { createDatabase } from '../support/postgres-server';
 import { openSqlStore, type SqlStore } from '../support/sql-adapters';
 import { scaled } from '../support/time-scale';
@@ -25,15 +25,6 @@ import {
 
 const SERVER = join(__dirname, '..', '..', 'examples', 'provider', 'server.ts');
 const START_WITHIN_MS = scaled(60_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 describe.each(['postgres', 'sqlite'] as const)(
   'two provider processes on one SQL database (%s)',

@@ -1,13 +1,15 @@
 /**
  * What the outage suites (test/mongo/outage, test/sql/outage) use to cause an outage at an exact
  * moment and to judge the answers given during it: a trap on the adapter that acts just before or
- * after one storage call, a TCP relay that stops forwarding (a partition), and the 503 an outage
- * must answer (DESIGN "Errors and bad input").
+ * after one storage call, a TCP relay that stops forwarding (a partition), the requests that
+ * need storage, and the 503 an outage must answer (DESIGN "Errors and bad input").
  */
 import { type AddressInfo, connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { interceptAdapter, type StorageMethod } from './adapters';
-import type { Answer } from './user-agent';
+import * as flows from './flows';
+import type { ClientCredentials } from './oauth';
+import type { Answer, UserAgent } from './user-agent';
 
 /** One armed trap: `action` runs at the `nth` call of `method` (`'*'`: any call). */
 export interface Trap {
@@ -148,4 +150,29 @@ export function expectUnavailable(
   expect(answer.text).not.toMatch(/\n\s+at /);
   expect(answer.text).not.toMatch(internals);
   expect(answer.ms).toBeLessThan(withinMs);
+}
+
+/**
+ * One request of each kind that needs storage, by label: guarded API calls, the token endpoint's
+ * three grants, revocation, the settings API. `browser` is logged in; `issued` are its tokens and
+ * `spare` a code not yet exchanged.
+ */
+export function requestsNeedingStorage(
+  browser: UserAgent,
+  client: ClientCredentials,
+  issued: { accessToken: string; refreshToken: string },
+  spare: { code: string; verifier: string | null },
+): [string, () => Promise<Answer>][] {
+  return [
+    ['GET /api/user', () => flows.callApi(browser, '/api/user', issued.accessToken)],
+    ['GET /api/repos', () => flows.callApi(browser, '/api/repos', issued.accessToken)],
+    ['POST /oauth/token refresh_token', () => flows.refresh(browser, client, issued.refreshToken)],
+    ['POST /oauth/token authorization_code', () => flows.exchange(browser, client, spare)],
+    [
+      'POST /oauth/token client_credentials',
+      () => flows.token(browser, client, { grant_type: 'client_credentials' }),
+    ],
+    ['POST /oauth/revoke', () => flows.revoke(browser, client, issued.accessToken)],
+    ['GET /settings/api/applications', () => browser.send('/settings/api/applications')],
+  ];
 }

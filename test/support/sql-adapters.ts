@@ -82,6 +82,18 @@ export interface SqlStore {
   cleanup(): Promise<void>;
 }
 
+type Query = (text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Every row of the tables `listTables` names (as `name`), one JSON line per row prefixed by its table. */
+async function dumpTables(query: Query, listTables: string): Promise<{ tables: string[]; rows: string[] }> {
+  const tables = (await query(listTables)).map((row) => String(row.name));
+  const rows: string[] = [];
+  for (const table of tables) {
+    for (const row of await query(`SELECT * FROM "${table}"`)) rows.push(`${table} ${JSON.stringify(row)}`);
+  }
+  return { tables, rows };
+}
+
 /**
  * A fresh store: on PostgreSQL a database of its own on the server of the global setup, on
  * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout, scaled). Migrated. Given
@@ -102,17 +114,11 @@ export async function openSqlStore(
       dialect,
       adapter,
       query,
-      async dump() {
-        const tables = (
-          await query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-        ).map((row) => String(row.tablename));
-        const rows: string[] = [];
-        for (const table of tables) {
-          for (const row of await query(`SELECT * FROM "${table}"`))
-            rows.push(`${table} ${JSON.stringify(row)}`);
-        }
-        return { tables, rows };
-      },
+      dump: () =>
+        dumpTables(
+          query,
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY name",
+        ),
       async cleanup() {
         await pool.end();
         await db.drop();
@@ -133,19 +139,11 @@ export async function openSqlStore(
     dialect,
     adapter,
     query,
-    async dump() {
-      const tables = (
-        await query(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )
-      ).map((row) => String(row.name));
-      const rows: string[] = [];
-      for (const table of tables) {
-        for (const row of await query(`SELECT * FROM "${table}"`))
-          rows.push(`${table} ${JSON.stringify(row)}`);
-      }
-      return { tables, rows };
-    },
+    dump: () =>
+      dumpTables(
+        query,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      ),
     async cleanup() {
       database.close();
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });
