@@ -164,6 +164,7 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async #findApplication(column: 'id' | 'client_id', value: string): Promise<ApplicationRecord | null> {
+    if (this.#unmatchable(value)) return null;
     const row = await this.#db
       .selectFrom(this.#t.applications)
       .selectAll()
@@ -173,6 +174,7 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async listApplicationsByOwner(ownerId: string): Promise<ApplicationRecord[]> {
+    if (this.#unmatchable(ownerId)) return [];
     const rows = await this.#db
       .selectFrom(this.#t.applications)
       .selectAll()
@@ -190,6 +192,7 @@ export class SqlAdapter implements StorageAdapter {
       }
     }
     const set = toPartialRow(APPLICATION_COLUMNS, patch, this.#dialect);
+    if (this.#unmatchable(id)) return null;
     if (Object.keys(set).length === 0) return this.findApplicationById(id);
     const row = await this.#db
       .updateTable(this.#t.applications)
@@ -201,6 +204,7 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async deleteApplication(id: string): Promise<boolean> {
+    if (this.#unmatchable(id)) return false;
     return this.#db.transaction().execute(async (trx) => {
       const deleted = await trx.deleteFrom(this.#t.applications).where('id', '=', id).executeTakeFirst();
       if (Number(deleted.numDeletedRows) === 0) return false;
@@ -228,6 +232,7 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async findGrant(userId: string, applicationId: string): Promise<GrantRecord | null> {
+    if (this.#unmatchable(userId, applicationId)) return null;
     const row = await this.#db
       .selectFrom(this.#t.grants)
       .selectAll()
@@ -238,11 +243,13 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async findGrantById(id: string): Promise<GrantRecord | null> {
+    if (this.#unmatchable(id)) return null;
     const row = await this.#db.selectFrom(this.#t.grants).selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? null : fromRow(this.#t.grants, GRANT_COLUMNS, row);
   }
 
   async listGrantsByUser(userId: string): Promise<GrantRecord[]> {
+    if (this.#unmatchable(userId)) return [];
     const rows = await this.#db
       .selectFrom(this.#t.grants)
       .selectAll()
@@ -254,11 +261,13 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async deleteGrant(id: string): Promise<boolean> {
+    if (this.#unmatchable(id)) return false;
     const result = await this.#db.deleteFrom(this.#t.grants).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   async touchGrant(id: string, at: Date): Promise<boolean> {
+    if (this.#unmatchable(id)) return false;
     const result = await this.#db
       .updateTable(this.#t.grants)
       .set({ last_used_at: this.#date(at) })
@@ -277,6 +286,7 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    if (this.#unmatchable(hash)) return null;
     const row = await this.#db
       .selectFrom(this.#t.tokens)
       .selectAll()
@@ -287,6 +297,7 @@ export class SqlAdapter implements StorageAdapter {
 
   async listTokens(filter: TokenFilter): Promise<TokenRecord[]> {
     const criteria = this.#criteria('listTokens', filter);
+    if (this.#unmatchable(...criteria.map(([, value]) => value))) return [];
     const rows = await this.#db
       .selectFrom(this.#t.tokens)
       .selectAll()
@@ -304,6 +315,7 @@ export class SqlAdapter implements StorageAdapter {
     if (criteria.length === 0) {
       throw new TypeError('SqlAdapter.revokeTokens: an empty filter would revoke every token');
     }
+    if (this.#unmatchable(...criteria.map(([, value]) => value))) return 0;
     const result = await this.#db
       .updateTable(this.#t.tokens)
       .set({ revoked_at: this.#date(at) })
@@ -323,6 +335,7 @@ export class SqlAdapter implements StorageAdapter {
     if (typeof graceMs !== 'number' || !(graceMs >= 0)) {
       throw new TypeError('SqlAdapter.consumeToken: `graceMs` must be a number >= 0');
     }
+    if (this.#unmatchable(hash)) return null;
     const now = this.#date(at);
     const won = await this.#db
       .updateTable(this.#t.tokens)
@@ -353,6 +366,7 @@ export class SqlAdapter implements StorageAdapter {
   }
 
   async touchToken(id: string, at: Date): Promise<boolean> {
+    if (this.#unmatchable(id)) return false;
     const result = await this.#db
       .updateTable(this.#t.tokens)
       .set({ last_used_at: this.#date(at) })
@@ -387,6 +401,15 @@ export class SqlAdapter implements StorageAdapter {
   // ---- internals ----------------------------------------------------------------------------
 
   /** The filter as `[column, value]` pairs; unknown fields are a bug, `undefined` ones are absent. */
+  /**
+   * PostgreSQL `text` cannot hold a NUL character and refuses a query that compares with one
+   * ("invalid byte sequence for encoding UTF8: 0x00"), so no stored value can equal such a key:
+   * the look-up finds nothing, as the contract says, instead of failing as an outage would.
+   */
+  #unmatchable(...values: string[]): boolean {
+    return this.#dialect === 'postgres' && values.some((value) => value.includes('\u0000'));
+  }
+
   #criteria(where: string, filter: TokenFilter): [string, string][] {
     const criteria: [string, string][] = [];
     for (const [field, value] of Object.entries(filter)) {

@@ -49,6 +49,28 @@ export function describeContractDetails(adapter: GetAdapter): void {
       expect(ids(await adapter().listGrantsByUser(userId))).toEqual([a.id, b.id]);
     });
 
+    it('a look-up by a key with a NUL character finds nothing and does not fail', async () => {
+      // Request parameters reach storage as given (`client_id=%00…`); PostgreSQL's text cannot
+      // even compare with NUL, and a throw here would read as an outage (503) instead of a 4xx.
+      const key = `x\u0000${randomUUID()}`;
+      const store: StorageAdapter = adapter();
+      expect(await store.findApplicationById(key)).toBeNull();
+      expect(await store.findApplicationByClientId(key)).toBeNull();
+      expect(await store.listApplicationsByOwner(key)).toEqual([]);
+      expect(await store.updateApplication(key, { name: 'x', updatedAt: at(1) })).toBeNull();
+      expect(await store.deleteApplication(key)).toBe(false);
+      expect(await store.findGrant(key, key)).toBeNull();
+      expect(await store.findGrantById(key)).toBeNull();
+      expect(await store.listGrantsByUser(key)).toEqual([]);
+      expect(await store.deleteGrant(key)).toBe(false);
+      expect(await store.touchGrant(key, at(1))).toBe(false);
+      expect(await store.findTokenByHash(key)).toBeNull();
+      expect(await store.listTokens({ userId: key })).toEqual([]);
+      expect(await store.revokeTokens({ grantId: key }, at(1))).toBe(0);
+      expect(await store.consumeToken('code', key, at(1), 0)).toBeNull();
+      expect(await store.touchToken(key, at(1))).toBe(false);
+    });
+
     it('keeps dates to the millisecond', async () => {
       const created = new Date(at(1).getTime() + 123);
       const expires = new Date(at(3600).getTime() + 999);
