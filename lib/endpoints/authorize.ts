@@ -1,6 +1,7 @@
 import { AccessDeniedError, InvalidRequestError } from '../errors/oauth-error';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { Parameters } from '../http/parse-body';
+import { message } from '../messages/catalog';
 import { redirectLocation, sendRedirect } from '../respond/redirect';
 import { tokenResponseFields } from '../respond/token-response';
 import {
@@ -120,10 +121,10 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
       userId: user.id,
       clientId: authorization.client.clientId,
     });
-    throw new AccessDeniedError('The user denied the request', { redirectable: true });
+    throw new AccessDeniedError(message('problem.userDenied'), { redirectable: true });
   }
   if (params.decision !== 'approve') {
-    throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
+    throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
   call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes);
 }
