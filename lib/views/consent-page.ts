@@ -1,4 +1,5 @@
 import type { ConsentPageData } from '../options/provider-options';
+import { DECISIONS, FORM_FIELDS } from './form-contract';
 import { html } from './html';
 import { externalLink } from './layout';
 import type { ViewContext } from './view-types';
@@ -31,8 +32,8 @@ export async function renderConsentPage(
 <ul>${scopes}</ul>
 <p class="muted">${t.text('consent.signedInAs', { user: who })}</p>
 <form method="post" action="${data.action}">${hidden}
-<button class="primary" type="submit" name="decision" value="approve">${t.text('consent.approve', { app })}</button>
-<button type="submit" name="decision" value="deny">${t.text('consent.deny')}</button>
+<button class="primary" type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.approve}">${t.text('consent.approve', { app })}</button>
+<button type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.deny}">${t.text('consent.deny')}</button>
 </form>`,
   });
 }

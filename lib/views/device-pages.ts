@@ -1,3 +1,4 @@
+import { FORM_FIELDS } from './form-contract';
 import { html } from './html';
 import type { ViewContext } from './view-types';
 
@@ -33,7 +34,7 @@ export async function renderDeviceCodeForm(
 ${data.error === null ? html`` : html`<p class="error">${data.error}</p>`}
 <form method="post" action="${data.action}">
 ${hidden}
-<label>${t.text('device.codeLabel')} <input name="user_code" autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX" autofocus></label>
+<label>${t.text('device.codeLabel')} <input name="${FORM_FIELDS.userCode}" autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX" autofocus></label>
 <button class="primary" type="submit">${t.text('device.continue')}</button>
 </form>`,
   });
