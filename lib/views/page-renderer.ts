@@ -100,6 +100,8 @@ async function checked(view: ViewName | 'layout', render: () => string | Promise
   try {
     result = await render();
   } catch (error) {
+    // The layout a view called failed: that is the layout's fault, named as such.
+    if (error instanceof ViewRenderError) throw error;
     throw new ViewRenderError(view, 'threw an error', { cause: error });
   }
   if (typeof result !== 'string' || result.trim() === '') {
