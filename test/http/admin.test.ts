@@ -136,12 +136,10 @@ describe('the admin JSON API', () => {
   it("revokes an application's tokens, deletes it, and answers 404 for one that does not exist", async () => {
     const app = await registerViaApi(bob);
     const basic = `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret ?? ''}`).toString('base64')}`;
-    const issued = await host
-      .browser()
-      .send('/oauth/token', {
-        headers: { authorization: basic },
-        form: { grant_type: 'client_credentials', scope: 'ci:status' },
-      });
+    const issued = await host.browser().send('/oauth/token', {
+      headers: { authorization: basic },
+      form: { grant_type: 'client_credentials', scope: 'ci:status' },
+    });
     const accessToken = String(issued.body.access_token);
     expect((await callApi(host.browser(), '/api/user', accessToken)).status).toBe(403);
     const json = { headers: { 'content-type': 'application/json' } };
