@@ -124,7 +124,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
     personalTokens: new PersonalTokenService(storage, tokens, events, options.scopes),
     devices: new DeviceService(options, storage, tokens, applications, grants, events),
     events,
-    pages: new PageRenderer(options.views, new Languages(options.messages, options.locale), onError),
+    pages: new PageRenderer(options.views, new Languages(options.messages, options.locale, onError), onError),
     grantTypes,
     onError,
     allowHttpRedirectUris: options.allowHttpRedirectUris,

@@ -26,6 +26,8 @@ export class Languages {
   constructor(
     overrides: Readonly<Record<string, MessageOverrides>>,
     private readonly hook: LocaleHook | undefined,
+    /** Where a failing `locale(req)` is reported (the page then speaks `Accept-Language`). */
+    private readonly onError: (error: unknown) => void = () => {},
   ) {
     const locales = [...Object.keys(BUILT_IN_CATALOGS)];
     for (const locale of Object.keys(overrides)) if (!locales.includes(locale)) locales.push(locale);
@@ -65,7 +67,13 @@ export class Languages {
   }
 
   async #choose(req: Request): Promise<Translator> {
-    const fromHook = this.hook === undefined ? null : this.match(await this.hook(req));
+    let fromHook: string | null = null;
+    try {
+      fromHook = this.hook === undefined ? null : this.match(await this.hook(req));
+    } catch (error) {
+      // A page, and its error page, must still be answered: in the negotiated language.
+      this.onError(error);
+    }
     return this.translator(fromHook ?? this.#negotiate(req) ?? FALLBACK);
   }
 

@@ -106,6 +106,18 @@ describe("the host's languages", () => {
     expect(other.text).toContain('<html lang="en">');
   });
 
+  it('a locale(req) that throws is reported, and the page answers in the Accept-Language language', async () => {
+    const { t, query } = await host({
+      locale: () => {
+        throw new Error('no profile');
+      },
+    });
+    const page = await openAuthorize(t.browser(), query, GERMAN);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="de">');
+    expect(t.errors.map(String)).toEqual(['Error: no profile']);
+  });
+
   it('adds a language (completed from English), overrides messages and translates scope descriptions', async () => {
     const { t, query } = await host({
       messages: {
