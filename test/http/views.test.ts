@@ -204,6 +204,42 @@ describe('security headers per view', () => {
   });
 });
 
+describe('the settings pages as views', () => {
+  it("a replaced settings view gets the user's records, the frame (CSRF token, base URL) and a notice in the page's language", async () => {
+    const seen: { names: string[]; frame: unknown; notice: string | null }[] = [];
+    const t = await createTestHost({
+      views: {
+        applicationList: (data, context) => {
+          seen.push({
+            names: data.applications.map((app) => app.name),
+            frame: data.frame,
+            notice: data.notice,
+          });
+          return `<p lang="${context.locale}">${data.applications.length} apps</p>`;
+        },
+      },
+    });
+    await t.registerApp({ name: 'Mine', owner: 'alice' });
+    await t.registerApp({ name: 'Not mine', owner: 'bob' });
+    const page = await t
+      .browser()
+      .send('/settings/applications?notice=deleted', { headers: { 'accept-language': 'de' } });
+    expect(page.text).toBe('<p lang="de">1 apps</p>');
+    expect(seen).toEqual([
+      {
+        names: ['Mine'],
+        frame: {
+          baseUrl: '/settings',
+          csrfToken: expect.any(String),
+          username: 'alice',
+          active: 'applications',
+        },
+        notice: 'Anwendung gelöscht. Ihre Tokens funktionieren nicht mehr.',
+      },
+    ]);
+  });
+});
+
 describe('the device pages and the error page as views', () => {
   it('deviceCode, consent (for the device) and deviceDone are replaceable and keep their form contract', async () => {
     const views: ViewOptions = {
