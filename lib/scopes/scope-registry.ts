@@ -1,4 +1,5 @@
 import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 
 /** How a host declares one scope. */
 export interface ScopeDefinition {
@@ -62,7 +63,10 @@ export class ScopeRegistry {
     for (const token of input.split(/[\s,]+/)) {
       if (token === '') continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
-        throw new InvalidScopeError(`Unknown scope: ${token.slice(0, 64)}`, errorOptions);
+        throw new InvalidScopeError(
+          message('problem.unknownScope', { scope: token.slice(0, 64) }),
+          errorOptions,
+        );
       }
       if (!scopes.includes(token)) scopes.push(token);
     }

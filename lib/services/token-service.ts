@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidTokenError } from '../errors/oauth-error';
+import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
-import { consumeAfterIssue, findPresented, type Presented } from '../tokens/redeem';
+import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
 
 /** What a grant hands back to the token endpoint. */
 export interface IssuedTokens {
@@ -49,6 +50,7 @@ export class TokenService {
     private readonly options: ResolvedOptions,
     private readonly storage: StorageAdapter,
     private readonly onError: (error: unknown) => void,
+    private readonly events: ProviderEvents,
   ) {}
 
   /** A new record and its secret; nothing is stored yet. */
@@ -168,6 +170,34 @@ export class TokenService {
     const filter =
       record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
     return this.storage.revokeTokens(filter, now);
+  }
+
+  /**
+   * A user's live credentials, oldest first: access and refresh tokens of every application and
+   * personal tokens (never a code or a device code, which are single steps of a flow). Records
+   * only: the secrets were never stored.
+   */
+  async listForUser(userId: string, now = new Date()): Promise<TokenRecord[]> {
+    const kinds: ReadonlySet<TokenKind> = new Set<TokenKind>(['access', 'refresh', 'personal']);
+    const records = await this.storage.listTokens({ userId });
+    return records.filter((record) => kinds.has(record.kind) && isLive(record, now));
+  }
+
+  /** Revokes one token of a user (an operator's action); `false` if the user has no such token. */
+  async revokeForUser(userId: string, id: string, now = new Date()): Promise<boolean> {
+    const record = (await this.storage.listTokens({ id, userId }))[0];
+    if (record === undefined) return false;
+    const count = await this.storage.revokeTokens({ id, userId }, now);
+    if (count === 0) return false;
+    const application =
+      record.applicationId === null ? null : await this.storage.findApplicationById(record.applicationId);
+    this.events.emit('token.revoked', {
+      reason: 'admin',
+      clientId: application?.clientId ?? null,
+      userId,
+      count,
+    });
+    return true;
   }
 
   /**
