@@ -1,0 +1,310 @@
+import OAuth2Server from '@node-oauth/oauth2-server';
+import { GRANT_TYPES } from '../grants/grant-type-names';
+import type { IssuedTokens, TokenSubject } from '../services/token-service';
+import type { ApplicationRecord } from '../storage/storage-adapter';
+import { sha256Hex } from '../tokens/hash';
+import { hasExpired, type Presented } from '../tokens/redeem';
+import { type BridgeContext, NEVER, type OAuth2ServerClient, type Origin } from './bridge-context';
+import { refuseCodeReplay } from './code-methods';
+
+type Token = OAuth2Server.Token;
+type Client = OAuth2Server.Client;
+type User = OAuth2Server.User;
+
+/** The client of a personal access token, which was issued to no application: no `client_id` is empty. */
+const PERSONAL_TOKEN_CLIENT: Readonly<OAuth2ServerClient> = Object.freeze({
+  id: '',
+  applicationId: '',
+  name: 'Personal access token',
+  confidential: false,
+  redirectUris: [],
+  grants: [],
+  scopes: [],
+});
+
+/** What `saveToken` answers: the stored tokens, with the provider's lifetimes and normalised scopes. */
+function savedToken(issued: IssuedTokens, client: Client, user: User): Token {
+  const [access, refresh] = issued.records;
+  const token: Token = { accessToken: issued.accessToken, scope: [...issued.scopes], client, user };
+  if (access?.expiresAt) token.accessTokenExpiresAt = access.expiresAt;
+  if (issued.refreshToken !== null) {
+    token.refreshToken = issued.refreshToken;
+    if (refresh?.expiresAt) token.refreshTokenExpiresAt = refresh.expiresAt;
+  }
+  return token;
+}
+
+/** The model's methods of tokens: issuing (every grant), refreshing, verifying, revoking. */
+export function tokenMethods(bridge: BridgeContext) {
+  const { applications, grants, tokens, events, options } = bridge.provider;
+  const { scopes: registry } = options;
+  const invalidGrant = (description: string) => new OAuth2Server.InvalidGrantError(description);
+
+  /** The secrets the library generated through this model (a refresh token only when one goes with it). */
+  function secretsOf(token: Token, withRefresh: boolean): { access: string; refresh: string | null } {
+    const refresh: unknown = token.refreshToken;
+    return {
+      access: token.accessToken,
+      refresh: !withRefresh
+        ? null
+        : typeof refresh === 'string' && refresh !== ''
+          ? refresh
+          : options.tokens.generate('refresh'),
+    };
+  }
+
+  function emitIssued(grantType: string, application: ApplicationRecord, issued: IssuedTokens): void {
+    const access = issued.records[0];
+    const event = {
+      clientId: application.clientId,
+      userId: access?.userId ?? null,
+      scopes: issued.scopes,
+      accessTokenId: access?.id ?? '',
+    };
+    if (grantType === GRANT_TYPES.refreshToken) events.emit('token.refreshed', event);
+    else events.emit('token.issued', { ...event, grantType });
+  }
+
+  /**
+   * RFC 6749 §4.1.3, "nothing half-written": the tokens are stored, then the code is consumed
+   * atomically. Of concurrent exchanges one wins; a loser is a replay, which revokes what the
+   * code issued (the winner's tokens included).
+   */
+  async function redeemCode(presented: Presented, token: Token, application: ApplicationRecord, now: Date) {
+    const { record } = presented;
+    const given: unknown = token.authorizationCode;
+    if (typeof given === 'string' && sha256Hex(given) !== presented.hash) {
+      throw invalidGrant('The authorization code does not match');
+    }
+    if (record.applicationId !== application.id) throw invalidGrant('The authorization code is invalid');
+    if (presented.state === 'consumed' || presented.state === 'revoked') {
+      await refuseCodeReplay(bridge, presented, now);
+      throw invalidGrant('The authorization code has already been used');
+    }
+    if (hasExpired(record, now)) throw invalidGrant('The authorization code has expired');
+    const subject: TokenSubject = {
+      applicationId: application.id,
+      userId: record.userId,
+      grantId: record.grantId,
+      familyId: record.familyId ?? record.id,
+      scopes: record.scopes,
+    };
+    const secrets = secretsOf(token, bridge.issuesRefreshTokens);
+    const redeemed = await tokens.redeem(presented, now, 0, () =>
+      tokens.issueGeneratedTokens(secrets, subject, now),
+    );
+    if (!redeemed.won) {
+      await refuseCodeReplay(bridge, presented, now);
+      throw invalidGrant('The authorization code has already been used');
+    }
+    return redeemed.issued;
+  }
+
+  /**
+   * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): always a new refresh token, whatever
+   * `alwaysIssueNewRefreshToken` says; the old one is consumed atomically after the new tokens are
+   * stored. A narrower scope narrows the access token only. Presenting a rotated one again
+   * (outside `refreshTokenReuseGraceSeconds`) revokes every token of the grant.
+   */
+  async function redeemRefreshToken(
+    presented: Presented,
+    token: Token,
+    application: ApplicationRecord,
+    now: Date,
+  ) {
+    const { record } = presented;
+    if (record.applicationId !== application.id || presented.state === 'revoked') {
+      throw invalidGrant('The refresh token is invalid');
+    }
+    if (hasExpired(record, now)) throw invalidGrant('The refresh token has expired');
+    const requested: unknown = token.scope;
+    const scopes = Array.isArray(requested) ? registry.normalize(requested.map(String)) : record.scopes;
+    if (!registry.covers(record.scopes, scopes)) {
+      throw new OAuth2Server.InvalidScopeError('The requested scope exceeds the scope originally granted');
+    }
+    const subject: TokenSubject = {
+      applicationId: application.id,
+      userId: record.userId,
+      grantId: record.grantId,
+      familyId: record.familyId,
+      scopes,
+    };
+    const secrets = secretsOf(token, true);
+    const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
+    const redeemed = await tokens.redeem(presented, now, graceMs, () =>
+      tokens.issueGeneratedTokens(secrets, subject, now, record.scopes),
+    );
+    if (redeemed.won) return redeemed.issued;
+    if (redeemed.outcome === null) {
+      // Expired or gone while we issued: withdraw what this request stored.
+      await tokens.revokeRecords(redeemed.issued.records, now);
+      throw invalidGrant('The refresh token is invalid');
+    }
+    await tokens.revokeWithLineage(record, now);
+    events.emit('refresh_token.reused', { clientId: application.clientId, userId: record.userId });
+    throw invalidGrant('The refresh token has already been used; the grant has been revoked');
+  }
+
+  /** The tokens of `origin`'s grant, stored; the user's approval is recorded for the password grant. */
+  async function issueFor(origin: Origin, token: Token, application: ApplicationRecord, now: Date) {
+    switch (origin.grant) {
+      case GRANT_TYPES.authorizationCode:
+        return redeemCode(origin.code, token, application, now);
+      case GRANT_TYPES.refreshToken:
+        return redeemRefreshToken(origin.refresh, token, application, now);
+      case GRANT_TYPES.password: {
+        const scopes = bridge.grantableScopes(token.scope, application, false);
+        if (scopes === null) throw new OAuth2Server.InvalidScopeError('The requested scope is invalid');
+        const grant = await grants.approve(origin.userId, application, scopes);
+        const subject = {
+          applicationId: application.id,
+          userId: origin.userId,
+          grantId: grant.id,
+          familyId: null,
+          scopes,
+        };
+        return tokens.issueGeneratedTokens(secretsOf(token, bridge.issuesRefreshTokens), subject, now);
+      }
+      case GRANT_TYPES.clientCredentials: {
+        // RFC 6749 §4.4.3: no refresh token.
+        const scopes = bridge.grantableScopes(token.scope, application, true);
+        if (scopes === null) throw new OAuth2Server.InvalidScopeError('The requested scope is invalid');
+        if (!application.confidential) {
+          throw new OAuth2Server.UnauthorizedClientError(
+            'The client_credentials grant is for confidential clients only',
+          );
+        }
+        const subject = {
+          applicationId: application.id,
+          userId: null,
+          grantId: null,
+          familyId: null,
+          scopes,
+        };
+        return tokens.issueGeneratedTokens(secretsOf(token, false), subject, now);
+      }
+    }
+  }
+
+  /** A code named by `token.authorizationCode`, for a user object this model did not make. */
+  async function codeOrigin(token: Token, now: Date): Promise<Origin | undefined> {
+    const code: unknown = token.authorizationCode;
+    if (typeof code !== 'string') return undefined;
+    const presented = await tokens.findPresented(code, ['code'], now);
+    if (presented === null) throw invalidGrant('The authorization code is invalid');
+    return { grant: GRANT_TYPES.authorizationCode, code: presented };
+  }
+
+  return {
+    async generateAccessToken(): Promise<string> {
+      return options.tokens.generate('access');
+    },
+
+    async generateRefreshToken(): Promise<string> {
+      return options.tokens.generate('refresh');
+    },
+
+    /**
+     * Stores the tokens the library generated through this model (our format, SHA-256 hashes
+     * only, the provider's lifetimes), for the grant the `user` object came from: a code is
+     * redeemed, a refresh token rotated, a password user's approval recorded. A `user` this model
+     * did not hand out (an extension grant of the library) is refused: register such grants with
+     * `provider.registerGrantType()`.
+     */
+    async saveToken(token: Token, client: Client, user: User): Promise<Token> {
+      const now = new Date();
+      const application = await bridge.applicationOf(client);
+      const origin = bridge.originOf(user) ?? (await codeOrigin(token, now));
+      if (origin === undefined) {
+        throw new TypeError(
+          'express-oauth-provider: saveToken() saves the tokens of the grants this model serves; register other grants with provider.registerGrantType()',
+        );
+      }
+      const issued = await issueFor(origin, token, application, now);
+      emitIssued(origin.grant, application, issued);
+      return savedToken(issued, client, user);
+    },
+
+    /**
+     * RFC 6750: a live access or personal token (`false` otherwise, → 401 `invalid_token`), whose
+     * user and application still exist. A token that never expires gets a far-future date, since
+     * the library needs one; a token with no user gets the client as its `user`.
+     */
+    async getAccessToken(accessToken: string): Promise<Token | false> {
+      const now = new Date();
+      const record = await tokens.findLiveToken(accessToken, ['access', 'personal'], now);
+      if (record === null) return false;
+      const application =
+        record.applicationId === null ? null : await applications.findById(record.applicationId);
+      if (record.applicationId !== null && application === null) return false;
+      const user =
+        record.userId !== null
+          ? await bridge.ownerOf(record.userId)
+          : application === null
+            ? null
+            : bridge.clientActor(application);
+      if (user === null) return false;
+      tokens.recordUse(record, now);
+      return {
+        accessToken,
+        accessTokenExpiresAt: record.expiresAt ?? NEVER,
+        scope: [...record.scopes],
+        client: application === null ? { ...PERSONAL_TOKEN_CLIENT } : bridge.toClient(application),
+        user,
+      };
+    },
+
+    /**
+     * RFC 6749 §6: the refresh token, or `false` for one that is unknown or revoked. Its `scope`
+     * lists the granted scopes with their inclusions, so that the library's subset check for a
+     * narrower `scope` counts them (`repo` lets `public_repo` through).
+     */
+    async getRefreshToken(refreshToken: string): Promise<OAuth2Server.RefreshToken | false> {
+      const now = new Date();
+      const presented = await tokens.findPresented(refreshToken, ['refresh'], now);
+      if (presented === null || presented.state === 'revoked') return false;
+      const { record } = presented;
+      const application =
+        record.applicationId === null ? null : await applications.findById(record.applicationId);
+      if (application === null) return false;
+      const user =
+        record.userId === null ? bridge.clientActor(application) : await bridge.ownerOf(record.userId);
+      if (user === null) return false;
+      const token: OAuth2Server.RefreshToken = {
+        refreshToken,
+        scope: [...registry.expand(record.scopes)],
+        client: bridge.toClient(application),
+        user,
+      };
+      if (record.expiresAt !== null) token.refreshTokenExpiresAt = record.expiresAt;
+      const origin = { grant: GRANT_TYPES.refreshToken, refresh: presented } as const;
+      bridge.remember(user, origin);
+      return bridge.remember(token, origin);
+    },
+
+    /**
+     * In the library's refresh flow: accepts a token `saveToken` can still redeem, and leaves the
+     * consumption to it (after the new tokens are stored, atomically, with reuse detection).
+     * Called by host code with a token of its own: revokes it with every token of its grant
+     * (RFC 7009 §2.1).
+     */
+    async revokeToken(token: OAuth2Server.RefreshToken | Token): Promise<boolean> {
+      const now = new Date();
+      const origin = bridge.originOf(token);
+      if (origin?.grant === GRANT_TYPES.refreshToken) {
+        return origin.refresh.state !== 'revoked' && !hasExpired(origin.refresh.record, now);
+      }
+      const value: unknown = token.refreshToken;
+      if (typeof value !== 'string') return false;
+      const presented = await tokens.findPresented(value, ['refresh'], now);
+      if (presented === null || presented.state === 'revoked') return false;
+      const { record } = presented;
+      const count = await tokens.revokeWithLineage(record, now);
+      const application =
+        record.applicationId === null ? null : await applications.findById(record.applicationId);
+      const clientId = application?.clientId ?? null;
+      events.emit('token.revoked', { reason: 'oauth2_server_model', clientId, userId: record.userId, count });
+      return count > 0;
+    },
+  };
+}
