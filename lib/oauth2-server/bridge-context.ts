@@ -1,4 +1,5 @@
-import type OAuth2Server from '@node-oauth/oauth2-server';
+import type OAuth2Server = require('@node-oauth/oauth2-server');
+
 import type { Provider } from '../create-provider';
 import { InvalidScopeError } from '../errors/oauth-error';
 import { GRANT_TYPES } from '../grants/grant-type-names';

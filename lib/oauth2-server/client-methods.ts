@@ -1,4 +1,5 @@
-import OAuth2Server from '@node-oauth/oauth2-server';
+import OAuth2Server = require('@node-oauth/oauth2-server');
+
 import { matchRedirectUri } from '../clients/redirect-uri';
 import { InvalidClientError } from '../errors/oauth-error';
 import { GRANT_TYPES } from '../grants/grant-type-names';

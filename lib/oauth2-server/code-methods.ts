@@ -1,10 +1,12 @@
-import OAuth2Server from '@node-oauth/oauth2-server';
+import OAuth2Server = require('@node-oauth/oauth2-server');
+
 import { matchRedirectUri } from '../clients/redirect-uri';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import { isValidPkceValue } from '../grants/pkce';
 import type { ApplicationRecord } from '../storage/storage-adapter';
-import { hasExpired, type Presented } from '../tokens/redeem';
+import { hasExpired } from '../tokens/redeem';
 import { type BridgeContext, userIdOf } from './bridge-context';
+import { refuseCodeReplay } from './token-issuance';
 
 type AuthorizationCode = OAuth2Server.AuthorizationCode;
 type NewCode = Pick<
@@ -38,19 +40,6 @@ function pkceBinding(
     );
   }
   return { codeChallenge: challenge, codeChallengeMethod: method };
-}
-
-/** RFC 6749 §4.1.2: a code used twice is refused, and the tokens issued from it are revoked. */
-export async function refuseCodeReplay(
-  { provider }: BridgeContext,
-  presented: Presented,
-  now: Date,
-): Promise<void> {
-  const { record } = presented;
-  await provider.tokens.revokeFamily(record, now);
-  const application =
-    record.applicationId === null ? null : await provider.applications.findById(record.applicationId);
-  provider.events.emit('code.reused', { clientId: application?.clientId ?? '', userId: record.userId });
 }
 
 /** The model's methods of the authorization code grant (RFC 6749 §4.1). */
