@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { checkApplicationInput } from '../../lib';
 import { EXAMPLE_USERS, REDIRECT_URI } from '../support/fixtures';
 import { introspect } from '../support/flows';
 import { bearer, pkcePair } from '../support/oauth';
@@ -71,6 +72,22 @@ describe('express-oauth-server on createOAuth2ServerModel(provider)', () => {
     await host.provider.grants.revoke('alice', app.application);
     expect(await host.guardStatus(accessToken)).toBe(401);
     expect((await host.legacyApi(accessToken)).status).toBe(401);
+  });
+
+  it('reads scopes as our authorization endpoint does: commas too, undeclared ones refused', async () => {
+    const host = await createLegacyHost({ defaultScopes: ['user'] });
+    const app = await host.registerApp({ scopes: ['user', 'repo'] });
+    const { code } = await host.legacyCode({ client: app, scope: 'user,public_repo' });
+    const answer = await host.legacyExchange({ client: app, code });
+    expect(answer.body.scope).toBe('user public_repo');
+    // No scope: the provider's defaultScopes.
+    const byDefault = await host.legacyIssueTokens({ client: app });
+    expect(byDefault.body.scope).toBe('user');
+    for (const scope of ['admin', 'gist']) {
+      // Undeclared, or declared but not one the application may request.
+      const refused = await host.openLegacyAuthorize({ client: app, scope });
+      expect([refused.status, refused.body.error]).toEqual([400, 'invalid_scope']);
+    }
   });
 
   it('runs the code flow for a confidential client with its secret; its tokens pass our guards and introspection', async () => {
@@ -208,6 +225,54 @@ describe('express-oauth-server on createOAuth2ServerModel(provider)', () => {
     // Revoked through our revocation endpoint: refused by the library too.
     await host.postAsClient('/oauth/revoke', app, { token: accessToken });
     expect((await host.legacyApi(accessToken)).status).toBe(401);
+  });
+
+  it("redeems the library's codes at our token endpoint, so the token route can move first", async () => {
+    const host = await createLegacyHost();
+    const app = await host.registerApp({ confidential: false });
+    const { code, verifier } = await host.legacyCode({ client: app, scope: 'repo' });
+    // Ours wants the redirect URI the library bound the code to, and the verifier.
+    const answer = await host.exchange({ client: app, code, verifier });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ token_type: 'bearer', expires_in: 7200, scope: 'repo' });
+    expect((await host.legacyApi(answer.body.access_token)).status).toBe(200);
+    expect((await host.legacyExchange({ client: app, code, verifier })).body.error).toBe('invalid_grant');
+  });
+
+  it('carries a client over with its client_id and the SHA-256 of its secret (README, step 1)', async () => {
+    const host = await createLegacyHost();
+    // As the README's migration script does: checked like a registration, stored through the adapter.
+    const checked = checkApplicationInput(
+      {
+        name: 'Legacy CI',
+        homepageUrl: 'https://ci.example',
+        redirectUris: [REDIRECT_URI],
+        confidential: true,
+        scopes: [],
+      },
+      host.provider.options,
+    );
+    if (!checked.ok) throw checked.problems[0];
+    const now = new Date();
+    await host.adapter.createApplication({
+      ...checked.value,
+      id: randomUUID(),
+      clientId: 'legacy-ci',
+      clientSecretHash: createHash('sha256').update('the-old-secret').digest('hex'),
+      ownerId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const carried = { clientId: 'legacy-ci', clientSecret: 'the-old-secret' };
+    const theirs = await host.legacyToken(carried, { grant_type: 'client_credentials' });
+    expect(theirs.status).toBe(200);
+    const ours = await host.token(carried, { grant_type: 'client_credentials' });
+    expect(ours.status).toBe(200);
+    const wrong = await host.token(
+      { ...carried, clientSecret: 'not-it' },
+      { grant_type: 'client_credentials' },
+    );
+    expect(wrong.status).toBe(401);
   });
 
   it('requires a code challenge from a public client (plain refused), not from a confidential one', async () => {

@@ -1,3 +1,4 @@
+import { advanceClock, freezeClock } from '../support/clock';
 import { REDIRECT_URI } from '../support/fixtures';
 import { pkcePair } from '../support/oauth';
 import { createLegacyHost } from '../support/oauth2-server-host';
@@ -145,6 +146,29 @@ describe('codes: single use, consumed after the tokens are stored', () => {
     });
     expect([refresh.status, refresh.body.error]).toEqual([400, 'invalid_grant']);
     expect(reused).toEqual([{ clientId: app.clientId, userId: 'alice' }]);
+  });
+
+  it('revokes what a code issued when it is replayed after its own lifetime (the library checks expiry first)', async () => {
+    freezeClock();
+    const host = await createLegacyHost();
+    const app = await host.registerApp();
+    const { code } = await host.legacyCode({ client: app });
+    const first = await host.legacyExchange({ client: app, code });
+    expect(first.status).toBe(200);
+    advanceClock(601);
+    const replay = await host.legacyExchange({ client: app, code });
+    expect([replay.status, replay.body.error]).toEqual([400, 'invalid_grant']);
+    expect(await host.guardStatus(first.body.access_token)).toBe(401);
+  });
+
+  it("refuses an unused code after its lifetime (authorizationCodeTtl, not the library's own)", async () => {
+    freezeClock();
+    const host = await createLegacyHost({ authorizationCodeTtl: 60 });
+    const app = await host.registerApp();
+    const { code } = await host.legacyCode({ client: app });
+    advanceClock(61);
+    const late = await host.legacyExchange({ client: app, code });
+    expect([late.status, late.body.error]).toEqual([400, 'invalid_grant']);
   });
 
   it('lets exactly one of concurrent exchanges of one code win; the losers are replays', async () => {
