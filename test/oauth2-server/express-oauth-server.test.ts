@@ -239,6 +239,17 @@ describe('express-oauth-server on createOAuth2ServerModel(provider)', () => {
     expect((await host.legacyExchange({ client: app, code, verifier })).body.error).toBe('invalid_grant');
   });
 
+  it("redeems our router's codes at the library's token endpoint, so the authorization route can move first", async () => {
+    const host = await createLegacyHost();
+    const app = await host.registerApp({ confidential: false });
+    const pkce = pkcePair();
+    const code = await host.authorize({ client: app, scope: 'user', pkce });
+    const answer = await host.legacyExchange({ client: app, code, verifier: pkce.verifier });
+    expect(answer.status).toBe(200);
+    expect(answer.body.scope).toBe('user');
+    expect(await host.guardStatus(answer.body.access_token)).toBe(200);
+  });
+
   it('carries a client over with its client_id and the SHA-256 of its secret (README, step 1)', async () => {
     const host = await createLegacyHost();
     // As the README's migration script does: checked like a registration, stored through the adapter.
