@@ -10,16 +10,18 @@ type Token = OAuth2Server.Token;
 type Client = OAuth2Server.Client;
 type User = OAuth2Server.User;
 
-/** The client of a personal access token, which was issued to no application: no `client_id` is empty. */
-const PERSONAL_TOKEN_CLIENT: Readonly<OAuth2ServerClient> = Object.freeze({
-  id: '',
-  applicationId: '',
-  name: 'Personal access token',
-  confidential: false,
-  redirectUris: [],
-  grants: [],
-  scopes: [],
-});
+/** The client of a personal access token, which was issued to no application: its `id` is `''`, no `client_id`. */
+function personalTokenClient(): OAuth2ServerClient {
+  return {
+    id: '',
+    applicationId: '',
+    name: 'Personal access token',
+    confidential: false,
+    redirectUris: [],
+    grants: [],
+    scopes: [],
+  };
+}
 
 /** What `saveToken` answers: the stored tokens, with the provider's lifetimes and normalised scopes. */
 function savedToken(issued: IssuedTokens, client: Client, user: User): Token {
@@ -102,7 +104,7 @@ export function tokenMethods(bridge: BridgeContext) {
         accessToken,
         accessTokenExpiresAt: record.expiresAt ?? NEVER,
         scope: [...record.scopes],
-        client: application === null ? { ...PERSONAL_TOKEN_CLIENT } : bridge.toClient(application),
+        client: application === null ? personalTokenClient() : bridge.toClient(application),
         user,
       };
     },
