@@ -63,7 +63,11 @@ const PLACES: [string, Place[]][] = [
       },
       { path: '/settings/tokens', what: 'Personal access tokens', link: true },
       { path: '/settings/api/…', what: 'The same as a JSON API' },
-      { path: '/language?lang=de', what: 'The library’s pages in German (or send Accept-Language: de)', link: true },
+      {
+        path: '/language?lang=de',
+        what: 'The library’s pages in German (or send Accept-Language: de)',
+        link: true,
+      },
     ],
   ],
   [

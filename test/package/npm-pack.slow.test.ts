@@ -4,7 +4,9 @@
  *
  * - a TypeScript project (strict, `noUncheckedIndexedAccess`, library checks on) that mounts
  *   `createProvider()` on Express 5, guards a route, and runs: a token from the client
- *   credentials grant passes the guard, no token gets 401;
+ *   credentials grant passes the guard, no token gets 401; and that hands
+ *   `createOAuth2ServerModel(provider)` to `@node-oauth/oauth2-server` (its declarations against
+ *   that library's own);
  * - an ESM JavaScript project that imports every subpath and finds exactly the listed names;
  * - a strict TypeScript host app with views of its own (`views-host-app.ts`), driven in Chromium:
  *   its async consent view with its own stylesheet, the pages in German, no CSP violation where
@@ -85,6 +87,26 @@ const server = app.listen(0, '127.0.0.1', async () => {
 });
 `;
 
+const TS_OAUTH2_SERVER = `import OAuth2Server = require('@node-oauth/oauth2-server');
+import { createProvider } from 'express-oauth-provider';
+import { MemoryAdapter } from 'express-oauth-provider/adapters/memory';
+import { createOAuth2ServerModel, type OAuth2ServerModel } from 'express-oauth-provider/oauth2-server';
+
+const provider = createProvider({
+  adapter: new MemoryAdapter({ purgeIntervalMs: 0 }),
+  issuer: 'http://127.0.0.1',
+  scopes: { repo: { description: 'Repositories' } },
+  currentUser: () => null,
+  loginUrl: '/login',
+});
+const model: OAuth2ServerModel = createOAuth2ServerModel(provider);
+export const server: OAuth2Server = new OAuth2Server({ model });
+export async function clientIdOf(clientId: string, secret: string): Promise<string | null> {
+  const client: OAuth2Server.Client | OAuth2Server.Falsey = await model.getClient(clientId, secret);
+  return client ? client.id : null;
+}
+`;
+
 const ESM_MAIN = `const specifiers = ${JSON.stringify(ENTRY_POINTS.map((entry) => entry.specifier))};
 const names = {};
 for (const specifier of specifiers) names[specifier] = Object.keys(await import(specifier)).sort();
@@ -129,6 +151,7 @@ beforeAll(() => {
         express: range('express'),
         mongoose: range('mongoose'),
         kysely: range('kysely'),
+        '@node-oauth/oauth2-server': range('@node-oauth/oauth2-server'),
         '@types/express': range('@types/express'),
         '@types/node': range('@types/node'),
       },
@@ -138,6 +161,7 @@ beforeAll(() => {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
 
   writeFileSync(join(consumer, 'ts-app', 'src', 'server.ts'), TS_SERVER);
+  writeFileSync(join(consumer, 'ts-app', 'src', 'oauth2-server.ts'), TS_OAUTH2_SERVER);
   mkdirSync(join(consumer, 'views-app', 'src'), { recursive: true });
   writeFileSync(join(consumer, 'views-app', 'src', 'server.ts'), VIEWS_SERVER);
   writeFileSync(join(consumer, 'views-app', 'consent.html'), VIEWS_CONSENT_TEMPLATE);
@@ -224,7 +248,7 @@ describe('the packed tarball', () => {
 
 describe('a strict TypeScript project on Express 5', () => {
   it(
-    'compiles against the declarations and runs: a client-credentials token passes the guard',
+    'compiles against the declarations (the oauth2-server model too) and runs: a client-credentials token passes the guard',
     () => {
       run(process.execPath, [TSC, '-p', join(consumer, 'ts-app')], consumer);
       const output = run(process.execPath, [join(consumer, 'ts-app', 'dist', 'server.js')], consumer);

@@ -172,6 +172,12 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     types: [...STORAGE_CONTRACT, 'SqlAdapterOptions', 'SqlDialectName'],
   },
   {
+    specifier: 'express-oauth-provider/oauth2-server',
+    declarations: 'lib/oauth2-server/index.d.ts',
+    values: ['createOAuth2ServerModel'],
+    types: ['ClientActor', 'OAuth2ServerClient', 'OAuth2ServerModel'],
+  },
+  {
     specifier: 'express-oauth-provider/testing',
     declarations: 'lib/testing/index.d.ts',
     values: [
