@@ -26,6 +26,8 @@ export interface AuthorizationRequest extends VerifiedClient {
   /** `code`, or `token` for the implicit grant when it is enabled. */
   responseType: 'code' | 'token';
   scopes: string[];
+  /** RFC 8707 §2: the resources named with `resource`, as declared; empty when none was sent. */
+  resources: string[];
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain' | null;
 }
@@ -39,6 +41,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'resource',
 ] as const;
 
 /**
@@ -109,9 +112,13 @@ export function validateAuthorizationRequest(
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError(message('problem.scopeNotAllowed'), redirectable);
   }
+  // RFC 8707 §2: each `resource` an absolute URI naming a declared resource, else invalid_target.
+  const resources = options.resources.parse(params.resource, redirectable);
 
-  if (implicit)
-    return { ...verified, responseType: 'token', scopes, codeChallenge: null, codeChallengeMethod: null };
+  if (implicit) {
+    const noPkce = { codeChallenge: null, codeChallengeMethod: null };
+    return { ...verified, responseType: 'token', scopes, resources, ...noPkce };
+  }
 
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
@@ -121,7 +128,14 @@ export function validateAuthorizationRequest(
     if (!client.confidential || options.requirePkce === 'all') {
       throw new InvalidRequestError(message('problem.pkceRequired'), redirectable);
     }
-    return { ...verified, responseType: 'code', scopes, codeChallenge: null, codeChallengeMethod: null };
+    return {
+      ...verified,
+      responseType: 'code',
+      scopes,
+      resources,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+    };
   }
   // RFC 7636 §4.3: the method defaults to "plain", which we accept only when enabled.
   const resolvedMethod = method ?? 'plain';
@@ -135,6 +149,7 @@ export function validateAuthorizationRequest(
     ...verified,
     responseType: 'code',
     scopes,
+    resources,
     codeChallenge: challenge,
     codeChallengeMethod: resolvedMethod,
   };

@@ -113,6 +113,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
     grantId: grant.id,
     familyId: null,
     scopes: request.scopes,
+    audience: request.resources,
   };
   if (request.responseType === 'token') {
     const issued = await provider.tokens.issueTokens(subject, false);
@@ -139,7 +140,8 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
 /** An app the user already authorized for these (or wider) scopes gets its answer at once. */
 export async function skipConsentIfGranted(call: EndpointCall): Promise<void> {
   const { provider, user, authorization } = call;
-  const grant = await provider.grants.findCovering(user.id, authorization.client.id, authorization.scopes);
+  const { client, scopes, resources } = authorization;
+  const grant = await provider.grants.findCovering(user.id, client.id, scopes, resources);
   if (grant === null) return;
   call.grant = grant;
   await redirectWithAuthorization(call);
@@ -150,6 +152,7 @@ export function prepareConsent(call: EndpointCall): void {
   const { req, params, provider, authorization } = call;
   const fields = authorizationParameters(params);
   fields.scope = authorization.scopes.join(' ');
+  if (authorization.resources.length > 0) fields.resource = authorization.resources.join(' ');
   call.consent = {
     client: authorization.client,
     scopes: authorization.scopes,
@@ -171,5 +174,6 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
   if (params.decision !== 'approve') {
     throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
-  call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes);
+  const { client, scopes, resources } = authorization;
+  call.grant = await provider.grants.approve(user.id, client, scopes, resources);
 }

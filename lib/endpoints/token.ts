@@ -47,10 +47,13 @@ export async function runGrant(call: EndpointCall): Promise<void> {
       // refresh token ends all of them (RFC 7009 §2.1, RFC 9700 §4.14.2).
       const familyId = subject.familyId ?? (grantId === null && withRefresh ? randomUUID() : null);
       const scopes = [...subject.scopes];
+      const audience = subject.audience ?? [];
       return provider.tokens.issueTokens(
-        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes },
+        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes, audience },
         withRefresh,
         now,
+        scopes,
+        subject.refreshAudience ?? audience,
       );
     },
   };

@@ -17,12 +17,14 @@ async function authenticateAsClient({ client, params, provider, issue }: GrantRe
   if (!registry.covers(allowed, scopes)) {
     throw new InvalidScopeError('The requested scope is not allowed for this client');
   }
-  return issue({ userId: null, scopes: registry.normalize(scopes) });
+  // RFC 8707 §2: the client names the resources it wants the token for (none: no audience).
+  const audience = provider.options.resources.parse(params.resource);
+  return issue({ userId: null, scopes: registry.normalize(scopes), audience });
 }
 
 export const clientCredentialsGrant: GrantDescriptor = {
   name: GRANT_TYPES.clientCredentials,
-  parameters: ['scope'],
+  parameters: ['scope', 'resource'],
   handler: authenticateAsClient,
   issuesRefreshTokens: false,
 };

@@ -29,6 +29,8 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     }
     scopes = requested;
   }
+  // RFC 8707 §2.2: likewise `resource` narrows this access token's audience, never widens it.
+  const audience = options.resources.narrow(record.audience, params.resource);
 
   const subject = {
     applicationId: client.id,
@@ -36,10 +38,11 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     grantId: record.grantId,
     familyId: record.familyId,
     scopes,
+    audience,
   };
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-    tokens.issueTokens(subject, true, now, record.scopes),
+    tokens.issueTokens(subject, true, now, record.scopes, record.audience),
   );
   if (redeemed.won) return redeemed.issued;
   if (redeemed.outcome === null) {
@@ -54,7 +57,7 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
 
 export const refreshTokenGrant: GrantDescriptor = {
   name: GRANT_TYPES.refreshToken,
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource'],
   handler: refreshAccessToken,
   // Rotation: every refresh answers with a new refresh token, whatever the access token lifetime.
   issuesRefreshTokens: true,

@@ -5,6 +5,7 @@ import { sendBearerError } from '../respond/bearer';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { answerGuardError, resolveOAuthContext, setScopeHeader } from './authenticate';
 import { realmOf } from './oauth-context';
+import { resourceOf } from './resource-binding';
 
 function checkScopeArguments(scopes: readonly string[], registry: ScopeRegistry | null): void {
   if (scopes.length === 0) throw new TypeError('requireScope() needs at least one scope');
@@ -45,7 +46,7 @@ export function requireScope(...scopes: string[]): RequestHandler {
       next();
       return;
     }
-    sendBearerError(res, insufficient, realmOf(context));
+    sendBearerError(res, insufficient, realmOf(context), resourceOf(context));
   };
 }
 
@@ -67,7 +68,7 @@ export function requireScopeWithProvider(
     const check = (): void => {
       const context = req.oauth;
       if (context !== undefined && scopes.some((scope) => context.effectiveScopes.has(scope))) next();
-      else sendBearerError(res, insufficient, realm);
+      else sendBearerError(res, insufficient, realm, resourceOf(req.oauth));
     };
     if (req.oauth !== undefined) {
       check();
