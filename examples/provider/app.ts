@@ -13,7 +13,8 @@ import {
   type ScopeDefinitions,
   type StorageAdapter,
 } from '../../lib';
-import { exampleApi } from './api';
+import { exampleApi, seedRepos } from './api';
+import { exampleMcpServer } from './mcp';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
 import { playgroundRouter } from './playground/router';
@@ -32,6 +33,11 @@ export interface ExampleProviderOptions {
   /** Where the provider logs (`server.ts` passes pino); default: the library's quiet logger. */
   logger?: Logger;
 }
+
+/** The demo API's resource identifier (RFC 8707): its metadata is `/.well-known/oauth-protected-resource/api`. */
+export const apiResource = (issuer: string): string => `${issuer}/api`;
+/** The MCP server's resource identifier: `/.well-known/oauth-protected-resource/mcp`. */
+export const mcpResource = (issuer: string): string => `${issuer}/mcp`;
 
 /** Only local paths are followed after login, so `/login?return_to=https://evil` cannot redirect away. */
 function safeReturnTo(value: unknown): string {
@@ -123,6 +129,19 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       return user === null ? null : { id: user.id, username: user.login, login: user.login };
     },
     loginUrl: '/login',
+    // Two protected resources (RFC 8707, RFC 9728): the demo API, where tokens issued without
+    // `resource` keep working, and the MCP server, which accepts only tokens minted for it.
+    resources: {
+      [apiResource(options.issuer)]: {
+        name: 'Example API',
+        scopes: ['user', 'repo', 'public_repo', 'gist', 'ci:status'],
+      },
+      [mcpResource(options.issuer)]: {
+        name: 'Example MCP server',
+        scopes: ['public_repo'],
+        audienceRequired: true,
+      },
+    },
     // The web flow and client credentials, plus the device flow for CLIs and TVs (RFC 8628).
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', GRANT_TYPES.deviceCode],
   });
@@ -181,7 +200,9 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     },
     provider.adminRouter,
   );
-  app.use('/api', exampleApi(provider));
+  const repos = seedRepos();
+  app.use('/api', exampleApi(provider, apiResource(options.issuer), repos));
+  app.use('/mcp', exampleMcpServer(provider, mcpResource(options.issuer), repos));
   app.use(
     '/playground',
     playgroundRouter({
