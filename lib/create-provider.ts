@@ -6,6 +6,7 @@ import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
+import { Limiter } from './limits/limiter';
 import { oauthRouter } from './oauth-router';
 import { optionsView, type ProviderOptionsView } from './options/options-view';
 import type { ProviderOptions } from './options/provider-options';
@@ -90,10 +91,14 @@ export type CreateProviderOptions = ProviderOptions;
 export function createProvider(input: CreateProviderOptions): Provider {
   const resolved = resolveOptions(input);
   const onError = resolved.onError;
-  const storage = guardAdapter(resolved.adapter, onError);
+  const raw = resolved.adapter;
+  const storage = guardAdapter(raw, onError);
   const options: ResolvedOptions = { ...resolved, adapter: storage };
   const grantTypes = new GrantTypeRegistry(options);
   const events = new ProviderEvents(onError);
+  // The adapter's own counters when it has them: then every process on its store shares one budget.
+  const createCounter = raw.createRateLimiter?.bind(raw);
+  const limiter = new Limiter(options.limits, createCounter, events, onError, options.deviceCodeTtl);
   const tokens = new TokenService(options, storage, onError);
   const applications = new ApplicationService(options, storage, events);
   const grants = new GrantService(storage, options.scopes, events);
@@ -102,9 +107,16 @@ export function createProvider(input: CreateProviderOptions): Provider {
     applications,
     grants,
     tokens,
-    personalTokens: new PersonalTokenService(storage, tokens, events, options.scopes),
+    personalTokens: new PersonalTokenService(
+      storage,
+      tokens,
+      events,
+      options.scopes,
+      options.limits.personalTokensPerUser,
+    ),
     devices: new DeviceService(options, storage, tokens, applications, grants, events),
     events,
+    limiter,
     grantTypes,
     onError,
     allowHttpRedirectUris: options.allowHttpRedirectUris,

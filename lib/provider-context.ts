@@ -1,5 +1,6 @@
 import type { ProviderEvents } from './events/provider-events';
 import type { GrantTypeRegistry } from './grants/registry';
+import type { Limiter } from './limits/limiter';
 import type { ResolvedOptions } from './options/resolve-options';
 import type { ApplicationService } from './services/application-service';
 import type { DeviceService } from './services/device-service';
@@ -23,6 +24,8 @@ export interface ProviderContext {
   /** The enabled grant types, built-in and registered. */
   readonly grantTypes: GrantTypeRegistry;
   readonly events: ProviderEvents;
+  /** The rate limits' counters (`limits`). */
+  readonly limiter: Limiter;
   /** Where unexpected errors and storage failures are reported (never with a secret). */
   readonly onError: (error: unknown) => void;
   /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */

@@ -1,8 +1,11 @@
+import { memoryCounter } from '../../lib/limits/flexible-counter';
 import type {
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  RateLimitCounter,
+  RateLimitSpec,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -63,6 +66,7 @@ export class MemoryAdapter implements StorageAdapter {
   readonly #tokens = new Map<string, TokenRecord>();
   readonly #tokensByHash = new Map<string, TokenRecord>();
   readonly #tokenIndex = new TokenIndex();
+  readonly #counters = new Map<string, RateLimitCounter>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryAdapterOptions = {}) {
@@ -275,6 +279,22 @@ export class MemoryAdapter implements StorageAdapter {
       count += 1;
     }
     return count;
+  }
+
+  // ---- rate limits ----------------------------------------------------------------------------
+
+  /**
+   * Counters in this process's memory (`RateLimiterMemory`): one per limit, shared by every
+   * provider on this adapter, as processes on one database share theirs.
+   */
+  createRateLimiter(spec: RateLimitSpec): RateLimitCounter {
+    const id = `${spec.name} ${spec.points}/${spec.durationSeconds} ${spec.blockSeconds ?? 0}`;
+    let counter = this.#counters.get(id);
+    if (counter === undefined) {
+      counter = memoryCounter(spec);
+      this.#counters.set(id, counter);
+    }
+    return counter;
   }
 
   // ---- internals ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ export interface TableNames {
   tokens: string;
   migrations: string;
   migrationLock: string;
+  rateLimits: string;
 }
 
 export function tableNames(prefix: string): TableNames {
@@ -28,6 +29,7 @@ export function tableNames(prefix: string): TableNames {
     tokens: `${prefix}tokens`,
     migrations: `${prefix}migrations`,
     migrationLock: `${prefix}migrations_lock`,
+    rateLimits: `${prefix}rate_limits`,
   };
 }
 
@@ -115,6 +117,21 @@ const MIGRATIONS: Migrations = {
     // purgeExpired.
     await index(db, t.tokens, ['expires_at']);
     await index(db, t.tokens, ['revoked_at']);
+  },
+
+  /**
+   * The rate limits' counters (`rate-limit.ts`), in the columns, order and types
+   * `rate-limiter-flexible` writes: `key`, `points`, `expire` (epoch milliseconds).
+   */
+  async '0002_create_rate_limits'(db, dialect, t) {
+    const postgres = dialect === 'postgres';
+    await db.schema
+      .createTable(t.rateLimits)
+      .addColumn('key', postgres ? 'varchar(255)' : 'text', (col) => col.primaryKey())
+      .addColumn('points', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('expire', postgres ? 'bigint' : 'integer')
+      .execute();
+    await index(db, t.rateLimits, ['expire']);
   },
 };
 

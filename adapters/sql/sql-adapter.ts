@@ -1,9 +1,11 @@
-import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import type {
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  RateLimitCounter,
+  RateLimitSpec,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -23,6 +25,7 @@ import {
   toRow,
 } from './columns';
 import { runMigrations, type TableNames, tableNames } from './migrations';
+import { type RateLimitStore, sqlRateLimiter } from './rate-limits';
 
 /** Options of {@link SqlAdapter}: a PostgreSQL pool or a SQLite database, which the host owns. */
 export type SqlAdapterOptions = (
@@ -100,6 +103,7 @@ export class SqlAdapter implements StorageAdapter {
   readonly #prefix: string;
   readonly #t: TableNames;
   readonly #purgeBatch: number;
+  readonly #store: RateLimitStore;
 
   constructor(options: SqlAdapterOptions) {
     const { tablePrefix = 'oauth_', purgeBatchSize = 5000 } = options;
@@ -116,6 +120,7 @@ export class SqlAdapter implements StorageAdapter {
         throw new TypeError("SqlAdapter: `dialect: 'postgres'` requires a `pool` (a pg Pool)");
       }
       this.#db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: options.pool }) });
+      this.#store = { dialect: 'postgres', pool: options.pool };
     } else if (options.dialect === 'sqlite') {
       if (typeof options.database?.prepare !== 'function') {
         throw new TypeError(
@@ -123,6 +128,7 @@ export class SqlAdapter implements StorageAdapter {
         );
       }
       this.#db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: options.database }) });
+      this.#store = { dialect: 'sqlite', database: options.database };
     } else {
       throw new TypeError("SqlAdapter: `dialect` must be 'postgres' or 'sqlite'");
     }
@@ -394,8 +400,23 @@ export class SqlAdapter implements StorageAdapter {
         .executeTakeFirst();
       const deleted = Number(result.numDeletedRows);
       total += deleted;
-      if (deleted < this.#purgeBatch) return total;
+      if (deleted < this.#purgeBatch) break;
     }
+    // The rate limits' counters whose window ended (not counted: they are not token records).
+    await sql`DELETE FROM ${sql.table(this.#t.rateLimits)} WHERE expire < ${before.getTime()}`.execute(
+      this.#db,
+    );
+    return total;
+  }
+
+  // ---- rate limits ----------------------------------------------------------------------------
+
+  /**
+   * Counters in `<prefix>rate_limits` (migration `0002_create_rate_limits`), shared by every
+   * process on this database; see `rate-limits.ts`. `purgeExpired` deletes the expired ones.
+   */
+  createRateLimiter(spec: RateLimitSpec): RateLimitCounter {
+    return sqlRateLimiter(this.#store, this.#t.rateLimits, spec);
   }
 
   // ---- internals ----------------------------------------------------------------------------

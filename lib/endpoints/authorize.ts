@@ -70,6 +70,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
   };
   if (request.responseType === 'token') {
     const issued = await provider.tokens.issueTokens(subject, false);
+    await provider.tokens.capIssued(issued.records);
     provider.events.emit('token.issued', {
       grantType: GRANT_TYPES.implicit,
       clientId: request.client.clientId,

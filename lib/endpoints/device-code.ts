@@ -2,6 +2,20 @@ import { InvalidScopeError } from '../errors/oauth-error';
 import type { EndpointCall } from './endpoint-call';
 
 /**
+ * RFC 8628 §5.2 (and the flood an anonymous caller could cause with a public `client_id`): a client
+ * starts at most `limits.deviceCodesPerClient` device authorizations per device code lifetime,
+ * so at most twice that many are outstanding at any time.
+ */
+export async function limitOutstandingDeviceCodes({ provider, client }: EndpointCall): Promise<void> {
+  const { clientId } = client;
+  await provider.limiter.consume(
+    'device_code.outstanding',
+    { kind: 'client', value: clientId, clientId },
+    'Too many device authorizations outstanding for this client; retry later',
+  );
+}
+
+/**
  * `POST /oauth/device/code` (RFC 8628 §3.1–3.2), after the shared opening: a device asks to be
  * authorized and gets a device code to poll with and a short user code for the user to enter at
  * `verification_uri`.

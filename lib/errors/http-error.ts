@@ -76,3 +76,23 @@ export class TooManyAttemptsError extends HttpError {
     });
   }
 }
+
+/**
+ * 429 for a caller over a rate limit (RFC 6585 §4), with `Retry-After` in seconds. The body keeps
+ * the RFC 6749 §5.2 shape with the code `too_many_requests` (no OAuth RFC defines one).
+ */
+export class TooManyRequestsError extends HttpError {
+  constructor(retryAfterSeconds: number, description = 'Too many requests; retry later') {
+    super('too_many_requests', 429, description, { 'Retry-After': String(Math.max(1, retryAfterSeconds)) });
+  }
+}
+
+/**
+ * 403 for a user at a cap on what they may keep (applications, personal tokens): waiting does not
+ * help, deleting one does, so it carries no `Retry-After`.
+ */
+export class LimitExceededError extends HttpError {
+  constructor(description: string) {
+    super('limit_exceeded', 403, description);
+  }
+}

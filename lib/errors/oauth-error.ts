@@ -68,6 +68,26 @@ export class InvalidRequestError extends protocolError('invalid_request', 400) {
 /** RFC 6749 §5.2: client authentication failed. */
 export class InvalidClientError extends protocolError('invalid_client', 401) {}
 
+/** Why a client authentication failed (the `client.authentication_failed` event's `reason`). */
+export type ClientAuthenticationFailure =
+  | 'unknown_client'
+  | 'invalid_secret'
+  | 'missing_secret'
+  | 'unexpected_secret';
+
+/**
+ * RFC 6749 §5.2 `invalid_client` from the client authentication itself, saying why (for the
+ * `client.authentication_failed` event and the failure limit; the answer never tells).
+ */
+export class ClientAuthenticationError extends InvalidClientError {
+  constructor(
+    readonly reason: ClientAuthenticationFailure,
+    description = 'Client authentication failed',
+  ) {
+    super(description);
+  }
+}
+
 /** RFC 6749 §5.2: the code, refresh token or credentials are invalid, expired, revoked or reused. */
 export class InvalidGrantError extends protocolError('invalid_grant', 400) {}
 

@@ -33,6 +33,7 @@ const ADAPTER_METHODS: Readonly<Record<keyof StorageAdapter, 'required' | 'optio
   consumeToken: 'required',
   touchToken: 'required',
   purgeExpired: 'required',
+  createRateLimiter: 'optional',
 };
 
 /** An object with every required storage method (duck-typed: adapters are plain classes). */

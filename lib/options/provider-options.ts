@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { LimitsOptions } from '../limits/limit-options';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 
@@ -234,4 +235,16 @@ export interface ProviderOptions {
    * @defaultValue `false`
    */
   allowHttpRedirectUris?: boolean;
+  /**
+   * Rate limits and caps, on by default (README "Security defaults" lists each):
+   * `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,
+   * each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off;
+   * `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a
+   * cap on what a user keeps). Counters live in the adapter's store when it has `createRateLimiter`
+   * (every included adapter), so processes on one database share one budget; otherwise in process
+   * memory.
+   *
+   * @defaultValue on (see Security defaults)
+   */
+  limits?: LimitsOptions | false;
 }

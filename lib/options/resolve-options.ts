@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../errors/configuration-error';
 import { isGrantTypeName } from '../grants/grant-type-names';
+import { type ResolvedLimits, resolveLimits } from '../limits/limit-options';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
@@ -43,6 +44,7 @@ export interface ResolvedOptions {
   /** `console.error` with the error's name and message unless the host gives its own. */
   onError: (error: unknown) => void;
   allowHttpRedirectUris: boolean;
+  limits: ResolvedLimits;
 }
 
 /** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`. */
@@ -146,5 +148,6 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
     onError: onError ?? logError,
     allowHttpRedirectUris: read('allowHttpRedirectUris'),
+    limits: resolveLimits(read('limits'), 'limits'),
   };
 }

@@ -1,3 +1,4 @@
+import { type LimitsOptions, resolveLimits } from '../limits/limit-options';
 import type { OptionCheck } from './option-checks';
 import * as check from './option-checks';
 import type { ProviderOptions } from './provider-options';
@@ -194,6 +195,14 @@ export const OPTION_SCHEMA = {
     doc: 'Accept plain `http:` redirect URIs for hosts other than loopback when applications are registered or edited (development only).',
     default: false,
     check: check.boolean,
+  },
+  limits: {
+    doc: 'Rate limits and caps, on by default (README "Security defaults" lists each): `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`, each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off; `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a cap on what a user keeps). Counters live in the adapter\'s store when it has `createRateLimiter` (every included adapter), so processes on one database share one budget; otherwise in process memory.',
+    defaultText: 'on (see Security defaults)',
+    check: (value, name) => {
+      resolveLimits(value, name);
+      return value as LimitsOptions | false | undefined;
+    },
   },
 } as const satisfies OptionSchema;
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { LimitExceededError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
-import { InvalidClientError } from '../errors/oauth-error';
+import { ClientAuthenticationError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
@@ -51,6 +52,7 @@ export class ApplicationService {
    */
   async create(input: ApplicationInput, ownerId: string | null): Promise<CreatedApplication> {
     const checked = orThrow(checkApplicationInput(input, this.rules));
+    if (ownerId !== null) await this.refuseOverCap(ownerId);
     const now = new Date();
     const clientSecret = checked.confidential ? this.options.tokens.generate('client_secret') : null;
     const application: ApplicationRecord = {
@@ -69,6 +71,26 @@ export class ApplicationService {
     const stored = await this.adapter.createApplication(application);
     this.events.emit('application.created', { clientId: stored.clientId, applicationId: stored.id, ownerId });
     return { application: stored, clientSecret };
+  }
+
+  /**
+   * `limits.applicationsPerUser`: a user registers at most that many (checked before each
+   * registration, so concurrent ones may pass it by their number). Host code creating an
+   * application without an owner is not counted.
+   */
+  private async refuseOverCap(ownerId: string): Promise<void> {
+    const cap = this.options.limits.applicationsPerUser;
+    if (cap === null || (await this.adapter.listApplicationsByOwner(ownerId)).length < cap) return;
+    this.events.emit('limit.exceeded', {
+      limit: 'applications.user',
+      keyKind: 'user',
+      clientId: null,
+      userId: ownerId,
+      address: null,
+    });
+    throw new LimitExceededError(
+      `You have registered ${cap} applications, the most one account may have; delete one first`,
+    );
   }
 
   findById(id: string): Promise<ApplicationRecord | null> {
@@ -148,14 +170,16 @@ export class ApplicationService {
    */
   async authenticate(clientId: string, clientSecret: string | null): Promise<ApplicationRecord> {
     const application = await this.adapter.findApplicationByClientId(clientId);
-    if (application === null) throw new InvalidClientError('Client authentication failed');
+    if (application === null) throw new ClientAuthenticationError('unknown_client');
     if (application.confidential) {
       const hash = application.clientSecretHash;
-      if (clientSecret === null || hash === null || !secretMatchesHash(clientSecret, hash)) {
-        throw new InvalidClientError('Client authentication failed');
-      }
+      if (clientSecret === null || hash === null) throw new ClientAuthenticationError('missing_secret');
+      if (!secretMatchesHash(clientSecret, hash)) throw new ClientAuthenticationError('invalid_secret');
     } else if (clientSecret !== null && clientSecret !== '') {
-      throw new InvalidClientError('Public clients do not have a secret; send client_id and PKCE only');
+      throw new ClientAuthenticationError(
+        'unexpected_secret',
+        'Public clients do not have a secret; send client_id and PKCE only',
+      );
     }
     return application;
   }

@@ -1,3 +1,4 @@
+import { LimitExceededError } from '../errors/http-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
@@ -13,6 +14,8 @@ export class PersonalTokenService {
     private readonly tokens: TokenService,
     private readonly events: ProviderEvents,
     private readonly scopes: ScopeRegistry,
+    /** `limits.personalTokensPerUser`; `null`: no cap. */
+    private readonly cap: number | null = null,
   ) {}
 
   /**
@@ -27,6 +30,19 @@ export class PersonalTokenService {
     expiresIn: number | null,
   ): Promise<{ record: TokenRecord; token: string }> {
     const input = orThrow(checkPersonalTokenInput({ name, scopes, expiresIn }, { scopes: this.scopes }));
+    // `limits.personalTokensPerUser`, checked before each creation (concurrent ones may pass it by their number).
+    if (this.cap !== null && (await this.list(userId)).length >= this.cap) {
+      this.events.emit('limit.exceeded', {
+        limit: 'personal_tokens.user',
+        keyKind: 'user',
+        clientId: null,
+        userId,
+        address: null,
+      });
+      throw new LimitExceededError(
+        `You have ${this.cap} personal access tokens, the most one account may have; revoke one first`,
+      );
+    }
     const { secret, record } = this.tokens.mint(
       'personal',
       { applicationId: null, userId, grantId: null, familyId: null, scopes: input.scopes },

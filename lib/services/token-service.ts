@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidTokenError } from '../errors/oauth-error';
 import type { ResolvedOptions } from '../options/resolve-options';
-import type { StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
+import type { StorageAdapter, TokenFilter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
-import { consumeAfterIssue, findPresented, type Presented } from '../tokens/redeem';
+import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
 
 /** What a grant hands back to the token endpoint. */
 export interface IssuedTokens {
@@ -34,6 +34,30 @@ export interface CodeBinding {
 
 /** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** The same scope set, whatever the order. */
+function scopeSetKey(scopes: readonly string[]): string {
+  return [...scopes].sort().join(' ');
+}
+
+/** An indexed filter that finds the records `capIssued` weighs against `record`, or `null`. */
+function siblingsOf(record: TokenRecord): TokenFilter | null {
+  const { kind } = record;
+  if (kind !== 'code' && kind !== 'access' && kind !== 'refresh') return null;
+  if (record.grantId !== null) return { kind, grantId: record.grantId };
+  if (record.userId !== null && record.applicationId !== null) {
+    return { kind, userId: record.userId, applicationId: record.applicationId };
+  }
+  return record.familyId === null ? null : { kind, familyId: record.familyId };
+}
+
+/**
+ * The family of a client's user-less tokens of one scope set (client_credentials): one family per
+ * client × scope set, so `capIssued` finds them through an indexed filter.
+ */
+export function machineTokenFamily(applicationId: string, scopes: readonly string[]): string {
+  return `client:${applicationId}:${sha256Hex(scopeSetKey(scopes)).slice(0, 16)}`;
+}
 
 function expiry(now: Date, ttlSeconds: number | null): Date | null {
   return ttlSeconds === null ? null : new Date(now.getTime() + ttlSeconds * 1000);
@@ -88,6 +112,8 @@ export class TokenService {
     // A code starts its own family: tokens issued from it, and their rotations, carry its id.
     record.familyId = record.id;
     await this.storage.insertToken(record);
+    // Silent authorizations mint a code per request: the oldest beyond the cap are revoked.
+    await this.capIssued([record], now);
     return secret;
   }
 
@@ -112,6 +138,38 @@ export class TokenService {
       scopes: subject.scopes,
       records: refresh ? [access.record, refresh.record] : [access.record],
     };
+  }
+
+  /**
+   * GitHub's rule for what one caller may pile up: at most `limits.tokensPerScopeSet` live
+   * records of each kind (code, access, refresh) per user × application × scope set — per client ×
+   * scope set for tokens without a user — and past that the oldest are revoked. Run after an
+   * issuance has won (so a race's losers never prune a winner), and never revokes `issued` itself.
+   * Returns how many it revoked.
+   */
+  async capIssued(issued: readonly TokenRecord[], now = new Date()): Promise<number> {
+    const cap = this.options.limits.tokensPerScopeSet;
+    if (cap === null) return 0;
+    const fresh = new Set(issued.map((record) => record.id));
+    let revoked = 0;
+    for (const record of issued) {
+      const filter = siblingsOf(record);
+      if (filter === null) continue;
+      const scopes = scopeSetKey(record.scopes);
+      const siblings = (await this.storage.listTokens(filter)).filter(
+        (other) =>
+          isLive(other, now) &&
+          other.applicationId === record.applicationId &&
+          other.userId === record.userId &&
+          scopeSetKey(other.scopes) === scopes,
+      );
+      const excess = siblings.length - cap;
+      if (excess <= 0) continue;
+      for (const oldest of siblings.filter((other) => !fresh.has(other.id)).slice(0, excess)) {
+        revoked += await this.storage.revokeTokens({ id: oldest.id }, now);
+      }
+    }
+    return revoked;
   }
 
   /** Revokes records this service stored for a request that then failed or lost a race. */

@@ -138,7 +138,41 @@ export type ConsumeResult =
   | { outcome: 'replayed'; record: TokenRecord };
 
 /**
- * The storage adapter interface. Every method is required.
+ * A rate limit an adapter is asked to count (`createRateLimiter`): at most `points` per key in a
+ * fixed window of `durationSeconds`; a key that goes over is refused for `blockSeconds` (default:
+ * the rest of the window).
+ */
+export interface RateLimitSpec {
+  /** Names the counter, e.g. `token.client`; unique per provider, safe as part of a key. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+  blockSeconds?: number;
+}
+
+/** What a counter says about one key after (or, for `peek`, without) consuming. */
+export interface RateLimitResult {
+  /** `false` once the key has used more than `points` in its window, or is blocked. */
+  allowed: boolean;
+  /** Points left in the window. */
+  remaining: number;
+  /** Seconds until the key may consume again (whole seconds, at least 1 when refused). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * One named rate limit's counters, keyed by strings the core chooses (a client id, a hashed
+ * address). Both methods reject only when storage fails; the core then answers 503.
+ */
+export interface RateLimitCounter {
+  /** Adds `points` (default 1) to the key's count, atomically, and says whether it is still allowed. */
+  consume(key: string, points?: number): Promise<RateLimitResult>;
+  /** The key's state without consuming anything (an unknown key is allowed with every point left). */
+  peek(key: string): Promise<RateLimitResult>;
+}
+
+/**
+ * The storage adapter interface. Every method is required, except `createRateLimiter`.
  *
  * @example
  * ```ts
@@ -230,4 +264,17 @@ export interface StorageAdapter {
    * detection needs them. Adapters with their own expiry (TTL indexes) still implement it.
    */
   purgeExpired(before: Date): Promise<number>;
+
+  // ---- rate limits (optional) ---------------------------------------------------------------
+
+  /**
+   * **Optional.** A counter for one rate limit, kept where every process on this store sees it,
+   * so a budget is shared by all of them (behind a load balancer, a burst split over two processes
+   * meets the same limit). Called synchronously at start-up, once per limit; the counter may
+   * connect lazily. Consuming must be atomic: two processes consuming one key at once each count.
+   * The included adapters build it on `rate-limiter-flexible` (memory, MongoDB, PostgreSQL,
+   * SQLite). Without it the provider counts in process memory: each process then has its own
+   * budget.
+   */
+  createRateLimiter?(spec: RateLimitSpec): RateLimitCounter;
 }
