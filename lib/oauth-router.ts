@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import {
+  bindConsentCsrf,
   prepareConsent,
   recordDecision,
   redirectWithAuthorization,
@@ -13,7 +14,7 @@ import { answerAuthorization, answerBearer, answerJson, jsonErrorFallback } from
 import { introspectToken, requireConfidentialCaller } from './endpoints/introspection';
 import { serveMetadata } from './endpoints/metadata';
 import { revokePresentedToken } from './endpoints/revocation';
-import { checkCsrf, showConsent } from './endpoints/steps/page-steps';
+import { checkConsentCsrf, showConsent } from './endpoints/steps/page-steps';
 import {
   authenticateClient,
   clientRequest,
@@ -43,8 +44,8 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
   // biome-ignore format: a table, one route a line
   return [
     ...answering(answerAuthorization, {
-      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfGranted, prepareConsent, showConsent],
-      [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkCsrf, recordDecision, redirectWithAuthorization],
+      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfGranted, prepareConsent, bindConsentCsrf, showConsent],
+      [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkConsentCsrf, recordDecision, redirectWithAuthorization],
     }),
     ...answering(answerJson, {
       [`OPTIONS ${base}/token`]: [preflight],

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
@@ -12,6 +12,7 @@ import {
   type StorageAdapter,
 } from '../../lib';
 import { exampleApi } from './api';
+import { isCrossSite, LoginAttempts } from './login-guard';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
 import { playgroundRouter } from './playground/router';
@@ -100,7 +101,16 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     loginUrl: '/login',
     // The web flow and client credentials, plus the device flow for CLIs and TVs (RFC 8628).
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', GRANT_TYPES.deviceCode],
+    // DESIGN.md "Limits": outside suites drive this app hard from 127.0.0.1, so the per-address
+    // limits are high and users may keep many apps and tokens; the per-client limits (wrong
+    // secrets, device codes) are the library's.
+    limits: {
+      perAddress: { points: 30_000, durationSeconds: 60 },
+      applicationsPerUser: 1000,
+      personalTokensPerUser: 1000,
+    },
   });
+  const loginAttempts = new LoginAttempts();
 
   app.get('/', (req, res) => {
     setPageHeaders(res);
@@ -110,17 +120,25 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     setPageHeaders(res);
     res.type('html').send(loginPage(safeReturnTo(req.query.return_to)));
   });
-  app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {
-    // Login CSRF: a cross-site form post carries a foreign Origin; refuse it.
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+  app.post('/login', express.urlencoded({ extended: false }), async (req, res, next) => {
+    setPageHeaders(res); // the answer is a page too: never framed
+    // Login CSRF: a post from another site, or with `Origin: null` (sandboxed frames), is refused.
+    if (isCrossSite(req)) {
       res.status(403).type('html').send(loginPage('/', 'Cross-site sign-in refused.'));
       return;
     }
     const returnTo = safeReturnTo(req.body?.return_to);
-    passport.authenticate('local', (error: unknown, user: ExampleUser | false) => {
+    const username = typeof req.body?.username === 'string' ? req.body.username : '';
+    const wait = await loginAttempts.retryAfter(username, req.ip ?? '');
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      res.status(429).type('html').send(loginPage(returnTo, 'Too many failed sign-ins; wait a few minutes.'));
+      return;
+    }
+    passport.authenticate('local', async (error: unknown, user: ExampleUser | false) => {
       if (error) return next(error);
       if (!user) {
+        await loginAttempts.recordFailure(username, req.ip ?? '');
         res.status(401).type('html').send(loginPage(returnTo, 'Invalid username or password.'));
         return;
       }
@@ -132,6 +150,12 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     })(req, res, next);
   });
   app.post('/logout', (req, res, next) => {
+    // Logout CSRF: only the app's own pages may sign a user out.
+    if (isCrossSite(req)) {
+      setPageHeaders(res);
+      res.status(403).type('html').send(loginPage('/', 'Cross-site sign-out refused.'));
+      return;
+    }
     req.logout((error) => (error ? next(error) : res.redirect(302, '/')));
   });
 
@@ -148,5 +172,15 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       machineScopes: ['ci:status'],
     }),
   );
+  // The host's own error handler: a detail-free page, never Express's stack trace.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    console.error('[example provider]', error instanceof Error ? `${error.name}: ${error.message}` : error);
+    setPageHeaders(res);
+    res.status(500).type('html').send(loginPage('/', 'Something went wrong. Try again.'));
+  });
   return { app, provider };
 }

@@ -94,10 +94,8 @@ export function validateAuthorizationRequest(
   // Each response type belongs to an enabled grant: `code` to authorization_code, `token` to implicit.
   const answered = grantTypes.responseType(responseType)?.responseType;
   if (answered === undefined) {
-    throw new UnsupportedResponseTypeError(
-      `Unsupported response_type: ${responseType.slice(0, 64)}`,
-      redirectable,
-    );
+    // Not echoed: the value is the sender's text, and the answer may be a page.
+    throw new UnsupportedResponseTypeError('Unsupported response_type', redirectable);
   }
   const implicit = answered.type === 'token';
   const requested = options.scopes.parse(params.scope ?? '', redirectable);

@@ -9,7 +9,7 @@ import {
   verifyClientAndRedirect as verifyClient,
 } from './authorization-request';
 import type { EndpointCall } from './endpoint-call';
-import { requireLogin } from './steps/page-steps';
+import { consentBinding, requireLogin } from './steps/page-steps';
 
 /**
  * The steps of `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1–4.1.2, §4.2.1–4.2.2). Both verify
@@ -111,6 +111,11 @@ export function prepareConsent(call: EndpointCall): void {
     fields,
     action: `${req.baseUrl}${provider.options.basePath}/authorize`,
   };
+}
+
+/** The consent page's CSRF token is bound to the client, redirect URI and scopes it shows. */
+export function bindConsentCsrf(call: EndpointCall): void {
+  call.consent = { ...call.consent, csrfBinding: consentBinding(call.authorization) };
 }
 
 /** The user's decision (RFC 6749 §4.1.2.1 `access_denied`); an approval grows the user's grant. */

@@ -19,6 +19,11 @@ export interface ConsentRequest {
   fields: Record<string, string>;
   /** Where the form posts. */
   action: string;
+  /**
+   * What its CSRF token is bound to (`consentBinding`): the authorization page's client, redirect
+   * URI and scopes. Absent, the token is the browser-and-user one (the device page).
+   */
+  csrfBinding?: string;
 }
 
 function unknownYet(what: string): never {

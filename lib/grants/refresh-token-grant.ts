@@ -5,8 +5,9 @@ import { GRANT_TYPES } from './grant-type-names';
 
 /**
  * RFC 6749 §6 with rotation (OAuth 2.1 §4.3.1 / RFC 9700 §4.14.2): every use returns a new refresh
- * token and consumes the old one atomically. Presenting a consumed one again (outside the grace
- * interval) is treated as theft: every token of the grant is revoked.
+ * token and consumes the old one atomically. Presenting a consumed one again within the grace
+ * interval answers an access token alone; outside it, it is treated as theft: every token of the
+ * grant is revoked.
  */
 async function refreshAccessToken({ client, params, provider, now }: GrantRequest) {
   const { options, tokens, events } = provider;
@@ -41,7 +42,14 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
     tokens.issueTokens(subject, true, now, record.scopes),
   );
-  if (redeemed.won) return redeemed.issued;
+  if (redeemed.won && !redeemed.withinGrace) return redeemed.issued;
+  if (redeemed.won) {
+    // A retry within the grace interval (a lost response) gets a new access token, never a second
+    // live refresh chain: the rotation that came first holds the one refresh token (RFC 9700 §4.14.2).
+    const [access, ...refresh] = redeemed.issued.records;
+    await tokens.revokeRecords(refresh, now);
+    return { ...redeemed.issued, refreshToken: null, records: access === undefined ? [] : [access] };
+  }
   if (redeemed.outcome === null) {
     // Expired or gone while we issued: withdraw what this request stored.
     await tokens.revokeRecords(redeemed.issued.records, now);

@@ -21,10 +21,13 @@ export interface OAuthContext {
  * part of the host-facing shape and never appears in JSON.
  */
 const REALM = Symbol('express-oauth-provider.realm');
+/** Where the token was presented (`header`, `query`, `body`), for the answer's cache headers. */
+const SOURCE = Symbol('express-oauth-provider.source');
 
 /** The context as our guards build it. */
 export interface VerifiedOAuthContext extends OAuthContext {
   readonly [REALM]: string;
+  readonly [SOURCE]: 'header' | 'query' | 'body';
 }
 
 /** Builds `req.oauth` (one object, as before), remembering the realm of the provider that verified it. */
@@ -34,8 +37,15 @@ export function verifiedContext(
   client: ApplicationRecord | null,
   effectiveScopes: ReadonlySet<string>,
   realm: string,
+  source: 'header' | 'query' | 'body',
 ): VerifiedOAuthContext {
-  return { token, user, client, scopes: token.scopes, effectiveScopes, [REALM]: realm };
+  return { token, user, client, scopes: token.scopes, effectiveScopes, [REALM]: realm, [SOURCE]: source };
+}
+
+/** Where the token of a context our guards built was presented, or `null`. */
+export function sourceOf(context: OAuthContext): string | null {
+  const source: unknown = Reflect.get(context, SOURCE);
+  return typeof source === 'string' ? source : null;
 }
 
 /** The realm of the provider that built this context, or `null` if none did. */

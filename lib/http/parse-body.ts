@@ -42,11 +42,56 @@ export function readRaw(req: Request, limit: number): Promise<string> {
   });
 }
 
+/**
+ * The parameter names an error may name: the OAuth vocabulary (RFC 6749, 6750, 7009, 7636, 7662,
+ * 8628, 8707, 9207). Any other name is the sender's text, and an error page must not show it
+ * (an attacker's "parameter" reading "Your account is locked. Call …").
+ */
+const OAUTH_PARAMETERS: ReadonlySet<string> = new Set([
+  'response_type',
+  'client_id',
+  'client_secret',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code',
+  'code_challenge',
+  'code_challenge_method',
+  'code_verifier',
+  'grant_type',
+  'refresh_token',
+  'username',
+  'password',
+  'access_token',
+  'token',
+  'token_type_hint',
+  'device_code',
+  'user_code',
+  'resource',
+  'prompt',
+  'nonce',
+  'decision',
+  'csrf_token',
+  'assertion',
+  'iss',
+  'error',
+  'error_description',
+  'error_uri',
+  'response_mode',
+  'login_hint',
+  'audience',
+]);
+
+/** `Parameter "scope"` for an OAuth name, `A parameter` for anything else. */
+export function parameterLabel(name: string): string {
+  return OAUTH_PARAMETERS.has(name) ? `Parameter "${name}"` : 'A parameter';
+}
+
 function fromForm(raw: string): Parameters {
   const params: Parameters = Object.create(null);
   for (const [key, value] of new URLSearchParams(raw)) {
     // RFC 6749 §3.1: request and response parameters MUST NOT be included more than once.
-    if (key in params) throw new InvalidRequestError(`Parameter "${key.slice(0, 64)}" is repeated`);
+    if (key in params) throw new InvalidRequestError(`${parameterLabel(key)} is repeated`);
     params[key] = value;
   }
   return params;
@@ -62,7 +107,7 @@ export function toParameters(body: unknown): Parameters {
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') {
-      throw new InvalidRequestError(`Parameter "${key.slice(0, 64)}" must be a single string`);
+      throw new InvalidRequestError(`${parameterLabel(key)} must be a single string`);
     }
     params[key] = value;
   }

@@ -62,7 +62,11 @@ export class ScopeRegistry {
     for (const token of input.split(/[\s,]+/)) {
       if (token === '') continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
-        throw new InvalidScopeError(`Unknown scope: ${token.slice(0, 64)}`, errorOptions);
+        // Not echoed: the value is the sender's text, and the answer may be a page.
+        throw new InvalidScopeError(
+          'Unknown scope (the metadata document lists every scope in scopes_supported)',
+          errorOptions,
+        );
       }
       if (!scopes.includes(token)) scopes.push(token);
     }

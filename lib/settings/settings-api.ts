@@ -1,12 +1,12 @@
-import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { type Request, type RequestHandler, Router } from 'express';
 import { chain, type Step } from '../endpoints/chain';
 import type { EndpointCall } from '../endpoints/endpoint-call';
 import { answerJson } from '../endpoints/error-styles';
 import { noStore } from '../endpoints/steps/request-steps';
-import { LoginRequiredError, NotFoundError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { LoginRequiredError, NotFoundError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import { currentUser } from '../http/current-user';
-import { bodyKind, readJsonObject } from '../http/parse-body';
+import { readJsonObject } from '../http/parse-body';
 import { routeParameter } from '../http/route-parameter';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ProviderContext } from '../provider-context';
@@ -15,6 +15,7 @@ import { orThrow } from '../validation/fields';
 import { checkPersonalTokenInput } from '../validation/personal-token-input';
 import { fieldsFromJson, withJsonFieldNames } from './json-input';
 import { applicationJson, authorizationJson, personalTokenJson } from './serialize';
+import { accessTokenRefused, jsonWritesOnly, refuseAccessTokens } from './settings-guards';
 
 /** The JSON API acts for the host's logged-in user; without one it answers 401 (pages redirect instead). */
 async function requireApiUser(call: EndpointCall): Promise<void> {
@@ -33,25 +34,20 @@ function reply(handler: (req: Request, user: ResourceOwner) => Promise<[number, 
 }
 
 /**
- * Writes accept only JSON (DESIGN.md). A write carrying another body type — what any HTML form,
- * cross-site ones included, sends — is refused before it acts, also on routes that read no body
- * (`/secret`, `/revoke-tokens`). A write without a body needs no content type.
- */
-function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void {
-  const hasType = req.headers['content-type'] !== undefined && req.headers['content-type'] !== '';
-  if (req.method === 'GET' || req.method === 'HEAD' || !hasType || bodyKind(req) === 'json') next();
-  else next(new UnsupportedMediaTypeError('Content-Type must be application/json'));
-}
-
-/**
  * The JSON API under `/settings/api` (DESIGN.md): a user's applications, authorized applications
  * and personal access tokens. Lists are bare arrays, deletes answer 204, another user's ids 404.
  */
 export function settingsApi(provider: ProviderContext): Router {
   const { options, applications, grants, personalTokens } = provider;
   const router = Router();
-  router.use(jsonWritesOnly);
+  router.use(refuseAccessTokens, jsonWritesOnly);
   const limit = options.bodyLimit;
+  /** A JSON body; one carrying `access_token` is refused like a bearer header (refuseAccessTokens). */
+  const readBody = async (req: Request) => {
+    const body = await readJsonObject(req, limit);
+    if (Object.hasOwn(body, 'access_token')) throw accessTokenRefused();
+    return body;
+  };
   const route = (
     handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>,
   ): RequestHandler =>
@@ -68,7 +64,7 @@ export function settingsApi(provider: ProviderContext): Router {
     '/applications',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const body = fieldsFromJson(await readJsonObject(req, limit), applicationFields);
+        const body = fieldsFromJson(await readBody(req), applicationFields);
         const created = await applications.create(orThrow(checkApplicationInput(body, rules)), user.id);
         const json = {
           ...applicationJson(created.application),
@@ -91,7 +87,7 @@ export function settingsApi(provider: ProviderContext): Router {
     route((req, user) =>
       withJsonFieldNames(async () => {
         const application = await ownedApplication(req, user);
-        const body = fieldsFromJson(await readJsonObject(req, limit), applicationFields);
+        const body = fieldsFromJson(await readBody(req), applicationFields);
         const updated = await applications.update(
           application.id,
           orThrow(checkApplicationUpdate(body, rules)),
@@ -153,7 +149,7 @@ export function settingsApi(provider: ProviderContext): Router {
     '/tokens',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const body = fieldsFromJson(await readJsonObject(req, limit), ['name', 'scopes', 'expiresIn']);
+        const body = fieldsFromJson(await readBody(req), ['name', 'scopes', 'expiresIn']);
         const input = orThrow(checkPersonalTokenInput(body, options));
         const created = await personalTokens.create(user.id, input.name, input.scopes, input.expiresIn);
         return [201, { ...personalTokenJson(created.record), token: created.token }];

@@ -47,7 +47,27 @@ function redirectUris(value: unknown, allowHttp: boolean): string[] {
   if (value.length > MAX_REDIRECT_URIS) {
     throw new InvalidFieldError('redirectUris', `may list at most ${MAX_REDIRECT_URIS} URLs`);
   }
-  return [...new Set(value.map((uri, i) => requireUrl(`redirectUris[${i}]`, uri, allowHttp)))];
+  return [...new Set(value.map((uri, i) => redirectUri(`redirectUris[${i}]`, uri, allowHttp)))];
+}
+
+/**
+ * The parameters the authorization server adds to a redirect (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207
+ * §2): a registered URI carrying one in its query would let the client read a value it did not get
+ * from us, or hide ours (RFC 9700 §4.1).
+ */
+const RESPONSE_PARAMETERS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss'] as const;
+
+function redirectUri(field: string, value: unknown, allowHttp: boolean): string {
+  const uri = requireUrl(field, value, allowHttp);
+  const query = new URL(uri).searchParams;
+  const carried = RESPONSE_PARAMETERS.find((name) => query.has(name));
+  if (carried !== undefined) {
+    throw new InvalidFieldError(
+      field,
+      `must not carry "${carried}" in its query: the provider adds it to the redirect`,
+    );
+  }
+  return uri;
 }
 
 function confidential(value: unknown): boolean {

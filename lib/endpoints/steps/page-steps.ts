@@ -1,10 +1,11 @@
 import { ForgedFormError } from '../../errors/http-error';
-import { issueCsrfToken, verifyCsrfToken } from '../../http/csrf';
+import { issueBoundCsrfToken, issueCsrfToken, verifyBoundCsrfToken, verifyCsrfToken } from '../../http/csrf';
 import { currentUser, loginRedirectUrl } from '../../http/current-user';
 import type { ConsentPageData } from '../../options/provider-options';
 import { sendPage } from '../../respond/page';
 import { sendRedirect } from '../../respond/redirect';
 import { renderConsentPage } from '../../views/consent-page';
+import type { AuthorizationRequest } from '../authorization-request';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
 
@@ -37,6 +38,26 @@ export function checkCsrf(call: EndpointCall): void {
   if (!verifyCsrfToken(req, user.id, call.postedCsrfToken(), provider.options)) throw new ForgedFormError();
 }
 
+/** What a consent page's CSRF token is bound to: the client, the redirect URI and the scopes it shows. */
+export function consentBinding(request: AuthorizationRequest): string {
+  return ['consent', request.client.clientId, request.target.redirectUri, request.scopes.join(' ')].join(
+    '\u0000',
+  );
+}
+
+/**
+ * The consent decision (`POST /authorize`) must carry the token of a consent page shown to this
+ * browser and user for this very client, redirect URI and scopes (403 otherwise): a token read
+ * from one page approves no other request.
+ */
+export function checkConsentCsrf(call: EndpointCall): void {
+  const { req, user, provider, authorization } = call;
+  const token = call.postedCsrfToken();
+  if (!verifyBoundCsrfToken(req, user.id, consentBinding(authorization), token, provider.options)) {
+    throw new ForgedFormError();
+  }
+}
+
 /**
  * The consent page (the host's `renderConsent`, or ours): who asks, for what, approve or deny. Its
  * form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
@@ -52,7 +73,13 @@ export function showConsent(call: EndpointCall): void {
       clientId: consent.client.clientId,
     },
     scopes: consent.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
-    fields: { ...consent.fields, csrf_token: issueCsrfToken(req, res, user.id, options) },
+    fields: {
+      ...consent.fields,
+      csrf_token:
+        consent.csrfBinding === undefined
+          ? issueCsrfToken(req, res, user.id, options)
+          : issueBoundCsrfToken(req, res, user.id, consent.csrfBinding, options),
+    },
     action: consent.action,
   };
   sendPage(res, 200, (options.renderConsent ?? renderConsentPage)(data));

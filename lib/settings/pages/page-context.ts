@@ -8,6 +8,7 @@ import { type FormFields, readFormFields } from '../../http/read-form';
 import type { ResourceOwner } from '../../options/provider-options';
 import type { ProviderContext } from '../../provider-context';
 import type { SettingsFrame } from '../../views/settings-layout';
+import { accessTokenRefused } from '../settings-guards';
 import { answerSettingsPageError } from './settings-error-page';
 
 /** One request to a settings page, after the login and CSRF checks. */
@@ -55,6 +56,7 @@ function settingsFrame(section: Section) {
 async function readPostedForm(call: EndpointCall): Promise<void> {
   if (call.req.method !== 'POST') return;
   call.form = await readFormFields(call.req, call.provider.options.bodyLimit);
+  if (call.form.one('access_token') !== undefined) throw accessTokenRefused();
   checkCsrf(call);
 }
 

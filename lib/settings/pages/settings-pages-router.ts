@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ProviderContext } from '../../provider-context';
+import { refuseAccessTokens } from '../settings-guards';
 import { mountApplicationPages } from './applications-pages';
 import { mountAuthorizationsPage } from './authorizations-page';
 import { settingsPageFallback } from './settings-error-page';
@@ -13,6 +14,7 @@ import { mountTokensPage } from './tokens-page';
  */
 export function settingsPages(provider: ProviderContext): Router {
   const router = Router();
+  router.use(refuseAccessTokens);
   mountApplicationPages(router, provider);
   mountAuthorizationsPage(router, provider);
   mountTokensPage(router, provider);
