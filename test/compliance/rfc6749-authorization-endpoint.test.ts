@@ -196,7 +196,8 @@ describe('RFC 6749 §4.1.1 / §10.2: the consent page', () => {
   it('carries a CSRF token and the request parameters as hidden fields', async () => {
     const alice = t.browser();
     const { fields } = await consentPage(alice, authorizeQuery({ client, scope: 'repo' }));
-    expect(fields.csrf_token).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/));
+    // A nonce (new on every page) and a MAC bound to browser, user, client, redirect URI and scopes.
+    expect(fields.csrf_token).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/));
     expect(fields.client_id).toBe(client.clientId);
     expect(fields.scope).toBe('repo');
     expect(fields.state).toBe('state-123');

@@ -173,10 +173,15 @@ describe('examples/provider', () => {
     const bob = await loggedIn('bob', 'bob-pass');
     expect((await bob.send(`/settings/api/applications/${created.body.id}`)).status).toBe(404);
     expect(
-      (await bob.send(`/settings/api/applications/${created.body.id}`, { method: 'DELETE' })).status,
+      (
+        await bob.send(`/settings/api/applications/${created.body.id}`, {
+          method: 'DELETE',
+          headers: { 'x-requested-with': 'fetch' },
+        })
+      ).status,
     ).toBe(404);
     expect((await bob.send('/settings/api/applications')).json).toEqual([]);
-    const logout = await alice.send('/logout', { method: 'POST' });
+    const logout = await alice.send('/logout', { method: 'POST', headers: { 'x-requested-with': 'fetch' } });
     expect(logout.status).toBe(302);
     expect((await alice.send('/settings/api/applications')).status).toBe(401);
   });

@@ -299,6 +299,7 @@ export class VirtualUser {
     if (session.granted === null) return;
     const answer = await this.agent.send(`/settings/api/authorizations/${session.client.clientId}`, {
       method: 'DELETE',
+      headers: { 'x-requested-with': 'fetch' },
       user: session.user,
     });
     this.ledger.record('DELETE authorization', answer);
@@ -351,6 +352,7 @@ export class VirtualUser {
     if (used.status !== 200) this.ledger.fail(`GET /api/repos with a new personal token: ${summarize(used)}`);
     const deleted = await this.agent.send(`/settings/api/tokens/${encodeURIComponent(id)}`, {
       method: 'DELETE',
+      headers: { 'x-requested-with': 'fetch' },
       user: session.user,
     });
     this.ledger.record('DELETE /settings/api/tokens/:id', deleted);

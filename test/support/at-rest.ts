@@ -37,7 +37,10 @@ export async function issueOneOfEverything(host: ExampleHost): Promise<IssuedSec
   const app = await flows.registerViaApi(alice, { confidential: true });
   // The reset secret replaces the first one: even its hash is gone.
   issued('client secret (registration)', app.clientSecret ?? '', false);
-  const reset = await alice.send(`/settings/api/applications/${app.id}/secret`, { method: 'POST' });
+  const reset = await alice.send(`/settings/api/applications/${app.id}/secret`, {
+    method: 'POST',
+    headers: { 'x-requested-with': 'fetch' },
+  });
   expect(reset.status).toBe(200);
   const client = { ...app, clientSecret: issued('client secret (reset)', field(reset, 'client_secret')) };
   expect(client.clientSecret).toMatch(/^eos_/);

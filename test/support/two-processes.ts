@@ -170,7 +170,10 @@ export function itSharesStateAcrossProcesses(get: () => TwoProcesses): void {
     expect((await flows.callApi(atB, '/api/user', second.accessToken)).status).toBe(200);
 
     // DELETE /settings/api/applications/:id at A: every token refused at B, the client too.
-    const deleted = await aliceAtA.send(`/settings/api/applications/${app.id}`, { method: 'DELETE' });
+    const deleted = await aliceAtA.send(`/settings/api/applications/${app.id}`, {
+      method: 'DELETE',
+      headers: { 'x-requested-with': 'fetch' },
+    });
     expect(deleted.status).toBe(204);
     expect((await flows.callApi(atB, '/api/user', second.accessToken)).status).toBe(401);
     const refresh = await flows.refresh(atB, app, second.refreshToken);

@@ -14,7 +14,7 @@ const ALL: TokenSources = { allowQueryAccessToken: true, allowBodyAccessToken: t
 /** `extractBearerToken` for a request to `path` sent with `options`. */
 function extract(path: string, options: SendOptions = {}, sources: TokenSources = ALL) {
   return onRequest(
-    (req) => extractBearerToken(req, sources),
+    async (req) => (await extractBearerToken(req, sources))?.token ?? null,
     (url) => new UserAgent(url).send(path, options),
   );
 }
