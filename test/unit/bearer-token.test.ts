@@ -56,6 +56,11 @@ describe('RFC 6750 §2.3: the access_token query parameter', () => {
     expect(resultOf(await extract('/api?x=1&access_token=tok%2Ben'))).toBe('tok+en');
   });
 
+  it('is read from the query string only: "/files/report.pdf&access_token=…" (no "?") carries none (audit finding 6)', async () => {
+    expect(resultOf(await extract('/files/report.pdf&access_token=tok'))).toBeNull();
+    expect(resultOf(await extract('/files/a&access_token=tok?x=1'))).toBeNull();
+  });
+
   it('is ignored when not allowed', async () => {
     expect(
       resultOf(await extract('/api?access_token=tok', {}, { ...ALL, allowQueryAccessToken: false })),
