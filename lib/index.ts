@@ -42,6 +42,7 @@ export type { AuthenticateOptions } from './guards/authenticate';
 export type { OAuthContext } from './guards/oauth-context';
 export { OAuthBearerStrategy } from './guards/passport-strategy';
 export { requireScope } from './guards/require-scope';
+export type { LimitsOptions, RateLimitOption } from './limits/limit-options';
 export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
 export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';

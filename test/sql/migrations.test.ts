@@ -52,7 +52,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('five adapters migrating one empty database at once: one applies, the others find nothing to do', async () => {
     const adapters = Array.from({ length: 5 }, () => new SqlAdapter({ dialect: 'postgres', pool: pool() }));
     const applied = await Promise.all(adapters.map((adapter) => adapter.migrate()));
-    expect(applied.flat()).toEqual(['0001_create_tables']);
+    expect(applied.flat()).toEqual(['0001_create_tables', '0002_create_rate_limits']);
     await expect(adapters[0]?.migrate()).resolves.toEqual([]);
   });
 
@@ -69,7 +69,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('a table prefix keeps a second adapter apart in the same database', async () => {
     const shared = pool();
     const other = new SqlAdapter({ dialect: 'postgres', pool: shared, tablePrefix: 'tenant2_' });
-    await expect(other.migrate()).resolves.toEqual(['0001_create_tables']);
+    await expect(other.migrate()).resolves.toEqual(['0001_create_tables', '0002_create_rate_limits']);
     const token = makeToken();
     await other.insertToken(token);
     const main = new SqlAdapter({ dialect: 'postgres', pool: shared });
@@ -129,11 +129,11 @@ describe('SQL migrations on SQLite', () => {
         ),
       );
       const applied: unknown[] = outputs.flatMap(({ stdout }) => JSON.parse(stdout));
-      expect(applied).toEqual(['0001_create_tables']);
+      expect(applied).toEqual(['0001_create_tables', '0002_create_rate_limits']);
       const database = new Database(file);
       try {
         const names = database.prepare('SELECT name FROM oauth_migrations').all();
-        expect(names).toEqual([{ name: '0001_create_tables' }]);
+        expect(names).toEqual([{ name: '0001_create_tables' }, { name: '0002_create_rate_limits' }]);
       } finally {
         database.close();
       }
