@@ -8,7 +8,6 @@ import type { ProviderEventMap } from '../../lib';
 import { DEFAULT_LIMITS } from '../../lib/limits/limit-options';
 import type { RateLimitCounter, StorageAdapter } from '../../lib/storage/storage-adapter';
 import { adapterUnderTest } from '../support/adapters';
-import { requestDeviceCode } from '../support/device-flow';
 import { DEVICE_GRANT, WITH_DEVICE_GRANT } from '../support/fixtures';
 import { createTestHost, type TestHost } from '../support/test-host';
 import type { Answer } from '../support/user-agent';
