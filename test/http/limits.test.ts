@@ -116,7 +116,9 @@ describe('limits: per address and per client', () => {
 
 describe('limits: outstanding device codes per client', () => {
   it('a flood of device codes for one client meets 429 within 2,000 (finding 1), and nothing reaches onError', async () => {
-    const t = await createTestHost({ grantTypes: WITH_DEVICE_GRANT });
+    // The library's default on memory; a smaller cap on database adapters keeps the run short.
+    const cap = adapterUnderTest().name === 'memory' ? (DEFAULT_LIMITS.deviceCodesPerClient ?? 0) : 100;
+    const t = await createTestHost({ grantTypes: WITH_DEVICE_GRANT, limits: { deviceCodesPerClient: cap } });
     const client = await t.registerApp({ confidential: false });
     let answer: Answer | null = null;
     let sent = 0;
@@ -126,7 +128,7 @@ describe('limits: outstanding device codes per client', () => {
       if (answer.status !== 200) break;
     }
     expect429(answer as Answer);
-    expect(sent).toBe((DEFAULT_LIMITS.deviceCodesPerClient ?? 0) + 1);
+    expect(sent).toBe(cap + 1);
     // What is stored stays bounded: two records per accepted request.
     const stored = await t.adapter.listTokens({ applicationId: client.id, kind: 'device' });
     expect(stored.length).toBe(2 * (sent - 1));
