@@ -148,6 +148,17 @@ export class TokenService {
    * Returns how many it revoked.
    */
   async capIssued(issued: readonly TokenRecord[], now = new Date()): Promise<number> {
+    // Housekeeping after the tokens are stored: a storage failure here never costs the client the
+    // tokens it was issued (nothing half-written); it reaches `onError` (through the guarded
+    // adapter) and the next issuance prunes again.
+    try {
+      return await this.#prune(issued, now);
+    } catch {
+      return 0;
+    }
+  }
+
+  async #prune(issued: readonly TokenRecord[], now: Date): Promise<number> {
     const cap = this.options.limits.tokensPerScopeSet;
     if (cap === null) return 0;
     const fresh = new Set(issued.map((record) => record.id));
