@@ -1,3 +1,4 @@
+import pino from 'pino';
 import type { StorageAdapter } from '../../lib';
 import { createExampleProvider } from './app';
 
@@ -30,11 +31,14 @@ async function main(): Promise<void> {
     issuer,
     sessionSecret: process.env.SESSION_SECRET,
     csrfSecret: process.env.CSRF_SECRET,
+    // The provider's log (errors, replays, PKCE failures, redirect mismatches) as pino JSON lines.
+    logger: pino({ name: 'express-oauth-provider', level: process.env.LOG_LEVEL ?? 'info' }),
   });
   app.listen(port, () => {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
     console.log(`Watch every step of the OAuth flows: ${issuer}/playground`);
+    console.log(`Administration (alice only): ${issuer}/admin · Deutsch: ${issuer}/language?lang=de`);
     console.log(
       `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
     );

@@ -1,11 +1,12 @@
 import { ClientAuthenticationError, OAuthError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import type { ProviderContext } from '../provider-context';
 import type { ApplicationRecord } from '../storage/storage-adapter';
 import { basicFailure, type PresentedClient } from './client-credentials';
 
 /** The limit on failed client authentications, counted per presented `client_id`. */
 const FAILURES = 'client_authentication.failures';
-const TOO_MANY_FAILURES = 'Too many failed client authentications; retry later';
+const TOO_MANY_FAILURES = message('problem.tooManyClientAuthentications');
 
 /**
  * Client authentication for the token, revocation, introspection and device endpoints

@@ -1,4 +1,5 @@
 import { InvalidScopeError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import type { EndpointCall } from './endpoint-call';
 
 /**
@@ -11,7 +12,7 @@ export async function limitOutstandingDeviceCodes({ provider, client }: Endpoint
   await provider.limiter.consume(
     'device_code.outstanding',
     { kind: 'client', value: clientId, clientId },
-    'Too many device authorizations outstanding for this client; retry later',
+    message('problem.tooManyDeviceCodes'),
   );
 }
 

@@ -4,7 +4,6 @@ import { OAuthError } from '../errors/oauth-error';
 import { answerGuardError } from '../guards/authenticate';
 import type { ProviderContext } from '../provider-context';
 import { sendJsonError, toHttpError } from '../respond/json';
-import { sendErrorPage } from '../respond/page';
 import { redirectIfItFits, redirectLocation } from '../respond/redirect';
 import type { EndpointCall } from './endpoint-call';
 
@@ -25,8 +24,8 @@ export function answerBearer(error: unknown, { res, provider }: EndpointCall): v
 }
 
 /** An HTML error page with the error's own status (the device pages). */
-export function answerPage(error: unknown, { res, provider }: EndpointCall): void {
-  sendErrorPage(res, toHttpError(error, provider.onError));
+export function answerPage(error: unknown, { req, res, provider }: EndpointCall): Promise<void> {
+  return provider.pages.sendError(req, res, toHttpError(error, provider.onError));
 }
 
 /**
@@ -35,7 +34,7 @@ export function answerPage(error: unknown, { res, provider }: EndpointCall): voi
  * (never redirect to an unverified address), a forged form, a redirect too long to follow — is
  * the HTML page.
  */
-export function answerAuthorization(error: unknown, call: EndpointCall): void {
+export async function answerAuthorization(error: unknown, call: EndpointCall): Promise<void> {
   const failure: HttpError = toHttpError(error, call.provider.onError);
   const target = call.redirect;
   if (failure instanceof OAuthError && failure.redirectable && target !== null) {
@@ -45,7 +44,7 @@ export function answerAuthorization(error: unknown, call: EndpointCall): void {
     });
     if (redirectIfItFits(call.res, location)) return;
   }
-  sendErrorPage(call.res, failure);
+  await call.provider.pages.sendError(call.req, call.res, failure);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from '../errors/http-error';
+import { type Description, TooManyRequestsError } from '../errors/http-error';
 import { TemporarilyUnavailableError } from '../errors/oauth-error';
 import type { ProviderEventMap, ProviderEvents } from '../events/provider-events';
 import type { RateLimitCounter, RateLimitResult, RateLimitSpec } from '../storage/storage-adapter';
@@ -77,7 +77,7 @@ export class Limiter {
     limit: string,
     key: LimitKey,
     retryAfterSeconds: number,
-    description?: string,
+    description?: Description,
   ): TooManyRequestsError {
     this.events.emit('limit.exceeded', {
       limit,
@@ -90,7 +90,7 @@ export class Limiter {
   }
 
   /** Counts one request against `limit` (if it is on); throws the 429 once over it. */
-  async consume(limit: string, key: LimitKey, description?: string): Promise<void> {
+  async consume(limit: string, key: LimitKey, description?: Description): Promise<void> {
     const counter = this.#counters.get(limit);
     if (counter === undefined) return;
     const result = await this.#ask(() => counter.consume(storeKey(key)));
@@ -98,7 +98,7 @@ export class Limiter {
   }
 
   /** Throws the 429 if `key` is over `limit` now, without counting anything. */
-  async refuseIfBlocked(limit: string, key: LimitKey, description?: string): Promise<void> {
+  async refuseIfBlocked(limit: string, key: LimitKey, description?: Description): Promise<void> {
     const counter = this.#counters.get(limit);
     if (counter === undefined) return;
     const result = await this.#ask(() => counter.peek(storeKey(key)));

@@ -1,4 +1,5 @@
 import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 
 /** How a host declares one scope. */
 export interface ScopeDefinition {
@@ -63,10 +64,7 @@ export class ScopeRegistry {
       if (token === '') continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
         // Not echoed: the value is the sender's text, and the answer may be a page.
-        throw new InvalidScopeError(
-          'Unknown scope (the metadata document lists every scope in scopes_supported)',
-          errorOptions,
-        );
+        throw new InvalidScopeError(message('problem.unknownScope'), errorOptions);
       }
       if (!scopes.includes(token)) scopes.push(token);
     }

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LimitExceededError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
-import { ClientAuthenticationError } from '../errors/oauth-error';
+import { ClientAuthenticationError, InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
+import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
 import { secretMatchesHash, sha256Hex } from '../tokens/hash';
@@ -14,6 +15,7 @@ import {
   checkApplicationUpdate,
 } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
+import { decodeCursor, encodeCursor } from './application-cursor';
 
 /** A newly created application and its secret, which is never retrievable again. */
 export interface CreatedApplication {
@@ -21,6 +23,15 @@ export interface CreatedApplication {
   /** `null` for public clients. */
   clientSecret: string | null;
 }
+
+/** One page of every application, and the cursor of the next (`null` after the last). */
+export interface ApplicationPage {
+  applications: ApplicationRecord[];
+  next: string | null;
+}
+
+/** The most applications one page of `list()` holds, and how many it holds by default. */
+export const APPLICATION_PAGE_LIMIT = { max: 100, default: 50 } as const;
 
 /**
  * Registers and manages OAuth applications. Used by the settings API and by host code (admin
@@ -88,9 +99,7 @@ export class ApplicationService {
       userId: ownerId,
       address: null,
     });
-    throw new LimitExceededError(
-      `You have registered ${cap} applications, the most one account may have; delete one first`,
-    );
+    throw new LimitExceededError(message('problem.applicationCap', { max: cap }));
   }
 
   findById(id: string): Promise<ApplicationRecord | null> {
@@ -112,6 +121,34 @@ export class ApplicationService {
   }
 
   /**
+   * Every application, whoever owns it (host-created ones included), oldest first, a page at a
+   * time: pass the `next` cursor of one page as `after` to get the following one.
+   *
+   * @example
+   * ```ts
+   * for (let page = await provider.applications.list(); ; page = await provider.applications.list({ after: page.next })) {
+   *   for (const application of page.applications) console.log(application.clientId, application.name);
+   *   if (page.next === null) break;
+   * }
+   * ```
+   */
+  async list(request: { limit?: number; after?: string | null } = {}): Promise<ApplicationPage> {
+    const limit = request.limit ?? APPLICATION_PAGE_LIMIT.default;
+    if (!Number.isInteger(limit) || limit < 1 || limit > APPLICATION_PAGE_LIMIT.max) {
+      throw new InvalidRequestError(message('problem.badLimit', { max: APPLICATION_PAGE_LIMIT.max }));
+    }
+    const after =
+      request.after === undefined || request.after === null ? undefined : decodeCursor(request.after);
+    // One more than asked says whether there is a next page.
+    const found = await this.adapter.listApplications(
+      after === undefined ? { limit: limit + 1 } : { limit: limit + 1, after },
+    );
+    const applications = found.slice(0, limit);
+    const last = applications[applications.length - 1];
+    return { applications, next: found.length > limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  /**
    * Changes the fields `patch` gives, checked as `create` checks them; `null` if there is no such
    * application. `confidential` cannot change (an `InvalidFieldError` if it differs).
    */
@@ -121,7 +158,7 @@ export class ApplicationService {
       const current = await this.adapter.findApplicationById(id);
       if (current === null) return null;
       if (current.confidential !== confidential) {
-        throw new InvalidFieldError('confidential', 'cannot be changed after registration');
+        throw new InvalidFieldError('confidential', message('field.confidentialFixed'));
       }
     }
     const stored: ApplicationPatch = { ...changes, updatedAt: new Date() };

@@ -1,5 +1,6 @@
 import { LimitExceededError } from '../errors/http-error';
 import type { ProviderEvents } from '../events/provider-events';
+import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import { isLive } from '../tokens/redeem';
@@ -39,9 +40,7 @@ export class PersonalTokenService {
         userId,
         address: null,
       });
-      throw new LimitExceededError(
-        `You have ${this.cap} personal access tokens, the most one account may have; revoke one first`,
-      );
+      throw new LimitExceededError(message('problem.personalTokenCap', { max: this.cap }));
     }
     const { secret, record } = this.tokens.mint(
       'personal',

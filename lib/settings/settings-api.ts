@@ -8,6 +8,8 @@ import { InvalidFieldError } from '../errors/invalid-field-error';
 import { currentUser } from '../http/current-user';
 import { readJsonObject } from '../http/parse-body';
 import { routeParameter } from '../http/route-parameter';
+import { accessTokenRefused, refuseAccessTokens, sameSiteJsonWrites } from '../http/session-guards';
+import { message } from '../messages/catalog';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ProviderContext } from '../provider-context';
 import { checkApplicationInput, checkApplicationUpdate } from '../validation/application-input';
@@ -15,7 +17,6 @@ import { orThrow } from '../validation/fields';
 import { checkPersonalTokenInput } from '../validation/personal-token-input';
 import { fieldsFromJson, withJsonFieldNames } from './json-input';
 import { applicationJson, authorizationJson, personalTokenJson } from './serialize';
-import { accessTokenRefused, jsonWritesOnly, refuseAccessTokens } from './settings-guards';
 
 /** The JSON API acts for the host's logged-in user; without one it answers 401 (pages redirect instead). */
 async function requireApiUser(call: EndpointCall): Promise<void> {
@@ -40,7 +41,7 @@ function reply(handler: (req: Request, user: ResourceOwner) => Promise<[number, 
 export function settingsApi(provider: ProviderContext): Router {
   const { options, applications, grants, personalTokens } = provider;
   const router = Router();
-  router.use(refuseAccessTokens, jsonWritesOnly);
+  router.use(refuseAccessTokens, sameSiteJsonWrites({ customHeader: true }));
   const limit = options.bodyLimit;
   /** A JSON body; one carrying `access_token` is refused like a bearer header (refuseAccessTokens). */
   const readBody = async (req: Request) => {
@@ -108,8 +109,7 @@ export function settingsApi(provider: ProviderContext): Router {
     '/applications/:id/secret',
     route(async (req, user) => {
       const application = await ownedApplication(req, user);
-      if (!application.confidential)
-        throw new InvalidFieldError('confidential', 'is false: public applications have no secret');
+      if (!application.confidential) throw new InvalidFieldError('confidential', message('field.noSecret'));
       const secret = await applications.resetSecret(application.id);
       if (secret === null) throw new NotFoundError('No such application');
       return [200, { client_secret: secret }];

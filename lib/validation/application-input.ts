@@ -1,5 +1,6 @@
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import { InvalidRequestError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { type FieldCheck, ProblemCollector, requireScopes, requireText, requireUrl } from './fields';
 
@@ -42,10 +43,13 @@ function fieldsOf(input: unknown): Readonly<Record<string, unknown>> {
 
 function redirectUris(value: unknown, allowHttp: boolean): string[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidFieldError('redirectUris', 'must be a non-empty array of URLs');
+    throw new InvalidFieldError('redirectUris', message('field.redirectUriList'));
   }
   if (value.length > MAX_REDIRECT_URIS) {
-    throw new InvalidFieldError('redirectUris', `may list at most ${MAX_REDIRECT_URIS} URLs`);
+    throw new InvalidFieldError(
+      'redirectUris',
+      message('field.tooManyRedirectUris', { max: MAX_REDIRECT_URIS }),
+    );
   }
   return [...new Set(value.map((uri, i) => redirectUri(`redirectUris[${i}]`, uri, allowHttp)))];
 }
@@ -62,16 +66,13 @@ function redirectUri(field: string, value: unknown, allowHttp: boolean): string 
   const query = new URL(uri).searchParams;
   const carried = RESPONSE_PARAMETERS.find((name) => query.has(name));
   if (carried !== undefined) {
-    throw new InvalidFieldError(
-      field,
-      `must not carry "${carried}" in its query: the provider adds it to the redirect`,
-    );
+    throw new InvalidFieldError(field, message('field.responseParameter', { name: carried }));
   }
   return uri;
 }
 
 function confidential(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidFieldError('confidential', 'must be true or false');
+  if (typeof value !== 'boolean') throw new InvalidFieldError('confidential', message('field.boolean'));
   return value;
 }
 

@@ -2,9 +2,7 @@ import { ForgedFormError } from '../../errors/http-error';
 import { issueBoundCsrfToken, issueCsrfToken, verifyBoundCsrfToken, verifyCsrfToken } from '../../http/csrf';
 import { currentUser, loginRedirectUrl } from '../../http/current-user';
 import type { ConsentPageData } from '../../options/provider-options';
-import { sendPage } from '../../respond/page';
 import { sendRedirect } from '../../respond/redirect';
-import { renderConsentPage } from '../../views/consent-page';
 import type { AuthorizationRequest } from '../authorization-request';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
@@ -59,12 +57,13 @@ export function checkConsentCsrf(call: EndpointCall): void {
 }
 
 /**
- * The consent page (the host's `renderConsent`, or ours): who asks, for what, approve or deny. Its
- * form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
+ * The consent page (the `consent` view: the host's, or ours): who asks, for what, approve or
+ * deny. Its form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
  */
-export function showConsent(call: EndpointCall): void {
+export async function showConsent(call: EndpointCall): Promise<void> {
   const { req, res, provider, user, consent } = call;
   const { options } = provider;
+  const t = await provider.pages.languages.forRequest(req);
   const data: ConsentPageData = {
     user,
     application: {
@@ -72,7 +71,10 @@ export function showConsent(call: EndpointCall): void {
       homepageUrl: consent.client.homepageUrl,
       clientId: consent.client.clientId,
     },
-    scopes: consent.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
+    scopes: consent.scopes.map((name) => ({
+      name,
+      description: t.scope(name, options.scopes.describe(name)),
+    })),
     fields: {
       ...consent.fields,
       csrf_token:
@@ -82,5 +84,5 @@ export function showConsent(call: EndpointCall): void {
     },
     action: consent.action,
   };
-  sendPage(res, 200, (options.renderConsent ?? renderConsentPage)(data));
+  await provider.pages.send(req, res, 'consent', data);
 }

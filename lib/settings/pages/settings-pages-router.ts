@@ -1,6 +1,6 @@
 import { Router } from 'express';
+import { refuseAccessTokens } from '../../http/session-guards';
 import type { ProviderContext } from '../../provider-context';
-import { refuseAccessTokens } from '../settings-guards';
 import { mountApplicationPages } from './applications-pages';
 import { mountAuthorizationsPage } from './authorizations-page';
 import { settingsPageFallback } from './settings-error-page';
@@ -18,6 +18,6 @@ export function settingsPages(provider: ProviderContext): Router {
   mountApplicationPages(router, provider);
   mountAuthorizationsPage(router, provider);
   mountTokensPage(router, provider);
-  router.use(settingsPageFallback(provider.onError));
+  router.use(settingsPageFallback(provider));
   return router;
 }
