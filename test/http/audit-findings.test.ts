@@ -5,6 +5,7 @@
  */
 import { sha256Hex } from '../../lib/tokens/hash';
 import { decideDevice, pollDevice, requestDeviceCode } from '../support/device-flow';
+import { createExampleHost } from '../support/example-host';
 import { REDIRECT_URI, USER_HEADER, WITH_DEVICE_GRANT } from '../support/fixtures';
 import * as flows from '../support/flows';
 import { hiddenFields } from '../support/html';
@@ -63,6 +64,63 @@ describe('finding 3: the settings API and pages refuse any request carrying an a
       form: { ...hiddenFields(shown.text), name: 'x', scopes: 'repo', expiry: '30', access_token: 'eoa_x' },
     });
     expect(posted.status).toBe(403);
+  });
+});
+
+describe('findings 3 and 4 on the admin router: only the administrator in person, only from this site', () => {
+  /** The example provider (alice is an administrator) with alice signed in, and one of bob's apps. */
+  async function adminHost() {
+    const host = await createExampleHost({ issuer: 'http://127.0.0.1:3999' });
+    const alice = host.browser();
+    await flows.login(alice, 'alice', 'alice-pass');
+    const bob = host.browser();
+    await flows.login(bob, 'bob', 'bob-pass');
+    const app = await flows.registerViaApi(bob);
+    const made = await alice.send('/settings/api/tokens', { json: { name: 'cli', scopes: ['user'] } });
+    return { host, alice, app, aliceToken: String(made.body.token) };
+  }
+
+  it('refuses the admin API and pages with an access token, whoever is signed in (403)', async () => {
+    const { host, alice, app, aliceToken } = await adminHost();
+    const json = { 'content-type': 'application/json' };
+    for (const [method, path, headers] of [
+      ['GET', '/admin/api/applications', { authorization: bearer(aliceToken) }],
+      ['GET', `/admin/api/applications?access_token=${aliceToken}`, {}],
+      ['DELETE', `/admin/api/applications/${app.id}`, { ...json, authorization: bearer(aliceToken) }],
+      ['GET', '/admin/applications', { authorization: bearer(aliceToken) }],
+    ] as const) {
+      const answer = await alice.send(path, { method, headers });
+      expect([method, path, answer.status]).toEqual([method, path, 403]);
+    }
+    expect(await host.provider.applications.findById(app.id)).not.toBeNull();
+    // A form access_token on an admin page's POST: refused before the action, the app stays.
+    const page = await alice.send(`/admin/applications/${app.id}`);
+    expect(page.status).toBe(200);
+    const posted = await alice.send(`/admin/applications/${app.id}/delete`, {
+      form: { ...hiddenFields(page.text), access_token: aliceToken },
+    });
+    expect(posted.status).toBe(403);
+    expect(await host.provider.applications.findById(app.id)).not.toBeNull();
+  });
+
+  it('refuses a cross-site admin API write (Sec-Fetch-Site, Origin) with 403, even as JSON', async () => {
+    const { host, alice, app } = await adminHost();
+    const json = { 'content-type': 'application/json' };
+    for (const headers of [
+      { ...json, 'sec-fetch-site': 'cross-site' },
+      { ...json, 'sec-fetch-site': 'same-site' },
+      { ...json, origin: 'http://127.0.0.1:9999' },
+      { ...json, origin: 'null' },
+    ]) {
+      const answer = await alice.send(`/admin/api/applications/${app.id}`, { method: 'DELETE', headers });
+      expect([headers, answer.status, answer.body.error]).toEqual([headers, 403, 'access_denied']);
+    }
+    expect(await host.provider.applications.findById(app.id)).not.toBeNull();
+    const own = await alice.send(`/admin/api/applications/${app.id}`, {
+      method: 'DELETE',
+      headers: { ...json, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(own.status).toBe(204);
   });
 });
 
