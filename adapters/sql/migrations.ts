@@ -3,9 +3,10 @@
  * find at run time), and {@link runMigrations}, which applies the pending ones.
  *
  * How the schema evolves: a migration, once released, is never edited. A change is a new entry
- * at the end of {@link MIGRATIONS} (names sort in order: `0002_…`, `0003_…`) that alters the
- * tables, plus the matching entry in the column map (`columns.ts`). A new nullable column (or one
- * with a default) keeps older provider versions working during a rolling deploy.
+ * in {@link MIGRATIONS} (Kysely applies them in name order: `0002_…`, `0003_…`; a number, once
+ * given, is never reused) that alters the tables, plus the matching entry in the column map
+ * (`columns.ts`). A new nullable column (or one with a default) keeps older provider versions
+ * working during a rolling deploy.
  *
  * @internal
  */
@@ -123,7 +124,7 @@ const MIGRATIONS: Migrations = {
    * The rate limits' counters (`rate-limit.ts`), in the columns, order and types
    * `rate-limiter-flexible` writes: `key`, `points`, `expire` (epoch milliseconds).
    */
-  async '0002_create_rate_limits'(db, dialect, t) {
+  async '0003_create_rate_limits'(db, dialect, t) {
     const postgres = dialect === 'postgres';
     await db.schema
       .createTable(t.rateLimits)

@@ -2,7 +2,7 @@
  * Rate-limit counters for {@link SqlAdapter} (`createRateLimiter`): `rate-limiter-flexible`'s
  * `RateLimiterPostgres` on the adapter's pool, or `RateLimiterSQLite` on its better-sqlite3
  * database, every limit in one table (`<prefix>rate_limits`, made by migration
- * `0002_create_rate_limits`, so the library never creates tables). A count is one
+ * `0003_create_rate_limits`, so the library never creates tables). A count is one
  * `INSERT … ON CONFLICT (key) DO UPDATE … RETURNING`, atomic on both, so every process on the
  * database counts against one budget.
  *

@@ -432,7 +432,7 @@ export class SqlAdapter implements StorageAdapter {
   // ---- rate limits ----------------------------------------------------------------------------
 
   /**
-   * Counters in `<prefix>rate_limits` (migration `0002_create_rate_limits`), shared by every
+   * Counters in `<prefix>rate_limits` (migration `0003_create_rate_limits`), shared by every
    * process on this database; see `rate-limits.ts`. `purgeExpired` deletes the expired ones.
    */
   createRateLimiter(spec: RateLimitSpec): RateLimitCounter {

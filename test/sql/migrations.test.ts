@@ -19,7 +19,7 @@ import {
 } from '../../adapters/sql/columns';
 import { makeToken } from '../../lib/testing';
 import { createDatabase } from '../support/postgres-server';
-import { testPool } from '../support/sql-adapters';
+import { migrationNames, testPool } from '../support/sql-adapters';
 import { scaled } from '../support/time-scale';
 
 const run = promisify(execFile);
@@ -30,6 +30,19 @@ const EXPECTED: Record<string, string[]> = {
   grants: columnsOf(GRANT_COLUMNS),
   tokens: columnsOf(TOKEN_COLUMNS),
 };
+/** Every migration present, in name order (filled in `beforeAll`). */
+let ALL: string[] = [];
+
+beforeAll(async () => {
+  ALL = await migrationNames();
+});
+
+it('the migrations are numbered as the session fixed them: the tables first, the rate limits as 0003', () => {
+  expect(ALL[0]).toBe('0001_create_tables');
+  expect(ALL).toContain('0003_create_rate_limits');
+  expect(ALL.every((name) => /^\d{4}_[a-z_]+$/.test(name))).toBe(true);
+  expect(new Set(ALL.map((name) => name.slice(0, 4))).size).toBe(ALL.length);
+});
 
 describe('SQL migrations on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createDatabase>>;
@@ -52,7 +65,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('five adapters migrating one empty database at once: one applies, the others find nothing to do', async () => {
     const adapters = Array.from({ length: 5 }, () => new SqlAdapter({ dialect: 'postgres', pool: pool() }));
     const applied = await Promise.all(adapters.map((adapter) => adapter.migrate()));
-    expect(applied.flat()).toEqual(['0001_create_tables', '0002_create_rate_limits']);
+    expect(applied.flat()).toEqual(ALL);
     await expect(adapters[0]?.migrate()).resolves.toEqual([]);
   });
 
@@ -69,7 +82,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('a table prefix keeps a second adapter apart in the same database', async () => {
     const shared = pool();
     const other = new SqlAdapter({ dialect: 'postgres', pool: shared, tablePrefix: 'tenant2_' });
-    await expect(other.migrate()).resolves.toEqual(['0001_create_tables', '0002_create_rate_limits']);
+    await expect(other.migrate()).resolves.toEqual(ALL);
     const token = makeToken();
     await other.insertToken(token);
     const main = new SqlAdapter({ dialect: 'postgres', pool: shared });
@@ -129,11 +142,11 @@ describe('SQL migrations on SQLite', () => {
         ),
       );
       const applied: unknown[] = outputs.flatMap(({ stdout }) => JSON.parse(stdout));
-      expect(applied).toEqual(['0001_create_tables', '0002_create_rate_limits']);
+      expect(applied).toEqual(ALL);
       const database = new Database(file);
       try {
         const names = database.prepare('SELECT name FROM oauth_migrations').all();
-        expect(names).toEqual([{ name: '0001_create_tables' }, { name: '0002_create_rate_limits' }]);
+        expect(names).toEqual(ALL.map((name) => ({ name })));
       } finally {
         database.close();
       }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
 import { createDatabase } from '../support/postgres-server';
-import { openSqlStore, type SqlStore } from '../support/sql-adapters';
+import { migrationNames, openSqlStore, type SqlStore } from '../support/sql-adapters';
 import { scaled } from '../support/time-scale';
 import {
   itSharesStateAcrossProcesses,
@@ -75,7 +75,7 @@ describe.each(['postgres', 'sqlite'] as const)(
 
     it('both migrated the same database at start, and the schema is there once', async () => {
       const migrations = await store.query('SELECT name FROM oauth_migrations');
-      expect(migrations.map((row) => row.name)).toEqual(['0001_create_tables', '0002_create_rate_limits']);
+      expect(migrations.map((row) => row.name)).toEqual(await migrationNames());
     });
 
     itSharesStateAcrossProcesses(() => ({ a, b, adapter: store.adapter }));
