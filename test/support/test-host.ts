@@ -152,6 +152,9 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
   beforeProvider?.(app);
   app.use(provider.router);
   app.use('/settings', provider.settingsRouter);
+  // The operator view, for tests that say who is an administrator (reading `adminRouter` without
+  // `isAdmin` throws a ConfigurationError).
+  if (overrides.isAdmin !== undefined) app.use('/admin', provider.adminRouter);
   mountTestRoutes(app, provider);
   const listening = serve ? await listen(app) : null;
   const target = listening?.url ?? app;
