@@ -21,6 +21,15 @@ import { playgroundRouter } from './playground/router';
 import { chosenLanguage, LANGUAGE_COOKIE, LANGUAGES, themedLayout } from './theme/themed-layout';
 import { type ExampleUser, findUserById, findUserByLogin } from './users';
 
+/** The 4xx status an error carries (body-parser's `status`: 413, 415, 400), or `null` for any other error. */
+function clientErrorStatus(error: unknown): number | null {
+  const status: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'status') : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500
+    ? status
+    : null;
+}
+
 export interface ExampleProviderOptions {
   /** Storage; default: a fresh memory adapter. */
   adapter?: StorageAdapter;
@@ -216,15 +225,28 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       machineScopes: ['ci:status'],
     }),
   );
-  // The host's own error handler: a detail-free page, never Express's stack trace.
+  // The host's own error handler: a detail-free page, never Express's stack trace. A request the
+  // body parsers refused (a body too large, an unknown charset) keeps its 4xx: bad input is the
+  // sender's fault, not a 500.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    console.error('[example provider]', error instanceof Error ? `${error.name}: ${error.message}` : error);
+    const status = clientErrorStatus(error);
+    if (status === null) {
+      console.error('[example provider]', error instanceof Error ? `${error.name}: ${error.message}` : error);
+    }
     setPageHeaders(res);
-    res.status(500).type('html').send(loginPage('/', 'Something went wrong. Try again.'));
+    res
+      .status(status ?? 500)
+      .type('html')
+      .send(
+        loginPage(
+          '/',
+          status === null ? 'Something went wrong. Try again.' : 'The request could not be read.',
+        ),
+      );
   });
   return { app, provider };
 }
