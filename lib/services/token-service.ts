@@ -242,7 +242,11 @@ export class TokenService {
       );
       const excess = siblings.length - cap;
       if (excess <= 0) continue;
-      for (const oldest of siblings.filter((other) => !fresh.has(other.id)).slice(0, excess)) {
+      // Only the oldest `excess` (the list's order is the same for every request): concurrent
+      // issuances then all keep the same newest `cap`, and never revoke one between them. This
+      // request's own record is skipped, not replaced by a newer one — a record it leaves over
+      // the cap is the next issuance's to prune.
+      for (const oldest of siblings.slice(0, excess).filter((other) => !fresh.has(other.id))) {
         revoked += await this.storage.revokeTokens({ id: oldest.id }, now);
       }
     }

@@ -165,6 +165,51 @@ describe('limits: codes and tokens per user × application × scope set (GitHub)
     expect(await Promise.all(tokens.map((token) => t.guardStatus(token)))).toEqual([401, 401, 200, 200]);
   });
 
+  it('two issuances pruning at once keep the newest within the cap, never revoke both', async () => {
+    // Both token requests list the access tokens of the scope set only once both are stored, so
+    // each prunes from the same list: [a, b] over a cap of 1. Each must revoke only the oldest
+    // (a), never "the oldest but mine" — a and b would then revoke each other and neither live.
+    let waiting: (() => void)[] = [];
+    const bothListed = () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) {
+          for (const release of waiting) release();
+          waiting = [];
+        }
+      });
+    let held = 0;
+    const t = await createTestHost({
+      limits: { tokensPerScopeSet: 1 },
+      wrapAdapter: (adapter: StorageAdapter) =>
+        new Proxy(adapter, {
+          get: (target, key) => {
+            const value: unknown = Reflect.get(target, key, target);
+            if (key !== 'listTokens' || typeof value !== 'function') {
+              return typeof value === 'function' ? value.bind(target) : value;
+            }
+            return async (filter: Parameters<StorageAdapter['listTokens']>[0]) => {
+              if (filter.kind === 'access' && held < 2) {
+                held += 1;
+                await bothListed();
+              }
+              return adapter.listTokens(filter);
+            };
+          },
+        }),
+    });
+    const client = await t.registerApp();
+    const answers = await Promise.all(
+      [1, 2].map(() => t.token(client, { grant_type: 'client_credentials', scope: 'repo' })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(held).toBe(2);
+    const statuses = await Promise.all(answers.map((answer) => t.guardStatus(answer.body.access_token)));
+    expect(statuses.sort()).toEqual([200, 401]);
+    const live = await t.adapter.listTokens({ applicationId: client.id, kind: 'access' });
+    expect(live).toHaveLength(1);
+  });
+
   it('silent authorization codes are capped: a flood keeps only the newest', async () => {
     const t = await createTestHost({ limits: { tokensPerScopeSet: 2 } });
     const client = await t.registerApp();
