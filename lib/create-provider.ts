@@ -16,6 +16,7 @@ import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import type { ProviderContext } from './provider-context';
 import { schedulePurge } from './purge/purge-schedule';
+import { ApplicationCache } from './services/application-cache';
 import { ApplicationService } from './services/application-service';
 import { DeviceService } from './services/device-service';
 import { GrantService } from './services/grant-service';
@@ -109,12 +110,14 @@ export type CreateProviderOptions = ProviderOptions;
 export function createProvider(input: CreateProviderOptions): Provider {
   const resolved = resolveOptions(input);
   const onError = resolved.onError;
-  const storage = guardAdapter(resolved.adapter, onError);
+  // Every application write goes through the cache's watch, so the guard's cache forgets it.
+  const applicationCache = new ApplicationCache(resolved.applicationCacheSeconds);
+  const storage = applicationCache.watch(guardAdapter(resolved.adapter, onError));
   const options: ResolvedOptions = { ...resolved, adapter: storage };
   const grantTypes = new GrantTypeRegistry(options);
   const events = new ProviderEvents(onError, eventLogger(options.logger));
   const tokens = new TokenService(options, storage, onError, events);
-  const applications = new ApplicationService(options, storage, events);
+  const applications = new ApplicationService(options, storage, events, applicationCache);
   const grants = new GrantService(storage, options.scopes, events);
   const provider: ProviderContext = {
     options,

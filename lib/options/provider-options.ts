@@ -285,6 +285,15 @@ export interface ProviderOptions {
    */
   purgeIntervalSeconds?: number;
   /**
+   * How long the bearer guard keeps an application it read, in seconds (0 to 300); `0` reads it on
+   * every request. Changes made in this process apply at once; another process on the same store
+   * sees them within this bound (a deleted application's tokens are refused everywhere at once,
+   * since deleting revokes them).
+   *
+   * @defaultValue `5`
+   */
+  applicationCacheSeconds?: number;
+  /**
    * Accept plain `http:` redirect URIs for hosts other than loopback when applications are
    * registered or edited (development only).
    *

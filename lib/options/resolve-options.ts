@@ -29,6 +29,8 @@ export interface ResolvedOptions {
   logger: Logger;
   /** Seconds between two purges of expired records; `0`: never. */
   purgeIntervalSeconds: number;
+  /** Seconds the guard keeps an application it read; `0`: never. */
+  applicationCacheSeconds: number;
   verifyPassword: ProviderOptions['verifyPassword'];
   canIntrospect: NonNullable<ProviderOptions['canIntrospect']>;
   deviceCodeTtl: number;
@@ -146,6 +148,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     isAdmin: read('isAdmin'),
     logger,
     purgeIntervalSeconds: read('purgeIntervalSeconds'),
+    applicationCacheSeconds: read('applicationCacheSeconds'),
     verifyPassword,
     canIntrospect: canIntrospect ?? ((caller, token) => token.applicationId === caller.id),
     deviceCodeTtl: read('deviceCodeTtl'),

@@ -221,6 +221,11 @@ export const OPTION_SCHEMA = {
     default: 600,
     check: check.wholeNumber(0, 2_147_483, 'must be a whole number of seconds from 0 (off) to 2147483'),
   },
+  applicationCacheSeconds: {
+    doc: "How long the bearer guard keeps an application it read, in seconds (0 to 300); `0` reads it on every request. Changes made in this process apply at once; another process on the same store sees them within this bound (a deleted application's tokens are refused everywhere at once, since deleting revokes them).",
+    default: 5,
+    check: check.wholeNumber(0, 300, 'must be a whole number of seconds from 0 (off) to 300'),
+  },
   allowHttpRedirectUris: {
     doc: 'Accept plain `http:` redirect URIs for hosts other than loopback when applications are registered or edited (development only).',
     default: false,

@@ -14,6 +14,7 @@ import {
   checkApplicationUpdate,
 } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
+import { ApplicationCache } from './application-cache';
 import { decodeCursor, encodeCursor } from './application-cursor';
 
 /** A newly created application and its secret, which is never retrievable again. */
@@ -41,6 +42,7 @@ export class ApplicationService {
     private readonly options: ResolvedOptions,
     private readonly adapter: StorageAdapter,
     private readonly events: ProviderEvents,
+    private readonly guardCache: ApplicationCache = new ApplicationCache(0),
   ) {}
 
   private get rules(): ApplicationRules {
@@ -84,6 +86,14 @@ export class ApplicationService {
 
   findById(id: string): Promise<ApplicationRecord | null> {
     return this.adapter.findApplicationById(id);
+  }
+
+  /**
+   * `findById` for the bearer guard: served from the guard's cache (`applicationCacheSeconds`),
+   * so a protected request reads only its token in the steady state. The record is frozen.
+   */
+  findForGuard(id: string): Promise<ApplicationRecord | null> {
+    return this.guardCache.get(id, () => this.adapter.findApplicationById(id));
   }
 
   findByClientId(clientId: string): Promise<ApplicationRecord | null> {
