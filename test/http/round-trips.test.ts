@@ -6,6 +6,7 @@
  * Round trips are counted by wrapping the adapter, never timed.
  */
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
+import { sha256Hex } from '../../lib/tokens/hash';
 import { given, interceptAdapter, type StorageMethod } from '../support/adapters';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 import { field } from '../support/user-agent';
@@ -23,6 +24,18 @@ async function machineToken(t: TestHost, app: RegisteredApp): Promise<string> {
   const answer = await t.token(app, { grant_type: 'client_credentials' });
   expect(answer.status).toBe(200);
   return field(answer, 'access_token');
+}
+
+/**
+ * The first use writes `last_used_at` without waiting for it (then at most once a minute): waits,
+ * a bounded number of times, until the store has it, so the next reads see a touched token.
+ */
+async function touched(t: TestHost, token: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if ((await t.adapter.findTokenByHash(sha256Hex(token)))?.lastUsedAt) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('last_used_at was never written');
 }
 
 /** `count` protected requests with `token`; the storage calls they made. */
@@ -69,6 +82,7 @@ describe('storage round trips of a protected request', () => {
     const token = await machineToken(t, app);
     // The first use reads the application and writes last_used_at (at most once a minute).
     await callsOf(t, calls, token, 1);
+    await touched(t, token);
     expect(await callsOf(t, calls, token, 10)).toEqual(Array(10).fill('findTokenByHash'));
     calls.length = 0;
     const query = await t.client.send(`/api/me?access_token=${token}`);
@@ -82,6 +96,7 @@ describe('storage round trips of a protected request', () => {
     const app = await t.registerApp();
     const token = await machineToken(t, app);
     await callsOf(t, calls, token, 1);
+    await touched(t, token);
     expect(await callsOf(t, calls, token, 3)).toEqual(
       Array(3).fill(['findTokenByHash', 'findApplicationById']).flat(),
     );
@@ -93,6 +108,7 @@ describe('storage round trips of a protected request', () => {
     const app = await t.registerApp();
     const token = await machineToken(t, app);
     await callsOf(t, calls, token, 2);
+    await touched(t, token);
     for (const change of [
       () => t.provider.applications.update(app.id, { name: 'Renamed' }),
       () => t.provider.applications.update(app.id, { scopes: ['user'] }),
@@ -144,6 +160,7 @@ describe('storage round trips of a protected request', () => {
       applicationCacheSeconds: 30,
     });
     await bCounted.client.send('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    await touched(a, token);
     calls.length = 0;
     await bCounted.client.send('/api/me', { headers: { authorization: `Bearer ${token}` } });
     expect(calls).toEqual(['findTokenByHash']);
