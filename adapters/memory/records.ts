@@ -71,7 +71,9 @@ type IndexedField = (typeof INDEXED_FIELDS)[number];
 
 /**
  * Token ids by the value of each field `listTokens` / `revokeTokens` usually narrow by, so
- * revoking a grant or a token family does not scan every token. Sets keep insertion order.
+ * revoking a grant or a token family does not scan every token. Sets keep insertion order. It
+ * holds records that are not revoked (both methods skip revoked ones), so what a look-up walks
+ * does not grow with the revoked records waiting for the purge.
  */
 export class TokenIndex {
   readonly #maps: Record<IndexedField, Map<string, Set<string>>> = {
