@@ -16,6 +16,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import express from 'express';
 import type { StorageAdapter } from 'express-oauth-provider';
+import { mountHandwritten } from './handwritten';
 
 const TOKEN_COUNT = Number(process.env.BENCH_TOKENS ?? 10_000);
 const CODE_COUNT = Number(process.env.BENCH_CODES ?? 40_000);
@@ -183,7 +184,9 @@ async function main(): Promise<void> {
     );
   }
 
-  listen(app, { clientId: application.clientId, clientSecret, tokens, codes });
+  const handwrittenToken =
+    clientSecret === null ? '' : mountHandwritten(app, application.clientId, clientSecret);
+  listen(app, { clientId: application.clientId, clientSecret, tokens, codes, handwrittenToken });
 }
 
 // Exit normally on SIGINT/SIGTERM so `node --cpu-prof` writes its profile.

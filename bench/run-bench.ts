@@ -33,6 +33,7 @@ interface Setup {
   clientSecret: string;
   tokens: string[];
   codes: string[];
+  handwrittenToken: string;
 }
 
 interface ScenarioRequest {
@@ -111,6 +112,15 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'hand-written guard (reference)',
+    suite: 'guard',
+    baseline: 'bare Express GET',
+    options: (s) => ({
+      path: '/handwritten/repos',
+      headers: { authorization: `Bearer ${s.handwrittenToken}` },
+    }),
+  },
+  {
     name: 'bare Express token POST',
     suite: 'token',
     baseline: null,
@@ -128,6 +138,17 @@ const SCENARIOS: Scenario[] = [
     options: (s) => ({
       method: 'POST',
       path: '/oauth/token',
+      headers: { ...FORM, authorization: basic(s) },
+      body: 'grant_type=client_credentials&scope=public_repo',
+    }),
+  },
+  {
+    name: 'hand-written token (reference)',
+    suite: 'token',
+    baseline: 'bare Express token POST',
+    options: (s) => ({
+      method: 'POST',
+      path: '/handwritten/token',
       headers: { ...FORM, authorization: basic(s) },
       body: 'grant_type=client_credentials&scope=public_repo',
     }),
