@@ -77,7 +77,10 @@ async function makeAdapter(): Promise<{ adapter: StorageAdapter; close: () => Pr
 
 /** Stats and profiling routes, on both kinds of server. */
 function mountStats(app: express.Express): void {
-  app.get('/__stats', (_req, res) => {
+  app.get('/__stats', (req, res) => {
+    // ?gc=1 under --expose-gc: the heap that is live, not what the next GC would free.
+    const gc: unknown = Reflect.get(globalThis, 'gc');
+    if (req.query.gc === '1' && typeof gc === 'function') gc();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     res.json({

@@ -179,7 +179,8 @@ const SCENARIOS: Scenario[] = [
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; setup: Setup }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
+    // As deployed: NODE_ENV=production (the memory adapter skips its per-token contract check).
+    env: { NODE_ENV: 'production', ...process.env, ...env },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });

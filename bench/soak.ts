@@ -2,8 +2,8 @@
  * The long client_credentials run of issue 17 (`node --import tsx bench/soak.ts`, after
  * `npm run build`): one bench server, the token endpoint at a steady BENCH_SOAK_RATE (2,000 req/s)
  * for BENCH_SOAK_SECONDS (600), the server's RSS and heap sampled every BENCH_SOAK_SAMPLE seconds
- * (15). It levels off when the heap's peak over the last third of the run is within 10% of its
- * peak over the middle third: the purge (`purgeIntervalSeconds`, BENCH_PURGE_SECONDS) removes
+ * (15; the live heap, after a full GC). It levels off when the live heap's peak over the last
+ * third of the run is within 10% of its peak over the middle third: the purge (`purgeIntervalSeconds`, BENCH_PURGE_SECONDS) removes
  * what expired (`accessTokenTtl`, BENCH_ACCESS_TTL) or was revoked as fast as it is issued.
  * `--strict` fails the run when it does not level off or a request failed.
  */
@@ -24,10 +24,14 @@ interface Stats {
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_TOKENS: '1', BENCH_CODES: '0' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(__dirname, 'bench-server.ts')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { NODE_ENV: 'production', ...process.env, BENCH_TOKENS: '1', BENCH_CODES: '0' },
+    },
+  );
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
     });
     const setup = JSON.parse(line) as { port: number; clientId: string; clientSecret: string };
     const stats = async (): Promise<Stats> =>
-      (await (await fetch(`http://127.0.0.1:${setup.port}/__stats`)).json()) as Stats;
+      (await (await fetch(`http://127.0.0.1:${setup.port}/__stats?gc=1`)).json()) as Stats;
     const samples: (Stats & { second: number })[] = [];
     const started = Date.now();
     const sampler = setInterval(async () => {
