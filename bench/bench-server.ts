@@ -178,12 +178,17 @@ async function main(): Promise<void> {
     await provider.tokens.issueTokens({ ...subject, userId: `other${i % 1000}` }, false);
   const codes: string[] = [];
   for (let i = 0; i < CODE_COUNT; i++) {
+    // One user per code: the cap on live codes per user × application × scope set (the limits)
+    // would revoke all but the newest few of one user's.
     codes.push(
-      await provider.tokens.issueCode(subject, {
-        redirectUri: null,
-        codeChallenge: null,
-        codeChallengeMethod: null,
-      }),
+      await provider.tokens.issueCode(
+        { ...subject, userId: `code-user-${i}` },
+        {
+          redirectUri: null,
+          codeChallenge: null,
+          codeChallengeMethod: null,
+        },
+      ),
     );
   }
 
