@@ -16,8 +16,10 @@
  * Environment: BENCH_SECONDS (per scenario and round, default 2), BENCH_ROUNDS (default 12, after
  * one discarded warm-up round), BENCH_CONNECTIONS (10), BENCH_TOKENS (10,000 stored tokens),
  * BENCH_EXTRA_STORED (extra stored tokens, for the growth check), MONGODB_URI / DATABASE_URL
- * (bench the Mongo or SQL adapter instead of memory), BENCH_CPU_PROFILE=<dir> (the servers write
- * a `.cpuprofile` of the measured rounds there).
+ * (bench the Mongo or SQL adapter instead of memory: postgres://… or sqlite:<path>), BENCH_CODES
+ * (authorization codes for the exchange, default 3,000 per round), BENCH_SUITES (`guard,token`, or
+ * one of them), BENCH_CPU_PROFILE=<dir> (the servers write a `.cpuprofile` of the measured rounds
+ * there).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -304,14 +306,21 @@ async function runSuite(scenarios: Scenario[], env: Record<string, string>): Pro
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const guard = await runSuite(
-    SCENARIOS.filter((scenario) => scenario.suite === 'guard'),
-    { BENCH_CODES: '0' },
-  );
-  const token = await runSuite(
-    SCENARIOS.filter((scenario) => scenario.suite === 'token'),
-    { BENCH_CODES: process.env.BENCH_CODES ?? String(ALL_ROUNDS * 3000) },
-  );
+  const suites = new Set((process.env.BENCH_SUITES ?? 'guard,token').split(',').map((name) => name.trim()));
+  const skipped: SuiteResult = { rows: [], ratios: {}, peakRssKb: 0, load: { start: [], end: [] } };
+  // Only the token suite needs single-use authorization codes.
+  const guard = suites.has('guard')
+    ? await runSuite(
+        SCENARIOS.filter((scenario) => scenario.suite === 'guard'),
+        { BENCH_CODES: '0' },
+      )
+    : skipped;
+  const token = suites.has('token')
+    ? await runSuite(
+        SCENARIOS.filter((scenario) => scenario.suite === 'token'),
+        { BENCH_CODES: process.env.BENCH_CODES ?? String(ALL_ROUNDS * 3000) },
+      )
+    : skipped;
   const rows = [...guard.rows, ...token.rows];
   const adapter = process.env.DATABASE_URL ? 'sql' : process.env.MONGODB_URI ? 'mongo' : 'memory';
   const stored = Number(process.env.BENCH_TOKENS ?? 10_000) + Number(process.env.BENCH_EXTRA_STORED ?? 0);
