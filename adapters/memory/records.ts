@@ -104,14 +104,19 @@ export class TokenIndex {
   }
 
   /**
-   * Candidate ids for the first indexed field the filter names, in the order familyId, grantId,
-   * applicationId, userId (roughly most to least selective); `undefined` if it names none.
+   * Candidate ids: the smallest of the sets of the indexed fields the filter names (a user's
+   * tokens at one application are found among the user's, not among every token of the
+   * application); `undefined` if it names none.
    */
   lookup(filter: TokenFilter): string[] | undefined {
+    let smallest: Set<string> | undefined;
     for (const field of INDEXED_FIELDS) {
       const value = filter[field];
-      if (value !== undefined) return [...(this.#maps[field].get(value) ?? [])];
+      if (value === undefined) continue;
+      const ids = this.#maps[field].get(value);
+      if (ids === undefined) return [];
+      if (smallest === undefined || ids.size < smallest.size) smallest = ids;
     }
-    return undefined;
+    return smallest === undefined ? undefined : [...smallest];
   }
 }
