@@ -114,7 +114,7 @@ const SCENARIOS: Scenario[] = [
       method: 'POST',
       path: '/oauth/token',
       headers: { ...FORM, authorization: basic(s) },
-      body: 'grant_type=client_credentials&scope=public_repo',
+      body: 'grant_type=client_credentials&scope=ci:status',
     }),
   },
   {

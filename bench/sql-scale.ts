@@ -122,7 +122,7 @@ async function measure(server: Server, scenario: Scenario): Promise<number> {
       url: `${url}/oauth/token`,
       method: 'POST',
       headers: { ...FORM, authorization: basic },
-      body: 'grant_type=client_credentials&scope=public_repo',
+      body: 'grant_type=client_credentials&scope=ci:status',
     },
   };
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options[scenario] });

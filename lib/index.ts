@@ -7,6 +7,7 @@
  */
 
 // The provider and its options.
+export type { ConfiguredClient } from './clients/configured-clients';
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
 export { ConfigurationError } from './errors/configuration-error';
 // The base of every error the provider answers with an HTTP status (protocol or not).
@@ -39,15 +40,16 @@ export type { GrantHandler, GrantRequest, GrantSubject, GrantType } from './gran
 export { GRANT_TYPES, type GrantTypeName } from './grants/grant-type-names';
 // Guards for the host's API.
 export type { AuthenticateOptions } from './guards/authenticate';
-export type { OAuthContext } from './guards/oauth-context';
-export { OAuthBearerStrategy } from './guards/passport-strategy';
+export type { ApplicationView, OAuthContext } from './guards/oauth-context';
+export { type ClientPrincipal, OAuthBearerStrategy } from './guards/passport-strategy';
 export { requireScope } from './guards/require-scope';
 export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
 export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
 export type { ProviderContext } from './provider-context';
-export type { ScopeDefinition, ScopeDefinitions, ScopeRegistry } from './scopes/scope-registry';
+export type { ScopeDefinition, ScopeDefinitions, ScopeHolder, ScopeRegistry } from './scopes/scope-registry';
 export type { ApplicationService, CreatedApplication } from './services/application-service';
+export type { ApplicationTrustInput } from './services/application-trust';
 export type { GrantService } from './services/grant-service';
 export type { PersonalTokenService } from './services/personal-token-service';
 export type { IssuedTokens, TokenService } from './services/token-service';
@@ -55,6 +57,7 @@ export type { IssuedTokens, TokenService } from './services/token-service';
 export type {
   ApplicationPatch,
   ApplicationRecord,
+  ApplicationTrust,
   ConsumeResult,
   GrantRecord,
   StorageAdapter,

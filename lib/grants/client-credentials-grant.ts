@@ -4,20 +4,29 @@ import { GRANT_TYPES } from './grant-type-names';
 
 /**
  * RFC 6749 §4.4: a confidential client acts on its own behalf. No user, no grant, and no refresh
- * token (§4.4.3: one SHOULD NOT be included).
+ * token (§4.4.3: one SHOULD NOT be included). RFC 9700 §4.15: its token carries only scopes
+ * declared for clients to hold (`holders: ['client']`), and only those the application may
+ * request; without `scope` it gets every such scope (possibly none).
  */
 async function authenticateAsClient({ client, params, provider, issue }: GrantRequest) {
-  const { scopes: registry, defaultScopes } = provider.options;
+  const { scopes: registry } = provider.options;
   if (!client.confidential) {
     throw new UnauthorizedClientError('The client_credentials grant is for confidential clients only');
   }
-  const requested = params.scope === undefined ? null : registry.parse(params.scope);
   const allowed = client.scopes.length > 0 ? client.scopes : registry.names;
-  const scopes = requested ?? (client.scopes.length > 0 ? client.scopes : defaultScopes);
-  if (!registry.covers(allowed, scopes)) {
+  if (params.scope === undefined) {
+    const held = registry.names.filter((scope) => registry.heldBy(scope, 'client'));
+    return issue({
+      userId: null,
+      scopes: registry.normalize(held.filter((scope) => registry.covers(allowed, [scope]))),
+    });
+  }
+  const requested = registry.parse(params.scope);
+  registry.requireHeldBy(requested, 'client');
+  if (!registry.covers(allowed, requested)) {
     throw new InvalidScopeError('The requested scope is not allowed for this client');
   }
-  return issue({ userId: null, scopes: registry.normalize(scopes) });
+  return issue({ userId: null, scopes: registry.normalize(requested) });
 }
 
 export const clientCredentialsGrant: GrantDescriptor = {

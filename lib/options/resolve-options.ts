@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type CheckedClient, checkConfiguredClients } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
 import { isGrantTypeName } from '../grants/grant-type-names';
 import { ScopeRegistry } from '../scopes/scope-registry';
@@ -43,6 +44,9 @@ export interface ResolvedOptions {
   /** `console.error` with the error's name and message unless the host gives its own. */
   onError: (error: unknown) => void;
   allowHttpRedirectUris: boolean;
+  /** The configured clients, checked; secrets only as their SHA-256 hashes. */
+  clients: readonly CheckedClient[];
+  errorRedirects: 'trusted' | 'all';
 }
 
 /** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`. */
@@ -98,7 +102,15 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   for (const scope of defaultScopes) {
     if (!scopes.has(scope))
       throw new ConfigurationError('defaultScopes', `names an undeclared scope "${scope}"`);
+    // They are granted to authorization requests, which users decide (RFC 9700 §4.15).
+    if (!scopes.heldBy(scope, 'user'))
+      throw new ConfigurationError(
+        'defaultScopes',
+        `names "${scope}", which users do not hold (its holders)`,
+      );
   }
+  const allowHttpRedirectUris = read('allowHttpRedirectUris');
+  const clients = checkConfiguredClients(read('clients'), { scopes, allowHttpRedirectUris });
   const currentUser = read('currentUser');
   const loginUrl = read('loginUrl');
   const findUser = read('findUser');
@@ -145,6 +157,8 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     corsOrigins: read('corsOrigins'),
     secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
     onError: onError ?? logError,
-    allowHttpRedirectUris: read('allowHttpRedirectUris'),
+    allowHttpRedirectUris,
+    clients,
+    errorRedirects: read('errorRedirects'),
   };
 }

@@ -77,7 +77,7 @@ ${textareaField({
   label: 'Authorization callback URLs',
   value: values.redirectUris,
   error: errors.redirect_uris,
-  hint: 'One per line. https, or http only for localhost, 127.0.0.1 and [::1]; no #fragment.',
+  hint: 'One per line. https, or http only for localhost, 127.0.0.1 and [::1]; for a public (native) app also a private-use scheme such as com.example.app:/oauth2redirect; no #fragment.',
 })}
 ${type}
 ${checkboxGroup({
@@ -172,6 +172,22 @@ ${buttonForm(`${action}/revoke-tokens`, frame.csrfToken, 'Revoke all user tokens
 ${buttonForm(`${action}/delete`, frame.csrfToken, 'Delete application', 'danger')}</div>`;
 }
 
+/** Host-managed applications (configured, created by host code, first-party) change only in host code. */
+const managedNotice = html`<div class="notice" role="status">This application is managed by the site itself: it cannot be changed or deleted here.</div>`;
+
+function editSections(
+  frame: SettingsFrame,
+  application: ApplicationRecord,
+  scopes: readonly ScopeChoice[],
+  state: ApplicationShowState,
+): RawHtml {
+  return html`<h2>Settings</h2>
+<form method="post" action="${frame.baseUrl}/applications/${application.id}" novalidate>${csrfField(frame.csrfToken)}
+${applicationFields(state.values, state.errors, scopes, false)}
+<button type="submit" class="primary">Update application</button></form>
+${dangerZone(frame, application)}`;
+}
+
 /** `GET /applications/:id`: credentials, settings (editable) and the destructive actions. */
 export function renderApplicationShow(
   frame: SettingsFrame,
@@ -193,10 +209,6 @@ export function renderApplicationShow(
 <dt>Callback URLs</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
 <dt>Allowed scopes</dt><dd>${scopeList(allowed, 'Every scope')}</dd>
 <dt>Registered</dt><dd>${formatDate(application.createdAt)}</dd></dl>
-<h2>Settings</h2>
-<form method="post" action="${base}/applications/${application.id}" novalidate>${csrfField(frame.csrfToken)}
-${applicationFields(state.values, state.errors, scopes, false)}
-<button type="submit" class="primary">Update application</button></form>
-${dangerZone(frame, application)}`,
+${application.trust === 'user' ? editSections(frame, application, scopes, state) : managedNotice}`,
   );
 }

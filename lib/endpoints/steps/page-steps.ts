@@ -7,6 +7,7 @@ import { sendRedirect } from '../../respond/redirect';
 import { renderConsentPage } from '../../views/consent-page';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
+import { describeConsent } from './consent-data';
 
 /**
  * The steps every page shares: authorization, device and settings pages all need the host's
@@ -38,20 +39,16 @@ export function checkCsrf(call: EndpointCall): void {
 }
 
 /**
- * The consent page (the host's `renderConsent`, or ours): who asks, for what, approve or deny. Its
- * form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
+ * The consent page (the host's `renderConsent`, or ours): who asks and who registered it, where
+ * the browser goes next, for what, approve or deny. Its form posts `consent.fields` and a fresh
+ * CSRF token back to `consent.action`.
  */
-export function showConsent(call: EndpointCall): void {
+export async function showConsent(call: EndpointCall): Promise<void> {
   const { req, res, provider, user, consent } = call;
   const { options } = provider;
   const data: ConsentPageData = {
+    ...(await describeConsent(provider, consent)),
     user,
-    application: {
-      name: consent.client.name,
-      homepageUrl: consent.client.homepageUrl,
-      clientId: consent.client.clientId,
-    },
-    scopes: consent.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
     fields: { ...consent.fields, csrf_token: issueCsrfToken(req, res, user.id, options) },
     action: consent.action,
   };

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { NotFoundError } from '../../errors/http-error';
+import { ManagedApplicationError, NotFoundError } from '../../errors/http-error';
 import { routeParameter } from '../../http/route-parameter';
 import type { ProviderContext } from '../../provider-context';
 import { sendPage } from '../../respond/page';
@@ -48,6 +48,12 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   const owned = async (page: PageRequest): Promise<ApplicationRecord> => {
     const application = await applications.findOwned(routeParameter(page.req, 'id'), page.user.id);
     if (application === null) throw new NotFoundError('This application does not exist, or it is not yours.');
+    return application;
+  };
+  // Only what a user registered here changes here: host-managed applications are read-only.
+  const editable = async (page: PageRequest): Promise<ApplicationRecord> => {
+    const application = await owned(page);
+    if (application.trust !== 'user') throw new ManagedApplicationError();
     return application;
   };
   const show = (
@@ -114,7 +120,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id',
     route(async (page) => {
-      const application = await owned(page);
+      const application = await editable(page);
       const result = validateApplicationForm(page.form, rules, application.confidential);
       if (!result.ok) {
         const values = applicationValuesFromForm(page.form, application.confidential);
@@ -135,7 +141,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id/reset-secret',
     route(async (page) => {
-      const application = await owned(page);
+      const application = await editable(page);
       if (!application.confidential)
         throw new NotFoundError('Public applications have no client secret to reset.');
       const secret = await applications.resetSecret(application.id);
@@ -147,7 +153,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id/revoke-tokens',
     route(async (page) => {
-      const application = await owned(page);
+      const application = await editable(page);
       await applications.revokeAllTokens(application.id);
       redirectAfterPost(page, `/applications/${application.id}`, 'tokens-revoked');
     }),
@@ -156,7 +162,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id/delete',
     route(async (page) => {
-      await applications.delete((await owned(page)).id);
+      await applications.delete((await editable(page)).id);
       redirectAfterPost(page, '/applications', 'deleted');
     }),
   );

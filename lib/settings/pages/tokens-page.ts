@@ -67,7 +67,9 @@ function validateTokenForm(
  */
 export function mountTokensPage(router: Router, provider: ProviderContext): void {
   const { options, personalTokens } = provider;
-  const scopes = options.scopes.names.map((name) => ({ name, description: options.scopes.describe(name) }));
+  const scopes = options.scopes.names
+    .filter((name) => options.scopes.heldBy(name, 'user'))
+    .map((name) => ({ name, description: options.scopes.describe(name) }));
   const emptyForm: TokenFormValues = { name: '', scopes: [], expiry: DEFAULT_TOKEN_EXPIRY };
   const render = async (page: PageRequest, status: number, state: Partial<TokensPageState>) => {
     const full: TokensPageState = {
