@@ -9,6 +9,7 @@ import type {
   TokenKind,
   TokenRecord,
 } from '../../lib/storage/storage-adapter';
+import { type GrantUses, usesBeside, usesOnGrants } from './grant-uses';
 import { createIndexes, isFerretDb } from './indexes';
 import {
   key,
@@ -19,6 +20,7 @@ import {
   toApplication,
   toDocument,
   toGrant,
+  toIdOnly,
   tokenQuery,
   toToken,
 } from './schemas';
@@ -94,6 +96,13 @@ const OLDEST_FIRST = { createdAt: 1, seq: 1, _id: 1 } as const;
  * const provider = createProvider({ adapter, currentUser, loginUrl: '/login' });
  * ```
  */
+/** What the adapter learns about its server once (indexes, and how it must write). */
+interface Setup {
+  ttl: boolean;
+  strategy: TokenStrategy;
+  grantUses: GrantUses;
+}
+
 export class MongoAdapter implements StorageAdapter {
   readonly #connection: Connection;
   readonly #log: (message: string) => void;
@@ -102,7 +111,7 @@ export class MongoAdapter implements StorageAdapter {
   readonly #apps: Models['applications'];
   readonly #grants: Models['grants'];
   readonly #tokens: Models['tokens'];
-  #ready: Promise<{ ttl: boolean; strategy: TokenStrategy }> | undefined;
+  #ready: Promise<Setup> | undefined;
 
   constructor(options: MongoAdapterOptions) {
     const { connection, collectionPrefix = 'oauth_', logger, atomicity = 'auto' } = options;
@@ -130,7 +139,7 @@ export class MongoAdapter implements StorageAdapter {
     return { ttl };
   }
 
-  #setup(): Promise<{ ttl: boolean; strategy: TokenStrategy }> {
+  #setup(): Promise<Setup> {
     this.#ready ??= this.#init().catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
@@ -138,14 +147,15 @@ export class MongoAdapter implements StorageAdapter {
     return this.#ready;
   }
 
-  async #init(): Promise<{ ttl: boolean; strategy: TokenStrategy }> {
+  async #init(): Promise<Setup> {
     const choice = this.#atomicity;
     const [ttl, claims] = await Promise.all([
       createIndexes(this.#models, this.#log),
       choice === 'auto' ? isFerretDb(this.#connection) : choice === 'claims',
     ]);
     const strategy = claims ? new ClaimStrategy(this.#models) : new NativeStrategy(this.#models);
-    return { ttl, strategy };
+    const grantUses = claims ? usesBeside(this.#models) : usesOnGrants(this.#models);
+    return { ttl, strategy, grantUses };
   }
 
   // ---- applications -------------------------------------------------------------------------
@@ -189,21 +199,23 @@ export class MongoAdapter implements StorageAdapter {
   }
 
   async deleteApplication(id: string): Promise<boolean> {
-    await this.#setup();
+    const { grantUses } = await this.#setup();
     const applicationId = key('deleteApplication', id);
+    const grantIds = (await this.#grants.find({ applicationId }, { _id: 1 }).lean<unknown[]>()).map(toIdOnly);
     // Grants first: if deleting the application then fails, a retry still finds it. The second
     // pass removes a grant saved concurrently, between the first pass and the deletion.
     await this.#grants.deleteMany({ applicationId });
     const { deletedCount } = await this.#apps.deleteOne({ _id: applicationId });
     if (deletedCount === 0) return false;
     await this.#grants.deleteMany({ applicationId });
+    await grantUses.forget(grantIds);
     return true;
   }
 
   // ---- grants -------------------------------------------------------------------------------
 
   async saveGrant(record: GrantRecord): Promise<GrantRecord> {
-    await this.#setup();
+    const { grantUses } = await this.#setup();
     const filter = {
       userId: key('saveGrant', record.userId),
       applicationId: key('saveGrant', record.applicationId),
@@ -229,7 +241,9 @@ export class MongoAdapter implements StorageAdapter {
           })
           .lean<unknown>();
         if (doc === null) throw new Error('MongoAdapter.saveGrant: the upsert returned no document');
-        return toGrant(doc);
+        const [saved] = await grantUses.settle([toGrant(doc)]);
+        if (saved === undefined) throw new Error('MongoAdapter.saveGrant: the grant went missing');
+        return saved;
       } catch (error) {
         if (codeOf(error) !== DUPLICATE_KEY || attempt >= 3) throw error;
       }
@@ -237,35 +251,35 @@ export class MongoAdapter implements StorageAdapter {
   }
 
   async findGrant(userId: string, applicationId: string): Promise<GrantRecord | null> {
-    await this.#setup();
+    const { grantUses } = await this.#setup();
     const filter = { userId: key('findGrant', userId), applicationId: key('findGrant', applicationId) };
     const doc = await this.#grants.findOne(filter).lean<unknown>();
-    return doc === null ? null : toGrant(doc);
+    return doc === null ? null : ((await grantUses.settle([toGrant(doc)]))[0] ?? null);
   }
 
   async findGrantById(id: string): Promise<GrantRecord | null> {
-    await this.#setup();
+    const { grantUses } = await this.#setup();
     const doc = await this.#grants.findOne({ _id: key('findGrantById', id) }).lean<unknown>();
-    return doc === null ? null : toGrant(doc);
+    return doc === null ? null : ((await grantUses.settle([toGrant(doc)]))[0] ?? null);
   }
 
   async listGrantsByUser(userId: string): Promise<GrantRecord[]> {
-    await this.#setup();
+    const { grantUses } = await this.#setup();
     const filter = { userId: key('listGrantsByUser', userId) };
     const docs = await this.#grants.find(filter).sort(OLDEST_FIRST).lean<unknown[]>();
-    return docs.map(toGrant);
+    return grantUses.settle(docs.map(toGrant));
   }
 
   async deleteGrant(id: string): Promise<boolean> {
-    await this.#setup();
+    const { grantUses } = await this.#setup();
     const { deletedCount } = await this.#grants.deleteOne({ _id: key('deleteGrant', id) });
+    await grantUses.forget([id]);
     return deletedCount > 0;
   }
 
   async touchGrant(id: string, at: Date): Promise<boolean> {
-    await this.#setup();
-    const result = await this.#grants.updateOne({ _id: key('touchGrant', id) }, { $set: { lastUsedAt: at } });
-    return result.matchedCount > 0;
+    const { grantUses } = await this.#setup();
+    return grantUses.touch(key('touchGrant', id), at);
   }
 
   // ---- tokens -------------------------------------------------------------------------------

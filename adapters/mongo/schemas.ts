@@ -106,7 +106,8 @@ export const tokenSchema = new Schema(
 
 /**
  * `consume:<token id>` and `revoke:<token id>` documents, the locks of `strategies.ts` for servers
- * whose updates are not atomic (FerretDB): refusing a duplicate `_id` is atomic everywhere.
+ * whose updates are not atomic (FerretDB): refusing a duplicate `_id` is atomic everywhere. The
+ * same shape keeps a grant's last use on such servers (`grant-uses.ts`).
  */
 export const claimSchema = new Schema({ _id: String, at: Date }, OPTIONS);
 
@@ -122,6 +123,7 @@ export function registerModels(connection: Connection, prefix: string) {
     grants: connection.model(name('grants'), grantSchema, name('grants'), replace),
     tokens: connection.model(name('tokens'), tokenSchema, name('tokens'), replace),
     claims: connection.model(name('token_claims'), claimSchema, name('token_claims'), replace),
+    grantUses: connection.model(name('grant_uses'), claimSchema, name('grant_uses'), replace),
   };
 }
 

@@ -108,6 +108,24 @@ export function describeGrants(adapter: GetAdapter): void {
       await expect(adapter().touchGrant(randomUUID(), at(120))).resolves.toBe(false);
     });
 
+    it('a touch racing saveGrant never puts the old scopes back (40 concurrent pairs)', async () => {
+      // The guard touches a grant on every request while a consent may be widening it; a store
+      // that writes whole records (FerretDB 1.x) lost the new scopes this way.
+      const grants = Array.from({ length: 40 }, () => makeGrant({ scopes: ['public_repo'] }));
+      for (const grant of grants) await adapter().saveGrant(grant);
+      await Promise.all(
+        grants.flatMap((grant) => [
+          adapter().touchGrant(grant.id, at(30)),
+          adapter().saveGrant({ ...grant, scopes: ['repo', 'gist'], updatedAt: at(20) }),
+        ]),
+      );
+      for (const grant of grants) {
+        const stored = await adapter().findGrant(grant.userId, grant.applicationId);
+        expect(stored?.scopes).toEqual(['repo', 'gist']);
+        expect(stored?.lastUsedAt).toEqual(at(30));
+      }
+    });
+
     it('returns copies: mutating a returned or a given grant never changes the store', async () => {
       const grant = makeGrant();
       const expected = structuredClone(grant);
