@@ -1,5 +1,4 @@
 import { ConfigurationError } from '../errors/configuration-error';
-import { InvalidFieldError } from '../errors/invalid-field-error';
 import type { ApplicationTrust } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 import { type ApplicationRules, checkApplicationInput } from '../validation/application-input';
@@ -151,11 +150,11 @@ function checkClient(where: string, entry: unknown, rules: ApplicationRules): Ch
     { homepageOptional: true },
   );
   if (!checked.ok) {
+    // The validator's field names are the entry's: `redirectUris[0]` becomes `clients[1].redirectUris[0]`.
     const [problem] = checked.problems;
-    if (problem instanceof InvalidFieldError)
-      throw new ConfigurationError(`${where}.${problem.field}`, problemOf(problem));
+    if (problem === undefined) throw new ConfigurationError(where, 'is not a valid client');
+    throw new ConfigurationError(`${where}.${problem.field}`, problemOf(problem));
   }
-  if (!checked.ok) throw new ConfigurationError(where, 'is not a valid client');
   return {
     clientId: fields.clientId,
     clientSecretHash,

@@ -86,6 +86,10 @@ export async function verifyClientAndRedirect(
 
 const PROMPTS: ReadonlySet<string> = new Set<Prompt>(['none', 'login', 'consent']);
 
+function isPrompt(value: string): value is Prompt {
+  return PROMPTS.has(value);
+}
+
 /**
  * OpenID Connect Core §3.1.2.1 `prompt`, which OAuth clients send too: a space-separated list of
  * `login` and `consent`, or `none` alone. Anything else is `invalid_request`.
@@ -94,10 +98,10 @@ export function parsePrompt(value: string | undefined, errorOptions = { redirect
   const prompt = new Set<Prompt>();
   for (const item of (value ?? '').split(' ')) {
     if (item === '') continue;
-    if (!PROMPTS.has(item)) {
+    if (!isPrompt(item)) {
       throw new InvalidRequestError(`Unsupported prompt value: ${item.slice(0, 32)}`, errorOptions);
     }
-    prompt.add(item as Prompt);
+    prompt.add(item);
   }
   if (prompt.has('none') && prompt.size > 1) {
     throw new InvalidRequestError('prompt=none cannot be combined with other values', errorOptions);

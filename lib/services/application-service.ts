@@ -122,6 +122,26 @@ export class ApplicationService {
     return this.adapter.updateApplication(id, stored);
   }
 
+  /**
+   * Changes how far the application is trusted (host code only; the settings never do): e.g.
+   * marks an application the host created as `first-party`, whose consent is then skipped
+   * unless `skipConsent: false`. `null` if there is no such application.
+   *
+   * @example
+   * ```ts
+   * await provider.applications.setTrust(application.id, { trust: 'first-party' });
+   * ```
+   */
+  async setTrust(
+    id: string,
+    input: Required<Pick<ApplicationTrustInput, 'trust'>> & ApplicationTrustInput,
+  ): Promise<ApplicationRecord | null> {
+    const current = await this.adapter.findApplicationById(id);
+    if (current === null) return null;
+    const fields = trustFields(current.ownerId, input);
+    return this.adapter.updateApplication(id, { ...fields, updatedAt: new Date() });
+  }
+
   /** Issues a new secret; the old one stops working at once. */
   async resetSecret(id: string): Promise<string | null> {
     const secret = this.options.tokens.generate('client_secret');

@@ -189,6 +189,36 @@ describe('host-managed applications are read-only in the settings', () => {
   });
 });
 
+describe('host code sets the trust of the applications it creates', () => {
+  it('create(…, { trust }) and setTrust(): a first-party application skips consent; the settings never set trust', async () => {
+    const t = await createTestHost();
+    const app = await t.registerApp({ owner: null });
+    expect(app.application).toMatchObject({ trust: 'host', skipConsent: false });
+    expect((await openAuthorize(t.browser(), authorizeQuery({ client: app }))).status).toBe(200);
+    await expect(t.provider.applications.setTrust(app.id, { trust: 'first-party' })).resolves.toMatchObject({
+      trust: 'first-party',
+      skipConsent: true,
+    });
+    expect((await openAuthorize(t.browser(), authorizeQuery({ client: app }))).status).toBe(302);
+    await expect(
+      t.provider.applications.setTrust(app.id, { trust: 'host', skipConsent: true }),
+    ).rejects.toMatchObject({
+      field: 'skipConsent',
+    });
+    // The JSON API takes no trust: a registration is a user's, whatever the body says.
+    const registered = await t.browser().send('/settings/api/applications', {
+      json: {
+        name: 'Sneaky',
+        homepage_url: 'https://x.example',
+        redirect_uris: [REDIRECT_URI],
+        trust: 'first-party',
+      },
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body.trust).toBe('user');
+  });
+});
+
 describe('bad entries fail at start-up, naming the entry and field', () => {
   const start = (clients: unknown) => () =>
     // Untyped on purpose: a JavaScript host's configuration reaches the checks as it is.

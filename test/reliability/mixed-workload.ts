@@ -200,8 +200,10 @@ export class VirtualUser {
       ledger.fail(`authorize: no code: ${summarize(authorized.answer)}`);
       return;
     }
-    // The consent page is skipped exactly when an earlier consent covers the request.
-    const skippable = session.granted !== null && covers(session.granted, requested);
+    // The consent page is skipped exactly when an earlier consent covers the request and the
+    // client is confidential (RFC 8252 §8.6: a public client's consent is never reused silently).
+    const confidential = session.client.clientSecret !== null;
+    const skippable = confidential && session.granted !== null && covers(session.granted, requested);
     if (authorized.consentShown === skippable) {
       ledger.fail(
         `authorize ${scope}: consent shown ${authorized.consentShown} with a grant of ${[...(session.granted ?? [])].join(' ')}`,

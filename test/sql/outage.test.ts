@@ -231,14 +231,17 @@ describe('SQLite write lock held by another process', () => {
     await adapter.migrate();
     const host = await createExampleHost({ adapter: given(adapter), listen: true });
     const script = `const D=require('better-sqlite3');const d=new D(${JSON.stringify(file)});d.exec('BEGIN IMMEDIATE');process.stdout.write('locked\\n');process.stdin.on('data',()=>{d.exec('COMMIT');d.close();process.exit(0)});`;
-    const holder = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let holder: ReturnType<typeof spawn> | undefined;
     try {
       const alice = await loggedIn(host);
       const app = await flows.registerViaApi(alice);
       const issued = await issueTokens(alice, app);
+      // The lock is taken only once the setup's writes are done (a holder started earlier raced them).
+      holder = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const started = holder;
       await new Promise<void>((resolve, reject) => {
-        holder.stdout?.once('data', () => resolve());
-        holder.once('exit', () => reject(new Error('the lock holder exited')));
+        started.stdout?.once('data', () => resolve());
+        started.once('exit', () => reject(new Error('the lock holder exited')));
       });
       const write = await flows.token(alice, app, { grant_type: 'client_credentials' });
       expectUnavailable(write, 'POST /oauth/token while the write lock is held');
@@ -248,12 +251,12 @@ describe('SQLite write lock held by another process', () => {
       figures.push(
         `SQLite, write lock held elsewhere (busy timeout 300 ms): 503 in ${Math.round(write.ms)} ms`,
       );
-      holder.stdin?.write('release\n');
-      await new Promise((resolve) => holder.once('exit', resolve));
+      started.stdin?.write('release\n');
+      await new Promise((resolve) => started.once('exit', resolve));
       expect((await flows.refresh(alice, app, issued.refreshToken)).status).toBe(200);
       expect((await flows.token(alice, app, { grant_type: 'client_credentials' })).status).toBe(200);
     } finally {
-      if (holder.exitCode === null) holder.kill('SIGKILL');
+      if (holder !== undefined && holder.exitCode === null) holder.kill('SIGKILL');
       await host.close();
       database.close();
       await rm(dir, { recursive: true, force: true });
