@@ -101,6 +101,8 @@ export type CreateProviderOptions = ProviderOptions;
  * });
  * app.use(provider.router);
  * app.get('/api/repos', provider.requireScope('public_repo'), listRepos);
+ * await provider.ready; // the `clients` of the options are stored
+ * app.listen(3000);
  * ```
  */
 export function createProvider(input: CreateProviderOptions): Provider {
