@@ -1,11 +1,11 @@
 /**
  * Jest projects (`npm test` runs them all; `npm run test:fast` is the inner loop):
- * - `fast`: unit, compliance, http, adapters (memory, custom, SQLite) and package suites, on the
+ * - `fast`: unit, compliance, http, oauth2-server, adapters (memory, custom, SQLite) and package suites, on the
  *   memory adapter;
  * - `slow`: mongo, sql, reliability, e2e and browser suites, the Mongo and PostgreSQL adapters'
  *   own suites, and the packed tarball (`npm-pack.slow.test.ts`);
- * - one `adapter:<name>` project per entry of SUITE_ADAPTERS: the compliance and HTTP suites again,
- *   on that adapter (test/support/adapters.ts reads `TEST_ADAPTER`; `ADAPTER=<name>` overrides it for
+ * - one `adapter:<name>` project per entry of SUITE_ADAPTERS: the compliance, HTTP and
+ *   oauth2-server suites again, on that adapter (test/support/adapters.ts reads `TEST_ADAPTER`; `ADAPTER=<name>` overrides it for
  *   every project, e.g. `ADAPTER=postgres npm run test:fast`).
  * A database server's global setup belongs to the projects that need that server only: the fast
  * project starts none, `adapter:mongo` only FerretDB, `adapter:postgres` only PostgreSQL.
@@ -69,7 +69,12 @@ const allServers = {
 };
 const serverFor = (adapter) => SERVERS[adapter] ?? {};
 
-const SUITES = ['<rootDir>/test/compliance/**/*.test.ts', '<rootDir>/test/http/**/*.test.ts'];
+const SUITES = [
+  '<rootDir>/test/compliance/**/*.test.ts',
+  '<rootDir>/test/http/**/*.test.ts',
+  // The @node-oauth/oauth2-server model (express-oauth-provider/oauth2-server), on every adapter.
+  '<rootDir>/test/oauth2-server/**/*.test.ts',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,17 +1,22 @@
 import { type RequestHandler, Router } from 'express';
+import { adminRouter } from './admin/admin-router';
 import { jsonErrorFallback } from './endpoints/error-styles';
+import { ConfigurationError } from './errors/configuration-error';
 import { ProviderEvents } from './events/provider-events';
 import type { GrantType } from './grants/grant-type';
 import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { requireScopeWithProvider } from './guards/require-scope';
+import { eventLogger } from './logging/event-log';
+import { Languages } from './messages/languages';
 import { oauthRouter } from './oauth-router';
 import { optionsView, type ProviderOptionsView } from './options/options-view';
 import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import type { ProviderContext } from './provider-context';
 import { ProviderStartup } from './provider-startup';
+import { schedulePurge } from './purge/purge-schedule';
 import { ApplicationService } from './services/application-service';
 import { ConfiguredClientService } from './services/configured-client-service';
 import { DeviceService } from './services/device-service';
@@ -21,6 +26,7 @@ import { TokenService } from './services/token-service';
 import { settingsPages } from './settings/pages/settings-pages-router';
 import { settingsApi } from './settings/settings-api';
 import { guardAdapter } from './storage/guarded-adapter';
+import { PageRenderer } from './views/page-renderer';
 
 /** What `createProvider()` returns. */
 export interface Provider {
@@ -31,6 +37,14 @@ export interface Provider {
    * mount where you like, e.g. `app.use('/settings', …)`.
    */
   settingsRouter: Router;
+  /**
+   * Operator pages and JSON API (`/api/applications`, `/api/users/:id/…`): every application,
+   * host-created ones included, and a user's authorizations and tokens, each revocable. Mount it
+   * behind your own admin check, e.g. `app.use('/admin', requireStaff, provider.adminRouter)`;
+   * it also asks the `isAdmin(req)` option on every request (403 otherwise). Reading it without
+   * `isAdmin` throws a `ConfigurationError`.
+   */
+  readonly adminRouter: Router;
   /** Middleware accepting a bearer token; sets `req.oauth`. */
   authenticate(options?: AuthenticateOptions): RequestHandler;
   /** Middleware: authenticate if needed, then demand one of the scopes (inclusions count). */
@@ -81,6 +95,11 @@ export interface Provider {
    * ```
    */
   registerGrantType(type: GrantType): void;
+  /**
+   * Stops what the provider runs in the background (the purge of expired records, every
+   * `purgeIntervalSeconds`) and waits for a purge in progress. The routers keep answering.
+   */
+  close(): Promise<void>;
 }
 
 /** The options of `createProvider()`; the same as `ProviderOptions`. */
@@ -111,8 +130,8 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const storage = guardAdapter(resolved.adapter, onError);
   const options: ResolvedOptions = { ...resolved, adapter: storage };
   const grantTypes = new GrantTypeRegistry(options);
-  const events = new ProviderEvents(onError);
-  const tokens = new TokenService(options, storage, onError);
+  const events = new ProviderEvents(onError, eventLogger(options.logger));
+  const tokens = new TokenService(options, storage, onError, events);
   const applications = new ApplicationService(options, storage, events);
   const grants = new GrantService(storage, options.scopes, events);
   const configured = new ConfiguredClientService(storage, events);
@@ -125,6 +144,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
     personalTokens: new PersonalTokenService(storage, tokens, events, options.scopes),
     devices: new DeviceService(options, storage, tokens, applications, grants, events),
     events,
+    pages: new PageRenderer(options.views, new Languages(options.messages, options.locale, onError), onError),
     grantTypes,
     onError,
     allowHttpRedirectUris: options.allowHttpRedirectUris,
@@ -135,10 +155,22 @@ export function createProvider(input: CreateProviderOptions): Provider {
   settingsRouter.use('/api', settingsApi(provider));
   settingsRouter.use(settingsPages(provider));
   settingsRouter.use(jsonErrorFallback(provider));
+  let admin: Router | undefined;
+  const purge = schedulePurge(storage, options.purgeIntervalSeconds, options.logger);
 
   return {
     router: oauthRouter(provider),
     settingsRouter,
+    get adminRouter(): Router {
+      if (options.isAdmin === undefined) {
+        throw new ConfigurationError(
+          'isAdmin',
+          'is required to use provider.adminRouter: (req) => boolean, true for administrators',
+        );
+      }
+      admin ??= adminRouter(provider);
+      return admin;
+    },
     authenticate: (guardOptions) => authenticate(provider, guardOptions),
     requireScope: (...scopes) => requireScopeWithProvider(provider, scopes),
     passportStrategy: () => new OAuthBearerStrategy(provider),
@@ -150,5 +182,6 @@ export function createProvider(input: CreateProviderOptions): Provider {
     options: optionsView(options),
     ready: startup.ready,
     registerGrantType: (type) => grantTypes.register(type),
+    close: () => purge.stop(),
   };
 }

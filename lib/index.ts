@@ -43,18 +43,27 @@ export type { AuthenticateOptions } from './guards/authenticate';
 export type { ApplicationView, OAuthContext } from './guards/oauth-context';
 export { type ClientPrincipal, OAuthBearerStrategy } from './guards/passport-strategy';
 export { requireScope } from './guards/require-scope';
+// Logging: a pino-compatible logger.
+export type { Logger } from './logging/logger';
+export type { Catalog, MessageKey, MessageOverrides, MessageParams, Translatable } from './messages/catalog';
+// Messages: the catalogs, their keys, what a host adds, and the translator views get.
+export { BUILT_IN_CATALOGS } from './messages/languages';
+export type { HtmlParams, Translator } from './messages/translator';
 export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
 export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
 export type { ProviderContext } from './provider-context';
 export type { ScopeDefinition, ScopeDefinitions, ScopeHolder, ScopeRegistry } from './scopes/scope-registry';
-export type { ApplicationService, CreatedApplication } from './services/application-service';
+// The admin API's service results.
+export type { ApplicationPage, ApplicationService, CreatedApplication } from './services/application-service';
 export type { ApplicationTrustInput } from './services/application-trust';
 export type { GrantService } from './services/grant-service';
 export type { PersonalTokenService } from './services/personal-token-service';
 export type { IssuedTokens, TokenService } from './services/token-service';
 // The storage contract, also alone (without Express types) at `express-oauth-provider/storage`.
 export type {
+  ApplicationCursor,
+  ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   ApplicationTrust,
@@ -78,7 +87,43 @@ export {
   type PersonalTokenInput,
   type PersonalTokenRules,
 } from './validation/personal-token-input';
-// For a custom `renderConsent`: escaping templates and the built-in page to wrap or start from.
+export type {
+  AdminApplicationsViewData,
+  AdminApplicationViewData,
+  AdminAuthorizationRow,
+  AdminTokenRow,
+  AdminUsersViewData,
+  AdminUserViewData,
+} from './views/admin-views';
+export type {
+  ApplicationFormValues,
+  ApplicationListViewData,
+  ApplicationNewViewData,
+  ApplicationShowState,
+  ApplicationShowViewData,
+  ScopeChoice,
+} from './views/applications-view';
+export type { AuthorizationRow, AuthorizationsViewData } from './views/authorizations-view';
 export { renderConsentPage } from './views/consent-page';
-export { escapeHtml, html, type RawHtml } from './views/html';
-export { safeHref } from './views/layout';
+export type { CspSources } from './views/csp';
+export type { DeviceCodeViewData, DeviceDoneViewData } from './views/device-pages';
+export type { ErrorViewData } from './views/error-page';
+// Views: the form contract, the built-in views and layout to wrap or start from, escaping, the data types.
+export { DECISIONS, FORM_FIELDS } from './views/form-contract';
+export type { FieldErrors } from './views/form-fields';
+export { escapeHtml, html, type RawHtml, raw } from './views/html';
+export { type LayoutData, renderLayout, safeHref } from './views/layout';
+export { BUILT_IN_VIEWS, ViewRenderError } from './views/page-renderer';
+export type { AdminFrame, SectionErrorViewData, SettingsFrame } from './views/settings-layout';
+export type { TokenFormValues, TokensViewData } from './views/tokens-view';
+export type {
+  LayoutContext,
+  LayoutRenderer,
+  PageContent,
+  ViewContext,
+  ViewDataMap,
+  ViewName,
+  ViewOptions,
+  ViewRenderer,
+  ViewRenderers,
+} from './views/view-types';

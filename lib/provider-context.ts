@@ -6,6 +6,7 @@ import type { DeviceService } from './services/device-service';
 import type { GrantService } from './services/grant-service';
 import type { PersonalTokenService } from './services/personal-token-service';
 import type { TokenService } from './services/token-service';
+import type { PageRenderer } from './views/page-renderer';
 
 /**
  * Everything one provider is made of, built once by `createProvider()` and handed to every
@@ -23,6 +24,8 @@ export interface ProviderContext {
   /** The enabled grant types, built-in and registered. */
   readonly grantTypes: GrantTypeRegistry;
   readonly events: ProviderEvents;
+  /** The view layer: every page is rendered and sent through it, in the request's language. */
+  readonly pages: PageRenderer;
   /** Where unexpected errors and storage failures are reported (never with a secret). */
   readonly onError: (error: unknown) => void;
   /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */

@@ -10,6 +10,7 @@
 
 import { TRUST_LEVELS } from '../../lib/storage/legacy-records';
 import type {
+  ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   GrantRecord,
@@ -199,6 +200,19 @@ export function assertPatch(where: string, value: unknown): asserts value is App
   if (value.clientSecretHash !== undefined && value.clientSecretHash !== null) {
     hash(where, 'clientSecretHash', value.clientSecretHash);
   }
+}
+
+/** A page request: a whole `limit` of at least 1, and a cursor with a valid date and an id. */
+export function assertPage(where: string, value: unknown): asserts value is ApplicationPageRequest {
+  if (!isPlainObject(value)) fail(where, 'the page request must be a plain object');
+  if (typeof value.limit !== 'number' || !Number.isInteger(value.limit) || value.limit < 1) {
+    fail(where, '`limit` must be a whole number of at least 1');
+  }
+  const after = value.after;
+  if (after === undefined) return;
+  if (!isPlainObject(after)) fail(where, '`after` must be { createdAt, id }');
+  assertDate(where, 'after.createdAt', after.createdAt);
+  id(where, 'after.id', after.id);
 }
 
 export function assertGrant(where: string, value: unknown): asserts value is GrantRecord {

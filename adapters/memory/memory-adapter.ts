@@ -1,5 +1,6 @@
 import { withTrustDefaults } from '../../lib/storage/legacy-records';
 import type {
+  ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
@@ -14,11 +15,20 @@ import {
   assertDate,
   assertGrant,
   assertKind,
+  assertPage,
   assertPatch,
   assertToken,
   checkFilter,
 } from './invariants';
-import { byCreatedAt, copyApplication, copyGrant, copyToken, matches, TokenIndex } from './records';
+import {
+  byCreatedAt,
+  byCreatedAtThenId,
+  copyApplication,
+  copyGrant,
+  copyToken,
+  matches,
+  TokenIndex,
+} from './records';
 
 /** Options of {@link MemoryAdapter}. */
 export interface MemoryAdapterOptions {
@@ -114,6 +124,18 @@ export class MemoryAdapter implements StorageAdapter {
   async listApplicationsByOwner(ownerId: string): Promise<ApplicationRecord[]> {
     const owned = [...this.#applications.values()].filter((r) => r.ownerId === ownerId);
     return owned.sort(byCreatedAt).map(copyApplication);
+  }
+
+  async listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]> {
+    assertPage('listApplications', page);
+    const after = page.after;
+    const rest = [...this.#applications.values()].filter(
+      (record) =>
+        after === undefined ||
+        record.createdAt.getTime() > after.createdAt.getTime() ||
+        (record.createdAt.getTime() === after.createdAt.getTime() && record.id > after.id),
+    );
+    return rest.sort(byCreatedAtThenId).slice(0, page.limit).map(copyApplication);
   }
 
   async updateApplication(id: string, patch: ApplicationPatch): Promise<ApplicationRecord | null> {

@@ -49,6 +49,12 @@ export function copyToken(r: TokenRecord): TokenRecord {
 export const byCreatedAt = (a: { createdAt: Date }, b: { createdAt: Date }): number =>
   a.createdAt.getTime() - b.createdAt.getTime();
 
+/** `listApplications`' order: `createdAt`, then `id` as a binary string. */
+export const byCreatedAtThenId = (
+  a: { createdAt: Date; id: string },
+  b: { createdAt: Date; id: string },
+): number => byCreatedAt(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export function matches(record: TokenRecord, filter: TokenFilter): boolean {
   return (
     (filter.id === undefined || record.id === filter.id) &&

@@ -13,6 +13,7 @@
  */
 import type { GrantRecord } from '../../lib/storage/storage-adapter';
 import { claimedAt, type Models } from './schemas';
+import { codeOf, DUPLICATE_KEY } from './strategies';
 
 export interface GrantUses {
   /** Records the use; `false` if there is no such grant. */
@@ -42,7 +43,14 @@ export function usesBeside(models: Models): GrantUses {
   return {
     async touch(id, at) {
       if ((await models.grants.exists({ _id: id })) === null) return false;
-      await models.grantUses.updateOne({ _id: id }, { $set: { at } }, { upsert: true });
+      try {
+        await models.grantUses.updateOne({ _id: id }, { $set: { at } }, { upsert: true });
+      } catch (error) {
+        // Two first touches of one grant both tried to insert (an upsert is a read, then an
+        // insert, here); the loser's document exists now, so it is an ordinary update.
+        if (codeOf(error) !== DUPLICATE_KEY) throw error;
+        await models.grantUses.updateOne({ _id: id }, { $set: { at } });
+      }
       return true;
     },
     async settle(grants) {

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type {
+  ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
@@ -184,6 +185,27 @@ export class MongoAdapter implements StorageAdapter {
     await this.#setup();
     const filter = { ownerId: key('listApplicationsByOwner', ownerId) };
     const docs = await this.#apps.find(filter).sort(OLDEST_FIRST).lean<unknown[]>();
+    return docs.map(toApplication);
+  }
+
+  async listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]> {
+    await this.#setup();
+    const after = page.after;
+    // Strings compare as binary (no collation is set), dates as instants: the contract's order.
+    const filter =
+      after === undefined
+        ? {}
+        : {
+            $or: [
+              { createdAt: { $gt: after.createdAt } },
+              { createdAt: after.createdAt, _id: { $gt: key('listApplications', after.id) } },
+            ],
+          };
+    const docs = await this.#apps
+      .find(filter)
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(page.limit)
+      .lean<unknown[]>();
     return docs.map(toApplication);
   }
 

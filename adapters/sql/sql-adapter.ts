@@ -1,6 +1,7 @@
-import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import { withTrustDefaults } from '../../lib/storage/legacy-records';
 import type {
+  ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
@@ -188,6 +189,25 @@ export class SqlAdapter implements StorageAdapter {
       .orderBy('created_at')
       .orderBy('seq')
       .execute();
+    return rows.map((row) => this.#application(row));
+  }
+
+  async listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]> {
+    const after = page.after;
+    if (after !== undefined && this.#unmatchable(after.id)) return [];
+    // Ids compare as bytes, whatever the database's collation: PostgreSQL's "C", SQLite's BINARY.
+    const id = this.#dialect === 'postgres' ? sql<string>`id collate "C"` : sql<string>`id`;
+    let query = this.#db.selectFrom(this.#t.applications).selectAll();
+    if (after !== undefined) {
+      const createdAt = this.#date(after.createdAt);
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', createdAt),
+          eb.and([eb('created_at', '=', createdAt), eb(id, '>', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('created_at').orderBy(id).limit(page.limit).execute();
     return rows.map((row) => this.#application(row));
   }
 

@@ -16,6 +16,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type {
+  ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
@@ -174,6 +175,23 @@ export class JsonFileAdapter implements StorageAdapter {
     return this.#serialized(async () =>
       (await this.#read('applications')).filter((a) => a.ownerId === ownerId).sort(byCreatedAt),
     );
+  }
+
+  listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]> {
+    return this.#serialized(async () => {
+      const after = page.after;
+      const key = (record: { createdAt: Date; id: string }) =>
+        [record.createdAt.getTime(), record.id] as const;
+      const isAfter = (record: ApplicationRecord): boolean => {
+        if (after === undefined) return true;
+        const [time, id] = key(record);
+        const [afterTime, afterId] = key(after);
+        return time > afterTime || (time === afterTime && id > afterId);
+      };
+      const ordered = (a: ApplicationRecord, b: ApplicationRecord): number =>
+        byCreatedAt(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return (await this.#read('applications')).filter(isAfter).sort(ordered).slice(0, page.limit);
+    });
   }
 
   updateApplication(id: string, patch: ApplicationPatch): Promise<ApplicationRecord | null> {

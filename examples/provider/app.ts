@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import express, { type Express, type Request } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
@@ -7,6 +8,7 @@ import { MemoryAdapter } from '../../adapters/memory';
 import {
   createProvider,
   GRANT_TYPES,
+  type Logger,
   type Provider,
   type ScopeDefinitions,
   type StorageAdapter,
@@ -15,6 +17,7 @@ import { exampleApi } from './api';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
 import { playgroundRouter } from './playground/router';
+import { chosenLanguage, LANGUAGE_COOKIE, LANGUAGES, themedLayout } from './theme/themed-layout';
 import { type ExampleUser, findUserById, findUserByLogin } from './users';
 
 export interface ExampleProviderOptions {
@@ -28,6 +31,8 @@ export interface ExampleProviderOptions {
   csrfSecret?: string;
   /** The first-party app's client secret; default {@link DEFAULT_FIRST_PARTY_SECRET}. */
   firstPartyClientSecret?: string;
+  /** Where the provider logs (`server.ts` passes pino); default: the library's quiet logger. */
+  logger?: Logger;
 }
 
 /** The example's own first-party app, from configuration (DESIGN: its fixed surface). */
@@ -53,6 +58,18 @@ const SCOPES: ScopeDefinitions = {
   // Held by clients only (client credentials): a CI server reporting commit statuses.
   'ci:status': { description: 'Report commit statuses', holders: ['client'] },
 };
+
+/** The scopes' descriptions in German, for the consent and settings pages. */
+const SCOPES_DE: Readonly<Record<string, string>> = {
+  user: 'Ihre Profilinformationen lesen',
+  repo: 'Volle Kontrolle über Ihre Repositories',
+  public_repo: 'Auf Ihre öffentlichen Repositories zugreifen',
+  gist: 'Gists anlegen',
+  'ci:status': 'Commit-Status melden',
+};
+
+/** The example's administrators (DESIGN.md: alice is one, bob is not). */
+const ADMINS: ReadonlySet<string> = new Set(['alice']);
 
 function sessionUser(req: Request): ExampleUser | null {
   const user: unknown = req.user;
@@ -91,11 +108,19 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
   app.use(passport.initialize());
   app.use(passport.session());
 
+  const isAdmin = (req: Request): boolean => ADMINS.has(sessionUser(req)?.login ?? '');
   const provider = createProvider({
     adapter: options.adapter ?? new MemoryAdapter(),
     issuer: options.issuer,
     csrfSecret: options.csrfSecret,
+    logger: options.logger,
     scopes: SCOPES,
+    // The library's pages in the visitor's language: the switch's cookie, else Accept-Language.
+    locale: chosenLanguage,
+    messages: { de: { scopes: SCOPES_DE } },
+    // The example's theme around every library page; its stylesheet is one of the example's files.
+    views: { layout: themedLayout(isAdmin), csp: { all: { styleSrc: ["'self'"] } } },
+    isAdmin,
     currentUser: (req) => {
       const user = sessionUser(req);
       return user === null ? null : { id: user.id, username: user.login };
@@ -125,6 +150,15 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
   app.get('/', (req, res) => {
     setPageHeaders(res);
     res.type('html').send(homePage(options.issuer, sessionUser(req)?.login ?? null));
+  });
+  app.use('/theme', express.static(join(__dirname, 'theme'), { index: false, extensions: ['css'] }));
+  // The language switch: remembers the choice in a cookie and goes back where the visitor was.
+  app.get('/language', (req, res) => {
+    const lang = typeof req.query.lang === 'string' ? req.query.lang : '';
+    if (LANGUAGES.some(([code]) => code === lang)) {
+      res.cookie(LANGUAGE_COOKIE, lang, { sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 * 1000 });
+    }
+    res.redirect(303, safeReturnTo(req.query.return_to));
   });
   app.get('/login', (req, res) => {
     setPageHeaders(res);
@@ -157,6 +191,16 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
 
   app.use(provider.router);
   app.use('/settings', provider.settingsRouter);
+  // The host's own check in front of the admin pages: signed in, or off to the login. Whether the
+  // user is an administrator the router asks `isAdmin` itself (bob gets its 403 page).
+  app.use(
+    '/admin',
+    (req, res, next) => {
+      if (sessionUser(req) !== null) next();
+      else res.redirect(302, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
+    },
+    provider.adminRouter,
+  );
   app.use('/api', exampleApi(provider));
   app.use(
     '/playground',

@@ -14,8 +14,8 @@ export async function connectMongoAdapter(uri: string): Promise<MongoAdapter> {
   });
   await connection.asPromise();
   const adapter = new MongoAdapter({ connection });
-  const { ttl } = await adapter.ensureIndexes();
-  // Servers without TTL indexes (FerretDB 1.x) need an explicit purge of expired tokens.
-  if (!ttl) setInterval(() => void adapter.purgeExpired(new Date()).catch(() => {}), 60_000).unref();
+  // Where the server has no TTL indexes (FerretDB 1.x), the provider's own purge
+  // (`purgeIntervalSeconds`) deletes expired tokens.
+  await adapter.ensureIndexes();
   return adapter;
 }

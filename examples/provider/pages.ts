@@ -63,6 +63,22 @@ const PLACES: [string, Place[]][] = [
       },
       { path: '/settings/tokens', what: 'Personal access tokens', link: true },
       { path: '/settings/api/…', what: 'The same as a JSON API' },
+      {
+        path: '/language?lang=de',
+        what: 'The library’s pages in German (or send Accept-Language: de)',
+        link: true,
+      },
+    ],
+  ],
+  [
+    'Administration (the library’s operator view; alice only)',
+    [
+      {
+        path: '/admin/applications',
+        what: 'Every application, host-created ones included; a user’s authorizations and tokens',
+        link: true,
+      },
+      { path: '/admin/api/…', what: 'The same as a JSON API' },
     ],
   ],
   [

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import type { StorageAdapter } from '../../lib';
 import {
   createExampleProvider,
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     sessionSecret: process.env.SESSION_SECRET,
     csrfSecret: process.env.CSRF_SECRET,
     firstPartyClientSecret: firstPartySecret,
+    // The provider's log (errors, replays, PKCE failures, redirect mismatches) as pino JSON lines.
+    logger: pino({ name: 'express-oauth-provider', level: process.env.LOG_LEVEL ?? 'info' }),
   });
   // The configured first-party app is stored before the first request.
   await provider.ready;
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
     console.log(`Watch every step of the OAuth flows: ${issuer}/playground`);
+    console.log(`Administration (alice only): ${issuer}/admin · Deutsch: ${issuer}/language?lang=de`);
     console.log(
       `First-party app (no consent page): client_id ${FIRST_PARTY_CLIENT_ID}, secret ${firstPartySecret}, redirect URI ${FIRST_PARTY_REDIRECT_URI}`,
     );

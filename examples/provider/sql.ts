@@ -6,16 +6,14 @@ import { SqlAdapter } from '../../adapters/sql';
 export interface SqlStorage {
   adapter: SqlAdapter;
   label: string;
-  /** Stops the purge timer and closes the pool or database. */
+  /** Closes the pool or database. */
   close(): Promise<void>;
 }
 
-const PURGE_EVERY_MS = 60_000;
-
 /**
  * The SQL adapter for `DATABASE_URL`: `postgres://…` (or `postgresql://…`) through a `pg` pool,
- * `sqlite:<path>` through better-sqlite3. It runs the migrations and purges expired records
- * every minute.
+ * `sqlite:<path>` through better-sqlite3. It runs the migrations; the provider purges expired
+ * records itself (`purgeIntervalSeconds`).
  *
  * The pool's timeouts make an outage answer 503 quickly instead of hanging: a stopped or
  * unreachable server is noticed through `connectionTimeoutMillis`, a silent one (a partition)
@@ -69,16 +67,5 @@ export async function connectSqlAdapter(
     await closeStore();
     throw error;
   }
-  const timer = setInterval(() => {
-    adapter.purgeExpired(new Date()).catch((error: unknown) => log(`purgeExpired failed: ${String(error)}`));
-  }, PURGE_EVERY_MS);
-  timer.unref();
-  return {
-    adapter,
-    label,
-    async close() {
-      clearInterval(timer);
-      await closeStore();
-    },
-  };
+  return { adapter, label, close: closeStore };
 }

@@ -8,6 +8,7 @@ import {
 import { isValidPkceValue } from '../grants/pkce';
 import type { GrantTypeRegistry } from '../grants/registry';
 import type { Parameters } from '../http/parse-body';
+import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { RedirectTarget } from '../respond/redirect';
 import type { ApplicationRecord } from '../storage/storage-adapter';
@@ -58,21 +59,20 @@ export async function verifyClientAndRedirect(
 ): Promise<VerifiedClient> {
   const clientId = params.client_id;
   if (clientId === undefined || clientId === '')
-    throw new InvalidRequestError('Missing parameter: client_id');
+    throw new InvalidRequestError(message('problem.missingParameter', { name: 'client_id' }));
   const client = await findClient(clientId);
-  if (client === null) throw new OAuthError('invalid_client', 400, 'Unknown client_id');
+  if (client === null) throw new OAuthError('invalid_client', 400, message('problem.unknownClient'));
   const requested = params.redirect_uri;
   let redirectUri: string | null;
   if (requested === undefined) {
     // §3.1.2.3: without redirect_uri, only a client with exactly one registered URI can be served.
     redirectUri = client.redirectUris.length === 1 ? (client.redirectUris[0] ?? null) : null;
-    if (redirectUri === null) throw new InvalidRequestError('Missing parameter: redirect_uri');
+    if (redirectUri === null)
+      throw new InvalidRequestError(message('problem.missingParameter', { name: 'redirect_uri' }));
   } else {
     redirectUri = matchRedirectUri(client.redirectUris, requested);
     if (redirectUri === null) {
-      throw new InvalidRequestError(
-        'redirect_uri does not match any redirect URI registered for this client',
-      );
+      throw new InvalidRequestError(message('problem.redirectUriMismatch'));
     }
   }
   // RFC 6749 §4.2.2.1: implicit errors travel in the fragment, like its tokens.
@@ -99,12 +99,15 @@ export function parsePrompt(value: string | undefined, errorOptions = { redirect
   for (const item of (value ?? '').split(' ')) {
     if (item === '') continue;
     if (!isPrompt(item)) {
-      throw new InvalidRequestError(`Unsupported prompt value: ${item.slice(0, 32)}`, errorOptions);
+      throw new InvalidRequestError(
+        message('problem.unsupportedPrompt', { value: item.slice(0, 32) }),
+        errorOptions,
+      );
     }
     prompt.add(item);
   }
   if (prompt.has('none') && prompt.size > 1) {
-    throw new InvalidRequestError('prompt=none cannot be combined with other values', errorOptions);
+    throw new InvalidRequestError(message('problem.promptNoneAlone'), errorOptions);
   }
   return prompt;
 }
@@ -119,13 +122,16 @@ export function validateAuthorizationRequest(
   const redirectable = { redirectable: true };
   const responseType = params.response_type;
   if (responseType === undefined || responseType === '') {
-    throw new InvalidRequestError('Missing parameter: response_type', redirectable);
+    throw new InvalidRequestError(
+      message('problem.missingParameter', { name: 'response_type' }),
+      redirectable,
+    );
   }
   // Each response type belongs to an enabled grant: `code` to authorization_code, `token` to implicit.
   const answered = grantTypes.responseType(responseType)?.responseType;
   if (answered === undefined) {
     throw new UnsupportedResponseTypeError(
-      `Unsupported response_type: ${responseType.slice(0, 64)}`,
+      message('problem.unsupportedResponseType', { type: responseType.slice(0, 64) }),
       redirectable,
     );
   }
@@ -137,7 +143,7 @@ export function validateAuthorizationRequest(
   options.scopes.requireHeldBy(scopes, 'user', redirectable);
   const { client } = verified;
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
-    throw new InvalidScopeError('The requested scope is not allowed for this application', redirectable);
+    throw new InvalidScopeError(message('problem.scopeNotAllowed'), redirectable);
   }
   const base = { ...verified, scopes, prompt };
 
@@ -147,25 +153,19 @@ export function validateAuthorizationRequest(
   const method = params.code_challenge_method;
   if (challenge === undefined) {
     if (method !== undefined)
-      throw new InvalidRequestError('code_challenge_method without code_challenge', redirectable);
+      throw new InvalidRequestError(message('problem.methodWithoutChallenge'), redirectable);
     if (!client.confidential || options.requirePkce === 'all') {
-      throw new InvalidRequestError(
-        'PKCE is required: send code_challenge with code_challenge_method=S256',
-        redirectable,
-      );
+      throw new InvalidRequestError(message('problem.pkceRequired'), redirectable);
     }
     return { ...base, responseType: 'code', codeChallenge: null, codeChallengeMethod: null };
   }
   // RFC 7636 §4.3: the method defaults to "plain", which we accept only when enabled.
   const resolvedMethod = method ?? 'plain';
   if (resolvedMethod !== 'S256' && !(resolvedMethod === 'plain' && options.allowPlainPkce)) {
-    throw new InvalidRequestError('code_challenge_method must be S256', redirectable);
+    throw new InvalidRequestError(message('problem.pkceMethod'), redirectable);
   }
   if (!isValidPkceValue(challenge)) {
-    throw new InvalidRequestError(
-      'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]',
-      redirectable,
-    );
+    throw new InvalidRequestError(message('problem.pkceChallengeFormat'), redirectable);
   }
   return { ...base, responseType: 'code', codeChallenge: challenge, codeChallengeMethod: resolvedMethod };
 }

@@ -1,6 +1,9 @@
+import { HttpError } from '../errors/http-error';
 import { AccessDeniedError, InvalidRequestError } from '../errors/oauth-error';
+import type { ProviderEventMap } from '../events/provider-events';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { Parameters } from '../http/parse-body';
+import { type MessageKey, message } from '../messages/catalog';
 import { redirectLocation, sendRedirect } from '../respond/redirect';
 import { tokenResponseFields } from '../respond/token-response';
 import {
@@ -29,24 +32,67 @@ function authorizationParameters(params: Parameters): Record<string, string> {
   return fields;
 }
 
+/** The failures of the authorization request that are reported as events (never the values). */
+const PKCE_FAILURES: Partial<Record<MessageKey, ProviderEventMap['authorization.pkce_failed']['reason']>> = {
+  'problem.pkceRequired': 'missing_challenge',
+  'problem.methodWithoutChallenge': 'missing_challenge',
+  'problem.pkceMethod': 'unsupported_method',
+  'problem.pkceChallengeFormat': 'malformed_challenge',
+};
+
+function failureKey(error: unknown): MessageKey | null {
+  return error instanceof HttpError ? (error.translatable?.key ?? null) : null;
+}
+
 /**
  * RFC 6749 §4.1.2.1, before anything else: the client must exist and the redirect URI must match
- * a registered one exactly. From here on, redirectable errors go back to that URI.
+ * a registered one exactly. From here on, redirectable errors go back to that URI. A redirect URI
+ * that matches none (or is missing where one is needed) is reported as an event.
  */
 export async function verifyClientAndRedirect(call: EndpointCall): Promise<void> {
   const { params, provider } = call;
-  const verified = await verifyClient(params, provider.options, provider.grantTypes, (id) =>
-    provider.applications.findByClientId(id),
-  );
-  call.client = verified.client;
-  call.redirect = verified.target;
-  call.verifiedClient = verified;
+  try {
+    const verified = await verifyClient(params, provider.options, provider.grantTypes, (id) =>
+      provider.applications.findByClientId(id),
+    );
+    call.client = verified.client;
+    call.redirect = verified.target;
+    call.verifiedClient = verified;
+  } catch (error) {
+    const key = failureKey(error);
+    const missing =
+      key === 'problem.missingParameter' &&
+      params.client_id !== undefined &&
+      params.redirect_uri === undefined;
+    if (key === 'problem.redirectUriMismatch' || missing) {
+      provider.events.emit('authorization.redirect_mismatch', {
+        clientId: params.client_id ?? '',
+        stage: 'authorize',
+        reason: missing ? 'missing' : 'not_registered',
+      });
+    }
+    throw error;
+  }
 }
 
-/** RFC 6749 §4.1.1: response type, scopes and (RFC 7636 §4.3) PKCE. */
+/** RFC 6749 §4.1.1: response type, scopes and (RFC 7636 §4.3) PKCE; PKCE failures are reported. */
 export function validateAuthorizationRequest(call: EndpointCall): void {
   const { params, provider } = call;
-  call.authorization = validateRequest(params, call.verifiedClient, provider.options, provider.grantTypes);
+  try {
+    call.authorization = validateRequest(params, call.verifiedClient, provider.options, provider.grantTypes);
+  } catch (error) {
+    const key = failureKey(error);
+    const reason = key === null ? undefined : PKCE_FAILURES[key];
+    if (reason !== undefined) {
+      provider.events.emit('authorization.pkce_failed', {
+        clientId: call.verifiedClient.client.clientId,
+        userId: null,
+        stage: 'authorize',
+        reason,
+      });
+    }
+    throw error;
+  }
 }
 
 /** The login step of both (`prompt` honoured): a POST comes back to the GET address of the same request. */
@@ -121,10 +167,10 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
       userId: user.id,
       clientId: authorization.client.clientId,
     });
-    throw new AccessDeniedError('The user denied the request', { redirectable: true });
+    throw new AccessDeniedError(message('problem.userDenied'), { redirectable: true });
   }
   if (params.decision !== 'approve') {
-    throw new InvalidRequestError('decision must be "approve" or "deny"', { redirectable: true });
+    throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
   call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes);
 }

@@ -6,7 +6,7 @@ import { EndpointCall } from './endpoint-call';
 export type Step = (call: EndpointCall) => void | Promise<void>;
 
 /** How a route turns a thrown error into an answer (JSON, bearer challenge, redirect, page). */
-export type ErrorStyle = (error: unknown, call: EndpointCall) => void;
+export type ErrorStyle = (error: unknown, call: EndpointCall) => void | Promise<void>;
 
 /** One entry of a route table: the protocol's steps in order, and how its errors are answered. */
 export interface Route {
@@ -71,13 +71,13 @@ export function chain(
 ): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction): void => {
     const call = new EndpointCall(req, res, provider);
-    runSteps(call, steps).then(undefined, (error: unknown) => {
+    runSteps(call, steps).then(undefined, async (error: unknown) => {
       if (res.headersSent) {
         next(error);
         return;
       }
       try {
-        errors(error, call);
+        await errors(error, call);
       } catch (failure) {
         next(failure);
       }

@@ -1,8 +1,7 @@
-import { TooManyAttemptsError, UnknownUserCodeError } from '../errors/http-error';
+import { type HttpError, TooManyAttemptsError, UnknownUserCodeError } from '../errors/http-error';
 import { InvalidRequestError } from '../errors/oauth-error';
 import { issueCsrfToken } from '../http/csrf';
-import { sendPage } from '../respond/page';
-import { renderDeviceCodeForm, renderDeviceDone } from '../views/device-pages';
+import { message } from '../messages/catalog';
 import type { EndpointCall } from './endpoint-call';
 import { answerPage } from './error-styles';
 import { requireLogin, showConsent } from './steps/page-steps';
@@ -17,17 +16,29 @@ function devicePage({ req, provider }: EndpointCall): string {
   return `${req.baseUrl}${provider.options.basePath}/device`;
 }
 
-function codeForm(call: EndpointCall, error?: string): string {
+/** The code form (the `deviceCode` view), with why the last code was refused if it was. */
+async function sendCodeForm(call: EndpointCall, status = 200, error: HttpError | null = null): Promise<void> {
   const { req, res, provider, user } = call;
-  return renderDeviceCodeForm(devicePage(call), issueCsrfToken(req, res, user.id, provider.options), error);
+  const t = await provider.pages.languages.forRequest(req);
+  await provider.pages.send(
+    req,
+    res,
+    'deviceCode',
+    {
+      action: devicePage(call),
+      fields: { csrf_token: issueCsrfToken(req, res, user.id, provider.options) },
+      error: error === null ? null : t.say(error.translatable ?? error.description),
+    },
+    status,
+  );
 }
 
 /** A visitor who is not logged in comes back to the code form after logging in. */
 export const requireDeviceLogin = requireLogin(devicePage);
 
 /** Without a code in the address (`verification_uri`), the form that asks for one. */
-export function askForUserCode(call: EndpointCall): void {
-  if (call.params.user_code === undefined) sendPage(call.res, 200, codeForm(call));
+export async function askForUserCode(call: EndpointCall): Promise<void> {
+  if (call.params.user_code === undefined) await sendCodeForm(call);
 }
 
 /** The live device authorization the typed code names. */
@@ -61,21 +72,21 @@ export async function showConsentUntilDecided(call: EndpointCall): Promise<void>
 
 /** The user's decision, recorded once for the device to find at its next poll. */
 export async function recordDeviceDecision(call: EndpointCall): Promise<void> {
-  const { res, params, provider, user, device } = call;
+  const { req, res, params, provider, user, device } = call;
   if (params.decision !== 'approve' && params.decision !== 'deny') {
-    throw new InvalidRequestError('decision must be "approve" or "deny"');
+    throw new InvalidRequestError(message('problem.decision'));
   }
   const approved = params.decision === 'approve';
   await provider.devices.decide(device, user.id, approved);
-  sendPage(res, 200, renderDeviceDone(approved));
+  await provider.pages.send(req, res, 'deviceDone', { approved });
 }
 
 /** The code form's errors: a wrong code or too many of them show the form again, with the reason. */
-export function answerDeviceCodeError(error: unknown, call: EndpointCall): void {
+export async function answerDeviceCodeError(error: unknown, call: EndpointCall): Promise<void> {
   if (error instanceof UnknownUserCodeError || error instanceof TooManyAttemptsError) {
     call.res.set(error.headers);
-    sendPage(call.res, error.status, codeForm(call, error.description));
+    await sendCodeForm(call, error.status, error);
     return;
   }
-  answerPage(error, call);
+  await answerPage(error, call);
 }

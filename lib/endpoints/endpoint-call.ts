@@ -8,7 +8,7 @@ import type { RedirectTarget } from '../respond/redirect';
 import type { PendingDevice } from '../services/device-service';
 import type { IssuedTokens } from '../services/token-service';
 import type { ApplicationRecord, GrantRecord } from '../storage/storage-adapter';
-import type { SettingsFrame } from '../views/settings-layout';
+import type { AdminFrame, SettingsFrame } from '../views/settings-layout';
 import type { AuthorizationRequest, VerifiedClient } from './authorization-request';
 
 /** What `showConsent` shows: who asks, for which scopes, and the fields the form posts back. */
@@ -58,6 +58,8 @@ export class EndpointCall {
   userDecided = false;
   /** Scopes the user approved for this client before, for the consent page to mark. */
   rememberedScopes: readonly string[] = [];
+  /** Navigation and CSRF token of an admin page, once the administrator is known. */
+  adminFrame: AdminFrame | null = null;
 
   #client: ApplicationRecord | undefined;
   #user: ResourceOwner | undefined;

@@ -4,10 +4,9 @@ import { OAuthError } from '../errors/oauth-error';
 import { answerGuardError } from '../guards/authenticate';
 import type { ProviderContext } from '../provider-context';
 import { sendJsonError, toHttpError } from '../respond/json';
-import { sendErrorPage } from '../respond/page';
 import { MAX_REDIRECT_LENGTH, redirectIfItFits, redirectLocation } from '../respond/redirect';
 import { isPrivateUseRedirect } from '../validation/application-input';
-import { renderReturnPage } from '../views/error-page';
+import { withoutBidiControls } from '../views/bidi';
 import { safeHref } from '../views/layout';
 import type { EndpointCall } from './endpoint-call';
 import { redirectHostOf } from './steps/consent-data';
@@ -29,8 +28,8 @@ export function answerBearer(error: unknown, { res, provider }: EndpointCall): v
 }
 
 /** An HTML error page with the error's own status (the device pages). */
-export function answerPage(error: unknown, { res, provider }: EndpointCall): void {
-  sendErrorPage(res, toHttpError(error, provider.onError));
+export function answerPage(error: unknown, { req, res, provider }: EndpointCall): Promise<void> {
+  return provider.pages.sendError(req, res, toHttpError(error, provider.onError));
 }
 
 /**
@@ -62,7 +61,7 @@ function returnLink(redirectUri: string, location: string): string | null {
  * redirect URI (never redirect to an unverified address), a forged form, a redirect too long to
  * follow — is the HTML page.
  */
-export function answerAuthorization(error: unknown, call: EndpointCall): void {
+export async function answerAuthorization(error: unknown, call: EndpointCall): Promise<void> {
   const failure: HttpError = toHttpError(error, call.provider.onError);
   const target = call.redirect;
   const client = call.clientOrNull();
@@ -74,17 +73,18 @@ export function answerAuthorization(error: unknown, call: EndpointCall): void {
     if (redirectsErrors(call)) {
       if (redirectIfItFits(call.res, location)) return;
     } else if (location.length <= MAX_REDIRECT_LENGTH) {
-      const page = renderReturnPage({
-        error: failure,
-        applicationName: client.name,
-        redirectHost: redirectHostOf(target.redirectUri),
-        returnUrl: returnLink(target.redirectUri, location),
+      await call.provider.pages.sendError(call.req, call.res, failure, {
+        view: 'error',
+        returnTo: {
+          application: withoutBidiControls(client.name),
+          host: redirectHostOf(target.redirectUri),
+          url: returnLink(target.redirectUri, location),
+        },
       });
-      sendErrorPage(call.res, failure, page);
       return;
     }
   }
-  sendErrorPage(call.res, failure);
+  await call.provider.pages.sendError(call.req, call.res, failure);
 }
 
 /**

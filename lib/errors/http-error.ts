@@ -1,3 +1,8 @@
+import { inEnglish, message, type Translatable } from '../messages/catalog';
+
+/** An error's description: plain text, or a catalog message that pages show in the reader's language. */
+export type Description = string | Translatable;
+
 /**
  * Failures that are not OAuth protocol errors: a missing page, a form from elsewhere, a wrong
  * content type, a visitor who is not logged in, too many guesses. They answer with the same
@@ -12,14 +17,22 @@ export class HttpError extends Error {
   readonly description: string;
   /** Extra response headers, e.g. `Retry-After` or `WWW-Authenticate`. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The description as a catalog message, which pages show in the reader's language; `null` for
+   * a plain description (shown as it is). `description` is always its English text: JSON answers
+   * and logs carry that.
+   */
+  readonly translatable: Translatable | null;
 
-  constructor(code: string, status: number, description: string, headers: Record<string, string> = {}) {
-    super(description);
+  constructor(code: string, status: number, description: Description, headers: Record<string, string> = {}) {
+    const text = typeof description === 'string' ? description : inEnglish(description);
+    super(text);
     this.name = new.target.name;
     this.code = code;
     this.status = status;
-    this.description = description;
+    this.description = text;
     this.headers = headers;
+    this.translatable = typeof description === 'string' ? null : description;
   }
 
   /** The `{ error, error_description }` body of a JSON answer (RFC 6749 §5.2's shape). */
@@ -30,7 +43,7 @@ export class HttpError extends Error {
 
 /** 404 for resources that do not exist or belong to someone else (the settings pages and API). */
 export class NotFoundError extends HttpError {
-  constructor(description = 'Not found') {
+  constructor(description: Description = message('problem.notFound')) {
     super('not_found', 404, description);
   }
 }
@@ -40,21 +53,21 @@ export class NotFoundError extends HttpError {
  * created by host code or first-party (any `trust` but `user`). Only host code changes those.
  */
 export class ManagedApplicationError extends HttpError {
-  constructor(description = 'This application is managed by the site itself; it cannot be changed here') {
+  constructor(description: Description = message('problem.managedApplication')) {
     super('forbidden', 403, description);
   }
 }
 
 /** 415 for a body of the wrong type: JSON-only writes, form-only pages. */
 export class UnsupportedMediaTypeError extends HttpError {
-  constructor(description: string) {
+  constructor(description: Description = message('problem.jsonOnly')) {
     super('invalid_request', 415, description);
   }
 }
 
 /** 401 for the settings JSON API when nobody is logged in (pages redirect to the login instead). */
 export class LoginRequiredError extends HttpError {
-  constructor(description = 'Log in first') {
+  constructor(description: Description = message('problem.loginRequired')) {
     super('login_required', 401, description);
   }
 }
@@ -64,16 +77,14 @@ export class LoginRequiredError extends HttpError {
  * a forged decision must not reach the client in either direction.
  */
 export class ForgedFormError extends HttpError {
-  constructor(
-    description = 'The form has expired or was not sent from this site. Go back, reload the page and try again.',
-  ) {
+  constructor(description: Description = message('problem.forgedForm')) {
     super('invalid_request', 403, description);
   }
 }
 
 /** 400 for a device user code that is unknown, used or expired (RFC 8628 §3.3). */
 export class UnknownUserCodeError extends HttpError {
-  constructor(description = 'That code is not valid or has expired; check your device') {
+  constructor(description: Description = message('problem.unknownUserCode')) {
     super('invalid_request', 400, description);
   }
 }
@@ -81,8 +92,15 @@ export class UnknownUserCodeError extends HttpError {
 /** 429 for a user guessing device user codes (RFC 8628 §5.1). */
 export class TooManyAttemptsError extends HttpError {
   constructor(retryAfterSeconds: number) {
-    super('slow_down', 429, 'Too many wrong codes; wait a minute and try again', {
+    super('slow_down', 429, message('problem.tooManyUserCodes'), {
       'Retry-After': String(retryAfterSeconds),
     });
+  }
+}
+
+/** 403 for a signed-in user who is not an administrator (the admin router's `isAdmin` said no). */
+export class AdminRequiredError extends HttpError {
+  constructor() {
+    super('forbidden', 403, message('problem.adminRequired'));
   }
 }

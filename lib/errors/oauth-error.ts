@@ -1,4 +1,5 @@
-import { HttpError } from './http-error';
+import { message } from '../messages/catalog';
+import { type Description, HttpError } from './http-error';
 
 /**
  * The error codes of the protocols this provider speaks. Protocol errors carry exactly these;
@@ -45,21 +46,30 @@ export class OAuthError extends HttpError {
   declare readonly code: OAuthErrorCode;
   readonly redirectable: boolean;
 
-  constructor(code: OAuthErrorCode, status: number, description: string, options: OAuthErrorOptions = {}) {
+  constructor(
+    code: OAuthErrorCode,
+    status: number,
+    description: Description,
+    options: OAuthErrorOptions = {},
+  ) {
     super(code, status, description, options.headers);
     this.redirectable = options.redirectable ?? false;
   }
 }
 
-type OAuthErrorClass = new (description: string, options?: OAuthErrorOptions) => OAuthError;
-type DescribedOAuthErrorClass = new (description?: string, options?: OAuthErrorOptions) => OAuthError;
+type OAuthErrorClass = new (description: Description, options?: OAuthErrorOptions) => OAuthError;
+type DescribedOAuthErrorClass = new (description?: Description, options?: OAuthErrorOptions) => OAuthError;
 
 /** A base class for one error code, so each subclass below is one line (node-oidc-provider's `E()`). */
 function protocolError(code: OAuthErrorCode, status: number): OAuthErrorClass;
-function protocolError(code: OAuthErrorCode, status: number, fallback: string): DescribedOAuthErrorClass;
-function protocolError(code: OAuthErrorCode, status: number, fallback?: string): DescribedOAuthErrorClass {
+function protocolError(code: OAuthErrorCode, status: number, fallback: Description): DescribedOAuthErrorClass;
+function protocolError(
+  code: OAuthErrorCode,
+  status: number,
+  fallback?: Description,
+): DescribedOAuthErrorClass {
   return class extends OAuthError {
-    constructor(description = fallback ?? code, options?: OAuthErrorOptions) {
+    constructor(description: Description = fallback ?? code, options?: OAuthErrorOptions) {
       super(code, status, description, options);
     }
   };
@@ -113,7 +123,7 @@ export class ExpiredTokenError extends protocolError('expired_token', 400, 'The 
 export class SilentLoginRequiredError extends protocolError(
   'login_required',
   400,
-  'The user is not logged in, and prompt=none forbids asking them to',
+  message('problem.silentLogin'),
 ) {}
 
 /**
@@ -123,26 +133,22 @@ export class SilentLoginRequiredError extends protocolError(
 export class SilentConsentRequiredError extends protocolError(
   'consent_required',
   400,
-  "The request needs the user's consent, and prompt=none forbids asking for it",
+  message('problem.silentConsent'),
 ) {}
 
 /** RFC 6749 §4.1.2.1: an unexpected condition; never carries internal details. */
-export class ServerError extends protocolError(
-  'server_error',
-  500,
-  'The authorization server encountered an unexpected condition',
-) {}
+export class ServerError extends protocolError('server_error', 500, message('problem.serverError')) {}
 
 /** RFC 6749 §4.1.2.1 / RFC 8628 §3.5: the resource owner denied the request. */
 export class AccessDeniedError extends OAuthError {
-  constructor(description: string, options?: OAuthErrorOptions & { status?: number }) {
+  constructor(description: Description, options?: OAuthErrorOptions & { status?: number }) {
     super('access_denied', options?.status ?? 403, description, options);
   }
 }
 
 /** RFC 6749 §4.1.2.1: storage is down; the client may retry later. */
 export class TemporarilyUnavailableError extends OAuthError {
-  constructor(description = 'The authorization server is temporarily unavailable; retry later') {
+  constructor(description: Description = message('problem.unavailable')) {
     super('temporarily_unavailable', 503, description, { headers: { 'Retry-After': '5' } });
   }
 }

@@ -11,6 +11,18 @@ async function refuseReplay({ client, provider, now }: GrantRequest, presented: 
   throw new InvalidGrantError('The authorization code has already been used');
 }
 
+type PkceFailure = 'missing_verifier' | 'verifier_mismatch' | 'unexpected_verifier';
+
+/** Reports a failed PKCE check (an event, never the verifier) before it is answered. */
+function pkceFailed({ client, provider }: GrantRequest, userId: string | null, reason: PkceFailure): void {
+  provider.events.emit('authorization.pkce_failed', {
+    clientId: client.clientId,
+    userId,
+    stage: 'token',
+    reason,
+  });
+}
+
 /**
  * RFC 6749 §4.1.3 with RFC 7636 §4.6. Order matters for "nothing half-written": everything is
  * checked first, then the tokens are stored, then the code is consumed atomically. A crash between
@@ -27,15 +39,25 @@ async function exchangeAuthorizationCode(request: GrantRequest) {
     return refuseReplay(request, presented);
   if (presented.state === 'expired') throw new InvalidGrantError('The authorization code has expired');
   if (record.redirectUri !== null && params.redirect_uri !== record.redirectUri) {
+    provider.events.emit('authorization.redirect_mismatch', {
+      clientId: client.clientId,
+      stage: 'token',
+      reason: params.redirect_uri === undefined ? 'missing' : 'not_the_authorized_one',
+    });
     throw new InvalidGrantError('redirect_uri does not match the authorization request');
   }
   const verifier = params.code_verifier;
   if (record.codeChallenge !== null && record.codeChallengeMethod !== null) {
-    if (verifier === undefined) throw new InvalidRequestError('Missing parameter: code_verifier (PKCE)');
+    if (verifier === undefined) {
+      pkceFailed(request, record.userId, 'missing_verifier');
+      throw new InvalidRequestError('Missing parameter: code_verifier (PKCE)');
+    }
     if (!verifyPkce(verifier, record.codeChallenge, record.codeChallengeMethod)) {
+      pkceFailed(request, record.userId, 'verifier_mismatch');
       throw new InvalidGrantError('code_verifier does not match the code_challenge');
     }
   } else if (verifier !== undefined) {
+    pkceFailed(request, record.userId, 'unexpected_verifier');
     throw new InvalidGrantError('code_verifier sent for a code issued without a code_challenge');
   }
 

@@ -1,4 +1,5 @@
-import { InvalidScopeError, UnauthorizedClientError } from '../errors/oauth-error';
+import { UnauthorizedClientError } from '../errors/oauth-error';
+import { scopesForClient } from '../scopes/grantable-scopes';
 import type { GrantDescriptor, GrantRequest } from './grant-type';
 import { GRANT_TYPES } from './grant-type-names';
 
@@ -13,20 +14,8 @@ async function authenticateAsClient({ client, params, provider, issue }: GrantRe
   if (!client.confidential) {
     throw new UnauthorizedClientError('The client_credentials grant is for confidential clients only');
   }
-  const allowed = client.scopes.length > 0 ? client.scopes : registry.names;
-  if (params.scope === undefined) {
-    const held = registry.names.filter((scope) => registry.heldBy(scope, 'client'));
-    return issue({
-      userId: null,
-      scopes: registry.normalize(held.filter((scope) => registry.covers(allowed, [scope]))),
-    });
-  }
-  const requested = registry.parse(params.scope);
-  registry.requireHeldBy(requested, 'client');
-  if (!registry.covers(allowed, requested)) {
-    throw new InvalidScopeError('The requested scope is not allowed for this client');
-  }
-  return issue({ userId: null, scopes: registry.normalize(requested) });
+  const requested = params.scope === undefined ? null : registry.parse(params.scope);
+  return issue({ userId: null, scopes: scopesForClient(registry, client, requested) });
 }
 
 export const clientCredentialsGrant: GrantDescriptor = {

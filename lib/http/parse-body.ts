@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/http-error';
 import { InvalidRequestError, OAuthError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 
 /** A request body whose every value is a single string, as OAuth parameters must be. */
 export type Parameters = Record<string, string>;
@@ -22,7 +23,7 @@ export function readRaw(req: Request, limit: number): Promise<string> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       req.resume();
-      reject(new OAuthError('invalid_request', 413, `Request body is larger than ${limit} bytes`));
+      reject(new OAuthError('invalid_request', 413, message('problem.bodyLargerThan', { limit })));
       return;
     }
     const chunks: Buffer[] = [];
@@ -32,13 +33,13 @@ export function readRaw(req: Request, limit: number): Promise<string> {
       if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new OAuthError('invalid_request', 413, `Request body is larger than ${limit} bytes`));
+        reject(new OAuthError('invalid_request', 413, message('problem.bodyLargerThan', { limit })));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => reject(new InvalidRequestError('The request body could not be read')));
+    req.on('error', () => reject(new InvalidRequestError(message('problem.bodyUnreadable'))));
   });
 }
 
@@ -46,7 +47,8 @@ function fromForm(raw: string): Parameters {
   const params: Parameters = Object.create(null);
   for (const [key, value] of new URLSearchParams(raw)) {
     // RFC 6749 §3.1: request and response parameters MUST NOT be included more than once.
-    if (key in params) throw new InvalidRequestError(`Parameter "${key.slice(0, 64)}" is repeated`);
+    if (key in params)
+      throw new InvalidRequestError(message('problem.repeatedParameter', { name: key.slice(0, 64) }));
     params[key] = value;
   }
   return params;
@@ -56,13 +58,13 @@ function fromForm(raw: string): Parameters {
 export function toParameters(body: unknown): Parameters {
   if (body === undefined || body === null) return Object.create(null);
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidRequestError('The request body must be an object of parameters');
+    throw new InvalidRequestError(message('problem.bodyNotObject'));
   }
   const params: Parameters = Object.create(null);
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') {
-      throw new InvalidRequestError(`Parameter "${key.slice(0, 64)}" must be a single string`);
+      throw new InvalidRequestError(message('problem.parameterNotString', { name: key.slice(0, 64) }));
     }
     params[key] = value;
   }
@@ -76,7 +78,7 @@ function parseRaw(raw: string, kind: BodyKind): Parameters {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new InvalidRequestError('The request body is not valid JSON');
+    throw new InvalidRequestError(message('problem.bodyNotJson'));
   }
   return toParameters(parsed);
 }
@@ -100,9 +102,7 @@ export async function readParameters(req: Request, limit: number): Promise<Param
     req.headers['transfer-encoding'] !== undefined || (contentLength !== undefined && contentLength !== '0');
   if (kind === null) {
     if (!hasBody) return Object.create(null);
-    throw new InvalidRequestError(
-      'The request body must be application/x-www-form-urlencoded or application/json',
-    );
+    throw new InvalidRequestError(message('problem.bodyType'));
   }
   const params = parseRaw(await readRaw(req, limit), kind);
   req.body = params;
@@ -167,7 +167,7 @@ export async function formAccessToken(req: Request, limit: number): Promise<stri
  */
 export async function readJsonObject(req: Request, limit: number): Promise<Record<string, unknown>> {
   if (bodyKind(req) !== 'json') {
-    throw new UnsupportedMediaTypeError('Content-Type must be application/json');
+    throw new UnsupportedMediaTypeError(message('problem.jsonOnly'));
   }
   let parsed: unknown = req.body;
   if (!alreadyParsed(req)) {
@@ -175,13 +175,13 @@ export async function readJsonObject(req: Request, limit: number): Promise<Recor
     try {
       parsed = raw.trim() === '' ? {} : JSON.parse(raw);
     } catch {
-      throw new InvalidRequestError('The request body is not valid JSON');
+      throw new InvalidRequestError(message('problem.bodyNotJson'));
     }
     req.body = parsed;
     Reflect.set(req, '_body', true);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidRequestError('The request body must be a JSON object');
+    throw new InvalidRequestError(message('problem.bodyNotJsonObject'));
   }
   return parsed as Record<string, unknown>;
 }

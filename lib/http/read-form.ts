@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { HttpError, UnsupportedMediaTypeError } from '../errors/http-error';
 import { InvalidRequestError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import { alreadyParsed, bodyKind, leaveFormOnRequest, readRaw } from './parse-body';
 
 /**
@@ -50,13 +51,13 @@ function parsedEntries(body: unknown): [string, string][] {
 export async function readFormFields(req: Request, limit: number): Promise<FormFields> {
   if (alreadyParsed(req)) return FormFields.fromEntries(parsedEntries(req.body));
   if (bodyKind(req) !== 'form') {
-    throw new UnsupportedMediaTypeError('The form must be sent as application/x-www-form-urlencoded');
+    throw new UnsupportedMediaTypeError(message('problem.formType'));
   }
   let raw: string;
   try {
     raw = await readRaw(req, limit);
   } catch (error) {
-    throw error instanceof HttpError ? error : new InvalidRequestError('The form could not be read');
+    throw error instanceof HttpError ? error : new InvalidRequestError(message('problem.formUnreadable'));
   }
   const entries = [...new URLSearchParams(raw)];
   leaveFormOnRequest(req, entries);

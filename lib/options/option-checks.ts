@@ -19,6 +19,7 @@ const ADAPTER_METHODS: Readonly<Record<keyof StorageAdapter, 'required' | 'optio
   findApplicationById: 'required',
   findApplicationByClientId: 'required',
   listApplicationsByOwner: 'required',
+  listApplications: 'required',
   updateApplication: 'required',
   deleteApplication: 'required',
   saveGrant: 'required',

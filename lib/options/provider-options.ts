@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 import type { ConfiguredClient } from '../clients/configured-clients';
+import type { Logger } from '../logging/logger';
+import type { MessageOverrides } from '../messages/catalog';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 import type {
   ApplicationRecord,
@@ -7,6 +9,7 @@ import type {
   StorageAdapter,
   TokenRecord,
 } from '../storage/storage-adapter';
+import type { ViewOptions } from '../views/view-types';
 
 /** Who is logged in, as the host app knows them. `id` is what tokens are issued to. */
 export interface ResourceOwner {
@@ -115,17 +118,63 @@ export interface ProviderOptions {
    */
   canIntrospect?: (caller: ApplicationRecord, token: TokenRecord) => boolean | Promise<boolean>;
   /**
-   * `(data: ConsentPageData) => string`: your own consent page. Its form must post `data.fields` to
-   * `data.action` with a `decision` field of `approve` or `deny`.
+   * @deprecated Use `views.consent`, which may be async and gets the request and its language.
+   * `(data: ConsentPageData) => string`: your own consent page; giving both is an error.
    *
    * @defaultValue the built-in page
    */
   renderConsent?: (data: ConsentPageData) => string;
   /**
-   * `(error) => void`: receives unexpected errors, storage failures and errors thrown by event
-   * listeners (never a secret).
+   * Replaces pages ("Views" in the README): `{ consent: (data, context) => html, …, layout, csp }`.
+   * A renderer per view (`consent`, `deviceCode`, `deviceDone`, `error`, `applicationList`,
+   * `applicationNew`, `applicationShow`, `authorizations`, `tokens`, `settingsError`,
+   * `adminApplications`, `adminApplication`, `adminUsers`, `adminUser`, `adminError`) may be async
+   * and gets the view's data and `{ req, locale, t, layout }`; `layout(page, context)` replaces the
+   * document shell of every page; `csp: { all?, [view]? }` adds CSP sources (`styleSrc`,
+   * `scriptSrc`, `imgSrc`, `fontSrc`, `connectSrc`, `frameAncestors`, never on `consent`).
    *
-   * @defaultValue `console.error`
+   * @defaultValue the built-in pages
+   */
+  views?: ViewOptions;
+  /**
+   * Translations: `{ [language]: { [messageKey]: text, scopes?: { [scope]: description } } }`.
+   * Overrides messages of a built-in language (`en`, `de`) or adds a language, completed from
+   * English; keys and `{placeholders}` are checked against the English catalog
+   * (`lib/messages/en.ts`).
+   *
+   * @defaultValue English and German
+   */
+  messages?: Readonly<Record<string, MessageOverrides>>;
+  /**
+   * `(req) => string | null`, may be async: the language of a page (a BCP 47 tag; `de-AT` finds
+   * `de`). `null`, or a language the provider does not speak, falls back to the request's
+   * `Accept-Language`, then English.
+   *
+   * @defaultValue `Accept-Language` among the available languages
+   */
+  locale?: (req: Request) => string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * `(req) => boolean`, may be async: whether the signed-in user may use `provider.adminRouter`
+   * (required to use it; anyone else gets 403, even where the host mounts the router without a check
+   * of its own).
+   *
+   * @defaultValue none (no admin router)
+   */
+  isAdmin?: (req: Request) => boolean | Promise<boolean>;
+  /**
+   * Where the provider logs, pino-compatible (`{ error, warn, info, debug? }`, each
+   * `(fields, message)`): unexpected errors (unless `onError` is given), security failures (replays,
+   * PKCE failures, redirect mismatches) at `warn`, other events at `debug`. Fields are ids and
+   * reasons, never a secret.
+   *
+   * @defaultValue quiet; errors to `console.error`
+   */
+  logger?: Logger;
+  /**
+   * `(error) => void`: receives unexpected errors, storage failures, failing views and errors thrown
+   * by event listeners (never a secret).
+   *
+   * @defaultValue `logger.error`
    */
   onError?: (error: unknown) => void;
   /**
@@ -259,6 +308,14 @@ export interface ProviderOptions {
    * @defaultValue `'*'`
    */
   corsOrigins?: '*' | readonly string[];
+  /**
+   * How often the provider deletes expired and revoked token records (`adapter.purgeExpired`), in
+   * seconds; `0` turns it off. The timer never keeps the process alive and `provider.close()` stops
+   * it; several processes purging one store is harmless.
+   *
+   * @defaultValue `600`
+   */
+  purgeIntervalSeconds?: number;
   /**
    * Accept plain `http:` redirect URIs for hosts other than loopback when applications are
    * registered or edited (development only).

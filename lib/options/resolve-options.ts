@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { type CheckedClient, checkConfiguredClients } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
 import { isGrantTypeName } from '../grants/grant-type-names';
+import { DEFAULT_LOGGER, type Logger, logErrorsTo } from '../logging/logger';
+import type { MessageOverrides } from '../messages/catalog';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
+import type { ViewOptions } from '../views/view-types';
 import type { DefaultedOption } from './defaults';
 import type { ProviderOptions } from './provider-options';
 import { OPTION_NAMES, type OptionDescriptor, type OptionName, SCHEMA } from './schema';
@@ -19,7 +22,14 @@ export interface ResolvedOptions {
   currentUser: ProviderOptions['currentUser'];
   loginUrl: string;
   findUser: ProviderOptions['findUser'];
-  renderConsent: ProviderOptions['renderConsent'];
+  /** The host's views, the deprecated `renderConsent` included (as `views.consent`). */
+  views: ViewOptions;
+  messages: Readonly<Record<string, MessageOverrides>>;
+  locale: ProviderOptions['locale'];
+  isAdmin: ProviderOptions['isAdmin'];
+  logger: Logger;
+  /** Seconds between two purges of expired records; `0`: never. */
+  purgeIntervalSeconds: number;
   verifyPassword: ProviderOptions['verifyPassword'];
   canIntrospect: NonNullable<ProviderOptions['canIntrospect']>;
   deviceCodeTtl: number;
@@ -41,7 +51,7 @@ export interface ResolvedOptions {
   bodyLimit: number;
   corsOrigins: '*' | readonly string[];
   secureCookies: boolean;
-  /** `console.error` with the error's name and message unless the host gives its own. */
+  /** `logger.error` (by default `console.error` with the error's name and message) unless the host gives its own. */
   onError: (error: unknown) => void;
   allowHttpRedirectUris: boolean;
   /** The configured clients, checked; secrets only as their SHA-256 hashes. */
@@ -49,18 +59,25 @@ export interface ResolvedOptions {
   errorRedirects: 'trusted' | 'all';
 }
 
-/** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`. */
-type BuiltOnResolve = 'csrfSecret' | 'tokenNamespace';
+/** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`, `views.consent`. */
+type BuiltOnResolve = 'csrfSecret' | 'tokenNamespace' | 'renderConsent';
 /** The compiler fails here when an option of the schema has no field in `ResolvedOptions`. */
 type Unresolved<Missing extends never> = Missing;
 type _EveryOptionResolved = Unresolved<Exclude<OptionName, keyof ResolvedOptions | BuiltOnResolve>>;
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function logError(error: unknown): void {
-  console.error(`[express-oauth-provider] ${describeError(error)}`);
+/** `views`, with the deprecated `renderConsent` as its consent view (not both: which would win?). */
+function resolveViews(
+  views: ViewOptions | undefined,
+  renderConsent: ProviderOptions['renderConsent'],
+): ViewOptions {
+  if (renderConsent === undefined) return views ?? {};
+  if (views?.consent !== undefined) {
+    throw new ConfigurationError(
+      'renderConsent',
+      'and views.consent are both given: keep views.consent only',
+    );
+  }
+  return { ...views, consent: (data) => renderConsent(data) };
 }
 
 /** What reading option `K` yields: never `undefined` for an option with a fixed default. */
@@ -118,6 +135,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   const canIntrospect = read('canIntrospect');
   const verifyPassword = read('verifyPassword');
   const onError = read('onError');
+  const logger = read('logger') ?? DEFAULT_LOGGER;
   const csrfSecret = read('csrfSecret');
   const grantTypes = new Set(read('grantTypes'));
   for (const grant of grantTypes) {
@@ -134,7 +152,12 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     currentUser,
     loginUrl,
     findUser,
-    renderConsent,
+    views: resolveViews(read('views'), renderConsent),
+    messages: read('messages') ?? {},
+    locale: read('locale'),
+    isAdmin: read('isAdmin'),
+    logger,
+    purgeIntervalSeconds: read('purgeIntervalSeconds'),
     verifyPassword,
     canIntrospect: canIntrospect ?? ((caller, token) => token.applicationId === caller.id),
     deviceCodeTtl: read('deviceCodeTtl'),
@@ -156,7 +179,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     bodyLimit: read('bodyLimit'),
     corsOrigins: read('corsOrigins'),
     secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
-    onError: onError ?? logError,
+    onError: onError ?? logErrorsTo(logger),
     allowHttpRedirectUris,
     clients,
     errorRedirects: read('errorRedirects'),

@@ -1,5 +1,6 @@
 import type { OptionCheck } from './option-checks';
 import * as check from './option-checks';
+import * as pageCheck from './page-option-checks';
 import type { ProviderOptions } from './provider-options';
 
 /** Every option `createProvider()` accepts. */
@@ -78,13 +79,38 @@ export const OPTION_SCHEMA = {
     check: check.hostFunction<ProviderOptions['canIntrospect']>(false),
   },
   renderConsent: {
-    doc: '`(data: ConsentPageData) => string`: your own consent page. Its form must post `data.fields` to `data.action` with a `decision` field of `approve` or `deny`.',
+    doc: '@deprecated Use `views.consent`, which may be async and gets the request and its language. `(data: ConsentPageData) => string`: your own consent page; giving both is an error.',
     defaultText: 'the built-in page',
     check: check.hostFunction<ProviderOptions['renderConsent']>(false),
   },
+  views: {
+    doc: 'Replaces pages ("Views" in the README): `{ consent: (data, context) => html, …, layout, csp }`. A renderer per view (`consent`, `deviceCode`, `deviceDone`, `error`, `applicationList`, `applicationNew`, `applicationShow`, `authorizations`, `tokens`, `settingsError`, `adminApplications`, `adminApplication`, `adminUsers`, `adminUser`, `adminError`) may be async and gets the view\'s data and `{ req, locale, t, layout }`; `layout(page, context)` replaces the document shell of every page; `csp: { all?, [view]? }` adds CSP sources (`styleSrc`, `scriptSrc`, `imgSrc`, `fontSrc`, `connectSrc`, `frameAncestors`, never on `consent`).',
+    defaultText: 'the built-in pages',
+    check: pageCheck.views,
+  },
+  messages: {
+    doc: 'Translations: `{ [language]: { [messageKey]: text, scopes?: { [scope]: description } } }`. Overrides messages of a built-in language (`en`, `de`) or adds a language, completed from English; keys and `{placeholders}` are checked against the English catalog (`lib/messages/en.ts`).',
+    defaultText: 'English and German',
+    check: pageCheck.messages,
+  },
+  locale: {
+    doc: "`(req) => string | null`, may be async: the language of a page (a BCP 47 tag; `de-AT` finds `de`). `null`, or a language the provider does not speak, falls back to the request's `Accept-Language`, then English.",
+    defaultText: '`Accept-Language` among the available languages',
+    check: check.hostFunction<ProviderOptions['locale']>(false),
+  },
+  isAdmin: {
+    doc: '`(req) => boolean`, may be async: whether the signed-in user may use `provider.adminRouter` (required to use it; anyone else gets 403, even where the host mounts the router without a check of its own).',
+    defaultText: 'none (no admin router)',
+    check: check.hostFunction<ProviderOptions['isAdmin']>(false),
+  },
+  logger: {
+    doc: 'Where the provider logs, pino-compatible (`{ error, warn, info, debug? }`, each `(fields, message)`): unexpected errors (unless `onError` is given), security failures (replays, PKCE failures, redirect mismatches) at `warn`, other events at `debug`. Fields are ids and reasons, never a secret.',
+    defaultText: 'quiet; errors to `console.error`',
+    check: pageCheck.logger,
+  },
   onError: {
-    doc: '`(error) => void`: receives unexpected errors, storage failures and errors thrown by event listeners (never a secret).',
-    defaultText: '`console.error`',
+    doc: '`(error) => void`: receives unexpected errors, storage failures, failing views and errors thrown by event listeners (never a secret).',
+    defaultText: '`logger.error`',
     check: check.hostFunction<ProviderOptions['onError']>(false),
   },
   defaultScopes: {
@@ -189,6 +215,11 @@ export const OPTION_SCHEMA = {
     doc: "Origins allowed to call the token endpoint from a browser (PKCE single-page apps): `'*'` for any, or an array of exact origins such as `['https://app.example.com']`.",
     default: '*',
     check: check.corsOrigins,
+  },
+  purgeIntervalSeconds: {
+    doc: 'How often the provider deletes expired and revoked token records (`adapter.purgeExpired`), in seconds; `0` turns it off. The timer never keeps the process alive and `provider.close()` stops it; several processes purging one store is harmless.',
+    default: 600,
+    check: check.wholeNumber(0, 2_147_483, 'must be a whole number of seconds from 0 (off) to 2147483'),
   },
   allowHttpRedirectUris: {
     doc: 'Accept plain `http:` redirect URIs for hosts other than loopback when applications are registered or edited (development only).',

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { DEFAULT_PAGE_POLICY, type PagePolicy } from '../views/csp';
 
 /**
  * The two header policies every answer of ours follows, each written once. Endpoints apply them
@@ -13,15 +14,16 @@ export function preventCaching(res: Response): void {
 
 /**
  * Headers for every page we render: no framing (clickjacking of the consent button), no caching
- * (pages carry CSRF tokens), no script at all, no referrer leaking codes or states.
+ * (pages carry CSRF tokens), no script unless the view's policy adds some, no referrer leaking
+ * codes or states. A view's own policy (`views.csp`) replaces the default when it is sent.
  */
-export function setPageHeaders(res: Response): void {
+export function setPageHeaders(res: Response, policy: PagePolicy = DEFAULT_PAGE_POLICY): void {
   res.set({
-    'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': policy.csp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   });
+  if (policy.frameable) res.removeHeader('X-Frame-Options');
+  else res.set('X-Frame-Options', 'DENY');
   preventCaching(res);
 }

@@ -1,22 +1,23 @@
 import type { Response } from 'express';
 import { HttpError } from '../errors/http-error';
 import { InvalidRequestError, OAuthError, ServerError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import { preventCaching } from './headers';
 
 /** The failures of body parsers (ours, or the host's `express.json()`) and of Express's router. */
 function requestParsingError(error: object): HttpError | null {
   const type: unknown = Reflect.get(error, 'type');
   if (type === 'entity.too.large')
-    return new OAuthError('invalid_request', 413, 'The request body is too large');
+    return new OAuthError('invalid_request', 413, message('problem.bodyTooLarge'));
   if (
     typeof type === 'string' &&
     (type.startsWith('entity.') || type.startsWith('charset.') || type.startsWith('encoding.'))
   ) {
-    return new InvalidRequestError('The request body could not be parsed');
+    return new InvalidRequestError(message('problem.bodyUnparsable'));
   }
   // Express's router raises a URIError with status 400 for an undecodable path parameter (`/%ZZ`).
   if (error instanceof URIError && Reflect.get(error, 'status') === 400) {
-    return new InvalidRequestError('The request URL is malformed');
+    return new InvalidRequestError(message('problem.urlMalformed'));
   }
   return null;
 }

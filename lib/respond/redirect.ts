@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { InvalidRequestError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 
 /** Where an authorization request may send its answer, once its client and redirect URI are valid. */
 export interface RedirectTarget {
@@ -45,6 +46,6 @@ export function redirectIfItFits(res: Response, location: string): boolean {
 /** Redirects, or throws a 400 `invalid_request` (shown as a page) when the address is too long. */
 export function sendRedirect(res: Response, location: string): void {
   if (!redirectIfItFits(res, location)) {
-    throw new InvalidRequestError('The request is too long to redirect (a shorter state will do)');
+    throw new InvalidRequestError(message('problem.redirectTooLong'));
   }
 }

@@ -1,4 +1,5 @@
 import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 
 /** Who may hold a token with a scope: a user (through a client), or a client on its own behalf. */
 export type ScopeHolder = 'user' | 'client';
@@ -72,8 +73,8 @@ export class ScopeRegistry {
   requireHeldBy(scopes: readonly string[], holder: ScopeHolder, errorOptions?: OAuthErrorOptions): void {
     const refused = scopes.find((scope) => !this.heldBy(scope, holder));
     if (refused === undefined) return;
-    const who = holder === 'user' ? 'a user authorizes' : 'a client holds on its own behalf';
-    throw new InvalidScopeError(`The scope ${refused.slice(0, 64)} is not one ${who}`, errorOptions);
+    const problem = holder === 'user' ? 'problem.scopeNotForUsers' : 'problem.scopeNotForClients';
+    throw new InvalidScopeError(message(problem, { scope: refused.slice(0, 64) }), errorOptions);
   }
 
   /**
@@ -103,7 +104,10 @@ export class ScopeRegistry {
     for (const token of input.split(/[\s,]+/)) {
       if (token === '') continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
-        throw new InvalidScopeError(`Unknown scope: ${token.slice(0, 64)}`, errorOptions);
+        throw new InvalidScopeError(
+          message('problem.unknownScope', { scope: token.slice(0, 64) }),
+          errorOptions,
+        );
       }
       if (!scopes.includes(token)) scopes.push(token);
     }

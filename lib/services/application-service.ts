@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidFieldError } from '../errors/invalid-field-error';
-import { InvalidClientError } from '../errors/oauth-error';
+import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
+import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
 import { secretMatchesHash, sha256Hex } from '../tokens/hash';
@@ -14,6 +15,7 @@ import {
   privateUseProblem,
 } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
+import { decodeCursor, encodeCursor } from './application-cursor';
 import { type ApplicationTrustInput, trustFields } from './application-trust';
 
 /** A newly created application and its secret, which is never retrievable again. */
@@ -22,6 +24,15 @@ export interface CreatedApplication {
   /** `null` for public clients. */
   clientSecret: string | null;
 }
+
+/** One page of every application, and the cursor of the next (`null` after the last). */
+export interface ApplicationPage {
+  applications: ApplicationRecord[];
+  next: string | null;
+}
+
+/** The most applications one page of `list()` holds, and how many it holds by default. */
+export const APPLICATION_PAGE_LIMIT = { max: 100, default: 50 } as const;
 
 /**
  * Registers and manages OAuth applications. Used by the settings API and by host code (admin
@@ -104,6 +115,34 @@ export class ApplicationService {
   }
 
   /**
+   * Every application, whoever owns it (host-created ones included), oldest first, a page at a
+   * time: pass the `next` cursor of one page as `after` to get the following one.
+   *
+   * @example
+   * ```ts
+   * for (let page = await provider.applications.list(); ; page = await provider.applications.list({ after: page.next })) {
+   *   for (const application of page.applications) console.log(application.clientId, application.name);
+   *   if (page.next === null) break;
+   * }
+   * ```
+   */
+  async list(request: { limit?: number; after?: string | null } = {}): Promise<ApplicationPage> {
+    const limit = request.limit ?? APPLICATION_PAGE_LIMIT.default;
+    if (!Number.isInteger(limit) || limit < 1 || limit > APPLICATION_PAGE_LIMIT.max) {
+      throw new InvalidRequestError(message('problem.badLimit', { max: APPLICATION_PAGE_LIMIT.max }));
+    }
+    const after =
+      request.after === undefined || request.after === null ? undefined : decodeCursor(request.after);
+    // One more than asked says whether there is a next page.
+    const found = await this.adapter.listApplications(
+      after === undefined ? { limit: limit + 1 } : { limit: limit + 1, after },
+    );
+    const applications = found.slice(0, limit);
+    const last = applications[applications.length - 1];
+    return { applications, next: found.length > limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  /**
    * Changes the fields `patch` gives, checked as `create` checks them; `null` if there is no such
    * application. `confidential` cannot change (an `InvalidFieldError` if it differs).
    */
@@ -113,7 +152,7 @@ export class ApplicationService {
       const current = await this.adapter.findApplicationById(id);
       if (current === null) return null;
       if (confidential !== undefined && current.confidential !== confidential) {
-        throw new InvalidFieldError('confidential', 'cannot be changed after registration');
+        throw new InvalidFieldError('confidential', message('field.confidentialFixed'));
       }
       const problem = privateUseProblem(changes.redirectUris ?? [], current.confidential);
       if (problem !== null) throw problem;

@@ -3,6 +3,7 @@ import { generateUserCode, normalizeUserCode } from '../device/user-codes';
 import { TooManyAttemptsError, UnknownUserCodeError } from '../errors/http-error';
 import { InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
+import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
@@ -110,7 +111,7 @@ export class DeviceService {
    */
   async decide(pending: PendingDevice, userId: string, approved: boolean, now = new Date()): Promise<void> {
     const consumed = await this.storage.consumeToken('device', pending.userCodeRecord.hash, now, 0);
-    if (consumed?.outcome !== 'consumed') throw new InvalidRequestError('This code has already been used');
+    if (consumed?.outcome !== 'consumed') throw new InvalidRequestError(message('problem.userCodeUsed'));
     const grant = approved ? await this.grants.approve(userId, pending.client, pending.device.scopes) : null;
     const subject: TokenSubject = {
       applicationId: pending.client.id,

@@ -57,8 +57,15 @@ export class GrantService {
     return this.adapter.listGrantsByUser(userId);
   }
 
-  /** Revokes every token of the grant, then deletes it. Returns `false` if there was none. */
-  async revoke(userId: string, application: ApplicationRecord): Promise<boolean> {
+  /**
+   * Revokes every token of the grant, then deletes it. Returns `false` if there was none.
+   * `by`: who did it, for the `grant.revoked` event (`user` in the settings, `admin` for an operator).
+   */
+  async revoke(
+    userId: string,
+    application: ApplicationRecord,
+    by: 'user' | 'admin' = 'user',
+  ): Promise<boolean> {
     const grant = await this.adapter.findGrant(userId, application.id);
     if (grant === null) return false;
     const count = await this.adapter.revokeTokens({ grantId: grant.id }, new Date());
@@ -66,7 +73,7 @@ export class GrantService {
     const clientId = application.clientId;
     // Of concurrent revocations of one grant, only what each one actually did is reported.
     if (count > 0) this.events.emit('token.revoked', { reason: 'grant', clientId, userId, count });
-    if (deleted) this.events.emit('grant.revoked', { userId, clientId, reason: 'user' });
+    if (deleted) this.events.emit('grant.revoked', { userId, clientId, reason: by });
     return deleted;
   }
 }

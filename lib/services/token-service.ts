@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidTokenError } from '../errors/oauth-error';
+import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
-import { consumeAfterIssue, findPresented, type Presented } from '../tokens/redeem';
+import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
 
 /** What a grant hands back to the token endpoint. */
 export interface IssuedTokens {
@@ -49,6 +50,7 @@ export class TokenService {
     private readonly options: ResolvedOptions,
     private readonly storage: StorageAdapter,
     private readonly onError: (error: unknown) => void,
+    private readonly events: ProviderEvents,
   ) {}
 
   /** A new record and its secret; nothing is stored yet. */
@@ -59,7 +61,18 @@ export class TokenService {
     now: Date,
     extra: Partial<CodeBinding & { name: string | null }> = {},
   ): { secret: string; record: TokenRecord } {
-    const secret = this.options.tokens.generate(kind);
+    return this.mintGenerated(kind, this.options.tokens.generate(kind), subject, ttlSeconds, now, extra);
+  }
+
+  /** The record of a secret of `kind`; nothing is stored yet. */
+  private mintGenerated(
+    kind: TokenKind,
+    secret: string,
+    subject: TokenSubject,
+    ttlSeconds: number | null,
+    now: Date,
+    extra: Partial<CodeBinding & { name: string | null }>,
+  ): { secret: string; record: TokenRecord } {
     const record: TokenRecord = {
       id: randomUUID(),
       kind,
@@ -83,8 +96,30 @@ export class TokenService {
   }
 
   /** Stores an authorization code (RFC 6749 §4.1.2: short-lived, single-use, bound to its request). */
-  async issueCode(subject: TokenSubject, binding: CodeBinding, now = new Date()): Promise<string> {
-    const { secret, record } = this.mint('code', subject, this.options.authorizationCodeTtl, now, binding);
+  issueCode(subject: TokenSubject, binding: CodeBinding, now = new Date()): Promise<string> {
+    return this.issueGeneratedCode(this.options.tokens.generate('code'), subject, binding, now);
+  }
+
+  /**
+   * `issueCode` for a code generated earlier with `options.tokens.generate('code')`, for protocols
+   * that generate a value before they save it (the `@node-oauth/oauth2-server` model). Throws a
+   * `TypeError` for a value that is not a well-formed code of this provider.
+   */
+  async issueGeneratedCode(
+    secret: string,
+    subject: TokenSubject,
+    binding: CodeBinding,
+    now = new Date(),
+  ): Promise<string> {
+    this.requireGenerated('code', secret);
+    const { record } = this.mintGenerated(
+      'code',
+      secret,
+      subject,
+      this.options.authorizationCodeTtl,
+      now,
+      binding,
+    );
     // A code starts its own family: tokens issued from it, and their rotations, carry its id.
     record.familyId = record.id;
     await this.storage.insertToken(record);
@@ -92,26 +127,64 @@ export class TokenService {
   }
 
   /** Stores an access token and, when asked, a refresh token for the same subject. */
-  async issueTokens(
+  issueTokens(
     subject: TokenSubject,
     withRefreshToken: boolean,
     now = new Date(),
     /** RFC 6749 §6: a rotated refresh token keeps its scope when the access token is narrowed. */
     refreshScopes: readonly string[] = subject.scopes,
   ): Promise<IssuedTokens> {
-    const access = this.mint('access', subject, this.options.accessTokenTtl, now);
-    const refresh = withRefreshToken
-      ? this.mint('refresh', { ...subject, scopes: [...refreshScopes] }, this.options.refreshTokenTtl, now)
-      : null;
+    const format = this.options.tokens;
+    const secrets = {
+      access: format.generate('access'),
+      refresh: withRefreshToken ? format.generate('refresh') : null,
+    };
+    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes);
+  }
+
+  /**
+   * `issueTokens` for tokens generated earlier with `options.tokens.generate()` (a refresh token
+   * is stored when `secrets.refresh` is given), for protocols that generate values before they
+   * save them (the `@node-oauth/oauth2-server` model). Throws a `TypeError` for a value that is not
+   * a well-formed token of this provider of its kind.
+   */
+  async issueGeneratedTokens(
+    secrets: { access: string; refresh: string | null },
+    subject: TokenSubject,
+    now = new Date(),
+    refreshScopes: readonly string[] = subject.scopes,
+  ): Promise<IssuedTokens> {
+    this.requireGenerated('access', secrets.access);
+    if (secrets.refresh !== null) this.requireGenerated('refresh', secrets.refresh);
+    const { accessTokenTtl, refreshTokenTtl } = this.options;
+    const access = this.mintGenerated('access', secrets.access, subject, accessTokenTtl, now, {});
+    const refresh =
+      secrets.refresh === null
+        ? null
+        : this.mintGenerated(
+            'refresh',
+            secrets.refresh,
+            { ...subject, scopes: [...refreshScopes] },
+            refreshTokenTtl,
+            now,
+            {},
+          );
     await this.storage.insertToken(access.record);
     if (refresh) await this.storage.insertToken(refresh.record);
     return {
       accessToken: access.secret,
       refreshToken: refresh?.secret ?? null,
-      expiresIn: this.options.accessTokenTtl,
+      expiresIn: accessTokenTtl,
       scopes: subject.scopes,
       records: refresh ? [access.record, refresh.record] : [access.record],
     };
+  }
+
+  /** Nothing weaker than what `mint` makes is ever stored: a value must be a well-formed token of ours. */
+  private requireGenerated(kind: TokenKind, secret: string): void {
+    if (this.options.tokens.parse(secret) !== kind) {
+      throw new TypeError(`express-oauth-provider: not a ${kind} token generated by this provider`);
+    }
   }
 
   /** Revokes records this service stored for a request that then failed or lost a race. */
@@ -168,6 +241,34 @@ export class TokenService {
     const filter =
       record.grantId !== null ? { grantId: record.grantId } : { familyId: record.familyId ?? record.id };
     return this.storage.revokeTokens(filter, now);
+  }
+
+  /**
+   * A user's live credentials, oldest first: access and refresh tokens of every application and
+   * personal tokens (never a code or a device code, which are single steps of a flow). Records
+   * only: the secrets were never stored.
+   */
+  async listForUser(userId: string, now = new Date()): Promise<TokenRecord[]> {
+    const kinds: ReadonlySet<TokenKind> = new Set<TokenKind>(['access', 'refresh', 'personal']);
+    const records = await this.storage.listTokens({ userId });
+    return records.filter((record) => kinds.has(record.kind) && isLive(record, now));
+  }
+
+  /** Revokes one token of a user (an operator's action); `false` if the user has no such token. */
+  async revokeForUser(userId: string, id: string, now = new Date()): Promise<boolean> {
+    const record = (await this.storage.listTokens({ id, userId }))[0];
+    if (record === undefined) return false;
+    const count = await this.storage.revokeTokens({ id, userId }, now);
+    if (count === 0) return false;
+    const application =
+      record.applicationId === null ? null : await this.storage.findApplicationById(record.applicationId);
+    this.events.emit('token.revoked', {
+      reason: 'admin',
+      clientId: application?.clientId ?? null,
+      userId,
+      count,
+    });
+    return true;
   }
 
   /**

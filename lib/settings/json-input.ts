@@ -1,5 +1,4 @@
 import { InvalidFieldError } from '../errors/invalid-field-error';
-import { problemOf } from '../validation/fields';
 
 /** The JSON API's snake_case names of the validators' fields (DESIGN.md's table). */
 const JSON_NAMES: Readonly<Record<string, string>> = {
@@ -30,7 +29,7 @@ function inJsonNames(error: InvalidFieldError): InvalidFieldError {
   const match = /^([A-Za-z]+)(.*)$/.exec(error.field);
   const base = match?.[1] ?? error.field;
   const json = JSON_NAMES[base];
-  return json === undefined ? error : new InvalidFieldError(`${json}${match?.[2] ?? ''}`, problemOf(error));
+  return json === undefined ? error : new InvalidFieldError(`${json}${match?.[2] ?? ''}`, error.problem);
 }
 
 /** Runs a JSON route's validation and service call, answering field problems in the JSON names. */

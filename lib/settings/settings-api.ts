@@ -13,6 +13,7 @@ import { InvalidFieldError } from '../errors/invalid-field-error';
 import { currentUser } from '../http/current-user';
 import { bodyKind, readJsonObject } from '../http/parse-body';
 import { routeParameter } from '../http/route-parameter';
+import { message } from '../messages/catalog';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ProviderContext } from '../provider-context';
 import { checkApplicationInput, checkApplicationUpdate } from '../validation/application-input';
@@ -123,8 +124,7 @@ export function settingsApi(provider: ProviderContext): Router {
     '/applications/:id/secret',
     route(async (req, user) => {
       const application = await editableApplication(req, user);
-      if (!application.confidential)
-        throw new InvalidFieldError('confidential', 'is false: public applications have no secret');
+      if (!application.confidential) throw new InvalidFieldError('confidential', message('field.noSecret'));
       const secret = await applications.resetSecret(application.id);
       if (secret === null) throw new NotFoundError('No such application');
       return [200, { client_secret: secret }];

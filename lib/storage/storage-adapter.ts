@@ -28,6 +28,9 @@
  *   deletes what expired or was revoked strictly before `before`; a consumed record is within
  *   the grace window while `at - consumedAt < graceMs`.
  *
+ * - `listApplications` pages by `(createdAt, id)`, not by insertion order: an id-ordered cursor
+ *   is what makes its pages stable.
+ *
  * `runAdapterConformance()` has a test for each of these rules.
  *
  * @packageDocumentation
@@ -96,6 +99,23 @@ export type ApplicationPatch = Partial<
     | 'updatedAt'
   >
 >;
+
+/**
+ * A position in the list of every application (`listApplications`): the last application of
+ * the previous page. A page starts strictly after it.
+ */
+export interface ApplicationCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Which page of every application to list. */
+export interface ApplicationPageRequest {
+  /** At most this many (a whole number, at least 1). */
+  limit: number;
+  /** Start after this application; absent: from the first one. */
+  after?: ApplicationCursor;
+}
 
 /** A user's standing authorization of one application for a set of scopes (the consent). */
 export interface GrantRecord {
@@ -189,6 +209,16 @@ export interface StorageAdapter {
   findApplicationByClientId(clientId: string): Promise<ApplicationRecord | null>;
   /** Applications owned by this user, oldest first (ties in insertion order). */
   listApplicationsByOwner(ownerId: string): Promise<ApplicationRecord[]>;
+  /**
+   * Every application, whoever owns it (host-created ones, `ownerId: null`, included), at most
+   * `limit` of them, ordered by `createdAt` and then by `id`, and with `after` only those strictly
+   * after that position: `createdAt > after.createdAt`, or equal `createdAt` and `id > after.id`.
+   * Ids compare as binary strings (code unit by code unit, as JavaScript's `<` does: in SQL
+   * `COLLATE "C"`, not a language collation). The order is total and does not depend on
+   * insertion, so paging with the last record of each page as the next `after` visits every
+   * application once, also while others are created or deleted. Operators' lists, not a hot path.
+   */
+  listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]>;
   /**
    * Applies the patch (keys set to `undefined` are absent; an empty patch changes nothing);
    * returns the updated record, or `null` if there is no such application.

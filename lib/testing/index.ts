@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { StorageAdapter } from '../storage/storage-adapter';
+import { describeApplicationPages } from './conformance/application-pages';
 import { describeApplications } from './conformance/applications';
 import { describeConsumeAndRaces } from './conformance/consume-and-races';
 import type { GetAdapter } from './conformance/context';
@@ -102,6 +103,7 @@ export function runAdapterConformance(
     };
 
     describeApplications(getAdapter);
+    describeApplicationPages(getAdapter);
     describeGrants(getAdapter);
     describeTokens(getAdapter);
     describeConsumeAndRaces(getAdapter);

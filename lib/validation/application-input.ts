@@ -1,5 +1,6 @@
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import { InvalidRequestError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { type FieldCheck, ProblemCollector, requireScopes, requireText, requireUrl } from './fields';
 
@@ -63,19 +64,22 @@ function redirectUri(field: string, value: unknown, allowHttp: boolean): string 
   try {
     url = new URL(text);
   } catch {
-    throw new InvalidFieldError(field, 'must be an absolute URL');
+    throw new InvalidFieldError(field, message('field.absoluteUrl'));
   }
   if (url.username !== '' || url.password !== '')
-    throw new InvalidFieldError(field, 'must not contain credentials');
+    throw new InvalidFieldError(field, message('field.credentials'));
   return text;
 }
 
 function redirectUris(value: unknown, allowHttp: boolean): string[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidFieldError('redirectUris', 'must be a non-empty array of URLs');
+    throw new InvalidFieldError('redirectUris', message('field.redirectUriList'));
   }
   if (value.length > MAX_REDIRECT_URIS) {
-    throw new InvalidFieldError('redirectUris', `may list at most ${MAX_REDIRECT_URIS} URLs`);
+    throw new InvalidFieldError(
+      'redirectUris',
+      message('field.tooManyRedirectUris', { max: MAX_REDIRECT_URIS }),
+    );
   }
   return [...new Set(value.map((uri, i) => redirectUri(`redirectUris[${i}]`, uri, allowHttp)))];
 }
@@ -90,14 +94,11 @@ export function privateUseProblem(uris: readonly string[], confidential: boolean
   const index = uris.findIndex(isPrivateUseRedirect);
   return index < 0
     ? null
-    : new InvalidFieldError(
-        `redirectUris[${index}]`,
-        'uses a private-use URI scheme, which only public (native) clients may register (RFC 8252 §7.1)',
-      );
+    : new InvalidFieldError(`redirectUris[${index}]`, message('field.privateUseConfidential'));
 }
 
 function confidential(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidFieldError('confidential', 'must be true or false');
+  if (typeof value !== 'boolean') throw new InvalidFieldError('confidential', message('field.boolean'));
   return value;
 }
 

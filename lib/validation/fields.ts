@@ -1,4 +1,5 @@
 import { InvalidFieldError } from '../errors/invalid-field-error';
+import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 
 /** Every field's problem at once (forms show each next to its field), or the checked value. */
@@ -33,7 +34,7 @@ export function orThrow<T>(checked: FieldCheck<T>): T {
   throw checked.problems[0];
 }
 
-/** What a field's problem says without the field name ("must use https …"). */
+/** What a field's problem says without the field name ("must use https …"), in English. */
 export function problemOf(error: InvalidFieldError): string {
   return error.description.startsWith(`${error.field} `)
     ? error.description.slice(error.field.length + 1)
@@ -42,12 +43,13 @@ export function problemOf(error: InvalidFieldError): string {
 
 /** A trimmed string of 1..max characters without control characters. */
 export function requireText(field: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidFieldError(field, 'is required');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InvalidFieldError(field, message('field.required'));
   const text = value.trim();
-  if (text.length > max) throw new InvalidFieldError(field, `must be at most ${max} characters`);
+  if (text.length > max) throw new InvalidFieldError(field, message('field.tooLong', { max }));
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(text))
-    throw new InvalidFieldError(field, 'must not contain control characters');
+    throw new InvalidFieldError(field, message('field.controlCharacters'));
   return text;
 }
 
@@ -64,23 +66,19 @@ export function requireUrl(field: string, value: unknown, allowHttp: boolean): s
   try {
     url = new URL(text);
   } catch {
-    throw new InvalidFieldError(field, 'must be an absolute URL');
+    throw new InvalidFieldError(field, message('field.absoluteUrl'));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidFieldError(field, 'must be an http or https URL');
+    throw new InvalidFieldError(field, message('field.httpUrl'));
   }
   // The parser mends `https:host` and `https:///host`, but the text is what is stored and matched.
-  if (!/^https?:\/\/[^/?#\\]/i.test(text))
-    throw new InvalidFieldError(field, 'must name a host (https://host/…)');
+  if (!/^https?:\/\/[^/?#\\]/i.test(text)) throw new InvalidFieldError(field, message('field.host'));
   if (url.protocol === 'http:' && !allowHttp && !LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new InvalidFieldError(
-      field,
-      'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
-    );
+    throw new InvalidFieldError(field, message('field.https'));
   }
-  if (text.includes('#')) throw new InvalidFieldError(field, 'must not contain a fragment (RFC 6749 §3.1.2)');
+  if (text.includes('#')) throw new InvalidFieldError(field, message('field.fragment'));
   if (url.username !== '' || url.password !== '')
-    throw new InvalidFieldError(field, 'must not contain credentials');
+    throw new InvalidFieldError(field, message('field.credentials'));
   return text;
 }
 
@@ -92,11 +90,11 @@ export function requireScopes(field: string, value: unknown, registry: ScopeRegi
   if (value === undefined || value === null) return [];
   const list = typeof value === 'string' ? value.split(/[\s,]+/).filter((s) => s !== '') : value;
   if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
-    throw new InvalidFieldError(field, 'must be an array of scope names');
+    throw new InvalidFieldError(field, message('field.scopeList'));
   }
   for (const scope of list as string[]) {
     if (!registry.has(scope))
-      throw new InvalidFieldError(field, `contains an unknown scope "${scope.slice(0, 64)}"`);
+      throw new InvalidFieldError(field, message('field.unknownScope', { scope: scope.slice(0, 64) }));
   }
   return [...new Set(list as string[])];
 }

@@ -1,5 +1,6 @@
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import { InvalidRequestError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { type FieldCheck, ProblemCollector, requireScopes, requireText } from './fields';
 
@@ -25,21 +26,18 @@ function expiresIn(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   const { min, max } = PERSONAL_TOKEN_LIFETIME;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidFieldError(
-      'expiresIn',
-      `must be a whole number of seconds from ${min} to ${max}, or null`,
-    );
+    throw new InvalidFieldError('expiresIn', message('field.lifetime', { min, max }));
   }
   return value;
 }
 
 function scopes(value: unknown, registry: ScopeRegistry): string[] {
   const granted = registry.normalize(requireScopes('scopes', value, registry));
-  if (granted.length === 0) throw new InvalidFieldError('scopes', 'must name at least one scope');
+  if (granted.length === 0) throw new InvalidFieldError('scopes', message('field.oneScope'));
   // A personal token is a user's token: client-held scopes are for client_credentials (RFC 9700 §4.15).
   const machine = granted.find((scope) => !registry.heldBy(scope, 'user'));
   if (machine !== undefined)
-    throw new InvalidFieldError('scopes', `contains "${machine}", which only clients hold`);
+    throw new InvalidFieldError('scopes', message('field.clientHeldScope', { scope: machine }));
   return granted;
 }
 

@@ -11,6 +11,7 @@ import {
 } from './form-fields';
 import { html, type RawHtml } from './html';
 import { formatDate, noticeBox, type SettingsFrame, scopeList, settingsPage } from './settings-layout';
+import type { ViewContext } from './view-types';
 
 /** A declared scope as the forms show it. */
 export interface ScopeChoice {
@@ -45,93 +46,115 @@ function scopeChoices(scopes: readonly ScopeChoice[]): Choice[] {
 
 /** Name, homepage, callbacks and scopes; the client type only at registration (it cannot change). */
 function applicationFields(
+  context: ViewContext,
   values: ApplicationFormValues,
   errors: FieldErrors,
   scopes: readonly ScopeChoice[],
   withType: boolean,
 ) {
+  const { t } = context;
   const type = withType
     ? radioGroup({
         name: 'client_type',
-        label: 'Client type',
+        label: t.text('applications.field.type'),
         selected: values.confidential ? 'confidential' : 'public',
         error: errors.client_type,
         choices: [
           {
             value: 'confidential',
-            label: 'Confidential',
-            hint: 'a server-side app that can keep a client secret',
+            label: t.text('applications.confidential'),
+            hint: t.text('applications.field.confidentialHint'),
           },
           {
             value: 'public',
-            label: 'Public',
-            hint: 'a browser, mobile or desktop app: no secret, must use PKCE',
+            label: t.text('applications.public'),
+            hint: t.text('applications.field.publicHint'),
           },
         ],
       })
     : html``;
-  return html`${textField({ name: 'name', label: 'Application name', value: values.name, error: errors.name, hint: 'Users see this on the consent page.' })}
-${textField({ name: 'homepage_url', label: 'Homepage URL', type: 'url', value: values.homepageUrl, error: errors.homepage_url })}
+  return html`${textField({ name: 'name', label: t.text('applications.field.name'), value: values.name, error: errors.name, hint: t.text('applications.field.nameHint') })}
+${textField({ name: 'homepage_url', label: t.text('applications.field.homepage'), type: 'url', value: values.homepageUrl, error: errors.homepage_url })}
 ${textareaField({
   name: 'redirect_uris',
-  label: 'Authorization callback URLs',
+  label: t.text('applications.field.callbacks'),
   value: values.redirectUris,
   error: errors.redirect_uris,
-  hint: 'One per line. https, or http only for localhost, 127.0.0.1 and [::1]; for a public (native) app also a private-use scheme such as com.example.app:/oauth2redirect; no #fragment.',
+  hint: t.text('applications.field.callbacksHint'),
 })}
 ${type}
 ${checkboxGroup({
   name: 'scopes',
-  label: 'Allowed scopes',
+  label: t.text('applications.field.scopes'),
   choices: scopeChoices(scopes),
   checked: values.scopes,
   error: errors.scopes,
-  hint: 'The scopes this application may request. Leave all unchecked to allow every scope.',
+  hint: t.text('applications.field.scopesHint'),
 })}`;
+}
+
+/** What the list of the user's applications shows (view `applicationList`). */
+export interface ApplicationListViewData {
+  frame: SettingsFrame;
+  applications: readonly ApplicationRecord[];
+  /** A confirmation after a redirect ("Application deleted."), in the page's language; or `null`. */
+  notice: string | null;
 }
 
 /** `GET /applications`: the user's own applications and a way to register one. */
 export function renderApplicationList(
-  frame: SettingsFrame,
-  applications: readonly ApplicationRecord[],
-  notice: string | null,
-): string {
+  data: ApplicationListViewData,
+  context: ViewContext<'applicationList'>,
+): Promise<string> {
+  const { t } = context;
+  const { frame, applications } = data;
   const base = frame.baseUrl;
   const rows = applications.map(
     (
       application,
     ) => html`<tr><td><a href="${base}/applications/${application.id}">${application.name}</a></td>
-<td><code>${application.clientId}</code></td><td>${application.confidential ? 'Confidential' : 'Public'}</td>
-<td>${formatDate(application.createdAt)}</td></tr>`,
+<td><code>${application.clientId}</code></td><td>${t.text(application.confidential ? 'applications.confidential' : 'applications.public')}</td>
+<td>${formatDate(application.createdAt, t.text('layout.never'))}</td></tr>`,
   );
   const list =
     applications.length === 0
-      ? html`<p class="empty">You have not registered any OAuth applications yet.</p>`
-      : html`<table><thead><tr><th>Name</th><th>Client ID</th><th>Type</th><th>Registered</th></tr></thead><tbody>${rows}</tbody></table>`;
+      ? html`<p class="empty">${t.text('applications.empty')}</p>`
+      : html`<table><thead><tr><th>${t.text('applications.column.name')}</th><th>${t.text('applications.column.clientId')}</th><th>${t.text('applications.column.type')}</th><th>${t.text('applications.column.registered')}</th></tr></thead><tbody>${rows}</tbody></table>`;
   return settingsPage(
-    'OAuth applications',
+    context,
+    t.text('applications.title'),
     frame,
-    html`${noticeBox(notice)}<div class="title-row"><h1>OAuth applications</h1>
-<a class="button primary" href="${base}/applications/new">New application</a></div>
-<p class="muted">Applications you registered to use this site's API on behalf of its users.</p>${list}`,
+    html`${noticeBox(data.notice)}<div class="title-row"><h1>${t.text('applications.title')}</h1>
+<a class="button primary" href="${base}/applications/new">${t.text('applications.new')}</a></div>
+<p class="muted">${t.text('applications.intro')}</p>${list}`,
   );
+}
+
+/** What the registration form shows (view `applicationNew`): empty, or as typed with the problems. */
+export interface ApplicationNewViewData {
+  frame: SettingsFrame;
+  /** The declared scopes, with descriptions in the page's language. */
+  scopes: readonly ScopeChoice[];
+  values: ApplicationFormValues;
+  /** Problems by form field (`name`, `homepage_url`, `redirect_uris`, `client_type`, `scopes`). */
+  errors: FieldErrors;
 }
 
 /** `GET /applications/new`, and the same form again with errors after a rejected `POST`. */
 export function renderNewApplication(
-  frame: SettingsFrame,
-  scopes: readonly ScopeChoice[],
-  values: ApplicationFormValues,
-  errors: FieldErrors,
-): string {
-  const base = frame.baseUrl;
+  data: ApplicationNewViewData,
+  context: ViewContext<'applicationNew'>,
+): Promise<string> {
+  const { t } = context;
+  const base = data.frame.baseUrl;
   return settingsPage(
-    'Register a new OAuth application',
-    frame,
-    html`<p><a href="${base}/applications">← OAuth applications</a></p><h1>Register a new OAuth application</h1>
-<form method="post" action="${base}/applications" novalidate>${csrfField(frame.csrfToken)}
-${applicationFields(values, errors, scopes, true)}
-<button type="submit" class="primary">Register application</button> <a href="${base}/applications">Cancel</a></form>`,
+    context,
+    t.text('applications.newTitle'),
+    data.frame,
+    html`<p><a href="${base}/applications">${t.text('applications.back')}</a></p><h1>${t.text('applications.newTitle')}</h1>
+<form method="post" action="${base}/applications" novalidate>${csrfField(data.frame.csrfToken)}
+${applicationFields(context, data.values, data.errors, data.scopes, true)}
+<button type="submit" class="primary">${t.text('applications.register')}</button> <a href="${base}/applications">${t.text('applications.cancel')}</a></form>`,
   );
 }
 
@@ -146,69 +169,73 @@ export interface ApplicationShowState {
   errors: FieldErrors;
 }
 
-function secretBox(state: ApplicationShowState): RawHtml {
+/** What an application's page shows (view `applicationShow`). */
+export interface ApplicationShowViewData extends ApplicationShowState {
+  frame: SettingsFrame;
+  application: ApplicationRecord;
+  scopes: readonly ScopeChoice[];
+}
+
+function secretBox(context: ViewContext, state: ApplicationShowState): RawHtml {
+  const { t } = context;
   if (state.secret !== null) {
-    return html`<div class="once" role="alert"><strong>Copy your new client secret now.</strong> It is shown only this once:
-we store only a hash of it, so nobody can show it to you again. Keep it out of URLs, logs and source control.
+    return html`<div class="once" role="alert"><strong>${t.text('applications.secretCopy')}</strong> ${t.text('applications.secretOnce')}
 <code id="client-secret">${state.secret}</code>
-<span class="small">If you lose it, reset it below; the old one stops working at once.</span></div>`;
+<span class="small">${t.text('applications.secretLost')}</span></div>`;
   }
   if (state.justCreated) {
-    return html`<div class="notice" role="status">Application registered. It is a public client: it has no secret and must use PKCE (S256).</div>`;
+    return html`<div class="notice" role="status">${t.text('applications.createdPublic')}</div>`;
   }
   return html``;
 }
 
-function dangerZone(frame: SettingsFrame, application: ApplicationRecord): RawHtml {
+function dangerZone(context: ViewContext, frame: SettingsFrame, application: ApplicationRecord): RawHtml {
+  const { t } = context;
   const action = `${frame.baseUrl}/applications/${application.id}`;
   const reset = application.confidential
-    ? html`<p>Issue a new client secret. The current one stops working immediately.</p>
-${buttonForm(`${action}/reset-secret`, frame.csrfToken, 'Reset client secret', 'danger')}`
+    ? html`<p>${t.text('applications.resetExplanation')}</p>
+${buttonForm(`${action}/reset-secret`, frame.csrfToken, t.text('applications.resetSecret'), 'danger')}`
     : html``;
-  return html`<h2>Danger zone</h2><div class="danger-zone">${reset}
-<p>Revoke every access and refresh token issued to this application, for every user.</p>
-${buttonForm(`${action}/revoke-tokens`, frame.csrfToken, 'Revoke all user tokens', 'danger')}
-<p>Delete the application: its tokens stop working and users' authorizations are removed.</p>
-${buttonForm(`${action}/delete`, frame.csrfToken, 'Delete application', 'danger')}</div>`;
+  return html`<h2>${t.text('applications.dangerZone')}</h2><div class="danger-zone">${reset}
+<p>${t.text('applications.revokeExplanation')}</p>
+${buttonForm(`${action}/revoke-tokens`, frame.csrfToken, t.text('applications.revokeTokens'), 'danger')}
+<p>${t.text('applications.deleteExplanation')}</p>
+${buttonForm(`${action}/delete`, frame.csrfToken, t.text('applications.delete'), 'danger')}</div>`;
 }
 
-/** Host-managed applications (configured, created by host code, first-party) change only in host code. */
-const managedNotice = html`<div class="notice" role="status">This application is managed by the site itself: it cannot be changed or deleted here.</div>`;
-
-function editSections(
-  frame: SettingsFrame,
-  application: ApplicationRecord,
-  scopes: readonly ScopeChoice[],
-  state: ApplicationShowState,
-): RawHtml {
-  return html`<h2>Settings</h2>
+/** The edit form and the destructive actions: only for what a user registered here (trust `user`). */
+function editSections(context: ViewContext, data: ApplicationShowViewData): RawHtml {
+  const { t } = context;
+  const { frame, application, scopes } = data;
+  return html`<h2>${t.text('applications.settings')}</h2>
 <form method="post" action="${frame.baseUrl}/applications/${application.id}" novalidate>${csrfField(frame.csrfToken)}
-${applicationFields(state.values, state.errors, scopes, false)}
-<button type="submit" class="primary">Update application</button></form>
-${dangerZone(frame, application)}`;
+${applicationFields(context, data.values, data.errors, scopes, false)}
+<button type="submit" class="primary">${t.text('applications.update')}</button></form>
+${dangerZone(context, frame, application)}`;
 }
 
 /** `GET /applications/:id`: credentials, settings (editable) and the destructive actions. */
 export function renderApplicationShow(
-  frame: SettingsFrame,
-  application: ApplicationRecord,
-  scopes: readonly ScopeChoice[],
-  state: ApplicationShowState,
-): string {
+  data: ApplicationShowViewData,
+  context: ViewContext<'applicationShow'>,
+): Promise<string> {
+  const { t } = context;
+  const { frame, application, scopes } = data;
   const base = frame.baseUrl;
   const allowed = scopes.filter((scope) => application.scopes.includes(scope.name));
   return settingsPage(
+    context,
     application.name,
     frame,
-    html`<p><a href="${base}/applications">← OAuth applications</a></p>${noticeBox(state.notice)}
-<h1>${application.name}</h1>${secretBox(state)}
-<h2>Credentials</h2><dl class="facts">
-<dt>Client ID</dt><dd><code id="client-id">${application.clientId}</code></dd>
-<dt>Client secret</dt><dd>${application.confidential ? html`<span class="muted">Hidden; shown only when created or reset</span>` : html`<span class="muted">None (public client, PKCE required)</span>`}</dd>
-<dt>Client type</dt><dd>${application.confidential ? 'Confidential' : 'Public'}</dd>
-<dt>Callback URLs</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
-<dt>Allowed scopes</dt><dd>${scopeList(allowed, 'Every scope')}</dd>
-<dt>Registered</dt><dd>${formatDate(application.createdAt)}</dd></dl>
-${application.trust === 'user' ? editSections(frame, application, scopes, state) : managedNotice}`,
+    html`<p><a href="${base}/applications">${t.text('applications.back')}</a></p>${noticeBox(data.notice)}
+<h1>${application.name}</h1>${secretBox(context, data)}
+<h2>${t.text('applications.credentials')}</h2><dl class="facts">
+<dt>${t.text('applications.column.clientId')}</dt><dd><code id="client-id">${application.clientId}</code></dd>
+<dt>${t.text('applications.clientSecret')}</dt><dd>${application.confidential ? html`<span class="muted">${t.text('applications.secretHidden')}</span>` : html`<span class="muted">${t.text('applications.noSecret')}</span>`}</dd>
+<dt>${t.text('applications.field.type')}</dt><dd>${t.text(application.confidential ? 'applications.confidential' : 'applications.public')}</dd>
+<dt>${t.text('applications.callbackUrls')}</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
+<dt>${t.text('applications.allowedScopes')}</dt><dd>${scopeList(allowed, t.text('applications.everyScope'))}</dd>
+<dt>${t.text('applications.registered')}</dt><dd>${formatDate(application.createdAt, t.text('layout.never'))}</dd></dl>
+${application.trust === 'user' ? editSections(context, data) : html`<div class="notice" role="status">${t.text('applications.managed')}</div>`}`,
   );
 }

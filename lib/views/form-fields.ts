@@ -1,3 +1,4 @@
+import { FORM_FIELDS } from './form-contract';
 import { html, type RawHtml } from './html';
 
 /** Validation messages by field name, shown next to the field they concern. */
@@ -94,7 +95,7 @@ ${hintLine(field)}${errorLine(field)}</div>`;
 
 /** The hidden CSRF field every settings form carries. */
 export function csrfField(token: string): RawHtml {
-  return html`<input type="hidden" name="csrf_token" value="${token}">`;
+  return html`<input type="hidden" name="${FORM_FIELDS.csrfToken}" value="${token}">`;
 }
 
 /** A form that is just one button: deletes, revocations, secret resets (always POST, never a link). */

@@ -8,12 +8,48 @@ button.primary{background:#1f883d;color:#fff;border-color:#1f883d}.error{color:#
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}
 .badge{background:#fff8c5;border:1px solid #d4a72c;border-radius:2em;padding:0 .5rem;font-size:.8rem;color:#7d4e00}`;
 
+/** What the document shell of a page is made of; what `views.layout` receives. */
+export interface LayoutData {
+  /** The page's title, as text (the layout escapes it). */
+  readonly title: string;
+  /** The page's language, a BCP 47 tag for `<html lang>`. */
+  readonly lang: string;
+  /** Which pages: `flow` (consent, device, errors), `settings` or `admin`. */
+  readonly kind: 'flow' | 'settings' | 'admin';
+  /** The built-in stylesheet of this kind of page (CSS text, put in a `<style>` element). */
+  readonly style: string;
+  /** Extra markup for `<head>`, e.g. `<link rel="stylesheet" href="/theme.css">`; empty by default. */
+  readonly head: string;
+  /** Markup before the body: the settings and admin navigation; empty on flow pages. */
+  readonly header: string;
+  /** The page's content, markup. */
+  readonly body: string;
+}
+
 /**
- * The one document shell of every page the provider renders: consent, device, error and settings
- * pages differ only in their stylesheet and body. No script anywhere (the CSP forbids it).
+ * The built-in document shell of every page the provider renders: consent, device, error,
+ * settings and admin pages differ only in their stylesheet, header and body. No script anywhere
+ * (the default policy forbids it). A host replaces it with `views.layout`, or wraps it to add a
+ * stylesheet or a header of its own.
+ *
+ * @example
+ * ```ts
+ * createProvider({
+ *   views: {
+ *     layout: (page) => renderLayout({ ...page, head: '<link rel="stylesheet" href="/theme.css">' }),
+ *     csp: { all: { styleSrc: ["'self'"] } },
+ *   },
+ *   // …
+ * });
+ * ```
  */
-export function documentPage(title: string, body: RawHtml, style: string = FLOW_STYLE): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body.__html}</body></html>`;
+export function renderLayout(page: LayoutData): string {
+  return `<!doctype html><html lang="${escapeHtml(page.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(page.title)}</title><style>${page.style}</style>${page.head}</head><body>${page.header}${page.body}</body></html>`;
+}
+
+/** A piece of markup as the layout takes it. */
+export function markup(value: RawHtml): string {
+  return value.__html;
 }
 
 /**

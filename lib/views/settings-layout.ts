@@ -1,5 +1,5 @@
 import { html, type RawHtml } from './html';
-import { documentPage } from './layout';
+import type { ViewContext } from './view-types';
 
 /** What every settings page needs: where it is mounted, who is signed in, the form token. */
 export interface SettingsFrame {
@@ -13,7 +13,7 @@ export interface SettingsFrame {
 }
 
 /** The settings pages' stylesheet: navigation, tables and forms. */
-const SETTINGS_STYLE = `*{box-sizing:border-box}
+export const SETTINGS_STYLE = `*{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;background:#fff;margin:0;line-height:1.5}
 header{border-bottom:1px solid #d1d9e0;background:#f6f8fa}
 header .bar{max-width:60rem;margin:0 auto;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
@@ -49,36 +49,118 @@ form.inline{display:inline-block;margin:0 .4rem .4rem 0}
 .empty{border:1px dashed #d1d9e0;border-radius:6px;padding:1.2rem;color:#59636e;text-align:center}
 .title-row{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}`;
 
-function navLink(frame: SettingsFrame, key: NonNullable<SettingsFrame['active']>, label: string): RawHtml {
+function navLink(frame: { baseUrl: string; active: string | null }, key: string, label: string): RawHtml {
   const href = `${frame.baseUrl}/${key}`;
   return frame.active === key
     ? html`<a class="active" aria-current="page" href="${href}">${label}</a>`
     : html`<a href="${href}">${label}</a>`;
 }
 
-/** A complete settings page: navigation, the signed-in user, then `body`. No script anywhere. */
-export function settingsPage(title: string, frame: SettingsFrame, body: RawHtml): string {
-  const header = html`<header><div class="bar"><span class="brand">Settings</span>
-<nav>${navLink(frame, 'applications', 'OAuth applications')}${navLink(frame, 'authorizations', 'Authorized applications')}${navLink(frame, 'tokens', 'Personal access tokens')}</nav>
-<span class="muted small">Signed in as <strong>${frame.username}</strong></span></div></header>`;
-  return documentPage(title, html`${header}<main>${body}</main>`, SETTINGS_STYLE);
+function sectionHeader(context: ViewContext, brand: string, nav: RawHtml[], username: string): RawHtml {
+  const { t } = context;
+  return html`<header><div class="bar"><span class="brand">${brand}</span>
+<nav>${nav}</nav>
+<span class="muted small">${t.html('layout.signedInAs', { user: html`<strong>${username}</strong>` })}</span></div></header>`;
 }
 
-/** A settings page for an error (404, 403, …): the status, what went wrong, a way back. */
-export function settingsErrorPage(frame: SettingsFrame | null, heading: string, message: string): string {
-  const body = html`<h1>${heading}</h1><p>${message}</p>`;
-  if (frame === null) {
-    return documentPage(heading, html`<main>${body}</main>`, SETTINGS_STYLE);
+/** A complete settings page: navigation, the signed-in user, then `body`. No script anywhere. */
+export function settingsPage(
+  context: ViewContext,
+  title: string,
+  frame: SettingsFrame,
+  body: RawHtml,
+): Promise<string> {
+  const { t } = context;
+  const nav = [
+    navLink(frame, 'applications', t.text('settings.nav.applications')),
+    navLink(frame, 'authorizations', t.text('settings.nav.authorizations')),
+    navLink(frame, 'tokens', t.text('settings.nav.tokens')),
+  ];
+  return context.layout({
+    title,
+    kind: 'settings',
+    header: sectionHeader(context, t.text('settings.brand'), nav, frame.username),
+    body: html`<main>${body}</main>`,
+  });
+}
+
+/** What the navigation of the admin pages needs (the admin router's frame). */
+export interface AdminFrame {
+  /** The admin router's mount path (`req.baseUrl`), e.g. `/admin`. */
+  baseUrl: string;
+  /** CSRF token for this browser and administrator, put in every form. */
+  csrfToken: string;
+  username: string;
+  active: 'applications' | 'users' | null;
+}
+
+/** A complete admin page: the admin navigation, the signed-in administrator, then `body`. */
+export function adminPage(
+  context: ViewContext,
+  title: string,
+  frame: AdminFrame,
+  body: RawHtml,
+): Promise<string> {
+  const { t } = context;
+  const nav = [
+    navLink(frame, 'applications', t.text('admin.nav.applications')),
+    navLink(frame, 'users', t.text('admin.nav.users')),
+  ];
+  return context.layout({
+    title,
+    kind: 'admin',
+    header: sectionHeader(context, t.text('admin.brand'), nav, frame.username),
+    body: html`<main>${body}</main>`,
+  });
+}
+
+/** What the error page of a settings or admin page shows (views `settingsError`, `adminError`). */
+export interface SectionErrorViewData<Frame = SettingsFrame> {
+  /** The navigation, when the user was known before the error; else `null`. */
+  frame: Frame | null;
+  status: number;
+  /** A heading for the status ("Not found", "Forbidden", …), in the page's language. */
+  heading: string;
+  /** What went wrong, in the page's language. */
+  description: string;
+}
+
+/** The built-in settings error page: the status, what went wrong, a way back. */
+export function renderSettingsError(
+  data: SectionErrorViewData,
+  context: ViewContext<'settingsError'>,
+): Promise<string> {
+  const body = html`<h1>${data.heading}</h1><p>${data.description}</p>`;
+  if (data.frame === null) {
+    return context.layout({ title: data.heading, kind: 'settings', body: html`<main>${body}</main>` });
   }
   return settingsPage(
-    heading,
-    frame,
-    html`${body}<p><a href="${frame.baseUrl}/applications">Back to settings</a></p>`,
+    context,
+    data.heading,
+    data.frame,
+    html`${body}<p><a href="${data.frame.baseUrl}/applications">${context.t.text('errorPage.backToSettings')}</a></p>`,
+  );
+}
+
+/** The built-in admin error page (a 403 for someone who is not an administrator, a 404, …). */
+export function renderAdminError(
+  data: SectionErrorViewData<AdminFrame>,
+  context: ViewContext<'adminError'>,
+): Promise<string> {
+  const body = html`<h1>${data.heading}</h1><p>${data.description}</p>`;
+  if (data.frame === null) {
+    return context.layout({ title: data.heading, kind: 'admin', body: html`<main>${body}</main>` });
+  }
+  return adminPage(
+    context,
+    data.heading,
+    data.frame,
+    html`${body}<p><a href="${data.frame.baseUrl}/applications">${context.t.text('errorPage.backToAdmin')}</a></p>`,
   );
 }
 
 /** A UTC timestamp for tables, with the exact instant in `datetime`; `fallback` when there is none. */
-export function formatDate(date: Date | null, fallback = 'Never'): RawHtml {
+export function formatDate(date: Date | null, fallback: string): RawHtml {
   if (date === null) return html`<span class="muted">${fallback}</span>`;
   const iso = date.toISOString();
   return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`;

@@ -1,7 +1,6 @@
 import type { TokenRecord } from '../storage/storage-adapter';
 import {
   buttonForm,
-  type Choice,
   checkboxGroup,
   csrfField,
   type FieldErrors,
@@ -10,14 +9,10 @@ import {
 } from './form-fields';
 import { html, type RawHtml } from './html';
 import { formatDate, noticeBox, type SettingsFrame, settingsPage } from './settings-layout';
+import type { ViewContext } from './view-types';
 
-/** The expiry choices of the create form: value in days, `never` for no expiry. */
-export const TOKEN_EXPIRY_CHOICES: readonly Choice[] = [
-  { value: 'never', label: 'No expiration' },
-  { value: '7', label: '7 days' },
-  { value: '30', label: '30 days' },
-  { value: '90', label: '90 days' },
-];
+/** The expiry choices of the create form: a number of days, or `never` for no expiry. */
+export const TOKEN_EXPIRY_CHOICES: readonly string[] = ['never', '7', '30', '90'];
 
 /** Preselected, as GitHub does: a token that expires unless the user chooses otherwise. */
 export const DEFAULT_TOKEN_EXPIRY = '30';
@@ -26,55 +21,71 @@ export const DEFAULT_TOKEN_EXPIRY = '30';
 export interface TokenFormValues {
   name: string;
   scopes: string[];
+  /** One of `TOKEN_EXPIRY_CHOICES`. */
   expiry: string;
 }
 
-export interface TokensPageState {
+/** What the personal access tokens page shows (view `tokens`). */
+export interface TokensViewData {
+  frame: SettingsFrame;
+  /** The user's live tokens (never a secret). */
   tokens: readonly TokenRecord[];
+  /** The declared scopes, with descriptions in the page's language. */
   scopes: readonly { name: string; description: string }[];
   values: TokenFormValues;
+  /** Problems by form field (`name`, `scopes`, `expiry`). */
   errors: FieldErrors;
   notice: string | null;
   /** A token just created: its secret, shown this one time, and its name. */
   created: { token: string; name: string } | null;
 }
 
-function createdBox(created: TokensPageState['created']): RawHtml {
+function createdBox(context: ViewContext, created: TokensViewData['created']): RawHtml {
   if (created === null) return html``;
-  return html`<div class="once" role="alert"><strong>Copy your new personal access token “${created.name}” now.</strong>
-It is shown only this once: we store only a hash of it. Treat it like a password.
+  const { t } = context;
+  return html`<div class="once" role="alert"><strong>${t.text('tokens.createdOnce', { name: created.name })}</strong>
+${t.text('tokens.createdExplanation')}
 <code id="new-token">${created.token}</code></div>`;
 }
 
-function tokenTable(frame: SettingsFrame, tokens: readonly TokenRecord[]): RawHtml {
-  if (tokens.length === 0) return html`<p class="empty">You have no personal access tokens.</p>`;
+function tokenTable(context: ViewContext, frame: SettingsFrame, tokens: readonly TokenRecord[]): RawHtml {
+  const { t } = context;
+  if (tokens.length === 0) return html`<p class="empty">${t.text('tokens.empty')}</p>`;
+  const never = t.text('layout.never');
   const rows = tokens.map(
-    (token) => html`<tr><td><strong>${token.name ?? '(unnamed)'}</strong></td>
-<td>${token.scopes.length === 0 ? html`<span class="muted">none</span>` : token.scopes.map((scope) => html`<code>${scope}</code> `)}</td>
-<td>${formatDate(token.createdAt)}</td><td>${formatDate(token.lastUsedAt)}</td><td>${formatDate(token.expiresAt, 'Never expires')}</td>
-<td>${buttonForm(`${frame.baseUrl}/tokens/${token.id}/revoke`, frame.csrfToken, 'Revoke', 'danger')}</td></tr>`,
+    (token) => html`<tr><td><strong>${token.name ?? t.text('tokens.unnamed')}</strong></td>
+<td>${token.scopes.length === 0 ? html`<span class="muted">${t.text('tokens.noScopes')}</span>` : token.scopes.map((scope) => html`<code>${scope}</code> `)}</td>
+<td>${formatDate(token.createdAt, never)}</td><td>${formatDate(token.lastUsedAt, never)}</td><td>${formatDate(token.expiresAt, t.text('tokens.neverExpires'))}</td>
+<td>${buttonForm(`${frame.baseUrl}/tokens/${token.id}/revoke`, frame.csrfToken, t.text('tokens.revoke'), 'danger')}</td></tr>`,
   );
-  return html`<table><thead><tr><th>Name</th><th>Scopes</th><th>Created</th><th>Last used</th><th>Expires</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table><thead><tr><th>${t.text('tokens.column.name')}</th><th>${t.text('tokens.column.scopes')}</th><th>${t.text('tokens.column.created')}</th><th>${t.text('tokens.column.lastUsed')}</th><th>${t.text('tokens.column.expires')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** `GET /tokens`: the user's tokens (never a secret), the create form, and a new token once. */
-export function renderTokensPage(frame: SettingsFrame, state: TokensPageState): string {
-  const scopeChoices = state.scopes.map((scope) => ({
+export function renderTokensPage(data: TokensViewData, context: ViewContext<'tokens'>): Promise<string> {
+  const { t } = context;
+  const { frame } = data;
+  const scopeChoices = data.scopes.map((scope) => ({
     value: scope.name,
     label: scope.name,
     hint: scope.description,
   }));
+  const expiryChoices = TOKEN_EXPIRY_CHOICES.map((value) => ({
+    value,
+    label: value === 'never' ? t.text('tokens.expiry.never') : t.text('tokens.expiry.days', { days: value }),
+  }));
   return settingsPage(
-    'Personal access tokens',
+    context,
+    t.text('tokens.title'),
     frame,
-    html`${noticeBox(state.notice)}<h1>Personal access tokens</h1>
-<p class="muted">Tokens that act as you on this site's API, for scripts and command-line tools.</p>
-${createdBox(state.created)}${tokenTable(frame, state.tokens)}
-<h2>Generate a new token</h2>
+    html`${noticeBox(data.notice)}<h1>${t.text('tokens.title')}</h1>
+<p class="muted">${t.text('tokens.intro')}</p>
+${createdBox(context, data.created)}${tokenTable(context, frame, data.tokens)}
+<h2>${t.text('tokens.generateHeading')}</h2>
 <form method="post" action="${frame.baseUrl}/tokens" novalidate>${csrfField(frame.csrfToken)}
-${textField({ name: 'name', label: 'Token name', value: state.values.name, error: state.errors.name, hint: 'What is this token for?' })}
-${checkboxGroup({ name: 'scopes', label: 'Scopes', choices: scopeChoices, checked: state.values.scopes, error: state.errors.scopes })}
-${selectField({ name: 'expiry', label: 'Expiration', choices: [...TOKEN_EXPIRY_CHOICES], selected: state.values.expiry, error: state.errors.expiry })}
-<button type="submit" class="primary">Generate token</button></form>`,
+${textField({ name: 'name', label: t.text('tokens.field.name'), value: data.values.name, error: data.errors.name, hint: t.text('tokens.field.nameHint') })}
+${checkboxGroup({ name: 'scopes', label: t.text('tokens.field.scopes'), choices: scopeChoices, checked: data.values.scopes, error: data.errors.scopes })}
+${selectField({ name: 'expiry', label: t.text('tokens.field.expiry'), choices: expiryChoices, selected: data.values.expiry, error: data.errors.expiry })}
+<button type="submit" class="primary">${t.text('tokens.generate')}</button></form>`,
   );
 }

@@ -226,3 +226,55 @@ describe('examples/provider', () => {
     expect(machine.body.error).toBe('invalid_scope');
   });
 });
+
+describe('examples/provider: theme and languages (DESIGN.md "Languages")', () => {
+  it('serves its theme stylesheet, which the library pages link and their CSP allows', async () => {
+    const alice = await loggedIn();
+    const css = await alice.send('/theme/theme.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    const page = await alice.send('/settings/tokens');
+    expect(page.text).toContain('<link rel="stylesheet" href="/theme/theme.css">');
+    expect(page.text).toContain('<header class="site-header">');
+    expect(page.headers['content-security-policy']).toContain("style-src 'unsafe-inline' 'self'");
+  });
+
+  it('answers the library pages in German to Accept-Language: de, with <html lang="de">', async () => {
+    const alice = await loggedIn();
+    const page = await alice.send('/settings/applications', { headers: { 'accept-language': 'de' } });
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain('<h1>OAuth-Anwendungen</h1>');
+  });
+
+  it('the language link sets a cookie that wins over Accept-Language, and goes back (never off-site)', async () => {
+    const alice = await loggedIn();
+    const switched = await alice.send('/language?lang=de&return_to=%2Fsettings%2Ftokens');
+    expect([switched.status, switched.headers.location]).toEqual([303, '/settings/tokens']);
+    const german = await alice.send('/settings/tokens', { headers: { 'accept-language': 'en' } });
+    expect(german.text).toContain('<html lang="de">');
+    const offSite = await alice.send('/language?lang=en&return_to=https%3A%2F%2Fevil.example');
+    expect(offSite.headers.location).toBe('/');
+    expect((await alice.send('/settings/tokens')).text).toContain('<html lang="en">');
+  });
+
+  it('translates its scope descriptions on the German consent page', async () => {
+    const alice = await loggedIn();
+    const registered = await alice.send('/settings/api/applications', {
+      json: {
+        name: 'Sprach-CLI',
+        homepage_url: 'https://cli.example',
+        redirect_uris: [CALLBACK],
+        confidential: true,
+      },
+    });
+    const query = {
+      response_type: 'code',
+      client_id: String(registered.body.client_id),
+      redirect_uri: CALLBACK,
+      scope: 'repo gist',
+    };
+    const { page } = await consentPage(alice, query, { headers: { 'accept-language': 'de-DE' } });
+    expect(page.text).toContain('Volle Kontrolle über Ihre Repositories');
+    expect(page.text).toContain('Sprach-CLI autorisieren');
+  });
+});

@@ -74,20 +74,32 @@ describe('package exports', () => {
     expect(subpaths.sort()).toEqual(ENTRY_POINTS.map((entry) => entry.specifier).sort());
   });
 
-  it.each(['mongoose', 'kysely', 'pg', 'better-sqlite3'])(
-    'does not load %s unless the adapter that needs it is imported',
-    (dependency) => {
+  /**
+   * Each optional peer dependency, the entry point that needs it, and whether importing that
+   * entry point loads it (kysely is the SQL adapter's own import; pg and better-sqlite3 come from
+   * the host's pool or database).
+   */
+  const OPTIONAL_PEERS = [
+    ['mongoose', 'express-oauth-provider/adapters/mongo', 'true'],
+    ['kysely', 'express-oauth-provider/adapters/sql', 'true'],
+    ['pg', 'express-oauth-provider/adapters/sql', 'false'],
+    ['better-sqlite3', 'express-oauth-provider/adapters/sql', 'false'],
+    ['@node-oauth/oauth2-server', 'express-oauth-provider/oauth2-server', 'true'],
+    // The model is all the subpath gives; the express middleware is the host's own import.
+    ['@node-oauth/express-oauth-server', 'express-oauth-provider/oauth2-server', 'false'],
+  ] as const;
+
+  it.each(OPTIONAL_PEERS)(
+    'does not load %s unless the entry point that needs it (%s) is imported',
+    (dependency, entry, loadedByEntry) => {
       const loaded = (entries: string[]) =>
         node([
           '-e',
-          `${entries.map((entry) => `require(${JSON.stringify(entry)});`).join('')}` +
+          `${entries.map((specifier) => `require(${JSON.stringify(specifier)});`).join('')}` +
             `process.stdout.write(String(Object.keys(require.cache).some((p) => p.includes(${JSON.stringify(`/node_modules/${dependency}/`)}))))`,
         ]);
       expect(loaded(['express-oauth-provider', 'express-oauth-provider/adapters/memory'])).toBe('false');
-      const needs = dependency === 'mongoose' ? 'mongo' : 'sql';
-      // kysely is the SQL adapter's own import; pg and better-sqlite3 come from the host's pool or database.
-      const expected = dependency === 'pg' || dependency === 'better-sqlite3' ? 'false' : 'true';
-      expect(loaded([`express-oauth-provider/adapters/${needs}`])).toBe(expected);
+      expect(loaded([entry])).toBe(loadedByEntry);
     },
   );
 });

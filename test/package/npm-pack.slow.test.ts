@@ -4,10 +4,15 @@
  *
  * - a TypeScript project (strict, `noUncheckedIndexedAccess`, library checks on) that mounts
  *   `createProvider()` on Express 5, guards a route, and runs: a token from the client
- *   credentials grant passes the guard, no token gets 401;
- * - an ESM JavaScript project that imports every subpath and finds exactly the listed names.
+ *   credentials grant passes the guard, no token gets 401; and that hands
+ *   `createOAuth2ServerModel(provider)` to `@node-oauth/oauth2-server` (its declarations against
+ *   that library's own);
+ * - an ESM JavaScript project that imports every subpath and finds exactly the listed names;
+ * - a strict TypeScript host app with views of its own (`views-host-app.ts`), driven in Chromium:
+ *   its async consent view with its own stylesheet, the pages in German, no CSP violation where
+ *   the host allowed its stylesheet (and one where it did not: the check can fail).
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -19,9 +24,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser, ConsoleMessage } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { scaled } from '../support/time-scale';
 import { ENTRY_POINTS, ESM_INTEROP_NAMES } from './public-api';
 import { packTarball, ROOT, TSC } from './tarball';
+import { VIEWS_CONSENT_TEMPLATE, VIEWS_SERVER } from './views-host-app';
 
 let work: string;
 let consumer: string;
@@ -92,6 +100,26 @@ const server = app.listen(0, '127.0.0.1', async () => {
 });
 `;
 
+const TS_OAUTH2_SERVER = `import OAuth2Server = require('@node-oauth/oauth2-server');
+import { createProvider } from 'express-oauth-provider';
+import { MemoryAdapter } from 'express-oauth-provider/adapters/memory';
+import { createOAuth2ServerModel, type OAuth2ServerModel } from 'express-oauth-provider/oauth2-server';
+
+const provider = createProvider({
+  adapter: new MemoryAdapter({ purgeIntervalMs: 0 }),
+  issuer: 'http://127.0.0.1',
+  scopes: { repo: { description: 'Repositories' } },
+  currentUser: () => null,
+  loginUrl: '/login',
+});
+const model: OAuth2ServerModel = createOAuth2ServerModel(provider);
+export const server: OAuth2Server = new OAuth2Server({ model });
+export async function clientIdOf(clientId: string, secret: string): Promise<string | null> {
+  const client: OAuth2Server.Client | OAuth2Server.Falsey = await model.getClient(clientId, secret);
+  return client ? client.id : null;
+}
+`;
+
 const ESM_MAIN = `const specifiers = ${JSON.stringify(ENTRY_POINTS.map((entry) => entry.specifier))};
 const names = {};
 for (const specifier of specifiers) names[specifier] = Object.keys(await import(specifier)).sort();
@@ -136,6 +164,7 @@ beforeAll(() => {
         express: range('express'),
         mongoose: range('mongoose'),
         kysely: range('kysely'),
+        '@node-oauth/oauth2-server': range('@node-oauth/oauth2-server'),
         '@types/express': range('@types/express'),
         '@types/node': range('@types/node'),
       },
@@ -145,6 +174,26 @@ beforeAll(() => {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
 
   writeFileSync(join(consumer, 'ts-app', 'src', 'server.ts'), TS_SERVER);
+  writeFileSync(join(consumer, 'ts-app', 'src', 'oauth2-server.ts'), TS_OAUTH2_SERVER);
+  mkdirSync(join(consumer, 'views-app', 'src'), { recursive: true });
+  writeFileSync(join(consumer, 'views-app', 'src', 'server.ts'), VIEWS_SERVER);
+  writeFileSync(join(consumer, 'views-app', 'consent.html'), VIEWS_CONSENT_TEMPLATE);
+  const strict = {
+    compilerOptions: {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: false,
+      target: 'ES2022',
+      lib: ['ES2022', 'DOM'],
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      types: ['node'],
+      outDir: 'dist',
+      rootDir: 'src',
+    },
+    include: ['src'],
+  };
+  writeFileSync(join(consumer, 'views-app', 'tsconfig.json'), JSON.stringify(strict));
   writeFileSync(
     join(consumer, 'ts-app', 'tsconfig.json'),
     JSON.stringify({
@@ -212,7 +261,7 @@ describe('the packed tarball', () => {
 
 describe('a strict TypeScript project on Express 5', () => {
   it(
-    'compiles against the declarations and runs: a client-credentials token passes the guard',
+    'compiles against the declarations (the oauth2-server model too) and runs: a client-credentials token passes the guard',
     () => {
       run(process.execPath, [TSC, '-p', join(consumer, 'ts-app')], consumer);
       const output = run(process.execPath, [join(consumer, 'ts-app', 'dist', 'server.js')], consumer);
@@ -242,5 +291,82 @@ describe('an ESM JavaScript project', () => {
       expect(result.basePath).toBe('/oauth');
     },
     scaled(60_000),
+  );
+});
+
+describe('a strict TypeScript host app with its own views, in Chromium', () => {
+  let server: ChildProcess | null = null;
+  let browser: Browser | null = null;
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill();
+  }, scaled(30_000));
+
+  /** Starts the compiled host app; resolves with the URL and client id it prints. */
+  function start(): Promise<{ url: string; clientId: string }> {
+    const child = spawn(process.execPath, [join(consumer, 'views-app', 'dist', 'server.js')], {
+      cwd: join(consumer, 'views-app'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    server = child;
+    return new Promise((resolve, reject) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split('\n')[0];
+        if (output.includes('\n') && line !== undefined) resolve(JSON.parse(line));
+      });
+      child.on('exit', (code) => reject(new Error(`the views host app exited with ${code}: ${output}`)));
+    });
+  }
+
+  it(
+    'compiles, shows its async consent view with its stylesheet in German, approves, and logs no CSP violation',
+    async () => {
+      run(process.execPath, [TSC, '-p', join(consumer, 'views-app')], consumer);
+      const { url, clientId } = await start();
+      browser = await launchChromium();
+      const context = await browser.newContext({ locale: 'de-DE' });
+      await context.addCookies([{ name: 'user', value: 'alice', url }]);
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (message: ConsoleMessage) => {
+        if (/Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
+      });
+
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: `${url}/callback`,
+        scope: 'repo',
+        state: 's1',
+      });
+      await page.goto(`${url}/oauth/authorize?${query.toString()}`);
+      expect(await page.textContent('#host-consent')).toBe('Host App autorisieren');
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+      expect(await page.textContent('li')).toBe('Ihre Repositories');
+      expect(await page.textContent('#deny')).toBe('Nein danke');
+      expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(1, 2, 3)');
+      await page.click('#approve');
+      await page.waitForURL(/\/callback\?/);
+      expect(await page.textContent('#code')).toMatch(/^eoc_/);
+
+      await page.goto(`${url}/settings/tokens`);
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+      expect(await page.textContent('h1')).toBe('Persönliche Zugriffstokens');
+      expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(1, 2, 3)');
+      expect(violations).toEqual([]);
+
+      // The error view links the stylesheet too, but the host added no source for it there.
+      await page.goto(`${url}/oauth/authorize?response_type=code&client_id=nobody`);
+      expect(await page.textContent('h1')).toBe(
+        'Diese Autorisierungsanfrage kann nicht abgeschlossen werden',
+      );
+      for (let i = 0; i < 50 && violations.length === 0; i += 1) await page.waitForTimeout(20);
+      expect(violations).toEqual([expect.stringContaining('host.css')]);
+      await context.close();
+    },
+    scaled(120_000),
   );
 });

@@ -9,7 +9,7 @@
  * that stops forwarding plays a server that no longer answers. SQLite: another process holds the
  * write lock longer than the busy timeout. The figures measured are printed at the end.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,12 +231,13 @@ describe('SQLite write lock held by another process', () => {
     await adapter.migrate();
     const host = await createExampleHost({ adapter: given(adapter), listen: true });
     const script = `const D=require('better-sqlite3');const d=new D(${JSON.stringify(file)});d.exec('BEGIN IMMEDIATE');process.stdout.write('locked\\n');process.stdin.on('data',()=>{d.exec('COMMIT');d.close();process.exit(0)});`;
-    let holder: ReturnType<typeof spawn> | undefined;
+    let holder: ChildProcess | null = null;
     try {
       const alice = await loggedIn(host);
       const app = await flows.registerViaApi(alice);
       const issued = await issueTokens(alice, app);
-      // The lock is taken only once the setup's writes are done (a holder started earlier raced them).
+      // The lock is taken only once the tokens exist: a holder started earlier could take it
+      // while they are being issued, on a busy machine.
       holder = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
       const started = holder;
       await new Promise<void>((resolve, reject) => {
@@ -256,7 +257,7 @@ describe('SQLite write lock held by another process', () => {
       expect((await flows.refresh(alice, app, issued.refreshToken)).status).toBe(200);
       expect((await flows.token(alice, app, { grant_type: 'client_credentials' })).status).toBe(200);
     } finally {
-      if (holder !== undefined && holder.exitCode === null) holder.kill('SIGKILL');
+      if (holder !== null && holder.exitCode === null) holder.kill('SIGKILL');
       await host.close();
       database.close();
       await rm(dir, { recursive: true, force: true });

@@ -54,6 +54,7 @@ export async function createExampleHost(options: ExampleHostOptions = {}): Promi
   const made = example ?? make(issuer);
   const close = closeWhenDone(async () => {
     await listening?.close();
+    await made.provider.close();
     await setup.cleanup();
   });
   // As `npm start` does: the configured first-party app is stored before the first request.

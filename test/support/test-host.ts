@@ -171,6 +171,7 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
 
   const close = closeWhenDone(async () => {
     await listening?.close();
+    await provider.close();
     await setup.cleanup();
   });
   return {

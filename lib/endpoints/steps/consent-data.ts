@@ -1,6 +1,7 @@
+import type { Translator } from '../../messages/translator';
 import type { ConsentPageData } from '../../options/provider-options';
 import type { ProviderContext } from '../../provider-context';
-import { withoutBidiControls } from '../../views/consent-page';
+import { withoutBidiControls } from '../../views/bidi';
 import { safeHref } from '../../views/layout';
 import type { ConsentRequest } from '../endpoint-call';
 
@@ -33,6 +34,7 @@ async function registrantName(provider: ProviderContext, ownerId: string | null)
 export async function describeConsent(
   provider: ProviderContext,
   consent: ConsentRequest,
+  t: Translator,
 ): Promise<Omit<ConsentPageData, 'user' | 'fields' | 'action'>> {
   const { client } = consent;
   const { options } = provider;
@@ -52,7 +54,7 @@ export async function describeConsent(
     userCode: consent.userCode,
     scopes: consent.scopes.map((name) => ({
       name,
-      description: options.scopes.describe(name),
+      description: t.scope(name, options.scopes.describe(name)),
       remembered: remembered.has(name),
     })),
   };

@@ -2,9 +2,7 @@ import { ForgedFormError } from '../../errors/http-error';
 import { issueCsrfToken, verifyCsrfToken } from '../../http/csrf';
 import { currentUser, loginRedirectUrl } from '../../http/current-user';
 import type { ConsentPageData } from '../../options/provider-options';
-import { sendPage } from '../../respond/page';
 import { sendRedirect } from '../../respond/redirect';
-import { renderConsentPage } from '../../views/consent-page';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
 import { describeConsent } from './consent-data';
@@ -39,18 +37,19 @@ export function checkCsrf(call: EndpointCall): void {
 }
 
 /**
- * The consent page (the host's `renderConsent`, or ours): who asks and who registered it, where
+ * The consent page (the `consent` view: the host's, or ours): who asks and who registered it, where
  * the browser goes next, for what, approve or deny. Its form posts `consent.fields` and a fresh
  * CSRF token back to `consent.action`.
  */
 export async function showConsent(call: EndpointCall): Promise<void> {
   const { req, res, provider, user, consent } = call;
   const { options } = provider;
+  const t = await provider.pages.languages.forRequest(req);
   const data: ConsentPageData = {
-    ...(await describeConsent(provider, consent)),
+    ...(await describeConsent(provider, consent, t)),
     user,
     fields: { ...consent.fields, csrf_token: issueCsrfToken(req, res, user.id, options) },
     action: consent.action,
   };
-  sendPage(res, 200, (options.renderConsent ?? renderConsentPage)(data));
+  await provider.pages.send(req, res, 'consent', data);
 }

@@ -1,22 +1,23 @@
 import type { InvalidFieldError } from '../../errors/invalid-field-error';
 import type { FormFields } from '../../http/read-form';
+import type { MessageKey } from '../../messages/catalog';
+import type { Translator } from '../../messages/translator';
 import {
   type ApplicationInput,
   type ApplicationRules,
   checkApplicationInput,
   MAX_REDIRECT_URIS,
 } from '../../validation/application-input';
-import { problemOf } from '../../validation/fields';
 import type { ApplicationFormValues } from '../../views/applications-view';
 import type { FieldErrors } from '../../views/form-fields';
 
 /** The form's control for each field of `ApplicationInput`, and the label its messages start with. */
-const CONTROLS: Readonly<Record<string, { control: string; label: string }>> = {
-  name: { control: 'name', label: 'Name' },
-  homepageUrl: { control: 'homepage_url', label: 'Homepage URL' },
-  redirectUris: { control: 'redirect_uris', label: 'Callback URLs' },
-  confidential: { control: 'client_type', label: 'Client type' },
-  scopes: { control: 'scopes', label: 'Scopes' },
+const CONTROLS: Readonly<Record<string, { control: string; label: MessageKey }>> = {
+  name: { control: 'name', label: 'applications.label.name' },
+  homepageUrl: { control: 'homepage_url', label: 'applications.label.homepage' },
+  redirectUris: { control: 'redirect_uris', label: 'applications.label.callbacks' },
+  confidential: { control: 'client_type', label: 'applications.label.type' },
+  scopes: { control: 'scopes', label: 'applications.label.scopes' },
 };
 
 /** What the user typed, kept as typed so a rejected form comes back filled in. */
@@ -42,19 +43,25 @@ function callbackLines(text: string): string[] {
  * The message shown next to a control for a problem the validator found: with the field's label,
  * with the offending line for a callback URL, and in the textarea's terms for the list itself.
  */
-function messageFor(error: InvalidFieldError, lines: readonly string[]): [string, string] {
-  const problem = problemOf(error);
+function messageFor(error: InvalidFieldError, lines: readonly string[], t: Translator): [string, string] {
+  const problem = t.say(error.problem);
   const line = /^redirectUris\[(\d+)\]$/.exec(error.field);
-  if (line?.[1] !== undefined) return ['redirect_uris', `“${lines[Number(line[1])] ?? ''}” ${problem}`];
+  if (line?.[1] !== undefined) {
+    return [
+      'redirect_uris',
+      t.text('applications.problem.callback', { uri: lines[Number(line[1])] ?? '', problem }),
+    ];
+  }
   if (error.field === 'redirectUris') {
     const message =
       lines.length === 0
-        ? 'Add at least one callback URL'
-        : `List at most ${MAX_REDIRECT_URIS} callback URLs`;
+        ? t.text('applications.problem.noCallback')
+        : t.text('applications.problem.tooManyCallbacks', { max: MAX_REDIRECT_URIS });
     return ['redirect_uris', message];
   }
-  const { control, label } = CONTROLS[error.field] ?? { control: error.field, label: error.field };
-  return [control, `${label} ${problem}`];
+  const known = CONTROLS[error.field];
+  const label = known === undefined ? error.field : t.text(known.label);
+  return [known?.control ?? error.field, t.text('field.withLabel', { label, problem })];
 }
 
 export type ApplicationFormResult =
@@ -69,13 +76,14 @@ export type ApplicationFormResult =
 export function validateApplicationForm(
   form: FormFields,
   rules: ApplicationRules,
+  t: Translator,
   confidential?: boolean,
 ): ApplicationFormResult {
   const errors: FieldErrors = {};
   const lines = callbackLines(form.one('redirect_uris') ?? '');
   const clientType = form.one('client_type');
   if (confidential === undefined && clientType !== 'confidential' && clientType !== 'public') {
-    errors.client_type = 'Choose confidential or public';
+    errors.client_type = t.text('applications.problem.chooseType');
   }
   const checked = checkApplicationInput(
     {
@@ -89,7 +97,7 @@ export function validateApplicationForm(
   );
   if (!checked.ok) {
     for (const problem of checked.problems) {
-      const [control, message] = messageFor(problem, lines);
+      const [control, message] = messageFor(problem, lines, t);
       errors[control] ??= message;
     }
   }

@@ -1,25 +1,23 @@
 import type { Router } from 'express';
 import { ManagedApplicationError, NotFoundError } from '../../errors/http-error';
 import { routeParameter } from '../../http/route-parameter';
+import type { MessageKey } from '../../messages/catalog';
+import { message } from '../../messages/catalog';
 import type { ProviderContext } from '../../provider-context';
-import { sendPage } from '../../respond/page';
 import type { ApplicationRecord } from '../../storage/storage-adapter';
 import {
   type ApplicationFormValues,
   applicationFormValues,
-  renderApplicationList,
-  renderApplicationShow,
-  renderNewApplication,
   type ScopeChoice,
 } from '../../views/applications-view';
 import type { FieldErrors } from '../../views/form-fields';
 import { applicationValuesFromForm, validateApplicationForm } from './application-form';
 import { noticeFrom, type PageRequest, pageRoute, redirectAfterPost } from './page-context';
 
-const NOTICES: Readonly<Record<string, string>> = {
-  deleted: 'Application deleted. Its tokens no longer work.',
-  updated: 'Application updated.',
-  'tokens-revoked': 'Every token issued to this application has been revoked.',
+const NOTICES: Readonly<Record<string, MessageKey>> = {
+  deleted: 'applications.notice.deleted',
+  updated: 'applications.notice.updated',
+  'tokens-revoked': 'applications.notice.tokensRevoked',
 };
 
 const EMPTY_FORM: ApplicationFormValues = {
@@ -37,17 +35,18 @@ const EMPTY_FORM: ApplicationFormValues = {
  */
 export function mountApplicationPages(router: Router, provider: ProviderContext): void {
   const { options, applications } = provider;
-  const scopes: ScopeChoice[] = options.scopes.names.map((name) => ({
-    name,
-    description: options.scopes.describe(name),
-  }));
+  const scopesFor = (page: PageRequest): ScopeChoice[] =>
+    options.scopes.names.map((name) => ({
+      name,
+      description: page.t.scope(name, options.scopes.describe(name)),
+    }));
   const rules = { scopes: options.scopes, allowHttpRedirectUris: options.allowHttpRedirectUris };
   const route = (handler: (page: PageRequest) => Promise<void>) =>
     pageRoute(provider, 'applications', handler);
 
   const owned = async (page: PageRequest): Promise<ApplicationRecord> => {
     const application = await applications.findOwned(routeParameter(page.req, 'id'), page.user.id);
-    if (application === null) throw new NotFoundError('This application does not exist, or it is not yours.');
+    if (application === null) throw new NotFoundError(message('problem.noSuchApplication'));
     return application;
   };
   // Only what a user registered here changes here: host-managed applications are read-only.
@@ -70,25 +69,38 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
     const state = {
       secret: extra.secret ?? null,
       justCreated: extra.justCreated ?? false,
-      notice: status === 200 && extra.secret === undefined ? noticeFrom(page.req, NOTICES) : null,
+      notice: status === 200 && extra.secret === undefined ? noticeFrom(page.req, page.t, NOTICES) : null,
       values: extra.values ?? applicationFormValues(application),
       errors: extra.errors ?? {},
     };
-    sendPage(page.res, status, renderApplicationShow(page.frame, application, scopes, state));
+    return page.show(
+      'applicationShow',
+      { ...state, frame: page.frame, application, scopes: scopesFor(page) },
+      status,
+    );
   };
 
   router.get(
     '/applications',
     route(async (page) => {
       const list = await applications.listOwned(page.user.id);
-      sendPage(page.res, 200, renderApplicationList(page.frame, list, noticeFrom(page.req, NOTICES)));
+      await page.show('applicationList', {
+        frame: page.frame,
+        applications: list,
+        notice: noticeFrom(page.req, page.t, NOTICES),
+      });
     }),
   );
 
   router.get(
     '/applications/new',
     route(async (page) => {
-      sendPage(page.res, 200, renderNewApplication(page.frame, scopes, EMPTY_FORM, {}));
+      await page.show('applicationNew', {
+        frame: page.frame,
+        scopes: scopesFor(page),
+        values: EMPTY_FORM,
+        errors: {},
+      });
     }),
   );
 
@@ -96,24 +108,22 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications',
     route(async (page) => {
-      const result = validateApplicationForm(page.form, rules);
+      const result = validateApplicationForm(page.form, rules, page.t);
       if (!result.ok) {
-        sendPage(
-          page.res,
-          400,
-          renderNewApplication(page.frame, scopes, applicationValuesFromForm(page.form), result.errors),
-        );
+        const values = applicationValuesFromForm(page.form);
+        const data = { frame: page.frame, scopes: scopesFor(page), values, errors: result.errors };
+        await page.show('applicationNew', data, 400);
         return;
       }
       const created = await applications.create(result.input, page.user.id);
-      show(page, 201, created.application, { secret: created.clientSecret, justCreated: true });
+      await show(page, 201, created.application, { secret: created.clientSecret, justCreated: true });
     }),
   );
 
   router.get(
     '/applications/:id',
     route(async (page) => {
-      show(page, 200, await owned(page), {});
+      await show(page, 200, await owned(page), {});
     }),
   );
 
@@ -121,10 +131,10 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
     '/applications/:id',
     route(async (page) => {
       const application = await editable(page);
-      const result = validateApplicationForm(page.form, rules, application.confidential);
+      const result = validateApplicationForm(page.form, rules, page.t, application.confidential);
       if (!result.ok) {
         const values = applicationValuesFromForm(page.form, application.confidential);
-        show(page, 400, application, { values, errors: result.errors });
+        await show(page, 400, application, { values, errors: result.errors });
         return;
       }
       const { name, homepageUrl, redirectUris, scopes: allowed } = result.input;
@@ -132,7 +142,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
         (await applications.update(application.id, { name, homepageUrl, redirectUris, scopes: allowed })) ===
         null
       ) {
-        throw new NotFoundError('This application does not exist, or it is not yours.');
+        throw new NotFoundError(message('problem.noSuchApplication'));
       }
       redirectAfterPost(page, `/applications/${application.id}`, 'updated');
     }),
@@ -142,11 +152,10 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
     '/applications/:id/reset-secret',
     route(async (page) => {
       const application = await editable(page);
-      if (!application.confidential)
-        throw new NotFoundError('Public applications have no client secret to reset.');
+      if (!application.confidential) throw new NotFoundError(message('problem.noSecretToReset'));
       const secret = await applications.resetSecret(application.id);
-      if (secret === null) throw new NotFoundError('This application does not exist, or it is not yours.');
-      show(page, 200, application, { secret });
+      if (secret === null) throw new NotFoundError(message('problem.noSuchApplication'));
+      await show(page, 200, application, { secret });
     }),
   );
 

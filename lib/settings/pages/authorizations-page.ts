@@ -1,14 +1,12 @@
 import type { Router } from 'express';
 import { NotFoundError } from '../../errors/http-error';
 import { routeParameter } from '../../http/route-parameter';
+import { type MessageKey, message } from '../../messages/catalog';
 import type { ProviderContext } from '../../provider-context';
-import { sendPage } from '../../respond/page';
-import { type AuthorizationRow, renderAuthorizations } from '../../views/authorizations-view';
+import type { AuthorizationRow } from '../../views/authorizations-view';
 import { noticeFrom, pageRoute, redirectAfterPost } from './page-context';
 
-const NOTICES: Readonly<Record<string, string>> = {
-  revoked: 'Access revoked. The application’s tokens no longer work.',
-};
+const NOTICES: Readonly<Record<string, MessageKey>> = { revoked: 'authorizations.notice.revoked' };
 
 /**
  * The authorized applications page: every application the user consented to, with its scopes,
@@ -28,12 +26,19 @@ export function mountAuthorizationsPage(router: Router, provider: ProviderContex
           clientId: application.clientId,
           name: application.name,
           homepageUrl: application.homepageUrl,
-          scopes: grant.scopes.map((name) => ({ name, description: options.scopes.describe(name) })),
+          scopes: grant.scopes.map((name) => ({
+            name,
+            description: page.t.scope(name, options.scopes.describe(name)),
+          })),
           createdAt: grant.createdAt,
           lastUsedAt: grant.lastUsedAt,
         });
       }
-      sendPage(page.res, 200, renderAuthorizations(page.frame, rows, noticeFrom(page.req, NOTICES)));
+      await page.show('authorizations', {
+        frame: page.frame,
+        rows,
+        notice: noticeFrom(page.req, page.t, NOTICES),
+      });
     }),
   );
 
@@ -42,7 +47,7 @@ export function mountAuthorizationsPage(router: Router, provider: ProviderContex
     pageRoute(provider, 'authorizations', async (page) => {
       const application = await applications.findByClientId(routeParameter(page.req, 'clientId'));
       if (application === null || !(await grants.revoke(page.user.id, application))) {
-        throw new NotFoundError('You have not authorized this application.');
+        throw new NotFoundError(message('problem.noSuchAuthorization'));
       }
       redirectAfterPost(page, '/authorizations', 'revoked');
     }),

@@ -5,9 +5,12 @@ import { checkCsrf, requireLogin } from '../../endpoints/steps/page-steps';
 import { pageHeaders } from '../../endpoints/steps/request-steps';
 import { issueCsrfToken } from '../../http/csrf';
 import { type FormFields, readFormFields } from '../../http/read-form';
+import type { MessageKey } from '../../messages/catalog';
+import type { Translator } from '../../messages/translator';
 import type { ResourceOwner } from '../../options/provider-options';
 import type { ProviderContext } from '../../provider-context';
 import type { SettingsFrame } from '../../views/settings-layout';
+import type { ViewDataMap, ViewName } from '../../views/view-types';
 import { answerSettingsPageError } from './settings-error-page';
 
 /** One request to a settings page, after the login and CSRF checks. */
@@ -19,6 +22,10 @@ export interface PageRequest {
   form: FormFields;
   /** Navigation, user name and a CSRF token for the forms of the page to render. */
   frame: SettingsFrame;
+  /** The page's language. */
+  t: Translator;
+  /** Renders a view and answers with it (status 200 unless given). */
+  show<N extends ViewName>(view: N, data: ViewDataMap[N], status?: number): Promise<void>;
 }
 
 type Section = NonNullable<SettingsFrame['active']>;
@@ -27,10 +34,15 @@ type Section = NonNullable<SettingsFrame['active']>;
  * The message for `?notice=<key>` after a redirect. Only keys from `messages` are shown, so a
  * crafted link cannot put arbitrary text on the page.
  */
-export function noticeFrom(req: Request, messages: Readonly<Record<string, string>>): string | null {
+export function noticeFrom(
+  req: Request,
+  t: Translator,
+  messages: Readonly<Record<string, MessageKey>>,
+): string | null {
   const question = req.originalUrl.indexOf('?');
   const key = question < 0 ? null : new URLSearchParams(req.originalUrl.slice(question + 1)).get('notice');
-  return key !== null && Object.hasOwn(messages, key) ? (messages[key] ?? null) : null;
+  const message = key !== null && Object.hasOwn(messages, key) ? messages[key] : undefined;
+  return message === undefined ? null : t.text(message);
 }
 
 /** Post/Redirect/Get: after a successful change, back to a page (303 makes the browser `GET` it). */
@@ -72,7 +84,10 @@ export function pageRoute(
   async function renderSettingsPage(call: EndpointCall): Promise<void> {
     const { req, res, user, form, frame } = call;
     if (frame === null) throw new Error('settingsFrame must run before the page');
-    await handler({ req, res, user, form, frame });
+    const t = await provider.pages.languages.forRequest(req);
+    const show: PageRequest['show'] = (view, data, status) =>
+      provider.pages.send(req, res, view, data, status);
+    await handler({ req, res, user, form, frame, t, show });
   }
   return chain(
     provider,

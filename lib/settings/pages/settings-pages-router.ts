@@ -16,6 +16,6 @@ export function settingsPages(provider: ProviderContext): Router {
   mountApplicationPages(router, provider);
   mountAuthorizationsPage(router, provider);
   mountTokensPage(router, provider);
-  router.use(settingsPageFallback(provider.onError));
+  router.use(settingsPageFallback(provider));
   return router;
 }

@@ -2,29 +2,30 @@ import type { Router } from 'express';
 import { NotFoundError } from '../../errors/http-error';
 import type { FormFields } from '../../http/read-form';
 import { routeParameter } from '../../http/route-parameter';
+import { type MessageKey, message } from '../../messages/catalog';
+import type { Translator } from '../../messages/translator';
 import type { ProviderContext } from '../../provider-context';
-import { sendPage } from '../../respond/page';
 import type { ScopeRegistry } from '../../scopes/scope-registry';
-import { problemOf } from '../../validation/fields';
 import { checkPersonalTokenInput, type PersonalTokenInput } from '../../validation/personal-token-input';
 import type { FieldErrors } from '../../views/form-fields';
 import {
   DEFAULT_TOKEN_EXPIRY,
-  renderTokensPage,
   TOKEN_EXPIRY_CHOICES,
   type TokenFormValues,
-  type TokensPageState,
+  type TokensViewData,
 } from '../../views/tokens-view';
 import { noticeFrom, type PageRequest, pageRoute, redirectAfterPost } from './page-context';
 
-const NOTICES: Readonly<Record<string, string>> = {
-  revoked: 'Token revoked. It no longer works.',
-};
+const NOTICES: Readonly<Record<string, MessageKey>> = { revoked: 'tokens.notice.revoked' };
 
 const DAY_SECONDS = 24 * 3600;
 
 /** The label a field's messages start with on this page. */
-const LABELS: Readonly<Record<string, string>> = { name: 'Name', scopes: 'Scopes', expiresIn: 'Expiration' };
+const LABELS: Readonly<Record<string, MessageKey>> = {
+  name: 'tokens.label.name',
+  scopes: 'tokens.label.scopes',
+  expiresIn: 'tokens.label.expiry',
+};
 
 /**
  * Checks the create form with the validator the JSON API and `personalTokens.create()` use
@@ -34,11 +35,12 @@ const LABELS: Readonly<Record<string, string>> = { name: 'Name', scopes: 'Scopes
 function validateTokenForm(
   form: FormFields,
   registry: ScopeRegistry,
+  t: Translator,
 ): { ok: true; input: PersonalTokenInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const expiry = form.one('expiry') ?? '';
-  const knownExpiry = TOKEN_EXPIRY_CHOICES.some((choice) => choice.value === expiry);
-  if (!knownExpiry) errors.expiry = 'Choose one of the expiration periods';
+  const knownExpiry = TOKEN_EXPIRY_CHOICES.includes(expiry);
+  if (!knownExpiry) errors.expiry = t.text('tokens.problem.expiry');
   const scopes = form.all('scopes');
   const checked = checkPersonalTokenInput(
     {
@@ -52,9 +54,13 @@ function validateTokenForm(
     for (const problem of checked.problems) {
       const control = problem.field === 'expiresIn' ? 'expiry' : problem.field;
       const chooseScope = problem.field === 'scopes' && scopes.length === 0;
+      const label = LABELS[problem.field];
       errors[control] ??= chooseScope
-        ? 'Choose at least one scope'
-        : `${LABELS[problem.field] ?? problem.field} ${problemOf(problem)}`;
+        ? t.text('tokens.problem.chooseScope')
+        : t.text('field.withLabel', {
+            label: label === undefined ? problem.field : t.text(label),
+            problem: t.say(problem.problem),
+          });
     }
   }
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
@@ -67,33 +73,39 @@ function validateTokenForm(
  */
 export function mountTokensPage(router: Router, provider: ProviderContext): void {
   const { options, personalTokens } = provider;
-  const scopes = options.scopes.names
-    .filter((name) => options.scopes.heldBy(name, 'user'))
-    .map((name) => ({ name, description: options.scopes.describe(name) }));
+  // A personal token is a user's token: only user-held scopes are offered (RFC 9700 §4.15).
+  const scopesFor = (page: PageRequest) =>
+    options.scopes.names
+      .filter((name) => options.scopes.heldBy(name, 'user'))
+      .map((name) => ({
+        name,
+        description: page.t.scope(name, options.scopes.describe(name)),
+      }));
   const emptyForm: TokenFormValues = { name: '', scopes: [], expiry: DEFAULT_TOKEN_EXPIRY };
-  const render = async (page: PageRequest, status: number, state: Partial<TokensPageState>) => {
-    const full: TokensPageState = {
+  const render = async (page: PageRequest, status: number, state: Partial<TokensViewData>) => {
+    const full: TokensViewData = {
+      frame: page.frame,
       tokens: await personalTokens.list(page.user.id),
-      scopes,
+      scopes: scopesFor(page),
       values: state.values ?? emptyForm,
       errors: state.errors ?? {},
       notice: state.notice ?? null,
       created: state.created ?? null,
     };
-    sendPage(page.res, status, renderTokensPage(page.frame, full));
+    await page.show('tokens', full, status);
   };
 
   router.get(
     '/tokens',
     pageRoute(provider, 'tokens', async (page) => {
-      await render(page, 200, { notice: noticeFrom(page.req, NOTICES) });
+      await render(page, 200, { notice: noticeFrom(page.req, page.t, NOTICES) });
     }),
   );
 
   router.post(
     '/tokens',
     pageRoute(provider, 'tokens', async (page) => {
-      const result = validateTokenForm(page.form, options.scopes);
+      const result = validateTokenForm(page.form, options.scopes, page.t);
       if (!result.ok) {
         const values = {
           name: page.form.one('name') ?? '',
@@ -113,7 +125,7 @@ export function mountTokensPage(router: Router, provider: ProviderContext): void
     '/tokens/:id/revoke',
     pageRoute(provider, 'tokens', async (page) => {
       if (!(await personalTokens.revoke(page.user.id, routeParameter(page.req, 'id')))) {
-        throw new NotFoundError('This token does not exist, or it is not yours.');
+        throw new NotFoundError(message('problem.noSuchToken'));
       }
       redirectAfterPost(page, '/tokens', 'revoked');
     }),

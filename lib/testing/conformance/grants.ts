@@ -126,6 +126,18 @@ export function describeGrants(adapter: GetAdapter): void {
       }
     });
 
+    it('concurrent first touches of one grant all succeed (20 at once)', async () => {
+      const grant = makeGrant();
+      await adapter().saveGrant(grant);
+      const touched = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => adapter().touchGrant(grant.id, at(30 + i))),
+      );
+      expect(touched).toEqual(Array.from({ length: 20 }, () => true));
+      const stored = await adapter().findGrantById(grant.id);
+      expect(stored?.lastUsedAt?.getTime()).toBeGreaterThanOrEqual(at(30).getTime());
+      expect(stored?.scopes).toEqual(grant.scopes);
+    });
+
     it('returns copies: mutating a returned or a given grant never changes the store', async () => {
       const grant = makeGrant();
       const expected = structuredClone(grant);
