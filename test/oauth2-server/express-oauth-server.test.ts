@@ -144,29 +144,57 @@ describe('express-oauth-server on createOAuth2ServerModel(provider)', () => {
 
   it('issues client credentials tokens to a confidential client only, without a refresh token or a user', async () => {
     const host = await createLegacyHost();
-    const app = await host.registerApp({ scopes: ['public_repo'] });
+    const app = await host.registerApp({ scopes: ['public_repo', 'ci:status'] });
     const answer = await host.legacyToken(app, { grant_type: 'client_credentials' });
     expect(answer.status).toBe(200);
+    // RFC 9700 §4.15: without a scope, the client-held scopes the application may hold.
     expect(answer.body).toEqual({
       access_token: expect.stringMatching(ACCESS),
       token_type: 'Bearer',
       expires_in: EXPIRES_IN,
-      scope: 'public_repo',
+      scope: 'ci:status',
     });
     const token = String(answer.body.access_token);
     await expectAcceptedEverywhere(host, token, app);
     const ours = await host.client.send('/api/me', { headers: { authorization: bearer(token) } });
-    expect(ours.body).toEqual({ user: null, client_id: app.clientId, scopes: ['public_repo'] });
+    expect(ours.body).toEqual({ user: null, client_id: app.clientId, scopes: ['ci:status'] });
     const theirs = await host.legacyApi(token);
     expect(theirs.body.user).toEqual({ kind: 'client', clientId: app.clientId, name: 'Test App' });
+    // A user-held scope, even one the application may request: invalid_scope, as at our endpoint.
+    const userScope = await host.legacyToken(app, { grant_type: 'client_credentials', scope: 'public_repo' });
+    expect([userScope.status, userScope.body.error]).toEqual([400, 'invalid_scope']);
     // Beyond what the application may request: invalid_scope.
-    const wider = await host.legacyToken(app, { grant_type: 'client_credentials', scope: 'repo' });
+    const narrow = await host.registerApp({ scopes: ['public_repo'] });
+    const wider = await host.legacyToken(narrow, { grant_type: 'client_credentials', scope: 'ci:status' });
     expect([wider.status, wider.body.error]).toEqual([400, 'invalid_scope']);
     // A public client has no client_credentials grant.
     const spa = await host.registerApp({ confidential: false });
     const refused = await host.legacyToken(spa, { grant_type: 'client_credentials' });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.body.access_token).toBeUndefined();
+  });
+
+  it('refreshes within what the application may request now: a narrowed one drops the rest, as ours does', async () => {
+    const host = await createLegacyHost();
+    const app = await host.registerApp();
+    const { refreshToken } = await host.legacyIssueTokens({ client: app, scope: 'repo user' });
+    await host.provider.applications.update(app.id, { scopes: ['user'] });
+    const refreshed = await host.legacyToken(app, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    expect([refreshed.status, refreshed.body.scope]).toEqual([200, 'user']);
+    // The new refresh token carries the narrowed grant too.
+    const again = await host.legacyToken(app, {
+      grant_type: 'refresh_token',
+      refresh_token: String(refreshed.body.refresh_token),
+    });
+    expect([again.status, again.body.scope]).toEqual([200, 'user']);
+    // Asking for a scope the application may no longer request: invalid_scope.
+    const { refreshToken: other } = await host.legacyIssueTokens({ client: app, scope: 'user' });
+    await host.provider.applications.update(app.id, { scopes: ['gist'] });
+    const nothing = await host.legacyToken(app, { grant_type: 'refresh_token', refresh_token: other });
+    expect([nothing.status, nothing.body.error]).toEqual([400, 'invalid_scope']);
   });
 
   it('runs the password grant through verifyPassword, recording the grant; a refusal carries its reason', async () => {
