@@ -107,7 +107,7 @@ export type { AuthorizationRow, AuthorizationsViewData } from './views/authoriza
 export { renderConsentPage } from './views/consent-page';
 export type { CspSources } from './views/csp';
 export type { DeviceCodeViewData, DeviceDoneViewData } from './views/device-pages';
-export type { ErrorViewData } from './views/error-page';
+export type { ErrorReturnLink, ErrorViewData } from './views/error-page';
 // Views: the form contract, the built-in views and layout to wrap or start from, escaping, the data types.
 export { DECISIONS, FORM_FIELDS } from './views/form-contract';
 export type { FieldErrors } from './views/form-fields';

@@ -4,12 +4,15 @@
  * "unverified" label for applications users register, the host the browser will be sent to, the
  * scopes with their descriptions, the homepage as a link only when it is http(s), and names with
  * bidirectional-override characters removed. The device consent page shows the user code and
- * says a device asks (RFC 8628 §5.4). A host's `renderConsent` gets the same data.
+ * says a device asks (RFC 8628 §5.4). A host's `consent` view (or `renderConsent`) gets the same
+ * data, and its `error` view the way back of an unverified application's error. Every sentence
+ * comes from the message catalogs, German included.
  */
-import type { ConsentPageData } from '../../lib';
+import type { ConsentPageData, ErrorViewData } from '../../lib';
 import { enterUserCode, requestDeviceCode } from '../support/device-flow';
 import { WITH_DEVICE_GRANT } from '../support/fixtures';
-import { consentPage } from '../support/flows';
+import { consentPage, openAuthorize } from '../support/flows';
+import { hiddenFields } from '../support/html';
 import { authorizeQuery } from '../support/oauth';
 import { createTestHost, type HostOptions, type TestHost } from '../support/test-host';
 
@@ -116,6 +119,97 @@ describe('text a registrant chose', () => {
       userCode: null,
       scopes: [{ name: 'repo', description: 'Full control of your repositories', remembered: false }],
     });
+  });
+});
+
+describe('replaced views get what the user needs to judge', () => {
+  it("a consent view gets the trust fields, in the reader's language", async () => {
+    const seen: { data: ConsentPageData; locale: string }[] = [];
+    await setUp({
+      views: {
+        consent: async (data, { locale }) => {
+          seen.push({ data, locale });
+          return '<p>custom</p>';
+        },
+      },
+      messages: { de: { scopes: { repo: 'Voller Zugriff' } } },
+    });
+    const app = await t.registerApp({ owner: 'mallory' });
+    await consentPage(t.browser(), authorizeQuery({ client: app, scope: 'repo' }), {
+      headers: { 'accept-language': 'de' },
+    });
+    expect(seen[0]?.locale).toBe('de');
+    expect(seen[0]?.data).toMatchObject({
+      application: { trust: 'user', verified: false, registeredBy: 'Malyrol' },
+      redirectHost: 'client.example',
+      scopes: [{ name: 'repo', description: 'Voller Zugriff', remembered: false }],
+    });
+  });
+
+  it("an error view gets returnTo for an unverified application's error, null otherwise", async () => {
+    const seen: ErrorViewData[] = [];
+    await setUp({
+      views: {
+        error: (data) => {
+          seen.push(data);
+          return '<p>error</p>';
+        },
+      },
+    });
+    const app = await t.registerApp({ owner: 'bob', name: 'Bob\u202Es app' });
+    const answer = await openAuthorize(t.browser(), { ...authorizeQuery({ client: app }), scope: 'nope' });
+    expect(answer.status).toBe(400);
+    expect(seen[0]).toMatchObject({
+      status: 400,
+      code: 'invalid_scope',
+      returnTo: { application: 'Bobs app', host: 'client.example' },
+    });
+    const url = new URL(seen[0]?.returnTo?.url ?? '');
+    expect([url.origin + url.pathname, url.searchParams.get('error')]).toEqual([
+      'https://client.example/callback',
+      'invalid_scope',
+    ]);
+    await openAuthorize(t.browser(), {
+      ...authorizeQuery({ client: app }),
+      redirect_uri: 'https://evil.example/',
+    });
+    expect(seen[1]).toMatchObject({ status: 400, returnTo: null });
+  });
+});
+
+describe('in German', () => {
+  const GERMAN = { headers: { 'accept-language': 'de' } };
+
+  it("a user's application: who registered it, unverified, where the browser goes", async () => {
+    const app = await t.registerApp({ owner: 'bob' });
+    const { page } = await consentPage(t.browser(), authorizeQuery({ client: app, scope: 'repo' }), GERMAN);
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain(
+      'Registriert von Bob Builder, einem Benutzer von issuer.example. issuer.example hat sie nicht geprüft.',
+    );
+    expect(page.text).toContain('<span class="badge">Nicht verifiziert</span>');
+    expect(page.text).toContain('<bdi>Test App</bdi> möchte auf Ihr Konto zugreifen.');
+    expect(page.text).toContain(
+      'In beiden Fällen werden Sie danach zu <strong class="redirect-host">client.example</strong> weitergeleitet.',
+    );
+    expect(page.text).not.toMatch(/Registered by|Unverified|will then be sent/);
+  });
+
+  it('the device consent page says a device asks and shows the code', async () => {
+    await setUp({ grantTypes: WITH_DEVICE_GRANT });
+    const app = await t.registerApp({ owner: null, trust: 'host' });
+    const device = await requestDeviceCode(t.client, app, 'repo');
+    const browser = t.browser();
+    const form = await browser.send('/oauth/device', GERMAN);
+    const page = await browser.send('/oauth/device', {
+      ...GERMAN,
+      form: { csrf_token: hiddenFields(form.text).csrf_token ?? '', user_code: device.user_code },
+    });
+    expect(page.text).toContain('Ein Gerät bittet um Zugriff auf Ihr Konto.');
+    expect(page.text).toContain(
+      `Fahren Sie nur fort, wenn Ihr Gerät diesen Code anzeigt: <code class="user-code">${device.user_code}</code>`,
+    );
+    expect(page.text).toContain('Registriert von issuer.example.');
   });
 });
 

@@ -104,6 +104,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       'CspSources',
       'DeviceCodeViewData',
       'DeviceDoneViewData',
+      'ErrorReturnLink',
       'ErrorViewData',
       'FieldCheck',
       'FieldErrors',
