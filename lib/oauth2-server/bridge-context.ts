@@ -5,7 +5,7 @@ import { InvalidScopeError } from '../errors/oauth-error';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { ResourceOwner } from '../options/provider-options';
 import { scopesForClient, scopesForUser } from '../scopes/grantable-scopes';
-import type { ApplicationRecord } from '../storage/storage-adapter';
+import type { ApplicationRecord, ApplicationTrust } from '../storage/storage-adapter';
 import type { Presented } from '../tokens/redeem';
 
 /**
@@ -31,6 +31,12 @@ export interface OAuth2ServerClient extends OAuth2Server.Client {
   grants: string[];
   /** The scopes the application may request; empty: every declared scope. */
   scopes: string[];
+  /**
+   * Who vouches for it ("Client trust" in the README), for the host's consent step: reuse a
+   * remembered consent only for confidential and `first-party` clients (RFC 8252 §8.6), and
+   * label `user` and `dynamic` ones unverified.
+   */
+  trust: ApplicationTrust;
 }
 
 /** The `user` of a token without a resource owner (client credentials): the client itself. */
@@ -96,6 +102,7 @@ export class BridgeContext {
       redirectUris: [...application.redirectUris],
       grants,
       scopes: [...application.scopes],
+      trust: application.trust,
     };
     // Only informative: the lifetimes of what the model stores are the provider's, whatever the library computes.
     if (accessTokenTtl !== null) client.accessTokenLifetime = accessTokenTtl;

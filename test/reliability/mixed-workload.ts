@@ -155,8 +155,11 @@ export class VirtualUser {
       try {
         await this.step();
       } catch (error) {
+        // A network failure's reason is its cause (ECONNRESET, "other side closed"): name it.
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
         this.ledger.fail(
-          `virtual user ${this.index}: ${error instanceof Error ? error.message : String(error)}`,
+          `virtual user ${this.index}: ${error instanceof Error ? error.message : String(error)}${cause}`,
         );
         if (this.ledger.failures.length > 50) return;
       }
