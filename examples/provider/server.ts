@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   });
   // The configured first-party app is stored before the first request.
   await provider.ready;
-  app.listen(port, () => {
+  const server = app.listen(port, () => {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
     console.log(`Watch every step of the OAuth flows: ${issuer}/playground`);
@@ -55,6 +55,10 @@ async function main(): Promise<void> {
       `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
     );
   });
+  // Idle keep-alive connections outlive a reverse proxy's (commonly 60 s), so the proxy, not this
+  // server, closes them: a server closing first races the proxy's next request (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { ProviderContext } from '../provider-context';
+import { applicationJson } from '../settings/serialize';
 import type { ApplicationRecord, GrantRecord, TokenRecord } from '../storage/storage-adapter';
 
 /** A user's grants with their applications, and live tokens with theirs: what the admin pages and API show. */
@@ -33,20 +34,8 @@ export async function loadUserRecords(provider: ProviderContext, userId: string)
  * its trust (read-only here: only host code changes it, with `applications.setTrust`).
  */
 export function adminApplicationJson(application: ApplicationRecord) {
-  return {
-    id: application.id,
-    client_id: application.clientId,
-    name: application.name,
-    homepage_url: application.homepageUrl,
-    redirect_uris: application.redirectUris,
-    confidential: application.confidential,
-    scopes: application.scopes,
-    owner_id: application.ownerId,
-    trust: application.trust,
-    skip_consent: application.skipConsent,
-    created_at: application.createdAt.toISOString(),
-    updated_at: application.updatedAt.toISOString(),
-  };
+  // The settings JSON carries `trust`; the operator also sees `skip_consent`.
+  return { ...applicationJson(application), owner_id: application.ownerId, skip_consent: application.skipConsent };
 }
 
 /** A user's live token as the admin API shows it (never a secret or a hash). */

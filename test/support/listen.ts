@@ -16,11 +16,11 @@ export interface Listening {
 
 /** Listens on a free loopback port; `handler` may be given later with {@link serve}. */
 export async function listen(handler?: RequestListener): Promise<Listening> {
-  // Idle keep-alive connections outlive the clients' own idle limit (undici closes its idle
-  // sockets 2 s before the server's `Keep-Alive: timeout` hint): with Node's 5 s, a busy machine
-  // let the server close a socket the client was just reusing ("fetch failed" under load).
   const server = createServer(handler);
-  server.keepAliveTimeout = 60_000;
+  // Never close an idle keep-alive connection from the server side: a client reusing it at that
+  // moment gets ECONNRESET, a race that a loaded machine's late timers make likely. The client
+  // closes idle sockets itself, and `close` ends every connection.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
