@@ -35,7 +35,11 @@ export async function loadUserRecords(provider: ProviderContext, userId: string)
  */
 export function adminApplicationJson(application: ApplicationRecord) {
   // The settings JSON carries `trust`; the operator also sees `skip_consent`.
-  return { ...applicationJson(application), owner_id: application.ownerId, skip_consent: application.skipConsent };
+  return {
+    ...applicationJson(application),
+    owner_id: application.ownerId,
+    skip_consent: application.skipConsent,
+  };
 }
 
 /** A user's live token as the admin API shows it (never a secret or a hash). */
