@@ -142,6 +142,8 @@ async function main(): Promise<void> {
     scopes: {
       repo: { description: 'Repositories', includes: ['public_repo'] },
       public_repo: { description: 'Public repositories' },
+      // What client_credentials tokens may carry (RFC 9700 §4.15: machine scopes only).
+      'ci:status': { description: 'Commit statuses', holders: ['client'] },
     },
     currentUser: () => null,
     loginUrl: '/login',

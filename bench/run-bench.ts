@@ -141,7 +141,7 @@ const SCENARIOS: Scenario[] = [
       method: 'POST',
       path: '/oauth/token',
       headers: { ...FORM, authorization: basic(s) },
-      body: 'grant_type=client_credentials&scope=public_repo',
+      body: 'grant_type=client_credentials&scope=ci:status',
     }),
   },
   {

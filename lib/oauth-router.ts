@@ -4,7 +4,7 @@ import {
   recordDecision,
   redirectWithAuthorization,
   requireAuthorizationLogin,
-  skipConsentIfGranted,
+  skipConsentIfAllowed,
   validateAuthorizationRequest,
   verifyClientAndRedirect,
 } from './endpoints/authorize';
@@ -42,7 +42,7 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
   // biome-ignore format: a table, one route a line
   return [
     ...answering(answerAuthorization, {
-      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfGranted, prepareConsent, showConsent],
+      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfAllowed, prepareConsent, showConsent],
       [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkCsrf, recordDecision, redirectWithAuthorization],
     }),
     ...answering(answerJson, {

@@ -1,3 +1,4 @@
+import { withTrustDefaults } from '../../lib/storage/legacy-records';
 import type {
   ApplicationPageRequest,
   ApplicationPatch,
@@ -123,7 +124,7 @@ export class MemoryAdapter implements StorageAdapter {
     if (this.#applicationIdByClientId.has(record.clientId)) {
       throw new TypeError(`MemoryAdapter.createApplication: duplicate clientId ${record.clientId}`);
     }
-    const stored = copyApplication(record);
+    const stored = copyApplication(withTrustDefaults(record));
     this.#applications.set(stored.id, stored);
     this.#applicationIdByClientId.set(stored.clientId, stored.id);
     return copyApplication(stored);

@@ -116,6 +116,26 @@ const MIGRATIONS: Migrations = {
     await index(db, t.tokens, ['expires_at']);
     await index(db, t.tokens, ['revoked_at']);
   },
+
+  /**
+   * Trust levels (the storage contract's `trust`, `skipConsent`). Existing rows get what the
+   * contract says a record from before trust levels reads as: `host` without an owner, `user`
+   * with one, and `skip_consent` false. Both stay nullable, so a row an older provider version
+   * inserts during a rolling deploy reads the same way (the reader derives them).
+   */
+  async '0002_application_trust'(db, dialect, t) {
+    const type = types(dialect);
+    await db.schema.alterTable(t.applications).addColumn('trust', 'text').execute();
+    await db.schema.alterTable(t.applications).addColumn('skip_consent', type.boolean).execute();
+    await db
+      .updateTable(t.applications)
+      .set({
+        trust: sql`case when owner_id is null then 'host' else 'user' end`,
+        skip_consent: dialect === 'postgres' ? false : 0,
+      })
+      .where('trust', 'is', null)
+      .execute();
+  },
 };
 
 function index(db: Kysely<Tables>, table: string, columns: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type CheckedClient, checkConfiguredClients } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
 import { isGrantTypeName } from '../grants/grant-type-names';
 import { DEFAULT_LOGGER, type Logger, logErrorsTo } from '../logging/logger';
@@ -55,6 +56,9 @@ export interface ResolvedOptions {
   /** `logger.error` (by default `console.error` with the error's name and message) unless the host gives its own. */
   onError: (error: unknown) => void;
   allowHttpRedirectUris: boolean;
+  /** The configured clients, checked; secrets only as their SHA-256 hashes. */
+  clients: readonly CheckedClient[];
+  errorRedirects: 'trusted' | 'all';
 }
 
 /** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`, `views.consent`. */
@@ -117,7 +121,15 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   for (const scope of defaultScopes) {
     if (!scopes.has(scope))
       throw new ConfigurationError('defaultScopes', `names an undeclared scope "${scope}"`);
+    // They are granted to authorization requests, which users decide (RFC 9700 §4.15).
+    if (!scopes.heldBy(scope, 'user'))
+      throw new ConfigurationError(
+        'defaultScopes',
+        `names "${scope}", which users do not hold (its holders)`,
+      );
   }
+  const allowHttpRedirectUris = read('allowHttpRedirectUris');
+  const clients = checkConfiguredClients(read('clients'), { scopes, allowHttpRedirectUris });
   const currentUser = read('currentUser');
   const loginUrl = read('loginUrl');
   const findUser = read('findUser');
@@ -171,6 +183,8 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     corsOrigins: read('corsOrigins'),
     secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
     onError: onError ?? logErrorsTo(logger),
-    allowHttpRedirectUris: read('allowHttpRedirectUris'),
+    allowHttpRedirectUris,
+    clients,
+    errorRedirects: read('errorRedirects'),
   };
 }

@@ -231,6 +231,16 @@ export const OPTION_SCHEMA = {
     default: false,
     check: check.boolean,
   },
+  clients: {
+    doc: 'Applications from configuration, stored when the provider starts (`await provider.ready`): `[{ clientId, clientSecret | clientSecretHash, name, homepageUrl?, redirectUris, scopes?, confidential, firstParty?, skipConsent? }]`. Stored by `clientId`, so restarting never duplicates one and a changed secret replaces the stored one; `trust` is `first-party` (with `firstParty: true`, consent skipped unless `skipConsent: false`) or `host`. They cannot be changed in the settings.',
+    default: Object.freeze([]),
+    check: check.configuredClients,
+  },
+  errorRedirects: {
+    doc: "Where authorization errors go before the user has decided (RFC 9700 §4.11.2): `'trusted'` sends them to the redirect URI only for `first-party` and `host` applications and shows other applications' users a page with a link back; `'all'` redirects for every application (RFC 6749's behaviour, for hosts that vet every registration).",
+    default: 'trusted',
+    check: check.oneOf(['trusted', 'all'] as const),
+  },
 } as const satisfies OptionSchema;
 
 /** The same table, seen through its type: one descriptor per option, for generic code. */

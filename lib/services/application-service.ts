@@ -12,10 +12,12 @@ import {
   type ApplicationUpdate,
   checkApplicationInput,
   checkApplicationUpdate,
+  privateUseProblem,
 } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
 import { ApplicationCache } from './application-cache';
 import { decodeCursor, encodeCursor } from './application-cursor';
+import { type ApplicationTrustInput, trustFields } from './application-trust';
 
 /** A newly created application and its secret, which is never retrievable again. */
 export interface CreatedApplication {
@@ -52,7 +54,8 @@ export class ApplicationService {
   /**
    * Registers an application owned by `ownerId` (or by nobody, for host-created clients). The
    * input is checked exactly as the settings API checks it: an `InvalidFieldError` names the
-   * first field in the way, before anything is stored.
+   * first field in the way, before anything is stored. Its trust is `host` without an owner and
+   * `user` with one, unless `trust` says otherwise (`first-party` only from host code).
    *
    * @example
    * ```ts
@@ -60,10 +63,20 @@ export class ApplicationService {
    *   { name: 'CI', homepageUrl: 'https://ci.example', redirectUris: ['https://ci.example/cb'], confidential: true, scopes: [] },
    *   null,
    * );
+   * const mobile = await provider.applications.create(
+   *   { name: 'ACME mobile', homepageUrl: 'https://acme.example', redirectUris: ['com.acme.mobile:/oauth2redirect'], confidential: false, scopes: [] },
+   *   null,
+   *   { trust: 'first-party' }, // skips the consent page
+   * );
    * ```
    */
-  async create(input: ApplicationInput, ownerId: string | null): Promise<CreatedApplication> {
+  async create(
+    input: ApplicationInput,
+    ownerId: string | null,
+    trustInput: ApplicationTrustInput = {},
+  ): Promise<CreatedApplication> {
     const checked = orThrow(checkApplicationInput(input, this.rules));
+    const trust = trustFields(ownerId, trustInput);
     const now = new Date();
     const clientSecret = checked.confidential ? this.options.tokens.generate('client_secret') : null;
     const application: ApplicationRecord = {
@@ -76,6 +89,7 @@ export class ApplicationService {
       confidential: checked.confidential,
       scopes: checked.scopes,
       ownerId,
+      ...trust,
       createdAt: now,
       updatedAt: now,
     };
@@ -144,15 +158,37 @@ export class ApplicationService {
    */
   async update(id: string, patch: ApplicationUpdate): Promise<ApplicationRecord | null> {
     const { confidential, ...changes } = orThrow(checkApplicationUpdate(patch, this.rules));
-    if (confidential !== undefined) {
+    if (confidential !== undefined || changes.redirectUris !== undefined) {
       const current = await this.adapter.findApplicationById(id);
       if (current === null) return null;
-      if (current.confidential !== confidential) {
+      if (confidential !== undefined && current.confidential !== confidential) {
         throw new InvalidFieldError('confidential', message('field.confidentialFixed'));
       }
+      const problem = privateUseProblem(changes.redirectUris ?? [], current.confidential);
+      if (problem !== null) throw problem;
     }
     const stored: ApplicationPatch = { ...changes, updatedAt: new Date() };
     return this.adapter.updateApplication(id, stored);
+  }
+
+  /**
+   * Changes how far the application is trusted (host code only; the settings never do): e.g.
+   * marks an application the host created as `first-party`, whose consent is then skipped
+   * unless `skipConsent: false`. `null` if there is no such application.
+   *
+   * @example
+   * ```ts
+   * await provider.applications.setTrust(application.id, { trust: 'first-party' });
+   * ```
+   */
+  async setTrust(
+    id: string,
+    input: Required<Pick<ApplicationTrustInput, 'trust'>> & ApplicationTrustInput,
+  ): Promise<ApplicationRecord | null> {
+    const current = await this.adapter.findApplicationById(id);
+    if (current === null) return null;
+    const fields = trustFields(current.ownerId, input);
+    return this.adapter.updateApplication(id, { ...fields, updatedAt: new Date() });
   }
 
   /** Issues a new secret; the old one stops working at once. */

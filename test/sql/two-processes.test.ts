@@ -75,7 +75,7 @@ describe.each(['postgres', 'sqlite'] as const)(
 
     it('both migrated the same database at start, and the schema is there once', async () => {
       const migrations = await store.query('SELECT name FROM oauth_migrations');
-      expect(migrations.map((row) => row.name)).toEqual(['0001_create_tables']);
+      expect(migrations.map((row) => row.name)).toEqual(['0001_create_tables', '0002_application_trust']);
     });
 
     itSharesStateAcrossProcesses(() => ({ a, b, adapter: store.adapter }));

@@ -5,6 +5,7 @@ import type { ConsentPageData } from '../../options/provider-options';
 import { sendRedirect } from '../../respond/redirect';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
+import { describeConsent } from './consent-data';
 
 /**
  * The steps every page shares: authorization, device and settings pages all need the host's
@@ -36,24 +37,17 @@ export function checkCsrf(call: EndpointCall): void {
 }
 
 /**
- * The consent page (the `consent` view: the host's, or ours): who asks, for what, approve or
- * deny. Its form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
+ * The consent page (the `consent` view: the host's, or ours): who asks and who registered it, where
+ * the browser goes next, for what, approve or deny. Its form posts `consent.fields` and a fresh
+ * CSRF token back to `consent.action`.
  */
 export async function showConsent(call: EndpointCall): Promise<void> {
   const { req, res, provider, user, consent } = call;
   const { options } = provider;
   const t = await provider.pages.languages.forRequest(req);
   const data: ConsentPageData = {
+    ...(await describeConsent(provider, consent, t)),
     user,
-    application: {
-      name: consent.client.name,
-      homepageUrl: consent.client.homepageUrl,
-      clientId: consent.client.clientId,
-    },
-    scopes: consent.scopes.map((name) => ({
-      name,
-      description: t.scope(name, options.scopes.describe(name)),
-    })),
     fields: { ...consent.fields, csrf_token: issueCsrfToken(req, res, user.id, options) },
     action: consent.action,
   };
