@@ -102,7 +102,7 @@ describe('storage round trips of a protected request', () => {
     );
   });
 
-  it('an application changed in this process is read again on the next request', async () => {
+  it('an application changed in this process (name, scopes, secret, trust) is read again on the next request', async () => {
     const calls: StorageMethod[] = [];
     const t = await createTestHost({ wrapAdapter: counted(calls), applicationCacheSeconds: 300 });
     const app = await t.registerApp();
@@ -113,6 +113,7 @@ describe('storage round trips of a protected request', () => {
       () => t.provider.applications.update(app.id, { name: 'Renamed' }),
       () => t.provider.applications.update(app.id, { scopes: ['user'] }),
       () => t.provider.applications.resetSecret(app.id),
+      () => t.provider.applications.setTrust(app.id, { trust: 'first-party' }),
     ]) {
       await change();
       expect(await callsOf(t, calls, token, 2)).toEqual([
