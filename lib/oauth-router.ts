@@ -5,7 +5,7 @@ import {
   recordDecision,
   redirectWithAuthorization,
   requireAuthorizationLogin,
-  skipConsentIfGranted,
+  skipConsentIfAllowed,
   validateAuthorizationRequest,
   verifyClientAndRedirect,
 } from './endpoints/authorize';
@@ -44,7 +44,7 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
   // biome-ignore format: a table, one route a line
   return [
     ...answering(answerAuthorization, {
-      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfGranted, prepareConsent, bindConsentCsrf, showConsent],
+      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfAllowed, prepareConsent, bindConsentCsrf, showConsent],
       [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkConsentCsrf, recordDecision, redirectWithAuthorization],
     }),
     ...answering(answerJson, {

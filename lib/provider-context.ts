@@ -33,4 +33,9 @@ export interface ProviderContext {
   readonly onError: (error: unknown) => void;
   /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */
   readonly allowHttpRedirectUris: boolean;
+  /**
+   * `undefined` once the provider has started (its configured clients are stored); otherwise a
+   * promise of it, which retries a start that failed. Every endpoint waits for it first.
+   */
+  readonly whenStarted: () => Promise<void> | undefined;
 }

@@ -121,6 +121,26 @@ const MIGRATIONS: Migrations = {
   },
 
   /**
+   * Trust levels (the storage contract's `trust`, `skipConsent`). Existing rows get what the
+   * contract says a record from before trust levels reads as: `host` without an owner, `user`
+   * with one, and `skip_consent` false. Both stay nullable, so a row an older provider version
+   * inserts during a rolling deploy reads the same way (the reader derives them).
+   */
+  async '0002_application_trust'(db, dialect, t) {
+    const type = types(dialect);
+    await db.schema.alterTable(t.applications).addColumn('trust', 'text').execute();
+    await db.schema.alterTable(t.applications).addColumn('skip_consent', type.boolean).execute();
+    await db
+      .updateTable(t.applications)
+      .set({
+        trust: sql`case when owner_id is null then 'host' else 'user' end`,
+        skip_consent: dialect === 'postgres' ? false : 0,
+      })
+      .where('trust', 'is', null)
+      .execute();
+  },
+
+  /**
    * The rate limits' counters (`rate-limit.ts`), in the columns, order and types
    * `rate-limiter-flexible` writes: `key`, `points`, `expire` (epoch milliseconds).
    */

@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
+import { withTrustDefaults } from '../../lib/storage/legacy-records';
 import type {
   ApplicationPageRequest,
   ApplicationPatch,
@@ -94,7 +95,7 @@ export type SqlAdapterOptions = (
  * pool.on('error', lost).on('connect', (client) => client.on('error', lost));
  * const adapter = new SqlAdapter({ dialect: 'postgres', pool });
  * await adapter.migrate();
- * setInterval(() => void adapter.purgeExpired(new Date()).catch(() => {}), 60_000).unref();
+ * // The provider calls adapter.purgeExpired() itself, every `purgeIntervalSeconds` (600 by default).
  * const provider = createProvider({ adapter, currentUser, loginUrl: '/login' });
  * ```
  */
@@ -153,13 +154,18 @@ export class SqlAdapter implements StorageAdapter {
 
   // ---- applications -------------------------------------------------------------------------
 
+  /** A row as a record; trust fields a row from before trust levels lacks read as the contract says. */
+  #application(row: unknown): ApplicationRecord {
+    return withTrustDefaults(fromRow(this.#t.applications, APPLICATION_COLUMNS, row));
+  }
+
   async createApplication(record: ApplicationRecord): Promise<ApplicationRecord> {
     const row = await this.#db
       .insertInto(this.#t.applications)
       .values(toRow(APPLICATION_COLUMNS, record, this.#dialect))
       .returningAll()
       .executeTakeFirstOrThrow();
-    return fromRow(this.#t.applications, APPLICATION_COLUMNS, row);
+    return this.#application(row);
   }
 
   async findApplicationById(id: string): Promise<ApplicationRecord | null> {
@@ -177,7 +183,7 @@ export class SqlAdapter implements StorageAdapter {
       .selectAll()
       .where(column, '=', value)
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(this.#t.applications, APPLICATION_COLUMNS, row);
+    return row === undefined ? null : this.#application(row);
   }
 
   async listApplicationsByOwner(ownerId: string): Promise<ApplicationRecord[]> {
@@ -189,7 +195,7 @@ export class SqlAdapter implements StorageAdapter {
       .orderBy('created_at')
       .orderBy('seq')
       .execute();
-    return rows.map((row) => fromRow(this.#t.applications, APPLICATION_COLUMNS, row));
+    return rows.map((row) => this.#application(row));
   }
 
   async listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]> {
@@ -208,7 +214,7 @@ export class SqlAdapter implements StorageAdapter {
       );
     }
     const rows = await query.orderBy('created_at').orderBy(id).limit(page.limit).execute();
-    return rows.map((row) => fromRow(this.#t.applications, APPLICATION_COLUMNS, row));
+    return rows.map((row) => this.#application(row));
   }
 
   async updateApplication(id: string, patch: ApplicationPatch): Promise<ApplicationRecord | null> {
@@ -226,7 +232,7 @@ export class SqlAdapter implements StorageAdapter {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(this.#t.applications, APPLICATION_COLUMNS, row);
+    return row === undefined ? null : this.#application(row);
   }
 
   async deleteApplication(id: string): Promise<boolean> {

@@ -39,9 +39,16 @@ export interface ExampleProviderOptions {
   sessionSecret?: string;
   /** Key for consent-form CSRF tokens; share it between processes behind one load balancer. */
   csrfSecret?: string;
+  /** The first-party app's client secret; default {@link DEFAULT_FIRST_PARTY_SECRET}. */
+  firstPartyClientSecret?: string;
   /** Where the provider logs (`server.ts` passes pino); default: the library's quiet logger. */
   logger?: Logger;
 }
+
+/** The example's own first-party app, from configuration (DESIGN: its fixed surface). */
+export const FIRST_PARTY_CLIENT_ID = 'example-first-party';
+export const DEFAULT_FIRST_PARTY_SECRET = 'first-party-secret';
+export const FIRST_PARTY_REDIRECT_URI = 'http://127.0.0.1/first-party/callback';
 
 /** Only local paths are followed after login, so `/login?return_to=https://evil` cannot redirect away. */
 function safeReturnTo(value: unknown): string {
@@ -58,8 +65,8 @@ const SCOPES: ScopeDefinitions = {
   repo: { description: 'Full control of your repositories', includes: ['public_repo'] },
   public_repo: { description: 'Access your public repositories' },
   gist: { description: 'Create gists' },
-  // Meant for machine tokens (client credentials): a CI server reporting commit statuses.
-  'ci:status': { description: 'Report commit statuses' },
+  // Held by clients only (client credentials): a CI server reporting commit statuses.
+  'ci:status': { description: 'Report commit statuses', holders: ['client'] },
 };
 
 /** The scopes' descriptions in German, for the consent and settings pages. */
@@ -143,6 +150,19 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       applicationsPerUser: 1000,
       personalTokensPerUser: 1000,
     },
+    // The site's own app: a fixed client_id, stored at start (`await provider.ready`), no consent page.
+    clients: [
+      {
+        clientId: FIRST_PARTY_CLIENT_ID,
+        clientSecret: options.firstPartyClientSecret ?? DEFAULT_FIRST_PARTY_SECRET,
+        name: 'Example first-party app',
+        homepageUrl: options.issuer,
+        redirectUris: [FIRST_PARTY_REDIRECT_URI],
+        scopes: ['user', 'repo'],
+        confidential: true,
+        firstParty: true,
+      },
+    ],
   });
   const loginAttempts = new LoginAttempts();
 

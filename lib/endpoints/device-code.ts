@@ -30,6 +30,8 @@ export async function startDeviceAuthorization({
   const { options, devices } = provider;
   const requested = options.scopes.parse(params.scope ?? '');
   const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
+  // RFC 9700 §4.15: a user decides a device's request, so only scopes users hold.
+  options.scopes.requireHeldBy(scopes, 'user');
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError('The requested scope is not allowed for this client');
   }

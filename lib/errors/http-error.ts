@@ -48,6 +48,16 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/**
+ * 403 for a change, in the settings, to an application the host manages: one from configuration,
+ * created by host code or first-party (any `trust` but `user`). Only host code changes those.
+ */
+export class ManagedApplicationError extends HttpError {
+  constructor(description: Description = message('problem.managedApplication')) {
+    super('forbidden', 403, description);
+  }
+}
+
 /** 415 for a body of the wrong type: JSON-only writes, form-only pages. */
 export class UnsupportedMediaTypeError extends HttpError {
   constructor(description: Description = message('problem.jsonOnly')) {

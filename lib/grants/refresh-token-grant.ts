@@ -20,13 +20,21 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   const { record } = presented;
   // A consumed one goes on: `consumeToken` tells a retry within the grace interval from a replay.
   if (hasExpired(record, now)) throw new InvalidGrantError('The refresh token has expired');
-  let scopes = record.scopes;
+  // The application as it is now: scopes it may no longer request (it was narrowed, or a scope
+  // is no longer declared) are dropped from both new tokens; if nothing is left, invalid_scope.
+  const granted = options.scopes.narrow(record.scopes, client.scopes);
+  if (granted.length === 0 && record.scopes.length > 0) {
+    throw new InvalidScopeError('The application may no longer request any scope of this grant');
+  }
+  let scopes = granted;
   if (params.scope !== undefined) {
     // RFC 6749 §6: the new scope must not include any scope not originally granted. It narrows
     // this access token only; the new refresh token keeps the scope of the one presented.
     const requested = options.scopes.parse(params.scope);
-    if (!options.scopes.covers(record.scopes, requested)) {
-      throw new InvalidScopeError('The requested scope exceeds the scope originally granted');
+    if (!options.scopes.covers(granted, requested)) {
+      throw new InvalidScopeError(
+        'The requested scope exceeds the scope granted (or the application may no longer request it)',
+      );
     }
     scopes = requested;
   }
@@ -40,7 +48,7 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   };
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-    tokens.issueTokens(subject, true, now, record.scopes),
+    tokens.issueTokens(subject, true, now, granted),
   );
   if (redeemed.won && !redeemed.withinGrace) return redeemed.issued;
   if (redeemed.won) {

@@ -13,9 +13,12 @@ import {
   type ApplicationUpdate,
   checkApplicationInput,
   checkApplicationUpdate,
+  privateUseProblem,
 } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
+import { ApplicationCache } from './application-cache';
 import { decodeCursor, encodeCursor } from './application-cursor';
+import { type ApplicationTrustInput, trustFields } from './application-trust';
 
 /** A newly created application and its secret, which is never retrievable again. */
 export interface CreatedApplication {
@@ -42,6 +45,7 @@ export class ApplicationService {
     private readonly options: ResolvedOptions,
     private readonly adapter: StorageAdapter,
     private readonly events: ProviderEvents,
+    private readonly guardCache: ApplicationCache = new ApplicationCache(0),
   ) {}
 
   private get rules(): ApplicationRules {
@@ -51,7 +55,8 @@ export class ApplicationService {
   /**
    * Registers an application owned by `ownerId` (or by nobody, for host-created clients). The
    * input is checked exactly as the settings API checks it: an `InvalidFieldError` names the
-   * first field in the way, before anything is stored.
+   * first field in the way, before anything is stored. Its trust is `host` without an owner and
+   * `user` with one, unless `trust` says otherwise (`first-party` only from host code).
    *
    * @example
    * ```ts
@@ -59,10 +64,20 @@ export class ApplicationService {
    *   { name: 'CI', homepageUrl: 'https://ci.example', redirectUris: ['https://ci.example/cb'], confidential: true, scopes: [] },
    *   null,
    * );
+   * const mobile = await provider.applications.create(
+   *   { name: 'ACME mobile', homepageUrl: 'https://acme.example', redirectUris: ['com.acme.mobile:/oauth2redirect'], confidential: false, scopes: [] },
+   *   null,
+   *   { trust: 'first-party' }, // skips the consent page
+   * );
    * ```
    */
-  async create(input: ApplicationInput, ownerId: string | null): Promise<CreatedApplication> {
+  async create(
+    input: ApplicationInput,
+    ownerId: string | null,
+    trustInput: ApplicationTrustInput = {},
+  ): Promise<CreatedApplication> {
     const checked = orThrow(checkApplicationInput(input, this.rules));
+    const trust = trustFields(ownerId, trustInput);
     if (ownerId !== null) await this.refuseOverCap(ownerId);
     const now = new Date();
     const clientSecret = checked.confidential ? this.options.tokens.generate('client_secret') : null;
@@ -76,6 +91,7 @@ export class ApplicationService {
       confidential: checked.confidential,
       scopes: checked.scopes,
       ownerId,
+      ...trust,
       createdAt: now,
       updatedAt: now,
     };
@@ -104,6 +120,14 @@ export class ApplicationService {
 
   findById(id: string): Promise<ApplicationRecord | null> {
     return this.adapter.findApplicationById(id);
+  }
+
+  /**
+   * `findById` for the bearer guard: served from the guard's cache (`applicationCacheSeconds`),
+   * so a protected request reads only its token in the steady state. The record is frozen.
+   */
+  findForGuard(id: string): Promise<ApplicationRecord | null> {
+    return this.guardCache.get(id, () => this.adapter.findApplicationById(id));
   }
 
   findByClientId(clientId: string): Promise<ApplicationRecord | null> {
@@ -154,15 +178,37 @@ export class ApplicationService {
    */
   async update(id: string, patch: ApplicationUpdate): Promise<ApplicationRecord | null> {
     const { confidential, ...changes } = orThrow(checkApplicationUpdate(patch, this.rules));
-    if (confidential !== undefined) {
+    if (confidential !== undefined || changes.redirectUris !== undefined) {
       const current = await this.adapter.findApplicationById(id);
       if (current === null) return null;
-      if (current.confidential !== confidential) {
+      if (confidential !== undefined && current.confidential !== confidential) {
         throw new InvalidFieldError('confidential', message('field.confidentialFixed'));
       }
+      const problem = privateUseProblem(changes.redirectUris ?? [], current.confidential);
+      if (problem !== null) throw problem;
     }
     const stored: ApplicationPatch = { ...changes, updatedAt: new Date() };
     return this.adapter.updateApplication(id, stored);
+  }
+
+  /**
+   * Changes how far the application is trusted (host code only; the settings never do): e.g.
+   * marks an application the host created as `first-party`, whose consent is then skipped
+   * unless `skipConsent: false`. `null` if there is no such application.
+   *
+   * @example
+   * ```ts
+   * await provider.applications.setTrust(application.id, { trust: 'first-party' });
+   * ```
+   */
+  async setTrust(
+    id: string,
+    input: Required<Pick<ApplicationTrustInput, 'trust'>> & ApplicationTrustInput,
+  ): Promise<ApplicationRecord | null> {
+    const current = await this.adapter.findApplicationById(id);
+    if (current === null) return null;
+    const fields = trustFields(current.ownerId, input);
+    return this.adapter.updateApplication(id, { ...fields, updatedAt: new Date() });
   }
 
   /** Issues a new secret; the old one stops working at once. */

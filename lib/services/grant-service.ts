@@ -11,6 +11,11 @@ export class GrantService {
     private readonly events: ProviderEvents,
   ) {}
 
+  /** The user's grant to the application, or `null`. */
+  find(userId: string, applicationId: string): Promise<GrantRecord | null> {
+    return this.adapter.findGrant(userId, applicationId);
+  }
+
   /** The user's grant to the application if it already covers `requested` (so consent can be skipped). */
   async findCovering(
     userId: string,

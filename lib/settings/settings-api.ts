@@ -3,7 +3,7 @@ import { chain, type Step } from '../endpoints/chain';
 import type { EndpointCall } from '../endpoints/endpoint-call';
 import { answerJson } from '../endpoints/error-styles';
 import { noStore } from '../endpoints/steps/request-steps';
-import { LoginRequiredError, NotFoundError } from '../errors/http-error';
+import { LoginRequiredError, ManagedApplicationError, NotFoundError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import { currentUser } from '../http/current-user';
 import { readJsonObject } from '../http/parse-body';
@@ -60,6 +60,12 @@ export function settingsApi(provider: ProviderContext): Router {
     if (application === null) throw new NotFoundError('No such application');
     return application;
   };
+  // Only what a user registered here changes here: host-managed applications are read-only.
+  const editableApplication = async (req: Request, user: ResourceOwner) => {
+    const application = await ownedApplication(req, user);
+    if (application.trust !== 'user') throw new ManagedApplicationError();
+    return application;
+  };
 
   router.post(
     '/applications',
@@ -87,7 +93,7 @@ export function settingsApi(provider: ProviderContext): Router {
     '/applications/:id',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const application = await ownedApplication(req, user);
+        const application = await editableApplication(req, user);
         const body = fieldsFromJson(await readBody(req), applicationFields);
         const updated = await applications.update(
           application.id,
@@ -101,14 +107,14 @@ export function settingsApi(provider: ProviderContext): Router {
   router.delete(
     '/applications/:id',
     route(async (req, user) => {
-      await applications.delete((await ownedApplication(req, user)).id);
+      await applications.delete((await editableApplication(req, user)).id);
       return [204, undefined];
     }),
   );
   router.post(
     '/applications/:id/secret',
     route(async (req, user) => {
-      const application = await ownedApplication(req, user);
+      const application = await editableApplication(req, user);
       if (!application.confidential) throw new InvalidFieldError('confidential', message('field.noSecret'));
       const secret = await applications.resetSecret(application.id);
       if (secret === null) throw new NotFoundError('No such application');
@@ -118,7 +124,7 @@ export function settingsApi(provider: ProviderContext): Router {
   router.post(
     '/applications/:id/revoke-tokens',
     route(async (req, user) => {
-      await applications.revokeAllTokens((await ownedApplication(req, user)).id);
+      await applications.revokeAllTokens((await editableApplication(req, user)).id);
       return [204, undefined];
     }),
   );

@@ -39,7 +39,24 @@
 /** The kinds of token record. Each has its own prefix on the wire (see `lib/tokens`). */
 export type TokenKind = 'access' | 'refresh' | 'code' | 'device' | 'personal';
 
-/** An OAuth application (a client) registered by a user of the host app. */
+/**
+ * How far the provider trusts an application, which decides its consent and error redirects:
+ * - `first-party`: the host's own app, set only by host code or configuration; may skip consent;
+ * - `host`: created by host code or configuration (`createProvider({ clients })`);
+ * - `user`: registered by a user in the settings (pages or JSON API);
+ * - `dynamic`: registered by a request (RFC 7591 or a client metadata document).
+ */
+export type ApplicationTrust = 'first-party' | 'host' | 'user' | 'dynamic';
+
+/**
+ * An OAuth application (a client), registered by a user of the host app, by host code or from
+ * configuration.
+ *
+ * A record stored before trust levels existed has neither `trust` nor `skipConsent`. Every
+ * adapter reads it as `trust: 'host'` when `ownerId` is `null` and `trust: 'user'` otherwise,
+ * with `skipConsent: false`; `createApplication` given such a record (by an older provider
+ * version during a rolling deploy) stores it so that it reads back the same way.
+ */
 export interface ApplicationRecord {
   id: string;
   /** Public identifier sent as `client_id`. Unique. */
@@ -56,15 +73,30 @@ export interface ApplicationRecord {
   scopes: string[];
   /** The user who registered it, or `null` for applications created by host code. */
   ownerId: string | null;
+  /** Who registered it, and so how far it is trusted (see {@link ApplicationTrust}). */
+  trust: ApplicationTrust;
+  /** A `first-party` application's authorizations skip the consent page. Always `false` for others. */
+  skipConsent: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** The fields of an application that `updateApplication` may change. */
+/**
+ * The fields of an application that `updateApplication` may change. `confidential` changes
+ * together with `clientSecretHash` (a public application has none).
+ */
 export type ApplicationPatch = Partial<
   Pick<
     ApplicationRecord,
-    'name' | 'homepageUrl' | 'redirectUris' | 'scopes' | 'clientSecretHash' | 'updatedAt'
+    | 'name'
+    | 'homepageUrl'
+    | 'redirectUris'
+    | 'scopes'
+    | 'clientSecretHash'
+    | 'confidential'
+    | 'trust'
+    | 'skipConsent'
+    | 'updatedAt'
   >
 >;
 

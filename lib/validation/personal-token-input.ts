@@ -44,6 +44,10 @@ function expiresIn(value: unknown): number | null {
 function scopes(value: unknown, registry: ScopeRegistry): string[] {
   const granted = registry.normalize(requireScopes('scopes', value, registry));
   if (granted.length === 0) throw new InvalidFieldError('scopes', message('field.oneScope'));
+  // A personal token is a user's token: client-held scopes are for client_credentials (RFC 9700 §4.15).
+  const machine = granted.find((scope) => !registry.heldBy(scope, 'user'));
+  if (machine !== undefined)
+    throw new InvalidFieldError('scopes', message('field.clientHeldScope', { scope: machine }));
   return granted;
 }
 

@@ -151,3 +151,46 @@ describe('DESIGN: refreshTokenReuseGraceSeconds tolerates a lost response', () =
     expectOAuthError(await t.refresh(client, chain), 400, 'invalid_grant');
   });
 });
+
+describe('DESIGN: a refresh respects the application as it is now', () => {
+  it('an application narrowed to ["user"] no longer refreshes a token to repo: the dropped scopes are gone', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo user' });
+    await t.provider.applications.update(client.id, { scopes: ['user'] });
+    const refreshed = await t.refresh(client, first.refreshToken);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.scope).toBe('user');
+    const repos = await request(t.app)
+      .post('/api/repos')
+      .set('Authorization', bearer(refreshed.body.access_token));
+    expect(repos.status).toBe(403);
+    // The rotated refresh token is narrowed too: widening the application later brings nothing back.
+    await t.provider.applications.update(client.id, { scopes: [] });
+    const next = await t.refresh(client, String(refreshed.body.refresh_token));
+    expect(next.body.scope).toBe('user');
+  });
+
+  it('narrowed to a scope an old one included (repo → public_repo): the refresh keeps that much', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    await t.provider.applications.update(client.id, { scopes: ['public_repo'] });
+    const refreshed = await t.refresh(client, first.refreshToken);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.scope).toBe('public_repo');
+  });
+
+  it('nothing left → invalid_scope, and the refresh token stays usable once the application allows it again', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    await t.provider.applications.update(client.id, { scopes: ['gist'] });
+    expectOAuthError(await t.refresh(client, first.refreshToken), 400, 'invalid_scope');
+    await t.provider.applications.update(client.id, { scopes: ['repo'] });
+    expectTokenResponse(await t.refresh(client, first.refreshToken), 'repo');
+  });
+
+  it('a narrower scope asked for must lie within what the application may still request', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo gist' });
+    await t.provider.applications.update(client.id, { scopes: ['gist'] });
+    expectOAuthError(await t.refresh(client, first.refreshToken, { scope: 'repo' }), 400, 'invalid_scope');
+    const gist = await t.refresh(client, first.refreshToken, { scope: 'gist' });
+    expect(gist.status).toBe(200);
+    expect(gist.body.scope).toBe('gist');
+  });
+});

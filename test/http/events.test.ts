@@ -283,7 +283,7 @@ describe('provider.events in realistic flows', () => {
     keep(password.body.refresh_token);
     const machine = await t.token(client, {
       grant_type: 'client_credentials',
-      scope: 'repo',
+      scope: 'ci:status',
     });
     keep(machine.body.access_token);
     const implicit = await decideConsent(
@@ -304,7 +304,7 @@ describe('provider.events in realistic flows', () => {
         grantType: 'client_credentials',
         clientId: client.clientId,
         userId: null,
-        scopes: ['repo'],
+        scopes: ['ci:status'],
         accessTokenId: await accessTokenId(String(machine.body.access_token)),
       },
       {

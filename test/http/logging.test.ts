@@ -76,7 +76,8 @@ describe('security failures, logged at warn and emitted as events', () => {
     t.provider.events.on('authorization.pkce_failed', (event) => events.push(event));
     const client = await t.registerApp({ confidential: false });
     const noChallenge = await openAuthorize(t.browser(), authorizeQuery({ client, pkce: null }));
-    expect(noChallenge.status).toBe(302);
+    // A user's application: the page with the way back, not a redirect (RFC 9700 §4.11.2).
+    expect(noChallenge.status).toBe(400);
     const pkce = pkcePair();
     secrets.push(pkce.verifier, pkce.challenge);
     const code = await t.authorize({ client, pkce });

@@ -60,7 +60,7 @@ export async function issueOneOfEverything(host: ExampleHost): Promise<IssuedSec
   issued('access token (refresh)', field(rotated, 'access_token'));
   issued('refresh token (rotated)', field(rotated, 'refresh_token'));
 
-  const machine = await flows.token(alice, client, { grant_type: 'client_credentials', scope: 'repo' });
+  const machine = await flows.token(alice, client, { grant_type: 'client_credentials', scope: 'ci:status' });
   expect(machine.status).toBe(200);
   issued('access token (client_credentials)', field(machine, 'access_token'));
 

@@ -6,6 +6,7 @@ import { sendRedirect } from '../../respond/redirect';
 import type { AuthorizationRequest } from '../authorization-request';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
+import { describeConsent } from './consent-data';
 
 /**
  * The steps every page shares: authorization, device and settings pages all need the host's
@@ -36,11 +37,14 @@ export function checkCsrf(call: EndpointCall): void {
   if (!verifyCsrfToken(req, user.id, call.postedCsrfToken(), provider.options)) throw new ForgedFormError();
 }
 
-/** What a consent page's CSRF token is bound to: the client, the redirect URI and the scopes it shows. */
+/**
+ * What a consent page's CSRF token is bound to: what the page shows and its form posts back and
+ * the decision approves (the client, whose trust the page describes; the redirect URI, whose host
+ * it names; the scopes; and the response type, a code or a token in the fragment).
+ */
 export function consentBinding(request: AuthorizationRequest): string {
-  return ['consent', request.client.clientId, request.target.redirectUri, request.scopes.join(' ')].join(
-    '\u0000',
-  );
+  const { client, target, scopes, responseType } = request;
+  return ['consent', client.clientId, target.redirectUri, scopes.join(' '), responseType].join('\u0000');
 }
 
 /**
@@ -57,24 +61,17 @@ export function checkConsentCsrf(call: EndpointCall): void {
 }
 
 /**
- * The consent page (the `consent` view: the host's, or ours): who asks, for what, approve or
- * deny. Its form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
+ * The consent page (the `consent` view: the host's, or ours): who asks and who registered it, where
+ * the browser goes next, for what, approve or deny. Its form posts `consent.fields` and a fresh
+ * CSRF token back to `consent.action`.
  */
 export async function showConsent(call: EndpointCall): Promise<void> {
   const { req, res, provider, user, consent } = call;
   const { options } = provider;
   const t = await provider.pages.languages.forRequest(req);
   const data: ConsentPageData = {
+    ...(await describeConsent(provider, consent, t)),
     user,
-    application: {
-      name: consent.client.name,
-      homepageUrl: consent.client.homepageUrl,
-      clientId: consent.client.clientId,
-    },
-    scopes: consent.scopes.map((name) => ({
-      name,
-      description: t.scope(name, options.scopes.describe(name)),
-    })),
     fields: {
       ...consent.fields,
       csrf_token:
