@@ -6,7 +6,7 @@
 import { sha256Hex } from '../../lib/tokens/hash';
 import { decideDevice, pollDevice, requestDeviceCode } from '../support/device-flow';
 import { createExampleHost } from '../support/example-host';
-import { REDIRECT_URI, USER_HEADER, WITH_DEVICE_GRANT } from '../support/fixtures';
+import { DEFAULT_GRANTS, REDIRECT_URI, USER_HEADER, WITH_DEVICE_GRANT } from '../support/fixtures';
 import * as flows from '../support/flows';
 import { hiddenFields } from '../support/html';
 import { authorizeQuery, bearer } from '../support/oauth';
@@ -231,6 +231,18 @@ describe('finding 9: smaller ones', () => {
       expect(forged.status).toBe(403);
     }
     expect((await flows.postDecision(alice, first.fields, 'approve')).status).toBe(302);
+  });
+
+  it('the consent CSRF token of a code page does not approve a token in the fragment (the response type is bound)', async () => {
+    const t = await createTestHost({ grantTypes: [...DEFAULT_GRANTS, 'implicit'] });
+    const client = await t.registerApp();
+    const alice = t.browser('alice');
+    const page = await flows.consentPage(alice, authorizeQuery({ client, scope: 'user' }));
+    const forged = await flows.postDecision(alice, { ...page.fields, response_type: 'token' }, 'approve');
+    expect(forged.status).toBe(403);
+    const approved = await flows.postDecision(alice, page.fields, 'approve');
+    expect(approved.status).toBe(302);
+    expect(new URL(String(approved.headers.location)).searchParams.get('code')).toEqual(expect.any(String));
   });
 
   it('WWW-Authenticate carries only RFC 6750 §3 characters (no "§")', async () => {

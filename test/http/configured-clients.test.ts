@@ -154,11 +154,20 @@ describe('host-managed applications are read-only in the settings', () => {
     const shown = await alice.send(`/settings/api/applications/${app.id}`);
     expect(shown.status).toBe(200);
     expect(shown.body.trust).toBe('host');
-    const writes: [string, { method?: 'PATCH' | 'DELETE' | 'POST'; json?: Record<string, unknown> }][] = [
+    // Body-less writes carry X-Requested-With, as the settings API's CSRF defence asks of them.
+    const fetchHeader = { 'x-requested-with': 'fetch' };
+    const writes: [
+      string,
+      {
+        method?: 'PATCH' | 'DELETE' | 'POST';
+        json?: Record<string, unknown>;
+        headers?: Record<string, string>;
+      },
+    ][] = [
       [`/settings/api/applications/${app.id}`, { method: 'PATCH', json: { name: 'Renamed' } }],
-      [`/settings/api/applications/${app.id}`, { method: 'DELETE' }],
-      [`/settings/api/applications/${app.id}/secret`, { method: 'POST' }],
-      [`/settings/api/applications/${app.id}/revoke-tokens`, { method: 'POST' }],
+      [`/settings/api/applications/${app.id}`, { method: 'DELETE', headers: fetchHeader }],
+      [`/settings/api/applications/${app.id}/secret`, { method: 'POST', headers: fetchHeader }],
+      [`/settings/api/applications/${app.id}/revoke-tokens`, { method: 'POST', headers: fetchHeader }],
     ];
     for (const [path, options] of writes) {
       const answer = await alice.send(path, options);

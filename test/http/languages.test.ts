@@ -69,7 +69,11 @@ describe('pages in the language of Accept-Language', () => {
     expect(unverified.text).toContain(
       '<bdi>Sprach-App</bdi> hat eine Autorisierungsanfrage gesendet, die nicht abgeschlossen werden kann',
     );
-    expect(unverified.text).toContain('Unbekannter Scope: nope');
+    // In German, and again without the requested value (audit finding 7).
+    expect(unverified.text).toContain(
+      'Unbekannter Scope (das Metadatendokument nennt jeden Scope in scopes_supported)',
+    );
+    expect(unverified.text).not.toContain('nope');
     expect(unverified.text).toMatch(
       /<a class="return" href="https:\/\/client\.example\/callback\?[^"]+" rel="noopener noreferrer">Zurück zu client\.example<\/a>/,
     );

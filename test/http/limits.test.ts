@@ -158,7 +158,7 @@ describe('limits: codes and tokens per user × application × scope set (GitHub)
     for (let i = 0; i < 4; i += 1) {
       tokens.push(
         String(
-          (await t.token(client, { grant_type: 'client_credentials', scope: 'repo' })).body.access_token,
+          (await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status' })).body.access_token,
         ),
       );
     }
@@ -200,7 +200,7 @@ describe('limits: codes and tokens per user × application × scope set (GitHub)
     });
     const client = await t.registerApp();
     const answers = await Promise.all(
-      [1, 2].map(() => t.token(client, { grant_type: 'client_credentials', scope: 'repo' })),
+      [1, 2].map(() => t.token(client, { grant_type: 'client_credentials', scope: 'ci:status' })),
     );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(held).toBe(2);
