@@ -8,6 +8,7 @@
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { sha256Hex } from '../../lib/tokens/hash';
 import { given, interceptAdapter, type StorageMethod } from '../support/adapters';
+import { advanceClock, freezeClock } from '../support/clock';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 import { field } from '../support/user-agent';
 
@@ -47,32 +48,6 @@ async function callsOf(t: TestHost, calls: StorageMethod[], token: string, count
   }
   return [...calls];
 }
-
-/** Only the `Date` clock is fake, so storage drivers keep their real timers. */
-function fakeClockOnly(): void {
-  jest.useFakeTimers({
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-    ],
-  });
-}
-
-afterEach(() => {
-  jest.useRealTimers();
-});
 
 describe('storage round trips of a protected request', () => {
   it('one (the token) in the steady state, header or query token', async () => {
@@ -152,7 +127,7 @@ describe('storage round trips of a protected request', () => {
     expect(await clientIdAtB(token)).toBe(app.clientId);
 
     // B keeps the application it read for up to 30 s; A's change reaches B's guard after that.
-    fakeClockOnly();
+    freezeClock();
     const reset = await a.provider.applications.update(app.id, { name: 'After' });
     expect(reset?.name).toBe('After');
     const calls: StorageMethod[] = [];
@@ -165,7 +140,7 @@ describe('storage round trips of a protected request', () => {
     calls.length = 0;
     await bCounted.client.send('/api/me', { headers: { authorization: `Bearer ${token}` } });
     expect(calls).toEqual(['findTokenByHash']);
-    jest.setSystemTime(Date.now() + 31_000);
+    advanceClock(31);
     calls.length = 0;
     await bCounted.client.send('/api/me', { headers: { authorization: `Bearer ${token}` } });
     expect(calls).toContain('findApplicationById');
