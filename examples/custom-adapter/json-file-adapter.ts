@@ -50,6 +50,19 @@ const FILTER_FIELDS: readonly (keyof TokenFilter)[] = [
   'familyId',
 ];
 
+/**
+ * The storage contract's reading of an application stored before trust levels existed (without
+ * `trust` and `skipConsent`, as an older provider version writes it): `host` when nobody owns
+ * it, `user` otherwise, and no skipped consent.
+ */
+function withTrustDefaults(row: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...row,
+    trust: row.trust ?? (row.ownerId === null ? 'host' : 'user'),
+    skipConsent: row.skipConsent ?? false,
+  };
+}
+
 /** The tail of the operation queue of each directory, shared by every adapter on it in this process. */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -115,7 +128,8 @@ export class JsonFileAdapter implements StorageAdapter {
     return rows.map((row: unknown) => {
       if (typeof row !== 'object' || row === null)
         throw new Error(`JsonFileAdapter: a row of ${name}.json is not an object`);
-      const revived: Record<string, unknown> = { ...row };
+      const revived: Record<string, unknown> =
+        name === 'applications' ? withTrustDefaults({ ...row }) : { ...row };
       // Grants and tokens written before audiences (RFC 8707) have none: the contract reads that as empty.
       if (name !== 'applications' && revived.audience === undefined) revived.audience = [];
       for (const field of DATE_FIELDS[name]) {
@@ -145,7 +159,7 @@ export class JsonFileAdapter implements StorageAdapter {
         throw new Error('JsonFileAdapter.createApplication: duplicate id or clientId');
       }
       await this.#write('applications', [...applications, record]);
-      return structuredClone(record);
+      return (await this.#read('applications')).find((a) => a.id === record.id) ?? structuredClone(record);
     });
   }
 

@@ -16,12 +16,24 @@ export const en = {
   // ---- consent (RFC 6749 §4.1.1; the device flow's consent too) ------------------------------
   'consent.title': 'Authorize {app}',
   'consent.heading': 'Authorize {app}',
-  'consent.wantsAccess': '{homepage} wants to access your account.',
+  'consent.wantsAccess': '{app} wants to access your account.',
   'consent.willBeAbleTo': 'It will be able to:',
   'consent.noScopes': 'Read your public profile information',
   'consent.signedInAs': 'Signed in as {user}.',
   'consent.approve': 'Authorize {app}',
   'consent.deny': 'Deny',
+  // Who registered the application (RFC 6749 §10.2: the user judges who asks), and where to.
+  'consent.unverified': 'Unverified',
+  'consent.byFirstParty': 'An application of {site}.',
+  'consent.byHost': 'Registered by {site}.',
+  'consent.byUser': 'Registered by {who}, a user of {site}. {site} has not verified it.',
+  'consent.byDynamic': 'Registered by the application itself. {site} has not verified it.',
+  'consent.homepage': 'Homepage: {homepage}',
+  'consent.remembered': '(approved before)',
+  'consent.sentTo': 'Either way, you will then be sent to {host}.',
+  // RFC 8628 §5.4: a device asks; the user compares the code.
+  'consent.deviceAsks': 'A device is asking for access to your account.',
+  'consent.compareCode': 'Continue only if your device shows this code: {code}',
 
   // ---- device flow (RFC 8628 §3.3) -----------------------------------------------------------
   'device.title': 'Connect a device',
@@ -49,16 +61,31 @@ export const en = {
   'errorPage.badRequest': 'Bad request',
   'errorPage.backToSettings': 'Back to settings',
   'errorPage.backToAdmin': 'Back to the administration',
+  // An unverified application's error, not redirected (RFC 9700 §4.11.2).
+  'errorPage.unverifiedHeading': '{app} sent an authorization request that cannot be completed',
+  'errorPage.notRedirected':
+    'You have not been sent back automatically, because this application has not been verified. If you trust {host}, you can return there:',
+  'errorPage.returnTo': 'Return to {host}',
 
   // ---- what went wrong (page errors; JSON answers carry the English text) --------------------
   'problem.missingParameter': 'Missing parameter: {name}',
   'problem.repeatedParameter': 'Parameter "{name}" is repeated',
   'problem.parameterNotString': 'Parameter "{name}" must be a single string',
+  // A name outside the OAuth vocabulary is the sender's text: the message does not repeat it.
+  'problem.repeatedOtherParameter': 'A parameter is repeated',
+  'problem.otherParameterNotString': 'A parameter must be a single string',
   'problem.unknownClient': 'Unknown client_id',
   'problem.redirectUriMismatch': 'redirect_uri does not match any redirect URI registered for this client',
-  'problem.unsupportedResponseType': 'Unsupported response_type: {type}',
-  'problem.unknownScope': 'Unknown scope: {scope}',
+  // Neither repeats the value: it is the sender's text, and the answer may be a page.
+  'problem.unsupportedResponseType': 'Unsupported response_type',
+  'problem.unknownScope': 'Unknown scope (the metadata document lists every scope in scopes_supported)',
   'problem.scopeNotAllowed': 'The requested scope is not allowed for this application',
+  'problem.scopeNotForUsers': 'The scope {scope} is not one a user authorizes',
+  'problem.scopeNotForClients': 'The scope {scope} is not one a client holds on its own behalf',
+  'problem.unsupportedPrompt': 'Unsupported prompt value: {value}',
+  'problem.promptNoneAlone': 'prompt=none cannot be combined with other values',
+  'problem.silentLogin': 'The user is not logged in, and prompt=none forbids asking them to',
+  'problem.silentConsent': "The request needs the user's consent, and prompt=none forbids asking for it",
   'problem.methodWithoutChallenge': 'code_challenge_method without code_challenge',
   'problem.pkceRequired': 'PKCE is required: send code_challenge with code_challenge_method=S256',
   'problem.pkceMethod': 'code_challenge_method must be S256',
@@ -91,12 +118,24 @@ export const en = {
   'problem.noSuchApplication': 'This application does not exist, or it is not yours.',
   'problem.noApplication': 'This application does not exist.',
   'problem.noSecretToReset': 'Public applications have no client secret to reset.',
+  'problem.managedApplication': 'This application is managed by the site itself; it cannot be changed here',
   'problem.noSuchAuthorization': 'You have not authorized this application.',
   'problem.noSuchToken': 'This token does not exist, or it is not yours.',
   'problem.noSuchUserToken': 'This user has no such token.',
   'problem.noSuchGrant': 'This user has not authorized this application.',
   'problem.badCursor': 'after must be a cursor from a previous page',
   'problem.badLimit': 'limit must be a whole number from 1 to {max}',
+  'problem.tooManyRequests': 'Too many requests; retry later',
+  'problem.tooManyClientAuthentications': 'Too many failed client authentications; retry later',
+  'problem.tooManyDeviceCodes': 'Too many device authorizations outstanding for this client; retry later',
+  'problem.applicationCap':
+    'You have registered {max} applications, the most one account may have; delete one first',
+  'problem.personalTokenCap':
+    'You have {max} personal access tokens, the most one account may have; revoke one first',
+  'problem.accessTokenRefused':
+    'Account settings and administration take only your own sign-in on this site, never an access token',
+  'problem.crossSite': 'Cross-site requests are refused',
+  'problem.jsonOrRequestedWith': 'Writes need Content-Type: application/json (or an X-Requested-With header)',
 
   // ---- field problems (the validator's; forms put the field's label first) -------------------
   'field.withLabel': '{label} {problem}',
@@ -112,11 +151,16 @@ export const en = {
   'field.unknownScope': 'contains an unknown scope "{scope}"',
   'field.redirectUriList': 'must be a non-empty array of URLs',
   'field.tooManyRedirectUris': 'may list at most {max} URLs',
+  'field.responseParameter': 'must not carry "{name}" in its query: the provider adds it to the redirect',
   'field.boolean': 'must be true or false',
   'field.confidentialFixed': 'cannot be changed after registration',
   'field.noSecret': 'is false: public applications have no secret',
   'field.lifetime': 'must be a whole number of seconds from {min} to {max}, or null',
   'field.oneScope': 'must name at least one scope',
+  'field.clientHeldScope': 'contains "{scope}", which only clients hold',
+  'field.host': 'must name a host (https://host/…)',
+  'field.privateUseConfidential':
+    'uses a private-use URI scheme, which only public (native) clients may register (RFC 8252 §7.1)',
 
   // ---- settings: navigation and shared pieces ------------------------------------------------
   'settings.brand': 'Settings',
@@ -144,7 +188,7 @@ export const en = {
   'applications.field.homepage': 'Homepage URL',
   'applications.field.callbacks': 'Authorization callback URLs',
   'applications.field.callbacksHint':
-    'One per line. https, or http only for localhost, 127.0.0.1 and [::1]; no #fragment.',
+    'One per line. https, or http only for localhost, 127.0.0.1 and [::1]; for a public (native) app also a private-use scheme such as com.example.app:/oauth2redirect; no #fragment.',
   'applications.field.type': 'Client type',
   'applications.field.confidentialHint': 'a server-side app that can keep a client secret',
   'applications.field.publicHint': 'a browser, mobile or desktop app: no secret, must use PKCE',
@@ -176,6 +220,8 @@ export const en = {
   'applications.registered': 'Registered',
   'applications.settings': 'Settings',
   'applications.update': 'Update application',
+  'applications.managed':
+    'This application is managed by the site itself: it cannot be changed or deleted here.',
   'applications.dangerZone': 'Danger zone',
   'applications.resetExplanation': 'Issue a new client secret. The current one stops working immediately.',
   'applications.resetSecret': 'Reset client secret',
@@ -243,6 +289,12 @@ export const en = {
   'admin.applications.empty': 'There are no applications.',
   'admin.applications.column.owner': 'Owner',
   'admin.applications.hostOwned': 'Host',
+  'admin.applications.column.trust': 'Trust',
+  'admin.trust.firstParty': 'First-party',
+  'admin.trust.host': 'Host',
+  'admin.trust.user': 'Registered by a user (unverified)',
+  'admin.trust.dynamic': 'Registered by itself (unverified)',
+  'admin.application.consentSkipped': 'consent page skipped',
   'admin.applications.next': 'Next page →',
   'admin.application.owner': 'Owner',
   'admin.application.updated': 'Updated',

@@ -11,6 +11,16 @@ export function tokenResponseFields(issued: IssuedTokens): Record<string, string
   return fields;
 }
 
+/** Whether the client's `Accept` prefers a form-encoded answer; no `Accept` (most clients) is JSON. */
+function prefersForm(req: Request): boolean {
+  const accept = req.headers.accept;
+  if (accept === undefined || accept === '*/*' || accept === 'application/json') return false;
+  return (
+    req.accepts(['application/json', 'application/x-www-form-urlencoded']) ===
+    'application/x-www-form-urlencoded'
+  );
+}
+
 /**
  * JSON by default; `application/x-www-form-urlencoded` when the client's `Accept` prefers it (as
  * GitHub answers). Never cached (RFC 6749 §5.1).
@@ -19,10 +29,7 @@ export function sendTokenResponse(req: Request, res: Response, issued: IssuedTok
   preventCaching(res);
   res.set('Pragma', 'no-cache');
   const fields = tokenResponseFields(issued);
-  if (
-    req.accepts(['application/json', 'application/x-www-form-urlencoded']) ===
-    'application/x-www-form-urlencoded'
-  ) {
+  if (prefersForm(req)) {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) body.set(key, String(value));
     res.status(200).type('application/x-www-form-urlencoded').send(body.toString());

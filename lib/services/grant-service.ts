@@ -11,6 +11,11 @@ export class GrantService {
     private readonly events: ProviderEvents,
   ) {}
 
+  /** The user's grant to the application, or `null`. */
+  find(userId: string, applicationId: string): Promise<GrantRecord | null> {
+    return this.adapter.findGrant(userId, applicationId);
+  }
+
   /**
    * The user's grant to the application if it already covers `requested` and every resource in
    * `resources` (RFC 8707: the user approved the application for them), so consent can be skipped.

@@ -1,4 +1,6 @@
+import { LimitExceededError } from '../errors/http-error';
 import type { ProviderEvents } from '../events/provider-events';
+import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import { isLive } from '../tokens/redeem';
@@ -13,6 +15,8 @@ export class PersonalTokenService {
     private readonly tokens: TokenService,
     private readonly events: ProviderEvents,
     private readonly scopes: ScopeRegistry,
+    /** `limits.personalTokensPerUser`; `null`: no cap. */
+    private readonly cap: number | null = null,
   ) {}
 
   /**
@@ -27,6 +31,17 @@ export class PersonalTokenService {
     expiresIn: number | null,
   ): Promise<{ record: TokenRecord; token: string }> {
     const input = orThrow(checkPersonalTokenInput({ name, scopes, expiresIn }, { scopes: this.scopes }));
+    // `limits.personalTokensPerUser`, checked before each creation (concurrent ones may pass it by their number).
+    if (this.cap !== null && (await this.list(userId)).length >= this.cap) {
+      this.events.emit('limit.exceeded', {
+        limit: 'personal_tokens.user',
+        keyKind: 'user',
+        clientId: null,
+        userId,
+        address: null,
+      });
+      throw new LimitExceededError(message('problem.personalTokenCap', { max: this.cap }));
+    }
     const { secret, record } = this.tokens.mint(
       'personal',
       { applicationId: null, userId, grantId: null, familyId: null, scopes: input.scopes },

@@ -13,6 +13,7 @@ import type { GetAdapter } from './conformance/context';
 import { describeContractDetails } from './conformance/contract-details';
 import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
 import { describeGrants } from './conformance/grants';
+import { describeRateLimits } from './conformance/rate-limits';
 import { describeRevocation } from './conformance/revocation';
 import { describeTokens } from './conformance/tokens';
 
@@ -112,5 +113,6 @@ export function runAdapterConformance(
     describeRevocation(getAdapter);
     describeExpiryAndPurge(getAdapter);
     describeContractDetails(getAdapter);
+    describeRateLimits(getAdapter);
   });
 }

@@ -10,14 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { SqlAdapter } from '../../adapters/sql';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { SqlAdapter, sqlMigrationProvider } from '../../adapters/sql';
 import {
   APPLICATION_COLUMNS,
   type ColumnMap,
   GRANT_COLUMNS,
+  type Tables,
   TOKEN_COLUMNS,
 } from '../../adapters/sql/columns';
-import { makeToken } from '../../lib/testing';
+import { makeApplication, makeToken } from '../../lib/testing';
 import { createDatabase } from '../support/postgres-server';
 import { migrationNames, testPool } from '../support/sql-adapters';
 import { scaled } from '../support/time-scale';
@@ -25,6 +27,14 @@ import { scaled } from '../support/time-scale';
 const run = promisify(execFile);
 const columnsOf = (map: ColumnMap<object>) =>
   [...Object.values(map).map((column: { name: string }) => column.name), 'seq'].sort();
+/** Every migration, in order: the tables, trust levels (issue 9), the rate limits (issue 11), audiences (issue 10). */
+const MIGRATION_NAMES = [
+  '0001_create_tables',
+  '0002_application_trust',
+  '0003_create_rate_limits',
+  '0004_audiences',
+];
+
 const EXPECTED: Record<string, string[]> = {
   applications: columnsOf(APPLICATION_COLUMNS),
   grants: columnsOf(GRANT_COLUMNS),
@@ -35,6 +45,12 @@ let ALL: string[] = [];
 
 beforeAll(async () => {
   ALL = await migrationNames();
+});
+
+it('the migrations are numbered as the session fixed them: the tables, trust as 0002, the rate limits as 0003, audiences as 0004', () => {
+  expect(ALL).toEqual(MIGRATION_NAMES);
+  expect(ALL.every((name) => /^\d{4}_[a-z_]+$/.test(name))).toBe(true);
+  expect(new Set(ALL.map((name) => name.slice(0, 4))).size).toBe(ALL.length);
 });
 
 describe('SQL migrations on PostgreSQL', () => {
@@ -70,6 +86,58 @@ describe('SQL migrations on PostgreSQL', () => {
       const actual = rows.filter((row) => row.table_name === `oauth_${table}`).map((row) => row.column_name);
       expect({ table, columns: actual.sort() }).toEqual({ table, columns: expected });
     }
+  });
+
+  it('0002 gives rows stored before trust levels what the contract says they read as', async () => {
+    const shared = pool();
+    // The pool is ended after the file; this Kysely instance is never destroyed (that would end it twice).
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: shared }) });
+    const migrator = new Migrator({
+      db,
+      provider: sqlMigrationProvider('postgres', 'legacy_'),
+      migrationTableName: 'legacy_migrations',
+      migrationLockTableName: 'legacy_migrations_lock',
+    });
+    expect((await migrator.migrateTo('0001_create_tables')).error).toBeUndefined();
+    const hostApp = makeApplication({ ownerId: null });
+    const userApp = makeApplication();
+    for (const app of [hostApp, userApp]) {
+      const { trust: _trust, skipConsent: _skip, ...old } = app;
+      await shared.query(
+        `INSERT INTO legacy_applications (id, client_id, client_secret_hash, name, homepage_url, redirect_uris, confidential, scopes, owner_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          old.id,
+          old.clientId,
+          old.clientSecretHash,
+          old.name,
+          old.homepageUrl,
+          old.redirectUris,
+          old.confidential,
+          old.scopes,
+          old.ownerId,
+          old.createdAt,
+          old.updatedAt,
+        ],
+      );
+    }
+    const adapter = new SqlAdapter({ dialect: 'postgres', pool: shared, tablePrefix: 'legacy_' });
+    await expect(adapter.migrate()).resolves.toEqual(MIGRATION_NAMES.slice(1));
+    await expect(adapter.findApplicationById(hostApp.id)).resolves.toEqual({
+      ...hostApp,
+      trust: 'host',
+      skipConsent: false,
+    });
+    await expect(adapter.findApplicationById(userApp.id)).resolves.toEqual({
+      ...userApp,
+      trust: 'user',
+      skipConsent: false,
+    });
+    const { rows } = await shared.query('SELECT trust, skip_consent FROM legacy_applications ORDER BY seq');
+    expect(rows).toEqual([
+      { trust: 'host', skip_consent: false },
+      { trust: 'user', skip_consent: false },
+    ]);
   });
 
   it('a table prefix keeps a second adapter apart in the same database', async () => {
