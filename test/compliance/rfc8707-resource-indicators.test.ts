@@ -29,7 +29,8 @@ beforeEach(async () => {
       [MCP]: { name: 'MCP server', scopes: ['public_repo'], audienceRequired: true },
     },
   });
-  client = await t.registerApp();
+  // A host's application: errors before the decision go back to it (RFC 9700 §4.11.2 by trust).
+  client = await t.registerApp({ trust: 'host' });
   const api = t.provider.protectedResource(API);
   const mcp = t.provider.protectedResource(MCP);
   t.app.get('/resource/api', api.authenticate(), (req, res) => res.json({ aud: req.oauth?.token.audience }));
@@ -233,10 +234,10 @@ describe('RFC 8707 §2.2: resource on the token request narrows, never widens', 
   });
 
   it('client_credentials: resource names the token audience; an unknown one → invalid_target', async () => {
-    const issued = await t.token(client, { grant_type: 'client_credentials', scope: 'repo', resource: API });
+    const issued = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status', resource: API });
     expect(issued.status).toBe(200);
     expect(await audienceOf(String(issued.body.access_token))).toEqual([API]);
-    const refused = await t.token(client, { grant_type: 'client_credentials', resource: `${ISSUER}/nope` });
+    const refused = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status', resource: `${ISSUER}/nope` });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_target');
   });
