@@ -234,10 +234,18 @@ describe('RFC 8707 §2.2: resource on the token request narrows, never widens', 
   });
 
   it('client_credentials: resource names the token audience; an unknown one → invalid_target', async () => {
-    const issued = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status', resource: API });
+    const issued = await t.token(client, {
+      grant_type: 'client_credentials',
+      scope: 'ci:status',
+      resource: API,
+    });
     expect(issued.status).toBe(200);
     expect(await audienceOf(String(issued.body.access_token))).toEqual([API]);
-    const refused = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status', resource: `${ISSUER}/nope` });
+    const refused = await t.token(client, {
+      grant_type: 'client_credentials',
+      scope: 'ci:status',
+      resource: `${ISSUER}/nope`,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_target');
   });
