@@ -27,6 +27,9 @@ export function serveMetadata({ res, provider }: EndpointCall): void {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: options.allowPlainPkce ? ['S256', 'plain'] : ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 7591 §3 and draft-ietf-oauth-client-id-metadata-document §5: only when switched on.
+    ...(options.dynamicRegistration.enabled ? { registration_endpoint: `${endpoints}/register` } : {}),
+    ...(options.clientMetadataDocuments.enabled ? { client_id_metadata_document_supported: true } : {}),
     // RFC 9728 §4: the resources this server issues tokens for (RFC 8707 `resource` values).
     ...(options.resources.all.length > 0
       ? { protected_resources: options.resources.all.map((resource) => resource.uri) }
