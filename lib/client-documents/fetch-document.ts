@@ -123,8 +123,9 @@ function readCapped(response: IncomingMessage, maxBytes: number): Promise<string
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        response.destroy();
+        // Settled first: destroying the response emits `aborted`, which must not win.
         reject(new DocumentFetchError('too_large', `the document exceeds ${maxBytes} bytes`));
+        response.destroy();
         return;
       }
       chunks.push(chunk);
@@ -161,8 +162,8 @@ function get(
     req.on('response', (response) => {
       const status = response.statusCode ?? 0;
       const fail = (reason: FetchFailure, detail: string) => {
-        response.destroy();
         reject(new DocumentFetchError(reason, detail));
+        response.destroy();
       };
       // §4: the document is served directly; a redirect is never followed.
       if (status >= 300 && status < 400) return fail('redirect', 'the document URL redirects');
