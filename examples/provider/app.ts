@@ -6,6 +6,7 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { MemoryAdapter } from '../../adapters/memory';
 import {
+  type ClientMetadataDocumentTesting,
   createProvider,
   GRANT_TYPES,
   type Logger,
@@ -44,6 +45,12 @@ export interface ExampleProviderOptions {
   firstPartyClientSecret?: string;
   /** Where the provider logs (`server.ts` passes pino); default: the library's quiet logger. */
   logger?: Logger;
+  /**
+   * Development and test suites only: how client metadata documents may be fetched besides the
+   * strict defaults (`server.ts` passes `{ allowHttpLoopback, allowLoopback }` when started with
+   * `CLIENT_METADATA_ALLOW_LOOPBACK=1`; the SDK end-to-end test passes its certificate and names).
+   */
+  clientMetadataTesting?: ClientMetadataDocumentTesting;
 }
 
 /** The demo API's resource identifier (RFC 8707): its metadata is `/.well-known/oauth-protected-resource/api`. */
@@ -165,8 +172,17 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     // secrets, device codes) are the library's.
     limits: {
       perAddress: { points: 30_000, durationSeconds: 60 },
+      registrationsPerAddress: { points: 30_000, durationSeconds: 60 },
+      documentFetchesPerAddress: { points: 30_000, durationSeconds: 60 },
       applicationsPerUser: 1000,
       personalTokensPerUser: 1000,
+    },
+    // Clients that arrive unregistered, as MCP clients do: RFC 7591 registration at
+    // POST /oauth/register, and client metadata documents (an https client_id URL).
+    dynamicRegistration: { enabled: true },
+    clientMetadataDocuments: {
+      enabled: true,
+      ...(options.clientMetadataTesting === undefined ? {} : { testing: options.clientMetadataTesting }),
     },
     // The site's own app: a fixed client_id, stored at start (`await provider.ready`), no consent page.
     clients: [

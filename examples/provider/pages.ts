@@ -108,6 +108,10 @@ const PLACES: [string, Place[]][] = [
         what: 'Its protected-resource metadata (RFC 9728), which MCP clients discover from the 401',
         link: true,
       },
+      {
+        path: 'POST /oauth/register',
+        what: 'Dynamic client registration (RFC 7591): MCP clients register themselves, or use an https client_id that names their client metadata document',
+      },
     ],
   ],
   [

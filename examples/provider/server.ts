@@ -40,6 +40,10 @@ async function main(): Promise<void> {
     firstPartyClientSecret: firstPartySecret,
     // The provider's log (errors, replays, PKCE failures, redirect mismatches) as pino JSON lines.
     logger: pino({ name: 'express-oauth-provider', level: process.env.LOG_LEVEL ?? 'info' }),
+    // Local development only: client metadata documents from http://127.0.0.1:<port>/… too.
+    ...(process.env.CLIENT_METADATA_ALLOW_LOOPBACK === '1'
+      ? { clientMetadataTesting: { allowHttpLoopback: true, allowLoopback: true } }
+      : {}),
   });
   // The configured first-party app is stored before the first request.
   await provider.ready;
@@ -53,6 +57,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
+    );
+    console.log(
+      `MCP server: ${issuer}/mcp (clients register at ${issuer}/oauth/register or bring a client metadata document)`,
     );
   });
   // Idle keep-alive connections outlive a reverse proxy's (commonly 60 s), so the proxy, not this

@@ -6,6 +6,7 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { type DocumentServer, documentTesting, startDocumentServer } from '../support/document-server';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import { REDIRECT_URI } from '../support/fixtures';
 import { issueTokens, login, registerViaApi } from '../support/flows';
@@ -15,8 +16,11 @@ import type { UserAgent } from '../support/user-agent';
 
 /**
  * The MCP TypeScript SDK's own client (`Client` + `StreamableHTTPClientTransport` with an
- * `OAuthClientProvider`) against the example's MCP server at `/mcp`, over real sockets, with a
- * client registered beforehand (the example's settings API): the 401 and its
+ * `OAuthClientProvider`) against the example's MCP server at `/mcp`, over real sockets: with no
+ * client information at all, registering through RFC 7591 (`POST /oauth/register`) and through a
+ * client metadata document served by a local HTTPS server (trusted through the example's testing
+ * option only), `auth()` reaching `AUTHORIZED` both ways; and with a client registered beforehand
+ * (the example's settings API): the 401 and its
  * `resource_metadata`, discovery of both metadata documents, the authorization with `resource`
  * (consent driven by alice's user agent), the tools `whoami` and `list_repos`, a refresh through
  * the SDK's `auth()`, and the refusals: a token minted for `/api`, and `list_repos` without
@@ -41,7 +45,7 @@ class RecordingProvider implements OAuthClientProvider {
       token_endpoint_auth_method: 'none',
     };
   }
-  clientInformation(): OAuthClientInformationMixed {
+  clientInformation(): OAuthClientInformationMixed | undefined {
     return this.information;
   }
   tokens(): OAuthTokens | undefined {
@@ -61,12 +65,35 @@ class RecordingProvider implements OAuthClientProvider {
   }
 }
 
+/**
+ * An MCP client application that arrives unregistered: it keeps what the SDK saves (the
+ * registration or the metadata document URL, tokens, verifier). With `clientMetadataUrl` the SDK
+ * uses that URL as its client_id when the server supports documents; without, it registers.
+ */
+class UnregisteredProvider extends RecordingProvider {
+  #information: OAuthClientInformationMixed | undefined;
+  readonly saved: OAuthClientInformationMixed[] = [];
+
+  constructor(readonly clientMetadataUrl?: string) {
+    super({ client_id: '' });
+  }
+  override clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.#information;
+  }
+  saveClientInformation(information: OAuthClientInformationMixed): void {
+    this.#information = information;
+    this.saved.push(information);
+  }
+}
+
 let host: ExampleHost;
 let alice: UserAgent;
 let mcpUrl: URL;
+let documents: DocumentServer;
 
 beforeAll(async () => {
-  host = await createExampleHost({ listen: true });
+  documents = await startDocumentServer();
+  host = await createExampleHost({ listen: true, clientMetadataTesting: documentTesting() });
   mcpUrl = new URL('/mcp', host.issuer);
   alice = host.browser();
   await login(alice);
@@ -99,6 +126,76 @@ function toolJson(result: unknown): unknown {
   if (typeof text !== 'string') throw new Error(`not a text result: ${JSON.stringify(result)}`);
   return JSON.parse(text);
 }
+
+/**
+ * From nothing to the tools: the 401 sends the SDK to discovery and registration (`connect`
+ * rejects with `UnauthorizedError` once it has asked for authorization), alice approves, `auth()`
+ * exchanges the code (`AUTHORIZED`), the tools answer for a token minted for /mcp, and `auth()`
+ * refreshes (`AUTHORIZED` again). Returns the client_id the SDK used.
+ */
+async function signInFromNothing(provider: UnregisteredProvider): Promise<string> {
+  const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+  await expect(new Client({ name: 'sdk-test', version: '1.0.0' }).connect(first)).rejects.toThrow(
+    UnauthorizedError,
+  );
+  const registered = provider.clientInformation();
+  if (registered === undefined) throw new Error('the SDK saved no client information');
+  const authorizationUrl = provider.authorizationUrl;
+  if (authorizationUrl === null) throw new Error('the SDK did not ask for authorization');
+  expect(authorizationUrl.searchParams.get('client_id')).toBe(registered.client_id);
+  expect(authorizationUrl.searchParams.get('resource')).toBe(mcpUrl.href);
+
+  // The consent page of an unverified client: alice sees it and approves.
+  const page = await alice.send(`${authorizationUrl.pathname}${authorizationUrl.search}`);
+  expect(page.text).toContain('Unverified');
+  const code = await approve(alice, authorizationUrl);
+  await expect(auth(provider, { serverUrl: mcpUrl, authorizationCode: code })).resolves.toBe('AUTHORIZED');
+
+  const client = await connected(provider);
+  expect(toolJson(await client.callTool({ name: 'whoami', arguments: {} }))).toEqual({
+    login: 'alice',
+    client_id: registered.client_id,
+    scopes: ['public_repo'],
+    aud: [mcpUrl.href],
+  });
+  expect(toolJson(await client.callTool({ name: 'list_repos', arguments: {} }))).toEqual([
+    { name: 'hello-world', owner: 'alice', private: false },
+  ]);
+  await client.close();
+
+  const before = provider.tokens()?.access_token;
+  await expect(auth(provider, { serverUrl: mcpUrl })).resolves.toBe('AUTHORIZED');
+  expect(provider.tokens()?.access_token).not.toBe(before);
+  return registered.client_id;
+}
+
+describe('the MCP SDK client with no client information', () => {
+  it('registers through RFC 7591 (POST /oauth/register) and reaches the tools', async () => {
+    const provider = new UnregisteredProvider();
+    const clientId = await signInFromNothing(provider);
+    expect(clientId).toMatch(/^[0-9a-f]{32}$/);
+    const stored = await host.provider.applications.findByClientId(clientId);
+    expect(stored).toMatchObject({ trust: 'dynamic', confidential: false, name: 'SDK test client' });
+  });
+
+  it('uses a client metadata document (an https client_id URL) and reaches the tools', async () => {
+    const path = '/mcp-client.json';
+    const documentUrl = documents.url(path);
+    documents.json(path, {
+      client_id: documentUrl,
+      client_name: 'SDK document client',
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
+    const provider = new UnregisteredProvider(documentUrl);
+    const clientId = await signInFromNothing(provider);
+    expect(clientId).toBe(documentUrl);
+    expect(documents.hits.get(path)).toBeGreaterThanOrEqual(1);
+    const stored = await host.provider.applications.findByClientId(documentUrl);
+    expect(stored).toMatchObject({ trust: 'dynamic', confidential: false, name: 'SDK document client' });
+  });
+});
 
 describe('the MCP SDK client with a pre-registered public client', () => {
   it('401 → discovery → authorization for /mcp → whoami and list_repos → refresh', async () => {

@@ -6,7 +6,7 @@
  */
 import type { Express } from 'express';
 import { createExampleProvider } from '../../examples/provider/app';
-import type { Provider } from '../../lib';
+import type { ClientMetadataDocumentTesting, Provider } from '../../lib';
 import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { type AdapterFactory, adapterUnderTest } from './adapters';
 import { closeWhenDone } from './cleanup';
@@ -24,6 +24,8 @@ export interface ExampleHostOptions {
   issuer?: string;
   sessionSecret?: string;
   csrfSecret?: string;
+  /** The example's client metadata document testing option (a test's CA, names, loopback). */
+  clientMetadataTesting?: ClientMetadataDocumentTesting;
 }
 
 export interface ExampleHost {
