@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -6,13 +9,21 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { type DocumentServer, documentTesting, startDocumentServer } from '../support/document-server';
+import {
+  type DocumentServer,
+  documentTesting,
+  startDocumentServer,
+  testCertificate,
+} from '../support/document-server';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import { REDIRECT_URI } from '../support/fixtures';
 import { issueTokens, login, registerViaApi } from '../support/flows';
+import { freePort } from '../support/free-port';
 import { hiddenFields } from '../support/html';
 import { locationParams } from '../support/oauth';
-import type { UserAgent } from '../support/user-agent';
+import { scaled } from '../support/time-scale';
+import { type ProviderProcess, startProviderProcess, stopAllProcesses } from '../support/two-processes';
+import { UserAgent } from '../support/user-agent';
 
 /**
  * The MCP TypeScript SDK's own client (`Client` + `StreamableHTTPClientTransport` with an
@@ -112,9 +123,9 @@ async function approve(browser: UserAgent, authorizationUrl: URL): Promise<strin
   return code;
 }
 
-async function connected(provider: OAuthClientProvider): Promise<Client> {
+async function connected(provider: OAuthClientProvider, at: URL = mcpUrl): Promise<Client> {
   const client = new Client({ name: 'sdk-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+  await client.connect(new StreamableHTTPClientTransport(at, { authProvider: provider }));
   return client;
 }
 
@@ -133,7 +144,11 @@ function toolJson(result: unknown): unknown {
  * exchanges the code (`AUTHORIZED`), the tools answer for a token minted for /mcp, and `auth()`
  * refreshes (`AUTHORIZED` again). Returns the client_id the SDK used.
  */
-async function signInFromNothing(provider: UnregisteredProvider): Promise<string> {
+async function signInFromNothing(
+  provider: UnregisteredProvider,
+  at: { mcpUrl: URL; browser: UserAgent } = { mcpUrl, browser: alice },
+): Promise<string> {
+  const { mcpUrl, browser } = at;
   const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
   await expect(new Client({ name: 'sdk-test', version: '1.0.0' }).connect(first)).rejects.toThrow(
     UnauthorizedError,
@@ -146,12 +161,12 @@ async function signInFromNothing(provider: UnregisteredProvider): Promise<string
   expect(authorizationUrl.searchParams.get('resource')).toBe(mcpUrl.href);
 
   // The consent page of an unverified client: alice sees it and approves.
-  const page = await alice.send(`${authorizationUrl.pathname}${authorizationUrl.search}`);
+  const page = await browser.send(`${authorizationUrl.pathname}${authorizationUrl.search}`);
   expect(page.text).toContain('Unverified');
-  const code = await approve(alice, authorizationUrl);
+  const code = await approve(browser, authorizationUrl);
   await expect(auth(provider, { serverUrl: mcpUrl, authorizationCode: code })).resolves.toBe('AUTHORIZED');
 
-  const client = await connected(provider);
+  const client = await connected(provider, mcpUrl);
   expect(toolJson(await client.callTool({ name: 'whoami', arguments: {} }))).toEqual({
     login: 'alice',
     client_id: registered.client_id,
@@ -317,5 +332,69 @@ describe('what /mcp refuses', () => {
       bearer_methods_supported: ['header', 'body', 'query'],
       resource_name: 'Example MCP server',
     });
+  });
+});
+
+/**
+ * Issue 10's "Done when", against what `npm start` runs (`examples/provider/server.ts` in its
+ * own process, started with `CLIENT_METADATA_ALLOW_LOOPBACK=1`): the SDK's `auth()` with no
+ * client information reaches `AUTHORIZED` through both registration paths. The document is
+ * served over HTTPS on 127.0.0.1 with the test's certificate, which the process trusts through
+ * Node's `NODE_EXTRA_CA_CERTS` (no testing CA option: the server as started by hand).
+ */
+describe('against npm start (examples/provider/server.ts in a process of its own)', () => {
+  let started: ProviderProcess;
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'npm-start-ca-'));
+    const ca = join(directory, 'ca.pem');
+    writeFileSync(ca, testCertificate().cert);
+    const port = await freePort();
+    started = await startProviderProcess({
+      name: 'npm start',
+      script: 'examples/provider/server.ts',
+      env: {
+        PORT: String(port),
+        ISSUER: `http://127.0.0.1:${port}`,
+        CLIENT_METADATA_ALLOW_LOOPBACK: '1',
+        NODE_EXTRA_CA_CERTS: ca,
+        LOG_LEVEL: 'warn',
+      },
+      readyPort: (output) => (output.includes('Example OAuth provider on') ? port : null),
+      startWithinMs: scaled(60_000),
+    });
+  });
+
+  afterAll(async () => {
+    await stopAllProcesses();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function signedInBrowser(): Promise<UserAgent> {
+    const browser = new UserAgent(started.url, null);
+    await login(browser);
+    return browser;
+  }
+
+  it('auth() with no client information: RFC 7591 registration → AUTHORIZED', async () => {
+    const at = { mcpUrl: new URL('/mcp', started.url), browser: await signedInBrowser() };
+    const clientId = await signInFromNothing(new UnregisteredProvider(), at);
+    expect(clientId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('auth() with no client information: a client metadata document → AUTHORIZED', async () => {
+    const path = '/npm-start-client.json';
+    const documentUrl = `https://127.0.0.1:${documents.port}${path}`;
+    documents.json(path, {
+      client_id: documentUrl,
+      client_name: 'SDK document client',
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'none',
+    });
+    const at = { mcpUrl: new URL('/mcp', started.url), browser: await signedInBrowser() };
+    const clientId = await signInFromNothing(new UnregisteredProvider(documentUrl), at);
+    expect(clientId).toBe(documentUrl);
+    expect(documents.hits.get(path)).toBeGreaterThanOrEqual(1);
   });
 });
