@@ -137,6 +137,8 @@ describe("RFC 8414: the example provider's metadata", () => {
       'authorization_endpoint',
       'device_authorization_endpoint',
       'introspection_endpoint',
+      // RFC 7591: the example lets MCP clients register themselves.
+      'registration_endpoint',
       'revocation_endpoint',
       'token_endpoint',
     ]);
