@@ -7,7 +7,11 @@ import type { GrantType } from './grants/grant-type';
 import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
-import { requireScopeWithProvider } from './guards/require-scope';
+import {
+  type RequireScopeOptions,
+  requireScopeWithProvider,
+  splitScopeArguments,
+} from './guards/require-scope';
 import { eventLogger } from './logging/event-log';
 import { Languages } from './messages/languages';
 import { oauthRouter } from './oauth-router';
@@ -45,8 +49,12 @@ export interface Provider {
   readonly adminRouter: Router;
   /** Middleware accepting a bearer token; sets `req.oauth`. */
   authenticate(options?: AuthenticateOptions): RequestHandler;
-  /** Middleware: authenticate if needed, then demand one of the scopes (inclusions count). */
-  requireScope(...scopes: string[]): RequestHandler;
+  /**
+   * Middleware: authenticate if needed, then demand one of the scopes (inclusions count). A last
+   * argument `{ resource: (req) => id, whenDenied?: 404 | 403 }` also demands the scope on that
+   * resource (`req.oauth.allows(scope, id)`), answering 404 by default when it is not covered.
+   */
+  requireScope(...scopes: [...string[], RequireScopeOptions] | string[]): RequestHandler;
   /** A passport strategy named `oauth-bearer` doing what `authenticate()` does. */
   passportStrategy(): OAuthBearerStrategy;
   /** Service API for host code and admin scripts. */
@@ -151,7 +159,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
       return admin;
     },
     authenticate: (guardOptions) => authenticate(provider, guardOptions),
-    requireScope: (...scopes) => requireScopeWithProvider(provider, scopes),
+    requireScope: (...args) => requireScopeWithProvider(provider, ...splitScopeArguments(args)),
     passportStrategy: () => new OAuthBearerStrategy(provider),
     applications,
     grants,

@@ -17,6 +17,7 @@ export { InvalidFieldError } from './errors/invalid-field-error';
 export {
   AccessDeniedError,
   InsufficientScopeError,
+  InvalidAuthorizationDetailsError,
   InvalidClientError,
   InvalidGrantError,
   InvalidRequestError,
@@ -41,7 +42,7 @@ export { GRANT_TYPES, type GrantTypeName } from './grants/grant-type-names';
 export type { AuthenticateOptions } from './guards/authenticate';
 export type { OAuthContext } from './guards/oauth-context';
 export { OAuthBearerStrategy } from './guards/passport-strategy';
-export { requireScope } from './guards/require-scope';
+export { type RequireScopeOptions, requireScope } from './guards/require-scope';
 // Logging: a pino-compatible logger.
 export type { Logger } from './logging/logger';
 export type { Catalog, MessageKey, MessageOverrides, MessageParams, Translatable } from './messages/catalog';
@@ -50,8 +51,21 @@ export { BUILT_IN_CATALOGS } from './messages/languages';
 export type { HtmlParams, Translator } from './messages/translator';
 export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
-export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
+export type {
+  ConsentPageData,
+  ConsentResourceChoice,
+  ConsentResourceItem,
+  ProviderOptions,
+  ResourceOwner,
+} from './options/provider-options';
 export type { ProviderContext } from './provider-context';
+export type { AuthorizationDetail } from './scopes/authorization-details';
+export type {
+  ResourceItem,
+  ResourcePage,
+  ResourceTypeDefinition,
+  ResourceTypes,
+} from './scopes/resource-types';
 export type { ScopeDefinition, ScopeDefinitions, ScopeRegistry } from './scopes/scope-registry';
 // The admin API's service results.
 export type { ApplicationPage, ApplicationService, CreatedApplication } from './services/application-service';
@@ -66,6 +80,7 @@ export type {
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -106,7 +121,7 @@ export type { CspSources } from './views/csp';
 export type { DeviceCodeViewData, DeviceDoneViewData } from './views/device-pages';
 export type { ErrorViewData } from './views/error-page';
 // Views: the form contract, the built-in views and layout to wrap or start from, escaping, the data types.
-export { DECISIONS, FORM_FIELDS } from './views/form-contract';
+export { DECISIONS, FORM_FIELDS, RESOURCE_FIELDS } from './views/form-contract';
 export type { FieldErrors } from './views/form-fields';
 export { escapeHtml, html, type RawHtml, raw } from './views/html';
 export { type LayoutData, renderLayout, safeHref } from './views/layout';

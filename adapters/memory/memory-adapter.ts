@@ -1,9 +1,11 @@
+import { copySelection, intersectSelections } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -18,6 +20,7 @@ import {
   assertPatch,
   assertToken,
   checkFilter,
+  nullableSelection,
 } from './invariants';
 import {
   byCreatedAt,
@@ -176,7 +179,12 @@ export class MemoryAdapter implements StorageAdapter {
     const stored =
       existing === undefined
         ? copyGrant(record)
-        : { ...existing, scopes: [...record.scopes], updatedAt: new Date(record.updatedAt.getTime()) };
+        : {
+            ...existing,
+            scopes: [...record.scopes],
+            resourceSelection: copySelection(record.resourceSelection),
+            updatedAt: new Date(record.updatedAt.getTime()),
+          };
     this.#grants.set(stored.id, stored);
     this.#grantIdByPair.set(pair, stored.id);
     return copyGrant(stored);
@@ -246,6 +254,21 @@ export class MemoryAdapter implements StorageAdapter {
     for (const record of this.#select(checked)) {
       if (record.revokedAt !== null) continue;
       record.revokedAt = new Date(at.getTime());
+      count += 1;
+    }
+    return count;
+  }
+
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+    const checked = checkFilter('restrictTokens', filter, false);
+    nullableSelection('restrictTokens', 'narrowing', narrowing);
+    if (narrowing === null)
+      throw new TypeError('MemoryAdapter.restrictTokens: `narrowing` must be an object');
+    let count = 0;
+    // No `await` between reading and writing a record: atomic per record.
+    for (const record of this.#select(checked)) {
+      if (record.revokedAt !== null) continue;
+      record.resourceSelection = intersectSelections(record.resourceSelection, narrowing);
       count += 1;
     }
     return count;

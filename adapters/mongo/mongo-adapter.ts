@@ -5,6 +5,7 @@ import type {
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -13,6 +14,7 @@ import type {
 import { type GrantUses, usesBeside, usesOnGrants } from './grant-uses';
 import { createIndexes, isFerretDb } from './indexes';
 import {
+  encodeSelection,
   key,
   type Models,
   nextSeq,
@@ -243,7 +245,11 @@ export class MongoAdapter implements StorageAdapter {
       applicationId: key('saveGrant', record.applicationId),
     };
     const update = {
-      $set: { scopes: record.scopes, updatedAt: record.updatedAt },
+      $set: {
+        scopes: record.scopes,
+        resourceSelection: encodeSelection(record.resourceSelection),
+        updatedAt: record.updatedAt,
+      },
       $setOnInsert: {
         _id: record.id,
         seq: nextSeq(),
@@ -335,6 +341,15 @@ export class MongoAdapter implements StorageAdapter {
     }
     const { strategy } = await this.#setup();
     return strategy.revoke(query, at);
+  }
+
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+    const query = tokenQuery('restrictTokens', filter);
+    if (Object.keys(query).length === 0) {
+      throw new TypeError('MongoAdapter.restrictTokens: an empty filter would restrict every token');
+    }
+    const { strategy } = await this.#setup();
+    return strategy.restrict(query, narrowing);
   }
 
   async consumeToken(

@@ -13,10 +13,12 @@
  *
  * @internal
  */
+import { copySelection, parseSelection } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPatch,
   ApplicationRecord,
   GrantRecord,
+  ResourceSelection,
   TokenFilter,
   TokenKind,
   TokenRecord,
@@ -114,6 +116,22 @@ function list(name: string): Column<string[]> {
   };
 }
 
+/**
+ * A resource selection as JSON text on both dialects (sorted lists, so equal selections are equal
+ * text: `restrictTokens` compares what it read). A row from before the column existed is `NULL`:
+ * unrestricted, as the contract says.
+ */
+function selection(name: string): Column<ResourceSelection | null> {
+  return {
+    name,
+    encode: (value) => (value === null ? null : JSON.stringify(copySelection(value))),
+    decode: (value, fail) => {
+      const selection = parseSelection(value);
+      return selection === undefined ? fail('null or JSON { scope: [ids] }') : selection;
+    },
+  };
+}
+
 const KINDS: readonly TokenKind[] = ['access', 'refresh', 'code', 'device', 'personal'];
 
 export const APPLICATION_COLUMNS: ColumnMap<ApplicationRecord> = {
@@ -145,6 +163,7 @@ export const GRANT_COLUMNS: ColumnMap<GrantRecord> = {
   userId: text('user_id'),
   applicationId: text('application_id'),
   scopes: list('scopes'),
+  resourceSelection: selection('resource_selection'),
   createdAt: date('created_at'),
   updatedAt: date('updated_at'),
   lastUsedAt: nullable(date('last_used_at')),
@@ -159,6 +178,7 @@ export const TOKEN_COLUMNS: ColumnMap<TokenRecord> = {
   grantId: nullable(text('grant_id')),
   familyId: nullable(text('family_id')),
   scopes: list('scopes'),
+  resourceSelection: selection('resource_selection'),
   createdAt: date('created_at'),
   expiresAt: nullable(date('expires_at')),
   revokedAt: nullable(date('revoked_at')),

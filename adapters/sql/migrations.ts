@@ -116,7 +116,20 @@ const MIGRATIONS: Migrations = {
     await index(db, t.tokens, ['expires_at']);
     await index(db, t.tokens, ['revoked_at']);
   },
+  async '0005_add_resource_selections'(db, _dialect, t) {
+    await addResourceSelections(db, t);
+  },
 };
+
+/**
+ * 0002–0004 are other features' numbers (client trust, rate limits, resource indicators); they
+ * sort before this one wherever they are present.
+ */
+async function addResourceSelections(db: Kysely<Tables>, t: TableNames): Promise<void> {
+  // JSON text, nullable: rows from before are unrestricted, and older versions keep working.
+  await db.schema.alterTable(t.grants).addColumn('resource_selection', 'text').execute();
+  await db.schema.alterTable(t.tokens).addColumn('resource_selection', 'text').execute();
+}
 
 function index(db: Kysely<Tables>, table: string, columns: string[]): Promise<void> {
   return db.schema

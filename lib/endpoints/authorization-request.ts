@@ -11,7 +11,9 @@ import type { Parameters } from '../http/parse-body';
 import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { RedirectTarget } from '../respond/redirect';
-import type { ApplicationRecord } from '../storage/storage-adapter';
+import { parseAuthorizationDetails } from '../scopes/authorization-details';
+import { normalizeSelected } from '../scopes/resource-access';
+import type { ApplicationRecord, ResourceSelection } from '../storage/storage-adapter';
 
 /** An authorization request whose client and redirect URI have been verified (RFC 6749 §4.1.1). */
 export interface VerifiedClient {
@@ -26,6 +28,11 @@ export interface AuthorizationRequest extends VerifiedClient {
   /** `code`, or `token` for the implicit grant when it is enabled. */
   responseType: 'code' | 'token';
   scopes: string[];
+  /**
+   * RFC 9396: the resources the request's `authorization_details` named per scope (they
+   * pre-select the consent page); `null` when it named none.
+   */
+  resourceSelection: ResourceSelection | null;
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain' | null;
 }
@@ -39,6 +46,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'authorization_details',
 ] as const;
 
 /**
@@ -104,14 +112,32 @@ export function validateAuthorizationRequest(
   }
   const implicit = answered.type === 'token';
   const requested = options.scopes.parse(params.scope ?? '', redirectable);
-  const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
+  // RFC 9396 §2, §3: authorization_details add the scopes their actions map to, and name resources.
+  const details =
+    params.authorization_details === undefined
+      ? null
+      : parseAuthorizationDetails(options.scopes, params.authorization_details, redirectable);
+  const named = [...requested, ...(details?.scopes ?? [])];
+  const normalized = normalizeSelected(
+    options.scopes,
+    named.length > 0 ? named : options.defaultScopes,
+    details?.resourceSelection ?? null,
+  );
+  const { scopes, resourceSelection } = normalized;
   const { client } = verified;
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError(message('problem.scopeNotAllowed'), redirectable);
   }
 
   if (implicit)
-    return { ...verified, responseType: 'token', scopes, codeChallenge: null, codeChallengeMethod: null };
+    return {
+      ...verified,
+      responseType: 'token',
+      scopes,
+      resourceSelection,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+    };
 
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
@@ -121,7 +147,14 @@ export function validateAuthorizationRequest(
     if (!client.confidential || options.requirePkce === 'all') {
       throw new InvalidRequestError(message('problem.pkceRequired'), redirectable);
     }
-    return { ...verified, responseType: 'code', scopes, codeChallenge: null, codeChallengeMethod: null };
+    return {
+      ...verified,
+      responseType: 'code',
+      scopes,
+      resourceSelection,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+    };
   }
   // RFC 7636 §4.3: the method defaults to "plain", which we accept only when enabled.
   const resolvedMethod = method ?? 'plain';
@@ -135,6 +168,7 @@ export function validateAuthorizationRequest(
     ...verified,
     responseType: 'code',
     scopes,
+    resourceSelection,
     codeChallenge: challenge,
     codeChallengeMethod: resolvedMethod,
   };

@@ -6,13 +6,17 @@ import type { Parameters } from '../http/parse-body';
 import { type MessageKey, message } from '../messages/catalog';
 import { redirectLocation, sendRedirect } from '../respond/redirect';
 import { tokenResponseFields } from '../respond/token-response';
+import { expandSelection } from '../scopes/resource-access';
+import type { ResourceSelection } from '../storage/storage-adapter';
+import { DECISIONS, FORM_FIELDS } from '../views/form-contract';
 import {
   AUTHORIZATION_PARAMETERS,
   validateAuthorizationRequest as validateRequest,
   verifyClientAndRedirect as verifyClient,
 } from './authorization-request';
 import type { EndpointCall } from './endpoint-call';
-import { requireLogin } from './steps/page-steps';
+import { requireLogin, showConsent } from './steps/page-steps';
+import { approvedSelection, consentChoices, requestedPages } from './steps/resource-choice';
 
 /**
  * The steps of `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1–4.1.2, §4.2.1–4.2.2). Both verify
@@ -113,6 +117,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
     grantId: grant.id,
     familyId: null,
     scopes: request.scopes,
+    resourceSelection: call.approvedSelection ?? inheritedSelection(call),
   };
   if (request.responseType === 'token') {
     const issued = await provider.tokens.issueTokens(subject, false);
@@ -136,23 +141,58 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
   sendRedirect(res, redirectLocation(request.target, { code }));
 }
 
-/** An app the user already authorized for these (or wider) scopes gets its answer at once. */
+/**
+ * Remembered consent: the grant's resources for the requested scopes, narrowed to the ones the
+ * request named (a covering grant allows them all, see `grantCovers`).
+ */
+function inheritedSelection(call: EndpointCall): ResourceSelection | null {
+  const { provider, authorization, grant } = call;
+  const fromGrant = expandSelection(provider.options.scopes, grant.scopes, grant.resourceSelection, [
+    ...provider.options.scopes.expand(authorization.scopes),
+  ]);
+  const selection = { ...(fromGrant ?? {}), ...(authorization.resourceSelection ?? {}) };
+  return Object.keys(selection).length === 0 ? null : selection;
+}
+
+/**
+ * An app the user already authorized for these (or wider) scopes gets its answer at once; where
+ * the request names resources, the grant must allow each of them.
+ */
 export async function skipConsentIfGranted(call: EndpointCall): Promise<void> {
   const { provider, user, authorization } = call;
-  const grant = await provider.grants.findCovering(user.id, authorization.client.id, authorization.scopes);
+  const grant = await provider.grants.findCovering(
+    user.id,
+    authorization.client.id,
+    authorization.scopes,
+    authorization.resourceSelection,
+  );
   if (grant === null) return;
   call.grant = grant;
   await redirectWithAuthorization(call);
 }
 
-/** The consent page posts the request back with its normalized scopes. */
-export function prepareConsent(call: EndpointCall): void {
-  const { req, params, provider, authorization } = call;
+/**
+ * The consent page posts the request back with its normalized scopes, and offers "all or only
+ * these" for each resource-scoped scope (pre-selected by `authorization_details`).
+ */
+export async function prepareConsent(call: EndpointCall): Promise<void> {
+  const { req, params, provider, authorization, user } = call;
   const fields = authorizationParameters(params);
   fields.scope = authorization.scopes.join(' ');
+  const more = req.method === 'POST' && params.decision === DECISIONS.more;
+  const pages = requestedPages(params, more);
+  fields[FORM_FIELDS.resourcePages] = String(pages);
   call.consent = {
     client: authorization.client,
     scopes: authorization.scopes,
+    resourceChoices: await consentChoices(
+      provider.options.scopes,
+      user,
+      authorization.scopes,
+      authorization.resourceSelection,
+      params,
+      pages,
+    ),
     fields,
     action: `${req.baseUrl}${provider.options.basePath}/authorize`,
   };
@@ -168,8 +208,23 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
     });
     throw new AccessDeniedError(message('problem.userDenied'), { redirectable: true });
   }
+  if (params.decision === DECISIONS.more) {
+    // "Show more" without JavaScript: the same page again, one more page of resources listed,
+    // keeping what the user ticked. Nothing is granted.
+    await prepareConsent(call);
+    await showConsent(call);
+    return;
+  }
   if (params.decision !== 'approve') {
     throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
-  call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes);
+  const selection = await approvedSelection(
+    provider.options.scopes,
+    user,
+    authorization.scopes,
+    authorization.resourceSelection,
+    params,
+  );
+  call.approvedSelection = selection;
+  call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes, selection);
 }

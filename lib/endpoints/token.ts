@@ -47,8 +47,9 @@ export async function runGrant(call: EndpointCall): Promise<void> {
       // refresh token ends all of them (RFC 7009 §2.1, RFC 9700 §4.14.2).
       const familyId = subject.familyId ?? (grantId === null && withRefresh ? randomUUID() : null);
       const scopes = [...subject.scopes];
+      const resourceSelection = subject.resourceSelection ?? null;
       return provider.tokens.issueTokens(
-        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes },
+        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes, resourceSelection },
         withRefresh,
         now,
       );

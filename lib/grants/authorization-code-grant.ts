@@ -67,6 +67,7 @@ async function exchangeAuthorizationCode(request: GrantRequest) {
       grantId: record.grantId,
       familyId: record.familyId ?? record.id,
       scopes: record.scopes,
+      resourceSelection: record.resourceSelection,
     }),
   );
   // Lost a race with another exchange of the same code: that is a replay too.

@@ -44,7 +44,7 @@ export async function resolveOAuthContext(
     throw new InvalidTokenError('The access token is invalid, expired or revoked');
   }
   tokens.recordUse(token, now);
-  return verifiedContext(token, user, client, options.scopes.expand(token.scopes), options.realm);
+  return verifiedContext(token, user, client, options.scopes, options.realm);
 }
 
 /** Answers a guard failure the RFC 6750 way: challenge and JSON body, in the provider's realm. */

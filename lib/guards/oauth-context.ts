@@ -1,5 +1,7 @@
 import type { ResourceOwner } from '../options/provider-options';
-import type { ApplicationRecord, TokenRecord } from '../storage/storage-adapter';
+import { allowsResource } from '../scopes/resource-access';
+import type { ScopeRegistry } from '../scopes/scope-registry';
+import type { ApplicationRecord, ResourceSelection, TokenRecord } from '../storage/storage-adapter';
 
 /** What `authenticate()` puts on `req.oauth` for the host's route handlers. */
 export interface OAuthContext {
@@ -13,6 +15,20 @@ export interface OAuthContext {
   scopes: string[];
   /** The scopes with everything they include (`repo` → `repo`, `public_repo`); guards check this. */
   effectiveScopes: ReadonlySet<string>;
+  /** Per resource-scoped scope, the resources the token may touch; `null`: all of the user's. */
+  resourceSelection: ResourceSelection | null;
+  /**
+   * Whether the token may use `scope` (inclusions count) on the resource `resourceId`. For a
+   * scope that applies to resources, the token must cover that resource (an unrestricted grant
+   * covers all); for any other scope the resource does not matter. Whether the resource is the
+   * user's at all is the host's to check, as without selections.
+   *
+   * @example
+   * ```ts
+   * if (!req.oauth?.allows('repo', `${owner}/${name}`)) return res.status(404).end();
+   * ```
+   */
+  allows(scope: string, resourceId: string): boolean;
 }
 
 /**
@@ -32,10 +48,20 @@ export function verifiedContext(
   token: TokenRecord,
   user: ResourceOwner | null,
   client: ApplicationRecord | null,
-  effectiveScopes: ReadonlySet<string>,
+  registry: ScopeRegistry,
   realm: string,
 ): VerifiedOAuthContext {
-  return { token, user, client, scopes: token.scopes, effectiveScopes, [REALM]: realm };
+  const selection = token.resourceSelection;
+  return {
+    token,
+    user,
+    client,
+    scopes: token.scopes,
+    effectiveScopes: registry.expand(token.scopes),
+    resourceSelection: selection,
+    allows: (scope, resourceId) => allowsResource(registry, token.scopes, selection, scope, resourceId),
+    [REALM]: realm,
+  };
 }
 
 /** The realm of the provider that built this context, or `null` if none did. */

@@ -16,6 +16,11 @@ export const de: Catalog = {
   'consent.signedInAs': 'Angemeldet als {user}.',
   'consent.approve': '{app} autorisieren',
   'consent.deny': 'Ablehnen',
+  'consent.resourcesLegend': 'Welche {type} darf sie für {scope} verwenden?',
+  'consent.resourcesAll': 'Alle jetzigen und künftigen {type}',
+  'consent.resourcesSelected': 'Nur diese {type}:',
+  'consent.resourcesNone': 'Sie haben noch keine {type}.',
+  'consent.resourcesMore': 'Weitere {type} anzeigen',
 
   'device.title': 'Gerät verbinden',
   'device.enterCode': 'Geben Sie den Code ein, den Ihr Gerät anzeigt.',
@@ -49,6 +54,12 @@ export const de: Catalog = {
   'problem.redirectUriMismatch':
     'Die redirect_uri stimmt mit keiner für diese Anwendung registrierten Weiterleitungsadresse überein',
   'problem.unsupportedResponseType': 'Nicht unterstützter response_type: {type}',
+  'problem.authorizationDetails': 'Ungültige authorization_details: {reason}',
+  'problem.unknownResource': 'Die Auswahl nennt eine Ressource, die Sie nicht haben: {id}',
+  'problem.tooManyResources': 'Zu viele Ressourcen ausgewählt (höchstens {max})',
+  'problem.restrictedNeedsExpiry':
+    'Ein auf ausgewählte Ressourcen beschränktes Token braucht ein Ablaufdatum',
+  'problem.widerThanGranted': 'Die angefragten authorization_details gehen über das Gewährte hinaus',
   'problem.unknownScope': 'Unbekannter Scope: {scope}',
   'problem.scopeNotAllowed': 'Der angefragte Scope ist für diese Anwendung nicht erlaubt',
   'problem.methodWithoutChallenge': 'code_challenge_method ohne code_challenge',

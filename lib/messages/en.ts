@@ -22,6 +22,11 @@ export const en = {
   'consent.signedInAs': 'Signed in as {user}.',
   'consent.approve': 'Authorize {app}',
   'consent.deny': 'Deny',
+  'consent.resourcesLegend': 'Which {type} may it use for {scope}?',
+  'consent.resourcesAll': 'All current and future {type}',
+  'consent.resourcesSelected': 'Only these {type}:',
+  'consent.resourcesNone': 'You have no {type} yet.',
+  'consent.resourcesMore': 'Show more {type}',
 
   // ---- device flow (RFC 8628 §3.3) -----------------------------------------------------------
   'device.title': 'Connect a device',
@@ -57,6 +62,11 @@ export const en = {
   'problem.unknownClient': 'Unknown client_id',
   'problem.redirectUriMismatch': 'redirect_uri does not match any redirect URI registered for this client',
   'problem.unsupportedResponseType': 'Unsupported response_type: {type}',
+  'problem.authorizationDetails': 'Invalid authorization_details: {reason}',
+  'problem.unknownResource': 'The choice names a resource you do not have: {id}',
+  'problem.tooManyResources': 'Too many resources chosen (at most {max})',
+  'problem.restrictedNeedsExpiry': 'A token restricted to chosen resources needs an expiry',
+  'problem.widerThanGranted': 'The requested authorization_details exceed what was granted',
   'problem.unknownScope': 'Unknown scope: {scope}',
   'problem.scopeNotAllowed': 'The requested scope is not allowed for this application',
   'problem.methodWithoutChallenge': 'code_challenge_method without code_challenge',

@@ -83,6 +83,7 @@ export function tokenIssuance(bridge: BridgeContext) {
       grantId: record.grantId,
       familyId: record.familyId ?? record.id,
       scopes: record.scopes,
+      resourceSelection: record.resourceSelection,
     };
     const secrets = secretsOf(token, bridge.issuesRefreshTokens);
     const redeemed = await tokens.redeem(presented, now, 0, () =>
@@ -123,6 +124,7 @@ export function tokenIssuance(bridge: BridgeContext) {
       grantId: record.grantId,
       familyId: record.familyId,
       scopes,
+      resourceSelection: record.resourceSelection,
     };
     const secrets = secretsOf(token, true);
     const graceMs = options.refreshTokenReuseGraceSeconds * 1000;

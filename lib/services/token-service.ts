@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { InvalidTokenError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
-import type { StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
+import { type AuthorizationDetail, describeAuthorizationDetails } from '../scopes/authorization-details';
+import { copySelection } from '../storage/resource-selection';
+import type { ResourceSelection, StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
 
@@ -13,6 +15,10 @@ export interface IssuedTokens {
   /** Seconds until the access token expires; `null` if it never does. */
   expiresIn: number | null;
   scopes: string[];
+  /** The resources the access token may touch per resource-scoped scope; `null`: all. */
+  resourceSelection: ResourceSelection | null;
+  /** RFC 9396 §7: what was granted, for the token response; empty when no declared type applies. */
+  authorizationDetails: AuthorizationDetail[];
   /** The stored records, so a caller can revoke them if a later step fails. */
   records: TokenRecord[];
 }
@@ -24,6 +30,8 @@ export interface TokenSubject {
   grantId: string | null;
   familyId: string | null;
   scopes: string[];
+  /** Per resource-scoped scope, the resources chosen; absent or `null`: all of them. */
+  resourceSelection?: ResourceSelection | null;
 }
 
 /** Extra fields of an authorization code. */
@@ -82,6 +90,7 @@ export class TokenService {
       grantId: subject.grantId,
       familyId: subject.familyId,
       scopes: [...subject.scopes],
+      resourceSelection: copySelection(subject.resourceSelection ?? null),
       createdAt: now,
       expiresAt: expiry(now, ttlSeconds),
       revokedAt: null,
@@ -133,13 +142,15 @@ export class TokenService {
     now = new Date(),
     /** RFC 6749 §6: a rotated refresh token keeps its scope when the access token is narrowed. */
     refreshScopes: readonly string[] = subject.scopes,
+    /** RFC 9396 §6: and its resources, when the access token's are narrowed. */
+    refreshSelection: ResourceSelection | null = subject.resourceSelection ?? null,
   ): Promise<IssuedTokens> {
     const format = this.options.tokens;
     const secrets = {
       access: format.generate('access'),
       refresh: withRefreshToken ? format.generate('refresh') : null,
     };
-    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes);
+    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes, refreshSelection);
   }
 
   /**
@@ -153,6 +164,7 @@ export class TokenService {
     subject: TokenSubject,
     now = new Date(),
     refreshScopes: readonly string[] = subject.scopes,
+    refreshSelection: ResourceSelection | null = subject.resourceSelection ?? null,
   ): Promise<IssuedTokens> {
     this.requireGenerated('access', secrets.access);
     if (secrets.refresh !== null) this.requireGenerated('refresh', secrets.refresh);
@@ -164,7 +176,7 @@ export class TokenService {
         : this.mintGenerated(
             'refresh',
             secrets.refresh,
-            { ...subject, scopes: [...refreshScopes] },
+            { ...subject, scopes: [...refreshScopes], resourceSelection: refreshSelection },
             refreshTokenTtl,
             now,
             {},
@@ -176,6 +188,12 @@ export class TokenService {
       refreshToken: refresh?.secret ?? null,
       expiresIn: accessTokenTtl,
       scopes: subject.scopes,
+      resourceSelection: access.record.resourceSelection,
+      authorizationDetails: describeAuthorizationDetails(
+        this.options.scopes,
+        subject.scopes,
+        access.record.resourceSelection,
+      ),
       records: refresh ? [access.record, refresh.record] : [access.record],
     };
   }

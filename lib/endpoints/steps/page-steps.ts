@@ -54,6 +54,7 @@ export async function showConsent(call: EndpointCall): Promise<void> {
       name,
       description: t.scope(name, options.scopes.describe(name)),
     })),
+    resourceChoices: consent.resourceChoices ?? [],
     fields: { ...consent.fields, csrf_token: issueCsrfToken(req, res, user.id, options) },
     action: consent.action,
   };
