@@ -166,6 +166,8 @@ export class NativeStrategy implements TokenStrategy {
 }
 
 const BATCH = 500;
+/** A narrowing lock older than this belongs to a process that died holding it. */
+const STALE_LOCK_MS = 30_000;
 
 /** Consumption, revocation and purge through claim documents. */
 export class ClaimStrategy implements TokenStrategy {
@@ -228,22 +230,61 @@ export class ClaimStrategy implements TokenStrategy {
   }
 
   /**
-   * The compare-and-set of the native strategy, plus a `restrict:<id>` claim holding the
-   * narrowed selection: a racing whole-document write (the guard's `touchToken`) may put the old
-   * selection back on the token, so reads intersect with the claim ({@link settle}).
+   * Per record, under a `restricting:<id>` lock document (an insert refused by `_id` is the one
+   * atomic step such a server has): read, intersect, write; then the `restrict:<id>` claim keeps
+   * the narrowed selection, because a racing whole-document write (the guard's `touchToken`) may
+   * put the old one back on the token, and reads intersect with the claim ({@link settle}).
    */
-  restrict(query: Record<string, string>, narrowing: ResourceSelection): Promise<number> {
-    return narrowEach(this.#tokens, query, narrowing, async (id) => {
-      const claimId = `restrict:${id}`;
-      const previous = await this.#claims.findOne({ _id: claimId }).lean<unknown>();
-      const held = parseSelection((previous as { selection?: unknown } | null)?.selection ?? null) ?? null;
-      const selection = encodeSelection(intersectSelections(held, narrowing));
-      await this.#claims.updateOne(
-        { _id: claimId },
-        { $set: { at: new Date(), selection } },
-        { upsert: true },
-      );
-    });
+  async restrict(query: Record<string, string>, narrowing: ResourceSelection): Promise<number> {
+    const docs = await this.#tokens.find({ ...query, revokedAt: null }, { _id: 1 }).lean<unknown[]>();
+    let count = 0;
+    for (const id of docs.map(toIdOnly)) {
+      const narrowed = await this.#locked(`restricting:${id}`, async () => {
+        const doc = await this.#tokens.findOne({ _id: id }).lean<unknown>();
+        if (doc === null) return false;
+        const record = toToken(doc);
+        if (record.revokedAt !== null) return false;
+        const claimId = `restrict:${id}`;
+        const previous = await this.#claims.findOne({ _id: claimId }).lean<unknown>();
+        const held = parseSelection(Reflect.get(Object(previous), 'selection') ?? null) ?? null;
+        const current =
+          held === null ? record.resourceSelection : intersectSelections(record.resourceSelection, held);
+        const next = intersectSelections(current, narrowing);
+        await this.#claims.updateOne(
+          { _id: claimId },
+          { $set: { at: new Date(), selection: encodeSelection(next) } },
+          { upsert: true },
+        );
+        await this.#tokens.updateOne({ _id: id }, { $set: { resourceSelection: encodeSelection(next) } });
+        return true;
+      });
+      if (narrowed) count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * Runs `work` while holding the lock document `lockId`. A holder that died leaves its lock
+   * behind; one older than `STALE_LOCK_MS` is taken over. Waiting is bounded by attempts.
+   */
+  async #locked<T>(lockId: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.#claims.insertOne({ _id: lockId, at: new Date() });
+        break;
+      } catch (error) {
+        if (codeOf(error) !== DUPLICATE_KEY || attempt >= 500) throw error;
+        const held = claimedAt(await this.#claims.findOne({ _id: lockId }).lean<unknown>());
+        if (held !== null && Date.now() - held.getTime() > STALE_LOCK_MS) {
+          await this.#claims.deleteOne({ _id: lockId, at: held });
+        } else await new Promise((resolve) => setTimeout(resolve, 2 + (attempt % 10)));
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await this.#claims.deleteOne({ _id: lockId });
+    }
   }
 
   /**

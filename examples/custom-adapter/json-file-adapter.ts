@@ -333,7 +333,7 @@ export class JsonFileAdapter implements StorageAdapter {
   }
 
   /** Every operation runs alone on the queue, so reading and writing a record is atomic. */
-  restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
     const matches = matcher('restrictTokens', filter);
     if (!FILTER_FIELDS.some((field) => filter[field] !== undefined)) {
       throw new TypeError('JsonFileAdapter.restrictTokens: refusing an empty filter');
