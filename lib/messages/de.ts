@@ -121,6 +121,7 @@ export const de: Catalog = {
   'field.confidentialFixed': 'kann nach der Registrierung nicht mehr geändert werden',
   'field.noSecret': 'ist false: öffentliche Anwendungen haben kein Geheimnis',
   'field.lifetime': 'muss eine ganze Zahl von Sekunden von {min} bis {max} sein, oder null',
+  'field.resources': 'muss { Scope: [Ressourcen-IDs] } über ressourcenbezogene Scopes des Tokens sein',
   'field.oneScope': 'muss mindestens einen Scope nennen',
 
   'settings.brand': 'Einstellungen',

@@ -126,6 +126,7 @@ export const en = {
   'field.confidentialFixed': 'cannot be changed after registration',
   'field.noSecret': 'is false: public applications have no secret',
   'field.lifetime': 'must be a whole number of seconds from {min} to {max}, or null',
+  'field.resources': 'must be { scope: [resource ids] } over resource-scoped scopes of the token',
   'field.oneScope': 'must name at least one scope',
 
   // ---- settings: navigation and shared pieces ------------------------------------------------

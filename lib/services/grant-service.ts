@@ -95,6 +95,11 @@ export class GrantService {
     return grant;
   }
 
+  /** The user's grant to the application, or `null`. */
+  find(userId: string, applicationId: string): Promise<GrantRecord | null> {
+    return this.adapter.findGrant(userId, applicationId);
+  }
+
   /** The grant with this id, or `null` (the refresh grant intersects with it). */
   findById(id: string): Promise<GrantRecord | null> {
     return this.adapter.findGrantById(id);

@@ -8,6 +8,7 @@ import { InvalidRequestError } from '../../errors/oauth-error';
 import type { Parameters } from '../../http/parse-body';
 import { message } from '../../messages/catalog';
 import type { ConsentResourceChoice, ResourceOwner } from '../../options/provider-options';
+import { firstUnowned } from '../../scopes/resource-ownership';
 import type { ResourceItem, ResourceTypeDefinition } from '../../scopes/resource-types';
 import type { ScopeRegistry } from '../../scopes/scope-registry';
 import type { ResourceSelection } from '../../storage/storage-adapter';
@@ -16,8 +17,6 @@ import { FORM_FIELDS, RESOURCE_FIELDS } from '../../views/form-contract';
 /** Resources per page of the list; "show more" adds a page, up to `MAX_PAGES`. */
 export const RESOURCE_PAGE_SIZE = 50;
 const MAX_PAGES = 20;
-/** Pages read to check a posted choice: a user with more resources than this is not checked further. */
-const MAX_CHECKED_PAGES = 200;
 const MAX_CHOSEN = 1000;
 
 /** How many pages the posted form asks to see (1 by default; "show more" adds one). */
@@ -100,23 +99,6 @@ export async function consentChoices(
   return choices;
 }
 
-/** Whether every id is one of the user's resources of the type (paging through `list`). */
-async function userHasAll(
-  type: ResourceTypeDefinition,
-  user: ResourceOwner,
-  ids: readonly string[],
-): Promise<string | null> {
-  const missing = new Set(ids);
-  let cursor: string | null = null;
-  for (let page = 0; page < MAX_CHECKED_PAGES && missing.size > 0; page += 1) {
-    const answer = await type.list(user, { cursor, limit: 100 });
-    for (const item of answer.items) missing.delete(item.id);
-    cursor = answer.next ?? null;
-    if (cursor === null) break;
-  }
-  return missing.values().next().value ?? null;
-}
-
 /**
  * The selection the user approved: per resource-scoped scope, the posted choice, or (a form that
  * says nothing, such as a host view that knows nothing of resources) what the request named.
@@ -134,7 +116,7 @@ export async function approvedSelection(
     const posted = postedChoice(params, scope);
     const chosen = posted === undefined ? (requested?.[scope] ?? null) : posted;
     if (chosen === null) continue;
-    const unknown = await userHasAll(type, user, chosen);
+    const unknown = await firstUnowned(type, user, chosen);
     if (unknown !== null) {
       throw new InvalidRequestError(message('problem.unknownResource', { id: unknown.slice(0, 100) }));
     }
