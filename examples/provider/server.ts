@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     // The provider's log (errors, replays, PKCE failures, redirect mismatches) as pino JSON lines.
     logger: pino({ name: 'express-oauth-provider', level: process.env.LOG_LEVEL ?? 'info' }),
   });
-  app.listen(port, () => {
+  const server = app.listen(port, () => {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
     console.log(`Watch every step of the OAuth flows: ${issuer}/playground`);
@@ -43,6 +43,10 @@ async function main(): Promise<void> {
       `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
     );
   });
+  // Idle keep-alive connections outlive a reverse proxy's (commonly 60 s), so the proxy, not this
+  // server, closes them: a server closing first races the proxy's next request (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 main().catch((error: unknown) => {

@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     process.stdout.write(`listening ${port}\n`);
   });
+  // As the kit's own servers (listen.ts): idle connections are closed by the client only.
+  server.keepAliveTimeout = 0;
   let stopping = false;
   const stop = () => {
     if (stopping) return;

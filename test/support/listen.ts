@@ -17,6 +17,10 @@ export interface Listening {
 /** Listens on a free loopback port; `handler` may be given later with {@link serve}. */
 export async function listen(handler?: RequestListener): Promise<Listening> {
   const server = createServer(handler);
+  // Never close an idle keep-alive connection from the server side: a client reusing it at that
+  // moment gets ECONNRESET, a race that a loaded machine's late timers make likely. The client
+  // closes idle sockets itself, and `close` ends every connection.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
