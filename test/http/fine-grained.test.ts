@@ -6,7 +6,7 @@
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import { consentPage, exchange, introspect, login, postDecision, refresh } from '../support/flows';
 import { decodeEntities } from '../support/html';
-import { locationParams, pkcePair } from '../support/oauth';
+import { locationParams } from '../support/oauth';
 import type { Answer, UserAgent } from '../support/user-agent';
 
 const ISSUER = 'http://localhost:3000';

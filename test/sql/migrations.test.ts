@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { SqlAdapter } from '../../adapters/sql';
+import { SqlAdapter, sqlMigrationProvider } from '../../adapters/sql';
 import {
   APPLICATION_COLUMNS,
   type ColumnMap,
@@ -21,6 +21,12 @@ import { makeToken } from '../../lib/testing';
 import { createDatabase } from '../support/postgres-server';
 import { testPool } from '../support/sql-adapters';
 import { scaled } from '../support/time-scale';
+
+/** Every migration present, in order (other branches add theirs: 0002_…, 0005_…). */
+let ALL_MIGRATIONS: string[] = [];
+beforeAll(async () => {
+  ALL_MIGRATIONS = Object.keys(await sqlMigrationProvider('sqlite', '').getMigrations()).sort();
+});
 
 const run = promisify(execFile);
 const columnsOf = (map: ColumnMap<object>) =>
@@ -52,7 +58,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('five adapters migrating one empty database at once: one applies, the others find nothing to do', async () => {
     const adapters = Array.from({ length: 5 }, () => new SqlAdapter({ dialect: 'postgres', pool: pool() }));
     const applied = await Promise.all(adapters.map((adapter) => adapter.migrate()));
-    expect(applied.flat()).toEqual(['0001_create_tables']);
+    expect(applied.flat()).toEqual(ALL_MIGRATIONS);
     await expect(adapters[0]?.migrate()).resolves.toEqual([]);
   });
 
@@ -69,7 +75,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('a table prefix keeps a second adapter apart in the same database', async () => {
     const shared = pool();
     const other = new SqlAdapter({ dialect: 'postgres', pool: shared, tablePrefix: 'tenant2_' });
-    await expect(other.migrate()).resolves.toEqual(['0001_create_tables']);
+    await expect(other.migrate()).resolves.toEqual(ALL_MIGRATIONS);
     const token = makeToken();
     await other.insertToken(token);
     const main = new SqlAdapter({ dialect: 'postgres', pool: shared });
@@ -129,11 +135,11 @@ describe('SQL migrations on SQLite', () => {
         ),
       );
       const applied: unknown[] = outputs.flatMap(({ stdout }) => JSON.parse(stdout));
-      expect(applied).toEqual(['0001_create_tables']);
+      expect(applied).toEqual(ALL_MIGRATIONS);
       const database = new Database(file);
       try {
         const names = database.prepare('SELECT name FROM oauth_migrations').all();
-        expect(names).toEqual([{ name: '0001_create_tables' }]);
+        expect(names).toEqual(ALL_MIGRATIONS.map((name) => ({ name })));
       } finally {
         database.close();
       }
