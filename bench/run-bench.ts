@@ -7,7 +7,8 @@
  * Environment: BENCH_SECONDS (per scenario and round, default 5), BENCH_ROUNDS (default 3),
  * BENCH_CONNECTIONS (default 10), MONGODB_URI (bench the Mongo adapter instead of memory),
  * DATABASE_URL (bench the SQL adapter: postgres://… or sqlite:<path>),
- * BENCH_EXTRA_STORED (extra stored tokens, for the growth check).
+ * BENCH_EXTRA_STORED (extra stored tokens, for the growth check), BENCH_CODES (authorization codes
+ * for the exchange, default 8,000 per round), BENCH_SUITES (`guard,token`, or one of them).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -249,15 +250,21 @@ async function runSuite(
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const suites = new Set((process.env.BENCH_SUITES ?? 'guard,token').split(',').map((name) => name.trim()));
+  const skipped = { rows: [] as Row[], peakRssKb: 0 };
   // Only the token suite needs single-use authorization codes.
-  const guard = await runSuite(
-    SCENARIOS.filter((scenario) => scenario.suite === 'guard'),
-    { BENCH_CODES: '0' },
-  );
-  const token = await runSuite(
-    SCENARIOS.filter((scenario) => scenario.suite === 'token'),
-    { BENCH_CODES: process.env.BENCH_CODES ?? String(ROUNDS * 8000) },
-  );
+  const guard = suites.has('guard')
+    ? await runSuite(
+        SCENARIOS.filter((scenario) => scenario.suite === 'guard'),
+        { BENCH_CODES: '0' },
+      )
+    : skipped;
+  const token = suites.has('token')
+    ? await runSuite(
+        SCENARIOS.filter((scenario) => scenario.suite === 'token'),
+        { BENCH_CODES: process.env.BENCH_CODES ?? String(ROUNDS * 8000) },
+      )
+    : skipped;
   const rows = [...guard.rows, ...token.rows];
   const adapter = process.env.DATABASE_URL ? 'sql' : process.env.MONGODB_URI ? 'mongo' : 'memory';
   const stored = Number(process.env.BENCH_TOKENS ?? 10_000) + Number(process.env.BENCH_EXTRA_STORED ?? 0);

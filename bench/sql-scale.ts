@@ -1,32 +1,61 @@
 /**
- * The SQL adapter on PostgreSQL as the store grows (issue 15 point 7), part of `npm run bench`:
- * two bench servers (bench-server.ts with DATABASE_URL), one on a database holding 1,000 access
- * tokens, one on a database holding the same 1,000 plus 999,000 more seeded in bulk (one
- * `INSERT … SELECT … FROM generate_series`, not through HTTP). Each serves the guard
- * (`authenticate()` + `requireScope('public_repo')`, the 1,000 tokens in rotation), the token
- * endpoint (client_credentials) and the bare Express routes beside them.
+ * The SQL adapter on PostgreSQL as the store grows (issue 15 point 7), part of `npm run bench`
+ * (it needs `npm run build` first: the bench servers run the built package).
  *
- * The machine is shared and noisy, so the figures are ratios within one run: each round measures
- * every scenario on both servers, the order of the servers alternating from round to round, and
- * the report gives the median and the spread (min–max) of the per-round ratios.
+ * Three bench servers (bench-server.ts with DATABASE_URL), each on its own database in one
+ * PostgreSQL cluster, each holding the 1,000 access tokens it issued itself through the provider:
+ * - `1,000,000 stored`: 999,000 more tokens of other users in `oauth_tokens`, seeded in bulk;
+ * - `1,000 stored`: the same 999,000 rows, seeded by the same statement, in `bench_padding`, a
+ *   table nothing reads — so both databases have the same size and the same write history;
+ * - `1,000 stored (twin)`: a second, identical `1,000 stored`, the control: whatever the harness
+ *   itself makes of two servers that do not differ shows in the twin's ratio.
+ * All three are vacuumed and analysed, then warmed (every token once on every server, then one
+ * discarded slice), and the plans of the guard's queries are printed (an index scan on both).
+ *
+ * Scale: the guard's latency, measured paired (bench/paired.ts: every worker asks each server in
+ * turn, the order rotating per request group), in many short slices; the figure is the per-slice
+ * ratio of mean latency, million-token store over thousand-token store, as median and IQR.
+ * "Within 10%" means that ratio is between 0.90 and 1.10 (the million-token store neither 10%
+ * slower nor 10% faster; 1/1.10 = 0.91 and 1/0.90 = 1.11 the other way up).
+ *
+ * Then, against bare Express on the same server: the guard (GET with a rotating token) over a
+ * bare GET, and the token endpoint (client_credentials over Basic) over a bare POST, with
+ * autocannon in short adjacent pairs whose order alternates, as per-round ratios of req/s and of
+ * server CPU per request (median and IQR). The token rounds run last: each stores new tokens.
  *
  * PostgreSQL: a throwaway cluster (test/support/postgres-server.ts) unless DATABASE_URL names a
- * server (a role that may create databases). Knobs: BENCH_SECONDS (5), BENCH_ROUNDS (3),
- * BENCH_CONNECTIONS (10), BENCH_SCALE_LARGE (1,000,000 stored tokens in the large database).
+ * server (a role that may create databases). Knobs: BENCH_SLICES (40) × BENCH_SLICE_SECONDS (3),
+ * BENCH_ROUNDS (5) × BENCH_SECONDS (3), BENCH_CONNECTIONS (10), BENCH_SCALE_LARGE (1,000,000),
+ * BENCH_CONTROL (1; 0 leaves out the twin).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import { createDatabase, type PostgresServer, startPostgres } from '../test/support/postgres-server';
+import { formatSummary, mean, pairedSlice, quantile, type Summary, summarize } from './paired';
+import {
+  checkpoint,
+  type DatabaseShape,
+  explainGuard,
+  type FillerTable,
+  seedFiller,
+  shape,
+  vacuumAnalyze,
+} from './sql-scale-db';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SLICES = Number(process.env.BENCH_SLICES ?? 40);
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const CONTROL = process.env.BENCH_CONTROL !== '0';
 const KNOWN = 1000;
 const LARGE = Number(process.env.BENCH_SCALE_LARGE ?? 1_000_000);
+const FILLER = LARGE - KNOWN;
+const BAND = { low: 0.9, high: 1.1 };
 
 interface Setup {
   port: number;
@@ -37,69 +66,55 @@ interface Setup {
 
 interface Server {
   label: string;
+  filler: FillerTable;
+  url: string;
   child: ChildProcess;
   setup: Setup;
 }
 
-async function startServer(label: string, databaseUrl: string): Promise<Server> {
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function startServer(label: string, filler: FillerTable, url: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_TOKENS: String(KNOWN), BENCH_CODES: '0' },
+    env: { ...process.env, DATABASE_URL: url, BENCH_TOKENS: String(KNOWN), BENCH_CODES: '0' },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     reader.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { label, child, setup: JSON.parse(line) as Setup };
+  return { label, filler, url, child, setup: JSON.parse(line) as Setup };
 }
 
-/** Fills the tokens table up to `total` rows with random access tokens of 1,000 other users. */
-async function seed(url: string, total: number): Promise<{ rows: number; ms: number }> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const started = performance.now();
-    const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM oauth_tokens');
-    const missing = total - Number(rows[0]?.count ?? 0);
-    if (missing > 0) {
-      await client.query(
-        `INSERT INTO oauth_tokens (id, kind, hash, application_id, user_id, scopes, created_at, expires_at)
-         SELECT gen_random_uuid()::text, 'access', encode(sha256(gen_random_uuid()::text::bytea), 'hex'),
-                'filler-app', 'filler-user-' || (g % 1000), ARRAY['repo'], now(), now() + interval '1 day'
-         FROM generate_series(1, $1::int) AS g`,
-        [missing],
-      );
-    }
-    await client.query('VACUUM ANALYZE oauth_tokens');
-    const counted = await client.query<{ count: string }>('SELECT count(*) FROM oauth_tokens');
-    return { rows: Number(counted.rows[0]?.count ?? 0), ms: performance.now() - started };
-  } finally {
-    await client.end();
-  }
-}
+const target = (server: Server) => ({
+  label: server.label,
+  port: server.setup.port,
+  tokens: server.setup.tokens,
+});
 
-type Scenario =
-  | 'bare GET'
-  | 'guard, 1,000 tokens in rotation'
-  | 'bare token POST'
-  | 'token: client_credentials';
-const SCENARIOS: Scenario[] = [
-  'bare GET',
-  'guard, 1,000 tokens in rotation',
-  'bare token POST',
-  'token: client_credentials',
-];
+// ---- against bare Express (autocannon) ----------------------------------------------------------
+
+type Scenario = 'bare GET' | 'guard' | 'bare token POST' | 'token: client_credentials';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-async function measure(server: Server, scenario: Scenario): Promise<number> {
+async function serverCpu(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/__stats`);
+  return ((await response.json()) as { cpuMicros: number }).cpuMicros;
+}
+
+async function measure(server: Server, scenario: Scenario): Promise<{ rps: number; cpuPerRequest: number }> {
   const { port, tokens, clientId, clientSecret } = server.setup;
   const url = `http://127.0.0.1:${port}`;
   const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
   let next = 0;
   const options: Record<Scenario, autocannon.Options> = {
     'bare GET': { url: `${url}/bare` },
-    'guard, 1,000 tokens in rotation': {
+    guard: {
       url,
       requests: [
         {
@@ -125,53 +140,58 @@ async function measure(server: Server, scenario: Scenario): Promise<number> {
       body: 'grant_type=client_credentials&scope=public_repo',
     },
   };
+  const before = await serverCpu(port);
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options[scenario] });
+  const after = await serverCpu(port);
   if (result.errors + result.timeouts + result.non2xx > 0) {
     throw new Error(`${server.label} ${scenario}: ${result.errors} errors, ${result.non2xx} non-2xx`);
   }
-  return result.requests.average;
+  return {
+    rps: result.requests.average,
+    cpuPerRequest: (after - before) / Math.max(1, result.requests.total),
+  };
 }
 
 /**
- * The guard on both servers interleaved request by request: each of CONNECTIONS workers sends a
- * guarded GET to the small server, then to the large one, and so on, so both see the same machine
- * at the same moment and the noise of a shared machine cancels out of their ratio. Returns the
- * mean latency (ms) per server.
+ * ROUNDS rounds; each measures `ours` and `bare` back to back on every server (servers and the
+ * pair's order alternating per round) and yields ours/bare for req/s and bare/ours for CPU per
+ * request (both "fraction of bare Express": 1 is as fast as bare, lower is slower).
  */
-async function interleaved(
+async function versusBare(
   servers: Server[],
-  seconds: number,
-): Promise<{ label: string; meanMs: number; count: number }[]> {
-  const totals = servers.map(() => ({ ms: 0, count: 0 }));
-  const until = performance.now() + seconds * 1000;
-  const worker = async (offset: number) => {
-    for (let i = offset; performance.now() < until; i += 1) {
-      for (const [index, server] of servers.entries()) {
-        const token = server.setup.tokens[(i * 7 + index) % server.setup.tokens.length];
-        const started = performance.now();
-        const response = await fetch(`http://127.0.0.1:${server.setup.port}/api/repos`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`${server.label}: guard answered ${response.status}`);
-        const total = totals[index];
-        if (total !== undefined) {
-          total.ms += performance.now() - started;
-          total.count += 1;
-        }
-      }
+  ours: Scenario,
+  bare: Scenario,
+): Promise<Map<string, { rps: number[]; cpu: number[]; oursRps: number[]; bareRps: number[] }>> {
+  const results = new Map(
+    servers.map((s) => [
+      s.label,
+      { rps: [] as number[], cpu: [] as number[], oursRps: [] as number[], bareRps: [] as number[] },
+    ]),
+  );
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse();
+    for (const [position, server] of order.entries()) {
+      const pair: Scenario[] = (round + position) % 2 === 0 ? [bare, ours] : [ours, bare];
+      const measured = new Map<Scenario, { rps: number; cpuPerRequest: number }>();
+      for (const scenario of pair) measured.set(scenario, await measure(server, scenario));
+      const o = measured.get(ours);
+      const b = measured.get(bare);
+      const entry = results.get(server.label);
+      if (o === undefined || b === undefined || entry === undefined) continue;
+      entry.rps.push(o.rps / b.rps);
+      entry.cpu.push(b.cpuPerRequest / o.cpuPerRequest);
+      entry.oursRps.push(o.rps);
+      entry.bareRps.push(b.rps);
+      log(
+        `round ${round + 1} ${server.label}: ${ours} ${Math.round(o.rps)} req/s, ${bare} ${Math.round(b.rps)} req/s ` +
+          `(ratio ${(o.rps / b.rps).toFixed(3)}, CPU ratio ${(b.cpuPerRequest / o.cpuPerRequest).toFixed(3)}; load ${load()})`,
+      );
     }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(i * 101)));
-  return servers.map((server, index) => ({
-    label: server.label,
-    meanMs: (totals[index]?.ms ?? 0) / Math.max(1, totals[index]?.count ?? 0),
-    count: totals[index]?.count ?? 0,
-  }));
+  }
+  return results;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const spread = (values: number[]) => `${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)}`;
+// ---- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -184,98 +204,192 @@ async function main(): Promise<void> {
       cluster = await startPostgres();
       base = cluster.url;
     }
-    const small = await createDatabase('bench_small', base);
-    const large = await createDatabase('bench_large', base);
-    drops.push(small.drop, large.drop);
-    servers.push(await startServer('1,000 stored', small.url));
-    servers.push(await startServer(`${LARGE.toLocaleString('en')} stored`, large.url));
-    const seeded = await seed(large.url, LARGE);
-    const smallRows = await seed(small.url, 0);
-    process.stderr.write(
-      `seeded ${seeded.rows} token rows in ${Math.round(seeded.ms / 1000)} s (small database: ${smallRows.rows} rows)\n`,
+    const plan: { label: string; filler: FillerTable }[] = [
+      { label: `${LARGE.toLocaleString('en')} stored`, filler: 'oauth_tokens' },
+      { label: `${KNOWN.toLocaleString('en')} stored`, filler: 'bench_padding' },
+      ...(CONTROL
+        ? [{ label: `${KNOWN.toLocaleString('en')} stored (twin)`, filler: 'bench_padding' as const }]
+        : []),
+    ];
+    const databases = await Promise.all(plan.map((_, index) => createDatabase(`bench_scale_${index}`, base)));
+    drops.push(...databases.map((database) => database.drop));
+    // Started together, so no server (or database) is the one that started first.
+    servers.push(
+      ...(await Promise.all(
+        plan.map((p, index) => startServer(p.label, p.filler, databases[index]?.url ?? '')),
+      )),
     );
+    const [large, small, twin] = servers;
+    if (large === undefined || small === undefined) throw new Error('servers did not start');
 
-    const samples = new Map<string, number[]>();
-    const add = (key: string, value: number) => samples.set(key, [...(samples.get(key) ?? []), value]);
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const order = round % 2 === 0 ? servers : [...servers].reverse();
-      const perRound = new Map<string, number>();
-      for (const server of order) {
-        for (const scenario of round % 2 === 0 ? SCENARIOS : [...SCENARIOS].reverse()) {
-          const rps = await measure(server, scenario);
-          perRound.set(`${server.label}|${scenario}`, rps);
-          add(`${server.label}|${scenario}`, rps);
-          process.stderr.write(`round ${round + 1} ${server.label} ${scenario}: ${Math.round(rps)} req/s\n`);
-        }
-      }
-      const get = (label: string, scenario: Scenario) => perRound.get(`${label}|${scenario}`) ?? Number.NaN;
-      const [s, l] = servers.map((server) => server.label) as [string, string];
-      add(
-        'guard large/small',
-        get(l, 'guard, 1,000 tokens in rotation') / get(s, 'guard, 1,000 tokens in rotation'),
-      );
-      add('guard small/bare', get(s, 'guard, 1,000 tokens in rotation') / get(s, 'bare GET'));
-      add('guard large/bare', get(l, 'guard, 1,000 tokens in rotation') / get(l, 'bare GET'));
-      add('token small/bare', get(s, 'token: client_credentials') / get(s, 'bare token POST'));
-      add('token large/bare', get(l, 'token: client_credentials') / get(l, 'bare token POST'));
-    }
-
-    // Interleaved: ROUNDS slices, each giving one small/large latency ratio.
-    const interleavedRatios: number[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const measured = await interleaved(round % 2 === 0 ? servers : [...servers].reverse(), SECONDS);
-      const [small, large] = servers.map((server) => measured.find((m) => m.label === server.label));
-      const ratio = (small?.meanMs ?? 0) / (large?.meanMs ?? 1);
-      interleavedRatios.push(ratio);
-      process.stderr.write(
-        `interleaved ${round + 1}: ${[small, large].map((m) => `${m?.label} ${m?.meanMs.toFixed(2)} ms (${m?.count})`).join(', ')}; ` +
-          `latency small/large ${ratio.toFixed(3)}\n`,
+    for (const server of servers) {
+      const ms = await seedFiller(server.url, server.filler, FILLER);
+      log(
+        `seeded ${FILLER} filler rows into ${server.filler} of "${server.label}" in ${Math.round(ms / 1000)} s (load ${load()})`,
       );
     }
-    samples.set('guard large/small, interleaved', interleavedRatios);
+    for (const server of servers) await vacuumAnalyze(server.url);
+    await checkpoint(large.url);
+    const shapes = new Map<string, DatabaseShape>();
+    for (const server of servers) shapes.set(server.label, await shape(server.url));
+    for (const [label, s] of shapes)
+      log(`${label}: ${s.tokens} rows in oauth_tokens, ${s.padding} in bench_padding, ${s.sizeMb} MiB`);
 
-    const rows = servers.flatMap((server) =>
-      SCENARIOS.map((scenario) => {
-        const list = samples.get(`${server.label}|${scenario}`) ?? [];
-        return {
-          database: server.label,
-          scenario,
-          'req/s (median)': Math.round(median(list)),
-          'req/s (min–max)': `${Math.round(Math.min(...list))}–${Math.round(Math.max(...list))}`,
-        };
-      }),
-    );
-    const ratios = [
-      'guard large/small, interleaved',
-      'guard large/small',
-      'guard small/bare',
-      'guard large/bare',
-      'token small/bare',
-      'token large/bare',
-    ].map((key) => {
-      const list = samples.get(key) ?? [];
-      return { ratio: key, median: Number(median(list).toFixed(3)), 'min–max over rounds': spread(list) };
+    const plans = new Map<string, Record<string, string[]>>();
+    for (const server of servers) plans.set(server.label, await explainGuard(server.url));
+    for (const [label, byQuery] of plans) {
+      for (const [query, lines] of Object.entries(byQuery))
+        log(`EXPLAIN ${query} on "${label}":\n  ${lines.join('\n  ')}`);
+    }
+
+    // Warm-up: every token once on every server (its first use also writes last_used_at), then
+    // one timed slice that is thrown away.
+    const targets = servers.map(target);
+    await pairedSlice(targets, { workers: CONNECTIONS, seconds: 600, groups: KNOWN });
+    await pairedSlice(targets, { workers: CONNECTIONS, seconds: SLICE_SECONDS });
+
+    const loadBefore = load();
+    const ratioMean: number[] = [];
+    const ratioMedian: number[] = [];
+    const twinMean: number[] = [];
+    const positionRatio: number[] = [];
+    const latency = new Map<string, number[]>(servers.map((s) => [s.label, []]));
+    let requests = 0;
+    for (let slice = 0; slice < SLICES; slice += 1) {
+      const { byTarget: measured, byPosition } = await pairedSlice(targets, {
+        workers: CONNECTIONS,
+        seconds: SLICE_SECONDS,
+      });
+      const [l, s, t] = measured as [number[], number[], number[] | undefined];
+      // Not a figure of the servers: how much being asked first in a group costs by itself.
+      positionRatio.push(mean(byPosition[0] ?? []) / mean(byPosition.at(-1) ?? []));
+      ratioMean.push(mean(l) / mean(s));
+      ratioMedian.push(quantile(l, 0.5) / quantile(s, 0.5));
+      if (t !== undefined && twin !== undefined) twinMean.push(mean(t) / mean(s));
+      for (const [index, server] of servers.entries())
+        latency.get(server.label)?.push(mean(measured[index] ?? []));
+      requests += measured.reduce((sum, list) => sum + list.length, 0);
+      log(
+        `slice ${slice + 1}: mean ms ${servers.map((server, index) => `${server.label} ${mean(measured[index] ?? []).toFixed(2)} (${measured[index]?.length})`).join(', ')}; ` +
+          `large/small ${ratioMean.at(-1)?.toFixed(3)}${twin ? `, twin/small ${twinMean.at(-1)?.toFixed(3)}` : ''} (load ${load()})`,
+      );
+    }
+    const loadAfter = load();
+    const scale = summarize(ratioMean);
+    const scaleMedianLatency = summarize(ratioMedian);
+    const control = twinMean.length > 0 ? summarize(twinMean) : undefined;
+    const position = summarize(positionRatio);
+    const met = scale.median >= BAND.low && scale.median <= BAND.high;
+    const iqrInside = scale.q1 >= BAND.low && scale.q3 <= BAND.high;
+
+    const guardLoad = load();
+    const guard = await versusBare([small, large], 'guard', 'bare GET');
+    const tokenLoad = load();
+    const token = await versusBare([small, large], 'token: client_credentials', 'bare token POST');
+    const endLoad = load();
+
+    const row = (summary: Summary) => ({
+      median: Number(summary.median.toFixed(3)),
+      q1: Number(summary.q1.toFixed(3)),
+      q3: Number(summary.q3.toFixed(3)),
+      'min–max': `${summary.min.toFixed(3)}–${summary.max.toFixed(3)}`,
+      n: summary.n,
     });
     console.log(
-      `\nSQL adapter on PostgreSQL: 1,000 vs ${LARGE.toLocaleString('en')} stored tokens, ${ROUNDS} rounds × ${SECONDS} s, ` +
-        `${CONNECTIONS} connections, servers alternating each round`,
+      `\nSQL adapter on PostgreSQL: guard latency with ${LARGE.toLocaleString('en')} vs ${KNOWN.toLocaleString('en')} stored tokens, ` +
+        `paired, ${SLICES} slices × ${SLICE_SECONDS} s, ${CONNECTIONS} workers, ${requests} requests ` +
+        `(load average before ${loadBefore}, after ${loadAfter})`,
     );
-    console.table(rows);
-    console.table(ratios);
+    const scaleName = `guard latency, ${large.label} / ${small.label}`;
+    console.table({
+      [`${scaleName} (ratio of means per slice)`]: row(scale),
+      [`${scaleName} (ratio of medians per slice)`]: row(scaleMedianLatency),
+      ...(control ? { [`control: ${twin?.label} / ${small.label} (ratio of means)`]: row(control) } : {}),
+      'harness: asked first / asked last in a group, all servers (ratio of means)': row(position),
+    });
+    console.table(
+      Object.fromEntries(
+        servers.map((s) => [
+          s.label,
+          {
+            'mean latency ms (median of slices)': Number(
+              quantile(latency.get(s.label) ?? [], 0.5).toFixed(2),
+            ),
+          },
+        ]),
+      ),
+    );
+    console.log(
+      `criterion "within 10%": the per-slice ratio's median in [${BAND.low}, ${BAND.high}] ` +
+        `(million-token store at most 10% slower and at most 10% faster): ${met ? 'MET' : 'NOT MET'} ` +
+        `(${formatSummary(scale)}; IQR ${iqrInside ? 'inside' : 'NOT inside'} the band)` +
+        (control ? `; control twin/small: ${formatSummary(control)}` : ''),
+    );
+    const bareRows = (name: string, results: Awaited<ReturnType<typeof versusBare>>, loadAt: string) =>
+      [...results].map(([label, r]) => ({
+        comparison: `${name}, ${label}`,
+        'req/s ratio': row(summarize(r.rps)),
+        'CPU ratio': row(summarize(r.cpu)),
+        'ours req/s (median)': Math.round(quantile(r.oursRps, 0.5)),
+        'bare req/s (median)': Math.round(quantile(r.bareRps, 0.5)),
+        load: loadAt,
+      }));
+    const versus = [
+      ...bareRows('guard / bare GET', guard, guardLoad),
+      ...bareRows('client_credentials / bare POST', token, tokenLoad),
+    ];
+    console.log(
+      `\nAgainst bare Express, ${ROUNDS} rounds × ${SECONDS} s per scenario, ${CONNECTIONS} connections (load at the end ${endLoad})`,
+    );
+    console.table(
+      versus.map((v) => ({
+        comparison: v.comparison,
+        'req/s ratio median (IQR)': `${v['req/s ratio'].median} (${v['req/s ratio'].q1}–${v['req/s ratio'].q3})`,
+        'CPU ratio median (IQR)': `${v['CPU ratio'].median} (${v['CPU ratio'].q1}–${v['CPU ratio'].q3})`,
+        'ours req/s': v['ours req/s (median)'],
+        'bare req/s': v['bare req/s (median)'],
+        'load at start': v.load,
+      })),
+    );
     console.log(`wall time ${Math.round((Date.now() - started) / 1000)} s`);
+
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'latest-sql-scale.json'),
       JSON.stringify(
-        { date: new Date().toISOString(), large: LARGE, rounds: ROUNDS, seconds: SECONDS, rows, ratios },
+        {
+          date: new Date().toISOString(),
+          large: LARGE,
+          slices: SLICES,
+          sliceSeconds: SLICE_SECONDS,
+          connections: CONNECTIONS,
+          shapes: Object.fromEntries(shapes),
+          plans: Object.fromEntries(plans),
+          scale: {
+            ratioMeanLatency: ratioMean,
+            ratioMedianLatency: ratioMedian,
+            twin: twinMean,
+            firstOverLast: positionRatio,
+            met,
+            iqrInside,
+          },
+          load: { before: loadBefore, after: loadAfter, guard: guardLoad, token: tokenLoad, end: endLoad },
+          versus,
+        },
         null,
         2,
       ),
     );
   } finally {
     for (const server of servers) server.child.kill();
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.child.once('exit', resolve))));
+    await Promise.all(
+      servers.map((server) =>
+        server.child.exitCode === null
+          ? new Promise((resolve) => server.child.once('exit', resolve))
+          : undefined,
+      ),
+    );
     for (const drop of drops) await drop().catch(() => undefined);
     await cluster?.dispose();
   }

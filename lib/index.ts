@@ -128,14 +128,5 @@ export { type LayoutData, renderLayout, safeHref } from './views/layout';
 export { BUILT_IN_VIEWS, ViewRenderError } from './views/page-renderer';
 export type { AdminFrame, SectionErrorViewData, SettingsFrame } from './views/settings-layout';
 export type { TokenFormValues, TokensViewData } from './views/tokens-view';
-export type {
-  LayoutContext,
-  LayoutRenderer,
-  PageContent,
-  ViewContext,
-  ViewDataMap,
-  ViewName,
-  ViewOptions,
-  ViewRenderer,
-  ViewRenderers,
-} from './views/view-types';
+// Every type of the view contract (views, layout, their data and context) is public.
+export type * from './views/view-types';

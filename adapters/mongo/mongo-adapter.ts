@@ -94,8 +94,9 @@ const OLDEST_FIRST = { createdAt: 1, seq: 1, _id: 1 } as const;
  * });
  * await connection.asPromise();
  * const adapter = new MongoAdapter({ connection }); // collections oauth_*
- * const { ttl } = await adapter.ensureIndexes();
- * if (!ttl) setInterval(() => void adapter.purgeExpired(new Date()), 60_000).unref();
+ * await adapter.ensureIndexes(); // { ttl: false } on servers without TTL indexes (FerretDB 1.x)
+ * // The provider purges expired records itself every `purgeIntervalSeconds` (600 by default),
+ * // TTL indexes or not.
  * const provider = createProvider({ adapter, currentUser, loginUrl: '/login' });
  * ```
  */

@@ -93,7 +93,7 @@ export type SqlAdapterOptions = (
  * pool.on('error', lost).on('connect', (client) => client.on('error', lost));
  * const adapter = new SqlAdapter({ dialect: 'postgres', pool });
  * await adapter.migrate();
- * setInterval(() => void adapter.purgeExpired(new Date()).catch(() => {}), 60_000).unref();
+ * // The provider calls adapter.purgeExpired() itself, every `purgeIntervalSeconds` (600 by default).
  * const provider = createProvider({ adapter, currentUser, loginUrl: '/login' });
  * ```
  */

@@ -1,4 +1,5 @@
 import type { ProviderContext } from '../provider-context';
+import { applicationJson } from '../settings/serialize';
 import type { ApplicationRecord, GrantRecord, TokenRecord } from '../storage/storage-adapter';
 
 /** A user's grants with their applications, and live tokens with theirs: what the admin pages and API show. */
@@ -30,18 +31,7 @@ export async function loadUserRecords(provider: ProviderContext, userId: string)
 
 /** The JSON of an application as the admin API shows it: the settings API's fields and its owner. */
 export function adminApplicationJson(application: ApplicationRecord) {
-  return {
-    id: application.id,
-    client_id: application.clientId,
-    name: application.name,
-    homepage_url: application.homepageUrl,
-    redirect_uris: application.redirectUris,
-    confidential: application.confidential,
-    scopes: application.scopes,
-    owner_id: application.ownerId,
-    created_at: application.createdAt.toISOString(),
-    updated_at: application.updatedAt.toISOString(),
-  };
+  return { ...applicationJson(application), owner_id: application.ownerId };
 }
 
 /** A user's live token as the admin API shows it (never a secret or a hash). */

@@ -1,8 +1,9 @@
 import type { ApplicationRecord, TokenKind } from '../storage/storage-adapter';
+import type { AuthorizationRow } from './authorizations-view';
 import { buttonForm } from './form-fields';
 import { html, type RawHtml } from './html';
 import { externalLink } from './layout';
-import { type AdminFrame, adminPage, formatDate, noticeBox, scopeList } from './settings-layout';
+import { type AdminFrame, formatDate, noticeBox, scopeList, sectionPage } from './settings-layout';
 import type { ViewContext } from './view-types';
 
 /** What the list of every application shows (view `adminApplications`). */
@@ -29,15 +30,8 @@ export interface AdminUsersViewData {
   frame: AdminFrame;
 }
 
-/** One application a user authorized, on the user's admin page. */
-export interface AdminAuthorizationRow {
-  clientId: string;
-  name: string;
-  homepageUrl: string;
-  scopes: { name: string; description: string }[];
-  createdAt: Date;
-  lastUsedAt: Date | null;
-}
+/** One application a user authorized, on the user's admin page: the same row as the user's own page. */
+export type AdminAuthorizationRow = AuthorizationRow;
 
 /** One live token of a user, on the user's admin page (never its secret). */
 export interface AdminTokenRow {
@@ -93,13 +87,11 @@ export function renderAdminApplications(
     data.next === null
       ? html``
       : html`<p><a class="button" rel="next" href="${data.next}">${t.text('admin.applications.next')}</a></p>`;
-  return adminPage(
-    context,
-    t.text('admin.applications.title'),
-    frame,
-    html`${noticeBox(data.notice)}<h1>${t.text('admin.applications.title')}</h1>
+  return sectionPage(context, 'admin', frame, {
+    title: t.text('admin.applications.title'),
+    body: html`${noticeBox(data.notice)}<h1>${t.text('admin.applications.title')}</h1>
 <p class="muted">${t.text('admin.applications.intro')}</p>${list}${next}`,
-  );
+  });
 }
 
 /** `GET /applications/:id`: the application, and revoking its tokens or deleting it. */
@@ -111,11 +103,9 @@ export function renderAdminApplication(
   const { frame, application } = data;
   const never = t.text('layout.never');
   const action = `${frame.baseUrl}/applications/${application.id}`;
-  return adminPage(
-    context,
-    application.name,
-    frame,
-    html`<p><a href="${frame.baseUrl}/applications">← ${t.text('admin.applications.title')}</a></p>${noticeBox(data.notice)}
+  return sectionPage(context, 'admin', frame, {
+    title: application.name,
+    body: html`<p><a href="${frame.baseUrl}/applications">← ${t.text('admin.applications.title')}</a></p>${noticeBox(data.notice)}
 <h1>${application.name}</h1><dl class="facts">
 <dt>${t.text('applications.column.clientId')}</dt><dd><code id="client-id">${application.clientId}</code></dd>
 <dt>${t.text('admin.application.owner')}</dt><dd>${ownerCell(context, frame, application.ownerId)}</dd>
@@ -130,7 +120,7 @@ export function renderAdminApplication(
 ${buttonForm(`${action}/revoke-tokens`, frame.csrfToken, t.text('applications.revokeTokens'), 'danger')}
 <p>${t.text('admin.application.deleteExplanation')}</p>
 ${buttonForm(`${action}/delete`, frame.csrfToken, t.text('applications.delete'), 'danger')}</div>`,
-  );
+  });
 }
 
 /** `GET /users`: a form to look a user up by id. */
@@ -139,15 +129,13 @@ export function renderAdminUsers(
   context: ViewContext<'adminUsers'>,
 ): Promise<string> {
   const { t } = context;
-  return adminPage(
-    context,
-    t.text('admin.users.title'),
-    data.frame,
-    html`<h1>${t.text('admin.users.title')}</h1><p class="muted">${t.text('admin.users.intro')}</p>
+  return sectionPage(context, 'admin', data.frame, {
+    title: t.text('admin.users.title'),
+    body: html`<h1>${t.text('admin.users.title')}</h1><p class="muted">${t.text('admin.users.intro')}</p>
 <form method="get" action="${data.frame.baseUrl}/users"><div class="field"><label for="id">${t.text('admin.users.field')}</label>
 <input type="text" id="id" name="id" required maxlength="200"></div>
 <button type="submit" class="primary">${t.text('admin.users.show')}</button></form>`,
-  );
+  });
 }
 
 /** `GET /users/:userId`: what the user authorized and their live tokens, each revocable. */
@@ -178,13 +166,11 @@ export function renderAdminUser(data: AdminUserViewData, context: ViewContext<'a
 <td>${formatDate(token.createdAt, never)}</td><td>${formatDate(token.lastUsedAt, never)}</td><td>${formatDate(token.expiresAt, t.text('tokens.neverExpires'))}</td>
 <td>${buttonForm(`${userPath}/tokens/${token.id}/revoke`, frame.csrfToken, t.text('tokens.revoke'), 'danger')}</td></tr>`,
         )}</tbody></table>`;
-  return adminPage(
-    context,
-    t.text('admin.user.title', { user: who }),
-    frame,
-    html`<p><a href="${frame.baseUrl}/users">← ${t.text('admin.users.title')}</a></p>${noticeBox(data.notice)}
+  return sectionPage(context, 'admin', frame, {
+    title: t.text('admin.user.title', { user: who }),
+    body: html`<p><a href="${frame.baseUrl}/users">← ${t.text('admin.users.title')}</a></p>${noticeBox(data.notice)}
 <h1>${t.text('admin.user.title', { user: who })}</h1>
 <h2>${t.text('admin.user.authorizations')}</h2>${grants}
 <h2>${t.text('admin.user.tokens')}</h2>${tokens}`,
-  );
+  });
 }

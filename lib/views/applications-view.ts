@@ -10,7 +10,7 @@ import {
   textField,
 } from './form-fields';
 import { html, type RawHtml } from './html';
-import { formatDate, noticeBox, type SettingsFrame, scopeList, settingsPage } from './settings-layout';
+import { formatDate, noticeBox, type SettingsFrame, scopeList, sectionPage } from './settings-layout';
 import type { ViewContext } from './view-types';
 
 /** A declared scope as the forms show it. */
@@ -120,14 +120,12 @@ export function renderApplicationList(
     applications.length === 0
       ? html`<p class="empty">${t.text('applications.empty')}</p>`
       : html`<table><thead><tr><th>${t.text('applications.column.name')}</th><th>${t.text('applications.column.clientId')}</th><th>${t.text('applications.column.type')}</th><th>${t.text('applications.column.registered')}</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return settingsPage(
-    context,
-    t.text('applications.title'),
-    frame,
-    html`${noticeBox(data.notice)}<div class="title-row"><h1>${t.text('applications.title')}</h1>
+  return sectionPage(context, 'settings', frame, {
+    title: t.text('applications.title'),
+    body: html`${noticeBox(data.notice)}<div class="title-row"><h1>${t.text('applications.title')}</h1>
 <a class="button primary" href="${base}/applications/new">${t.text('applications.new')}</a></div>
 <p class="muted">${t.text('applications.intro')}</p>${list}`,
-  );
+  });
 }
 
 /** What the registration form shows (view `applicationNew`): empty, or as typed with the problems. */
@@ -147,15 +145,13 @@ export function renderNewApplication(
 ): Promise<string> {
   const { t } = context;
   const base = data.frame.baseUrl;
-  return settingsPage(
-    context,
-    t.text('applications.newTitle'),
-    data.frame,
-    html`<p><a href="${base}/applications">${t.text('applications.back')}</a></p><h1>${t.text('applications.newTitle')}</h1>
+  return sectionPage(context, 'settings', data.frame, {
+    title: t.text('applications.newTitle'),
+    body: html`<p><a href="${base}/applications">${t.text('applications.back')}</a></p><h1>${t.text('applications.newTitle')}</h1>
 <form method="post" action="${base}/applications" novalidate>${csrfField(data.frame.csrfToken)}
 ${applicationFields(context, data.values, data.errors, data.scopes, true)}
 <button type="submit" class="primary">${t.text('applications.register')}</button> <a href="${base}/applications">${t.text('applications.cancel')}</a></form>`,
-  );
+  });
 }
 
 /** What the show page adds around the application: a secret shown once, a notice, a rejected edit. */
@@ -212,11 +208,9 @@ export function renderApplicationShow(
   const { frame, application, scopes } = data;
   const base = frame.baseUrl;
   const allowed = scopes.filter((scope) => application.scopes.includes(scope.name));
-  return settingsPage(
-    context,
-    application.name,
-    frame,
-    html`<p><a href="${base}/applications">${t.text('applications.back')}</a></p>${noticeBox(data.notice)}
+  return sectionPage(context, 'settings', frame, {
+    title: application.name,
+    body: html`<p><a href="${base}/applications">${t.text('applications.back')}</a></p>${noticeBox(data.notice)}
 <h1>${application.name}</h1>${secretBox(context, data)}
 <h2>${t.text('applications.credentials')}</h2><dl class="facts">
 <dt>${t.text('applications.column.clientId')}</dt><dd><code id="client-id">${application.clientId}</code></dd>
@@ -230,5 +224,5 @@ export function renderApplicationShow(
 ${applicationFields(context, data.values, data.errors, scopes, false)}
 <button type="submit" class="primary">${t.text('applications.update')}</button></form>
 ${dangerZone(context, frame, application)}`,
-  );
+  });
 }

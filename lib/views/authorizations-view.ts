@@ -1,7 +1,7 @@
 import { buttonForm } from './form-fields';
 import { html } from './html';
 import { externalLink } from './layout';
-import { formatDate, noticeBox, type SettingsFrame, scopeList, settingsPage } from './settings-layout';
+import { formatDate, noticeBox, type SettingsFrame, scopeList, sectionPage } from './settings-layout';
 import type { ViewContext } from './view-types';
 
 /** One application the user authorized, as the page shows it. */
@@ -41,11 +41,9 @@ export function renderAuthorizations(
     rows.length === 0
       ? html`<p class="empty">${t.text('authorizations.empty')}</p>`
       : html`<table><thead><tr><th>${t.text('authorizations.column.application')}</th><th>${t.text('authorizations.column.access')}</th><th>${t.text('authorizations.column.authorized')}</th><th>${t.text('authorizations.column.lastUsed')}</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
-  return settingsPage(
-    context,
-    t.text('authorizations.title'),
-    frame,
-    html`${noticeBox(data.notice)}<h1>${t.text('authorizations.title')}</h1>
+  return sectionPage(context, 'settings', frame, {
+    title: t.text('authorizations.title'),
+    body: html`${noticeBox(data.notice)}<h1>${t.text('authorizations.title')}</h1>
 <p class="muted">${t.text('authorizations.intro')}</p>${list}`,
-  );
+  });
 }

@@ -1,3 +1,4 @@
+import type { MessageKey } from '../messages/catalog';
 import { html, type RawHtml } from './html';
 import type { ViewContext } from './view-types';
 
@@ -63,23 +64,47 @@ function sectionHeader(context: ViewContext, brand: string, nav: RawHtml[], user
 <span class="muted small">${t.html('layout.signedInAs', { user: html`<strong>${username}</strong>` })}</span></div></header>`;
 }
 
-/** A complete settings page: navigation, the signed-in user, then `body`. No script anywhere. */
-export function settingsPage(
+/** The two framed sections: their brand and navigation, as message keys. */
+const SECTIONS = {
+  settings: {
+    brand: 'settings.brand',
+    nav: [
+      ['applications', 'settings.nav.applications'],
+      ['authorizations', 'settings.nav.authorizations'],
+      ['tokens', 'settings.nav.tokens'],
+    ],
+  },
+  admin: {
+    brand: 'admin.brand',
+    nav: [
+      ['applications', 'admin.nav.applications'],
+      ['users', 'admin.nav.users'],
+    ],
+  },
+} as const satisfies Record<string, { brand: MessageKey; nav: readonly (readonly [string, MessageKey])[] }>;
+
+interface SectionFrames {
+  settings: SettingsFrame;
+  admin: AdminFrame;
+}
+
+/**
+ * A complete settings or admin page: the section's navigation, the signed-in user, then `body`.
+ * No script anywhere.
+ */
+export function sectionPage<K extends keyof SectionFrames>(
   context: ViewContext,
-  title: string,
-  frame: SettingsFrame,
-  body: RawHtml,
+  kind: K,
+  frame: SectionFrames[K],
+  { title, body }: { title: string; body: RawHtml },
 ): Promise<string> {
   const { t } = context;
-  const nav = [
-    navLink(frame, 'applications', t.text('settings.nav.applications')),
-    navLink(frame, 'authorizations', t.text('settings.nav.authorizations')),
-    navLink(frame, 'tokens', t.text('settings.nav.tokens')),
-  ];
+  const section = SECTIONS[kind];
+  const nav = section.nav.map(([key, label]) => navLink(frame, key, t.text(label)));
   return context.layout({
     title,
-    kind: 'settings',
-    header: sectionHeader(context, t.text('settings.brand'), nav, frame.username),
+    kind,
+    header: sectionHeader(context, t.text(section.brand), nav, frame.username),
     body: html`<main>${body}</main>`,
   });
 }
@@ -94,26 +119,6 @@ export interface AdminFrame {
   active: 'applications' | 'users' | null;
 }
 
-/** A complete admin page: the admin navigation, the signed-in administrator, then `body`. */
-export function adminPage(
-  context: ViewContext,
-  title: string,
-  frame: AdminFrame,
-  body: RawHtml,
-): Promise<string> {
-  const { t } = context;
-  const nav = [
-    navLink(frame, 'applications', t.text('admin.nav.applications')),
-    navLink(frame, 'users', t.text('admin.nav.users')),
-  ];
-  return context.layout({
-    title,
-    kind: 'admin',
-    header: sectionHeader(context, t.text('admin.brand'), nav, frame.username),
-    body: html`<main>${body}</main>`,
-  });
-}
-
 /** What the error page of a settings or admin page shows (views `settingsError`, `adminError`). */
 export interface SectionErrorViewData<Frame = SettingsFrame> {
   /** The navigation, when the user was known before the error; else `null`. */
@@ -125,39 +130,26 @@ export interface SectionErrorViewData<Frame = SettingsFrame> {
   description: string;
 }
 
-/** The built-in settings error page: the status, what went wrong, a way back. */
-export function renderSettingsError(
-  data: SectionErrorViewData,
-  context: ViewContext<'settingsError'>,
-): Promise<string> {
-  const body = html`<h1>${data.heading}</h1><p>${data.description}</p>`;
-  if (data.frame === null) {
-    return context.layout({ title: data.heading, kind: 'settings', body: html`<main>${body}</main>` });
-  }
-  return settingsPage(
-    context,
-    data.heading,
-    data.frame,
-    html`${body}<p><a href="${data.frame.baseUrl}/applications">${context.t.text('errorPage.backToSettings')}</a></p>`,
-  );
+/** An error page of a section: the status, what went wrong, a way back to the section. */
+function sectionErrorPage<K extends keyof SectionFrames>(kind: K, backKey: MessageKey) {
+  return function renderSectionError(
+    data: SectionErrorViewData<SectionFrames[K]>,
+    context: ViewContext,
+  ): Promise<string> {
+    const body = html`<h1>${data.heading}</h1><p>${data.description}</p>`;
+    if (data.frame === null) {
+      return context.layout({ title: data.heading, kind, body: html`<main>${body}</main>` });
+    }
+    const back = html`<p><a href="${data.frame.baseUrl}/applications">${context.t.text(backKey)}</a></p>`;
+    return sectionPage(context, kind, data.frame, { title: data.heading, body: html`${body}${back}` });
+  };
 }
 
+/** The built-in settings error page: the status, what went wrong, a way back. */
+export const renderSettingsError = sectionErrorPage('settings', 'errorPage.backToSettings');
+
 /** The built-in admin error page (a 403 for someone who is not an administrator, a 404, …). */
-export function renderAdminError(
-  data: SectionErrorViewData<AdminFrame>,
-  context: ViewContext<'adminError'>,
-): Promise<string> {
-  const body = html`<h1>${data.heading}</h1><p>${data.description}</p>`;
-  if (data.frame === null) {
-    return context.layout({ title: data.heading, kind: 'admin', body: html`<main>${body}</main>` });
-  }
-  return adminPage(
-    context,
-    data.heading,
-    data.frame,
-    html`${body}<p><a href="${data.frame.baseUrl}/applications">${context.t.text('errorPage.backToAdmin')}</a></p>`,
-  );
-}
+export const renderAdminError = sectionErrorPage('admin', 'errorPage.backToAdmin');
 
 /** A UTC timestamp for tables, with the exact instant in `datetime`; `fallback` when there is none. */
 export function formatDate(date: Date | null, fallback: string): RawHtml {

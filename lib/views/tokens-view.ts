@@ -8,7 +8,7 @@ import {
   textField,
 } from './form-fields';
 import { html, type RawHtml } from './html';
-import { formatDate, noticeBox, type SettingsFrame, settingsPage } from './settings-layout';
+import { formatDate, noticeBox, type SettingsFrame, sectionPage } from './settings-layout';
 import type { ViewContext } from './view-types';
 
 /** The expiry choices of the create form: a number of days, or `never` for no expiry. */
@@ -74,11 +74,9 @@ export function renderTokensPage(data: TokensViewData, context: ViewContext<'tok
     value,
     label: value === 'never' ? t.text('tokens.expiry.never') : t.text('tokens.expiry.days', { days: value }),
   }));
-  return settingsPage(
-    context,
-    t.text('tokens.title'),
-    frame,
-    html`${noticeBox(data.notice)}<h1>${t.text('tokens.title')}</h1>
+  return sectionPage(context, 'settings', frame, {
+    title: t.text('tokens.title'),
+    body: html`${noticeBox(data.notice)}<h1>${t.text('tokens.title')}</h1>
 <p class="muted">${t.text('tokens.intro')}</p>
 ${createdBox(context, data.created)}${tokenTable(context, frame, data.tokens)}
 <h2>${t.text('tokens.generateHeading')}</h2>
@@ -87,5 +85,5 @@ ${textField({ name: 'name', label: t.text('tokens.field.name'), value: data.valu
 ${checkboxGroup({ name: 'scopes', label: t.text('tokens.field.scopes'), choices: scopeChoices, checked: data.values.scopes, error: data.errors.scopes })}
 ${selectField({ name: 'expiry', label: t.text('tokens.field.expiry'), choices: expiryChoices, selected: data.values.expiry, error: data.errors.expiry })}
 <button type="submit" class="primary">${t.text('tokens.generate')}</button></form>`,
-  );
+  });
 }

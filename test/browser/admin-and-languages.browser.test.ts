@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from '../support/chromium';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
+import { HOST_APPLICATION } from '../support/fixtures';
 import { scaled } from '../support/time-scale';
 
 /**
@@ -39,23 +40,10 @@ describe('admin pages, theme and languages in Chromium', () => {
     browser = await launchChromium();
   }, TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-  }, TIMEOUT);
-
   it(
     "alice sees every application and revokes bob's token; bob gets 403",
     async () => {
-      await host.provider.applications.create(
-        {
-          name: 'Host CI',
-          homepageUrl: 'https://ci.example',
-          redirectUris: ['https://ci.example/cb'],
-          confidential: true,
-          scopes: [],
-        },
-        null,
-      );
+      await host.provider.applications.create(HOST_APPLICATION, null);
       const bobToken = await host.provider.personalTokens.create('2', 'bob laptop', ['gist'], null);
       const alice = await signedIn('alice');
       await alice.page.goto(`${url}/admin`);

@@ -75,10 +75,6 @@ describe('the playground in Chromium', () => {
     watch(page);
   }, TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-  }, TIMEOUT);
-
   it(
     'opens on a home page that explains the app, then signs in as alice',
     async () => {

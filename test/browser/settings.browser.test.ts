@@ -59,10 +59,6 @@ describe('settings pages in Chromium', () => {
     page = await context.newPage();
   }, TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-  }, TIMEOUT);
-
   it(
     'logs in and registers an application, showing its secret once',
     async () => {

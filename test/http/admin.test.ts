@@ -9,7 +9,7 @@ import express from 'express';
 import { MemoryAdapter } from '../../adapters/memory';
 import { ConfigurationError, createProvider } from '../../lib';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
-import { ISSUER, SCOPES } from '../support/fixtures';
+import { HOST_APPLICATION, ISSUER, SCOPES } from '../support/fixtures';
 import { callApi, login, registerViaApi } from '../support/flows';
 import { csrfToken } from '../support/html';
 import { UserAgent } from '../support/user-agent';
@@ -40,16 +40,7 @@ beforeEach(async () => {
 describe('the admin JSON API', () => {
   it('lists every application: registered by users and created by host code', async () => {
     const own = await registerViaApi(bob, { name: "Bob's app" });
-    const hosted = await host.provider.applications.create(
-      {
-        name: 'Host CI',
-        homepageUrl: 'https://ci.example',
-        redirectUris: ['https://ci.example/cb'],
-        confidential: true,
-        scopes: [],
-      },
-      null,
-    );
+    const hosted = await host.provider.applications.create(HOST_APPLICATION, null);
     const answer = await alice.send('/admin/api/applications');
     expect(answer.status).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
@@ -177,16 +168,7 @@ describe('the admin JSON API', () => {
 
 describe('the admin pages', () => {
   it('show alice every application, host-created ones included, and answer bob with a 403 page', async () => {
-    await host.provider.applications.create(
-      {
-        name: 'Host CI',
-        homepageUrl: 'https://ci.example',
-        redirectUris: ['https://ci.example/cb'],
-        confidential: true,
-        scopes: [],
-      },
-      null,
-    );
+    await host.provider.applications.create(HOST_APPLICATION, null);
     const page = await alice.send('/admin/applications');
     expect(page.status).toBe(200);
     expect(page.text).toContain('Host CI');

@@ -8,33 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeToken } from '../../lib/testing';
 import { interceptAdapter } from '../support/adapters';
+import { fakeIntervals } from '../support/clock';
 import { createTestHost } from '../support/test-host';
 import { scaled } from '../support/time-scale';
-
-/** Only the interval timers are fake: storage drivers keep their real timeouts and sockets. */
-function fakeIntervals(): void {
-  jest.useFakeTimers({
-    doNotFake: [
-      'Date',
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
-
-afterEach(() => {
-  jest.useRealTimers();
-});
 
 /** Lets the purge the last tick started run to its end (real I/O, real time). */
 async function settle(purges: { running: number }): Promise<void> {

@@ -6,13 +6,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { closeWhenDone } from './cleanup';
 
 const CHROMIUM = '/usr/bin/chromium';
 
 /** Where the browser suites save their screenshots (created if missing). */
 export const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 
-/** Headless Chromium with nothing running in the background (no updates, sync or QUIC). */
+/**
+ * Headless Chromium with nothing running in the background (no updates, sync or QUIC); closed
+ * after the test, or after the file when launched in `beforeAll` (the kit's cleanup).
+ */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -20,7 +24,7 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -33,4 +37,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+  closeWhenDone(() => browser.close());
+  return browser;
 }

@@ -32,3 +32,12 @@ export const EXAMPLE_USERS = {
   alice: { id: '1', password: 'alice-pass' },
   bob: { id: '2', password: 'bob-pass' },
 } as const;
+
+/** An application created by host code (no owner), as `provider.applications.create(HOST_APPLICATION, null)`. */
+export const HOST_APPLICATION = {
+  name: 'Host CI',
+  homepageUrl: 'https://ci.example',
+  redirectUris: ['https://ci.example/cb'],
+  confidential: true,
+  scopes: [],
+};

@@ -94,6 +94,21 @@ async function dumpTables(query: Query, listTables: string): Promise<{ tables: s
   return { tables, rows };
 }
 
+/** How each dialect lists its tables (as `name`), for `dump`. */
+const TABLES_QUERY = {
+  postgres: "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY name",
+  sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+} as const;
+
+function sqlStore(
+  dialect: SqlStore['dialect'],
+  adapter: SqlAdapter,
+  query: Query,
+  cleanup: () => Promise<void>,
+): SqlStore {
+  return { dialect, adapter, query, dump: () => dumpTables(query, TABLES_QUERY[dialect]), cleanup };
+}
+
 /**
  * A fresh store: on PostgreSQL a database of its own on the server of the global setup, on
  * SQLite a file in a new temporary directory (WAL mode, 5 s busy timeout, scaled). Migrated. Given
@@ -110,20 +125,10 @@ export async function openSqlStore(
     const adapter = new SqlAdapter({ dialect, pool });
     await adapter.migrate();
     const query = async (text: string, values: unknown[] = []) => (await pool.query(text, values)).rows;
-    return {
-      dialect,
-      adapter,
-      query,
-      dump: () =>
-        dumpTables(
-          query,
-          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY name",
-        ),
-      async cleanup() {
-        await pool.end();
-        await db.drop();
-      },
-    };
+    return sqlStore('postgres', adapter, query, async () => {
+      await pool.end();
+      await db.drop();
+    });
   }
   const dir = existing === undefined ? await mkdtemp(join(tmpdir(), 'oauth-sqlite-')) : undefined;
   const file = dir === undefined ? (existing ?? '').replace(/^sqlite:/, '') : join(dir, 'oauth.db');
@@ -135,18 +140,8 @@ export async function openSqlStore(
     const rows: unknown[] = database.prepare(text).all(...values);
     return rows.map((row) => ({ ...(row as object) }) as Record<string, unknown>);
   };
-  return {
-    dialect,
-    adapter,
-    query,
-    dump: () =>
-      dumpTables(
-        query,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      ),
-    async cleanup() {
-      database.close();
-      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return sqlStore('sqlite', adapter, query, async () => {
+    database.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
 }

@@ -19,14 +19,20 @@ export function answerSettingsPageError(
   });
 }
 
-/** Errors Express raises before a page's steps run (an undecodable `/applications/%ZZ`). */
-export function settingsPageFallback(provider: ProviderContext): ErrorRequestHandler {
+/**
+ * Errors Express raises before a page's steps run (an undecodable `/applications/%ZZ`), answered
+ * with the settings or the admin error view.
+ */
+export function pageErrorFallback(
+  provider: ProviderContext,
+  view: 'settingsError' | 'adminError' = 'settingsError',
+): ErrorRequestHandler {
   return function answerSettingsPageError(err: unknown, req, res, next): void {
     if (res.headersSent) {
       next(err);
       return;
     }
     const error = toHttpError(err, provider.onError);
-    provider.pages.sendError(req, res, error, { view: 'settingsError', frame: null }).catch(next);
+    provider.pages.sendError(req, res, error, { view, frame: null }).catch(next);
   };
 }

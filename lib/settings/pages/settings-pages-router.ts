@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { ProviderContext } from '../../provider-context';
 import { mountApplicationPages } from './applications-pages';
 import { mountAuthorizationsPage } from './authorizations-page';
-import { settingsPageFallback } from './settings-error-page';
+import { pageErrorFallback } from './settings-error-page';
 import { mountTokensPage } from './tokens-page';
 
 /**
@@ -16,6 +16,6 @@ export function settingsPages(provider: ProviderContext): Router {
   mountApplicationPages(router, provider);
   mountAuthorizationsPage(router, provider);
   mountTokensPage(router, provider);
-  router.use(settingsPageFallback(provider));
+  router.use(pageErrorFallback(provider));
   return router;
 }

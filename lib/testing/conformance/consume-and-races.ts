@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
 import { at, makeCode, makeToken, randomHash } from '../fixtures';
-import { countBy, type GetAdapter } from './context';
+import { countBy, expectStoredToken, type GetAdapter } from './context';
 
 const PARALLEL = 50;
 
@@ -121,7 +121,7 @@ export function describeConsumeAndRaces(adapter: GetAdapter): void {
       });
       const winner = results.find((result) => result?.outcome === 'consumed');
       expect(winner?.record).toEqual(code);
-      await expect(adapter().findTokenByHash(code.hash)).resolves.toEqual({ ...code, consumedAt: at(10) });
+      await expectStoredToken(adapter(), code, { consumedAt: at(10) });
     });
 
     it(`${PARALLEL} concurrent consumeToken calls on one refresh token: exactly one consumed`, async () => {
@@ -159,7 +159,7 @@ export function describeConsumeAndRaces(adapter: GetAdapter): void {
         Array.from({ length: PARALLEL }, () => adapter().revokeTokens({ id: token.id }, at(10))),
       );
       expect(counts.reduce((sum, count) => sum + count, 0)).toBe(1);
-      await expect(adapter().findTokenByHash(token.hash)).resolves.toEqual({ ...token, revokedAt: at(10) });
+      await expectStoredToken(adapter(), token, { revokedAt: at(10) });
     });
   });
 }

@@ -1,4 +1,5 @@
-import type { StorageAdapter } from '../../storage/storage-adapter';
+/// <reference types="jest" />
+import type { StorageAdapter, TokenRecord } from '../../storage/storage-adapter';
 
 /**
  * The adapter under test. Each test gets a fresh one (the suite calls `makeAdapter()` in
@@ -14,4 +15,13 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
     counts[name] = (counts[name] ?? 0) + 1;
   }
   return counts;
+}
+
+/** The stored record of `token` is `token` with `changes` and nothing else changed. */
+export async function expectStoredToken(
+  adapter: StorageAdapter,
+  token: TokenRecord,
+  changes: Partial<TokenRecord>,
+): Promise<void> {
+  await expect(adapter.findTokenByHash(token.hash)).resolves.toEqual({ ...token, ...changes });
 }
