@@ -1,20 +1,33 @@
 /**
- * `npm run bench`: load-tests the provider against bare Express in the same run. The server is a
- * separate process (bench-server.ts); autocannon runs here, on 127.0.0.1 only, for a bounded time.
- * Scenarios alternate over several rounds and the median is reported, since on 2 cores the load
- * generator competes with the server: compare ratios within one run, not absolute figures.
+ * `npm run bench`: load-tests the provider against bare Express in the same run and the same
+ * process (bench-server.ts; autocannon runs here, on 127.0.0.1 only, for a bounded time).
  *
- * Environment: BENCH_SECONDS (per scenario and round, default 5), BENCH_ROUNDS (default 3),
- * BENCH_CONNECTIONS (default 10), MONGODB_URI (bench the Mongo adapter instead of memory),
- * DATABASE_URL (bench the SQL adapter: postgres://… or sqlite:<path>),
- * BENCH_EXTRA_STORED (extra stored tokens, for the growth check), BENCH_CODES (authorization codes
- * for the exchange, default 8,000 per round), BENCH_SUITES (`guard,token`, or one of them).
+ * On a shared 2-core machine the load generator competes with the server and other jobs come and
+ * go, so a figure means something only beside the baseline measured right next to it: every round
+ * measures each scenario once, briefly, in an order that flips from round to round
+ * (A B C … then … C B A), and each scenario's ratio to its baseline is taken **per round**. The
+ * table gives the median of those ratios over the rounds and their interquartile range; CPU µs per
+ * request (the server's own `process.cpuUsage()`, which the load generator does not share) and
+ * p99 beside them; the load average (`os.loadavg()`) at the start and end of each suite.
+ *
+ * `--strict` (or BENCH_STRICT=1) fails the run when a ratio's interquartile range exceeds
+ * BENCH_MAX_SPREAD (default 0.15 of its median: too noisy to judge) or any request failed.
+ *
+ * Environment: BENCH_SECONDS (per scenario and round, default 2), BENCH_ROUNDS (default 12, after
+ * one discarded warm-up round), BENCH_CONNECTIONS (10), BENCH_TOKENS (10,000 stored tokens),
+ * BENCH_EXTRA_STORED (extra stored tokens, for the growth check), MONGODB_URI / DATABASE_URL
+ * (bench the Mongo or SQL adapter instead of memory: postgres://… or sqlite:<path>), BENCH_CODES
+ * (authorization codes for the exchange, default 3,000 per round), BENCH_SUITES (`guard,token`, or
+ * one of them), BENCH_CPU_PROFILE=<dir> (the servers write a `.cpuprofile` of the measured rounds
+ * there).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { median, round3, type Spread, spread } from './stats';
 
 interface Setup {
   port: number;
@@ -22,6 +35,7 @@ interface Setup {
   clientSecret: string;
   tokens: string[];
   codes: string[];
+  handwrittenToken: string;
 }
 
 interface ScenarioRequest {
@@ -36,7 +50,7 @@ interface Scenario {
   name: string;
   suite: 'guard' | 'token';
   baseline: string | null;
-  /** Run a fixed number of requests instead of for `BENCH_SECONDS` (single-use inputs). */
+  /** Single-use inputs (codes): run at most this many requests per round. */
   amount?: (setup: Setup) => number;
   options: (setup: Setup) => ScenarioRequest;
 }
@@ -45,13 +59,16 @@ interface Sample {
   requestsPerSecond: number;
   p99: number;
   cpuMicrosPerRequest: number;
-  errors: number;
-  non2xx: number;
+  failed: number;
 }
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const STRICT = process.argv.includes('--strict') || process.env.BENCH_STRICT === '1';
+const MAX_SPREAD = Number(process.env.BENCH_MAX_SPREAD ?? 0.15);
+/** Rounds per suite, the warm-up included (its samples are dropped). */
+const ALL_ROUNDS = ROUNDS + 1;
 
 function basic(setup: Setup): string {
   return `Basic ${Buffer.from(`${setup.clientId}:${setup.clientSecret}`).toString('base64')}`;
@@ -97,6 +114,15 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'hand-written guard (reference)',
+    suite: 'guard',
+    baseline: 'bare Express GET',
+    options: (s) => ({
+      path: '/handwritten/repos',
+      headers: { authorization: `Bearer ${s.handwrittenToken}` },
+    }),
+  },
+  {
     name: 'bare Express token POST',
     suite: 'token',
     baseline: null,
@@ -115,13 +141,24 @@ const SCENARIOS: Scenario[] = [
       method: 'POST',
       path: '/oauth/token',
       headers: { ...FORM, authorization: basic(s) },
+      body: 'grant_type=client_credentials&scope=ci:status',
+    }),
+  },
+  {
+    name: 'hand-written token (reference)',
+    suite: 'token',
+    baseline: 'bare Express token POST',
+    options: (s) => ({
+      method: 'POST',
+      path: '/handwritten/token',
+      headers: { ...FORM, authorization: basic(s) },
       body: 'grant_type=client_credentials&scope=public_repo',
     }),
   },
   {
     name: 'token: authorization_code',
     suite: 'token',
-    amount: (setup) => Math.floor(setup.codes.length / ROUNDS),
+    amount: (setup) => Math.floor(setup.codes.length / ALL_ROUNDS),
     baseline: 'bare Express token POST',
     options: (s) => ({
       requests: [
@@ -144,7 +181,8 @@ const SCENARIOS: Scenario[] = [
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; setup: Setup }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bench-server.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
+    // As deployed: NODE_ENV=production (the memory adapter skips its per-token contract check).
+    env: { NODE_ENV: 'production', ...process.env, ...env },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -154,104 +192,122 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   return { child, setup: JSON.parse(line) as Setup };
 }
 
-async function serverCpu(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/__stats`);
-  return ((await response.json()) as { cpuMicros: number }).cpuMicros;
+interface ServerStats {
+  cpuMicros: number;
+  rss: number;
+  maxRssKb: number;
 }
 
-async function measure(setup: Setup, scenario: Scenario): Promise<Sample> {
-  const before = await serverCpu(setup.port);
+async function serverStats(port: number, path = '/__stats'): Promise<ServerStats> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return (await response.json()) as ServerStats;
+}
+
+async function measure(setup: Setup, scenario: Scenario, seconds: number): Promise<Sample> {
+  const before = await serverStats(setup.port);
   const { path, ...request } = scenario.options(setup);
   const result = await autocannon({
     url: `http://127.0.0.1:${setup.port}${path ?? ''}`,
     connections: CONNECTIONS,
-    ...(scenario.amount ? { amount: scenario.amount(setup) } : { duration: SECONDS }),
+    duration: seconds,
+    ...(scenario.amount ? { amount: scenario.amount(setup) } : {}),
     ...request,
   });
-  const after = await serverCpu(setup.port);
+  const after = await serverStats(setup.port);
   return {
     requestsPerSecond: result.requests.average,
     p99: result.latency.p99,
-    cpuMicrosPerRequest: (after - before) / Math.max(1, result.requests.total),
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests.total),
+    failed: result.errors + result.timeouts + result.non2xx,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 interface Row {
   scenario: string;
-  reqPerSec: number;
-  p99Ms: number;
-  cpuMicrosPerRequest: number;
-  errors: number;
-  ratio: number | null;
-  p99Ratio: number | null;
-  cpuRatio: number | null;
+  'req/s': number;
+  'p99 ms': number;
+  'CPU µs/req': number;
+  failed: number;
+  /** Median per-round req/s ratio to the baseline, and its interquartile range. */
+  ratio: string;
+  'ratio IQR/median': number | null;
+  'p99 ratio': number | null;
+  'CPU ratio': number | null;
 }
+
+interface SuiteResult {
+  rows: Row[];
+  ratios: Record<string, Spread>;
+  peakRssKb: number;
+  load: { start: number[]; end: number[] };
+}
+
+const loadNow = (): number[] => loadavg().map((value) => Math.round(value * 100) / 100);
 
 /**
  * One suite = one fresh server process and the scenarios compared with each other. The guard and
- * the token endpoint get separate processes: every client_credentials request stores a token that
- * lives 2 hours, and a heap that grew by a million tokens would tax the guard's figures with GC.
+ * the token endpoint get separate processes, so the tokens the token endpoint stores never tax
+ * the guard's figures with GC.
  */
-async function runSuite(
-  scenarios: Scenario[],
-  env: Record<string, string>,
-): Promise<{ rows: Row[]; peakRssKb: number }> {
+async function runSuite(scenarios: Scenario[], env: Record<string, string>): Promise<SuiteResult> {
+  const load = { start: loadNow(), end: [] as number[] };
   const { child, setup } = await startServer(env);
   const samples = new Map<string, Sample[]>();
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      // Alternate the order each round so no scenario always runs on a warmer or cooler machine.
+    for (let round = 0; round < ALL_ROUNDS; round++) {
+      const warmUp = round === 0;
+      if (round === 1) await fetch(`http://127.0.0.1:${setup.port}/__profile/start`);
       const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
       for (const scenario of order) {
-        const sample = await measure(setup, scenario);
-        samples.set(scenario.name, [...(samples.get(scenario.name) ?? []), sample]);
+        const sample = await measure(setup, scenario, warmUp ? 1 : SECONDS);
+        if (!warmUp) samples.set(scenario.name, [...(samples.get(scenario.name) ?? []), sample]);
         process.stderr.write(
-          `round ${round + 1} ${scenario.name}: ${Math.round(sample.requestsPerSecond)} req/s\n`,
+          `${warmUp ? 'warm-up' : `round ${round}`} ${scenario.name}: ${Math.round(sample.requestsPerSecond)} req/s, ` +
+            `${Math.round(sample.cpuMicrosPerRequest)} µs/req\n`,
         );
       }
     }
-    const stats = (await (await fetch(`http://127.0.0.1:${setup.port}/__stats`)).json()) as {
-      maxRssKb: number;
-    };
+    await fetch(`http://127.0.0.1:${setup.port}/__profile/stop`);
+    const stats = await serverStats(setup.port);
+    load.end = loadNow();
+    const ratios: Record<string, Spread> = {};
     const rows = scenarios.map((scenario): Row => {
       const list = samples.get(scenario.name) ?? [];
-      const rps = median(list.map((s) => s.requestsPerSecond));
-      const p99 = median(list.map((s) => s.p99));
-      const cpu = median(list.map((s) => s.cpuMicrosPerRequest));
       const base = scenario.baseline ? (samples.get(scenario.baseline) ?? []) : [];
-      const baseRps = median(base.map((s) => s.requestsPerSecond));
-      const baseP99 = median(base.map((s) => s.p99));
-      const baseCpu = median(base.map((s) => s.cpuMicrosPerRequest));
+      // Per round: this scenario against the baseline measured beside it.
+      const perRound = (pick: (s: Sample) => number, invert = false) =>
+        list.flatMap((sample, i) => {
+          const other = base[i];
+          if (other === undefined || pick(sample) === 0 || pick(other) === 0) return [];
+          return [invert ? pick(other) / pick(sample) : pick(sample) / pick(other)];
+        });
+      const ratio = scenario.baseline ? spread(perRound((s) => s.requestsPerSecond)) : null;
+      if (ratio !== null) ratios[scenario.name] = ratio;
       return {
         scenario: scenario.name,
-        reqPerSec: Math.round(rps),
-        p99Ms: p99,
-        cpuMicrosPerRequest: Math.round(cpu),
-        errors: list.reduce((sum, s) => sum + s.errors + s.non2xx, 0),
-        ratio: scenario.baseline ? Number((rps / baseRps).toFixed(3)) : null,
-        p99Ratio: scenario.baseline && baseP99 > 0 ? Number((p99 / baseP99).toFixed(2)) : null,
+        'req/s': Math.round(median(list.map((s) => s.requestsPerSecond))),
+        'p99 ms': median(list.map((s) => s.p99)),
+        'CPU µs/req': Math.round(median(list.map((s) => s.cpuMicrosPerRequest))),
+        failed: list.reduce((sum, s) => sum + s.failed, 0),
+        ratio: ratio === null ? '—' : `${round3(ratio.median)} [${round3(ratio.q1)}–${round3(ratio.q3)}]`,
+        'ratio IQR/median': ratio === null ? null : round3(ratio.relative),
+        'p99 ratio': scenario.baseline ? round3(median(perRound((s) => s.p99))) : null,
         // Bare CPU per request over ours: the same "fraction of bare Express" as req/s, without
         // the load generator's share of the two cores in it.
-        cpuRatio: scenario.baseline && cpu > 0 ? Number((baseCpu / cpu).toFixed(3)) : null,
+        'CPU ratio': scenario.baseline ? round3(median(perRound((s) => s.cpuMicrosPerRequest, true))) : null,
       };
     });
-    return { rows, peakRssKb: stats.maxRssKb };
+    return { rows, ratios, peakRssKb: stats.maxRssKb, load };
   } finally {
     child.kill();
+    await new Promise((resolve) => child.once('exit', resolve));
   }
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const suites = new Set((process.env.BENCH_SUITES ?? 'guard,token').split(',').map((name) => name.trim()));
-  const skipped = { rows: [] as Row[], peakRssKb: 0 };
+  const skipped: SuiteResult = { rows: [], ratios: {}, peakRssKb: 0, load: { start: [], end: [] } };
   // Only the token suite needs single-use authorization codes.
   const guard = suites.has('guard')
     ? await runSuite(
@@ -262,17 +318,22 @@ async function main(): Promise<void> {
   const token = suites.has('token')
     ? await runSuite(
         SCENARIOS.filter((scenario) => scenario.suite === 'token'),
-        { BENCH_CODES: process.env.BENCH_CODES ?? String(ROUNDS * 8000) },
+        { BENCH_CODES: process.env.BENCH_CODES ?? String(ALL_ROUNDS * 3000) },
       )
     : skipped;
   const rows = [...guard.rows, ...token.rows];
   const adapter = process.env.DATABASE_URL ? 'sql' : process.env.MONGODB_URI ? 'mongo' : 'memory';
   const stored = Number(process.env.BENCH_TOKENS ?? 10_000) + Number(process.env.BENCH_EXTRA_STORED ?? 0);
   console.log(
-    `\nexpress-oauth-provider bench: ${adapter} adapter, ${stored} stored access tokens, ${ROUNDS} rounds × ${SECONDS} s, ` +
-      `${CONNECTIONS} connections, median of rounds`,
+    `\nexpress-oauth-provider bench: ${adapter} adapter, ${stored} stored access tokens, ` +
+      `${ROUNDS} alternating rounds × ${SECONDS} s (after a warm-up round), ${CONNECTIONS} connections; ` +
+      'ratio = median of per-round ratios to bare Express [interquartile range]',
   );
   console.table(rows);
+  console.log(
+    `load average (1, 5, 15 min): guard suite ${guard.load.start.join(' ')} → ${guard.load.end.join(' ')}, ` +
+      `token suite ${token.load.start.join(' ')} → ${token.load.end.join(' ')}`,
+  );
   console.log(
     `server peak RSS: guard suite ${Math.round(guard.peakRssKb / 1024)} MiB, token suite ${Math.round(token.peakRssKb / 1024)} MiB; ` +
       `wall time ${Math.round((Date.now() - started) / 1000)} s`,
@@ -285,11 +346,24 @@ async function main(): Promise<void> {
     stored,
     rounds: ROUNDS,
     seconds: SECONDS,
+    connections: CONNECTIONS,
     rows,
-    guard: guard.peakRssKb,
-    token: token.peakRssKb,
+    load: { guard: guard.load, token: token.load },
+    peakRssKb: { guard: guard.peakRssKb, token: token.peakRssKb },
   };
   writeFileSync(join(dir, `latest-${adapter}.json`), JSON.stringify(result, null, 2));
+
+  const noisy = Object.entries({ ...guard.ratios, ...token.ratios }).filter(
+    ([, ratio]) => !(ratio.relative <= MAX_SPREAD),
+  );
+  const failed = rows.filter((row) => row.failed > 0);
+  for (const [name, ratio] of noisy)
+    console.log(`too noisy to judge: ${name} (IQR ${round3(ratio.relative)} of the median > ${MAX_SPREAD})`);
+  for (const row of failed) console.log(`failed requests: ${row.scenario} (${row.failed})`);
+  if (STRICT && (noisy.length > 0 || failed.length > 0)) {
+    console.log('--strict: the run is not conclusive');
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

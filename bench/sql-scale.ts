@@ -137,7 +137,7 @@ async function measure(server: Server, scenario: Scenario): Promise<{ rps: numbe
       url: `${url}/oauth/token`,
       method: 'POST',
       headers: { ...FORM, authorization: basic },
-      body: 'grant_type=client_credentials&scope=public_repo',
+      body: 'grant_type=client_credentials&scope=ci:status',
     },
   };
   const before = await serverCpu(port);

@@ -12,6 +12,7 @@ import {
   requireScopeWithProvider,
   splitScopeArguments,
 } from './guards/require-scope';
+import { Limiter } from './limits/limiter';
 import { eventLogger } from './logging/event-log';
 import { Languages } from './messages/languages';
 import { oauthRouter } from './oauth-router';
@@ -19,8 +20,11 @@ import { optionsView, type ProviderOptionsView } from './options/options-view';
 import type { ProviderOptions } from './options/provider-options';
 import { type ResolvedOptions, resolveOptions } from './options/resolve-options';
 import type { ProviderContext } from './provider-context';
+import { ProviderStartup } from './provider-startup';
 import { schedulePurge } from './purge/purge-schedule';
+import { ApplicationCache } from './services/application-cache';
 import { ApplicationService } from './services/application-service';
+import { ConfiguredClientService } from './services/configured-client-service';
 import { DeviceService } from './services/device-service';
 import { GrantService } from './services/grant-service';
 import { PersonalTokenService } from './services/personal-token-service';
@@ -67,6 +71,20 @@ export interface Provider {
   /** The resolved configuration, frozen, without the CSRF key or the storage adapter. */
   options: ProviderOptionsView;
   /**
+   * Settles once the provider has started: the `clients` of the options are stored (at once when
+   * there are none). It rejects if that failed (storage down, a `client_id` a user's application
+   * holds); the endpoints wait for it and, after a failure, try again with the next request (503
+   * while storage is down). Await it before listening:
+   *
+   * @example
+   * ```ts
+   * const provider = createProvider({ ...options, clients: [firstPartyApp] });
+   * await provider.ready;
+   * app.listen(3000);
+   * ```
+   */
+  ready: Promise<void>;
+  /**
    * Adds a grant type to the token endpoint (RFC 6749 §4.5 extension grants such as RFC 7523
    * JWT bearer or RFC 8693 token exchange). The handler gets the authenticated client and only
    * the parameters it declares, and issues tokens with `request.issue()`; they pass
@@ -112,30 +130,48 @@ export type CreateProviderOptions = ProviderOptions;
  * });
  * app.use(provider.router);
  * app.get('/api/repos', provider.requireScope('public_repo'), listRepos);
+ * await provider.ready; // the `clients` of the options are stored
+ * app.listen(3000);
  * ```
  */
 export function createProvider(input: CreateProviderOptions): Provider {
   const resolved = resolveOptions(input);
   const onError = resolved.onError;
-  const storage = guardAdapter(resolved.adapter, onError);
+  const raw = resolved.adapter;
+  // Every application write goes through the cache's watch, so the guard's cache forgets it.
+  const applicationCache = new ApplicationCache(resolved.applicationCacheSeconds);
+  const storage = applicationCache.watch(guardAdapter(raw, onError));
   const options: ResolvedOptions = { ...resolved, adapter: storage };
   const grantTypes = new GrantTypeRegistry(options);
   const events = new ProviderEvents(onError, eventLogger(options.logger));
+  // The adapter's own counters when it has them: then every process on its store shares one budget.
+  const createCounter = raw.createRateLimiter?.bind(raw);
+  const limiter = new Limiter(options.limits, createCounter, events, onError, options.deviceCodeTtl);
   const tokens = new TokenService(options, storage, onError, events);
-  const applications = new ApplicationService(options, storage, events);
+  const applications = new ApplicationService(options, storage, events, applicationCache);
   const grants = new GrantService(storage, options.scopes, events);
+  const configured = new ConfiguredClientService(storage, events);
+  const startup = new ProviderStartup(() => configured.applyAll(options.clients), onError);
   const provider: ProviderContext = {
     options,
     applications,
     grants,
     tokens,
-    personalTokens: new PersonalTokenService(storage, tokens, events, options.scopes),
+    personalTokens: new PersonalTokenService(
+      storage,
+      tokens,
+      events,
+      options.scopes,
+      options.limits.personalTokensPerUser,
+    ),
     devices: new DeviceService(options, storage, tokens, applications, grants, events),
     events,
+    limiter,
     pages: new PageRenderer(options.views, new Languages(options.messages, options.locale, onError), onError),
     grantTypes,
     onError,
     allowHttpRedirectUris: options.allowHttpRedirectUris,
+    whenStarted: () => startup.whenStarted(),
   };
 
   const settingsRouter = Router();
@@ -167,6 +203,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
     personalTokens: provider.personalTokens,
     events,
     options: optionsView(options),
+    ready: startup.ready,
     registerGrantType: (type) => grantTypes.register(type),
     close: () => purge.stop(),
   };

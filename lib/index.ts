@@ -7,6 +7,7 @@
  */
 
 // The provider and its options.
+export type { ConfiguredClient } from './clients/configured-clients';
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
 export { ConfigurationError } from './errors/configuration-error';
 // The base of every error the provider answers with an HTTP status (protocol or not).
@@ -40,9 +41,10 @@ export type { GrantHandler, GrantRequest, GrantSubject, GrantType } from './gran
 export { GRANT_TYPES, type GrantTypeName } from './grants/grant-type-names';
 // Guards for the host's API.
 export type { AuthenticateOptions } from './guards/authenticate';
-export type { OAuthContext } from './guards/oauth-context';
-export { OAuthBearerStrategy } from './guards/passport-strategy';
+export type { ApplicationView, OAuthContext } from './guards/oauth-context';
+export { type ClientPrincipal, OAuthBearerStrategy } from './guards/passport-strategy';
 export { type RequireScopeOptions, requireScope } from './guards/require-scope';
+export type { LimitsOptions, RateLimitOption } from './limits/limit-options';
 // Logging: a pino-compatible logger.
 export type { Logger } from './logging/logger';
 export type { Catalog, MessageKey, MessageOverrides, MessageParams, Translatable } from './messages/catalog';
@@ -66,9 +68,10 @@ export type {
   ResourceTypeDefinition,
   ResourceTypes,
 } from './scopes/resource-types';
-export type { ScopeDefinition, ScopeDefinitions, ScopeRegistry } from './scopes/scope-registry';
+export type { ScopeDefinition, ScopeDefinitions, ScopeHolder, ScopeRegistry } from './scopes/scope-registry';
 // The admin API's service results.
 export type { ApplicationPage, ApplicationService, CreatedApplication } from './services/application-service';
+export type { ApplicationTrustInput } from './services/application-trust';
 export type { GrantService } from './services/grant-service';
 export type { PersonalTokenService } from './services/personal-token-service';
 export type { IssuedTokens, TokenService } from './services/token-service';
@@ -78,8 +81,12 @@ export type {
   ApplicationPageRequest,
   ApplicationPatch,
   ApplicationRecord,
+  ApplicationTrust,
   ConsumeResult,
   GrantRecord,
+  RateLimitCounter,
+  RateLimitResult,
+  RateLimitSpec,
   ResourceSelection,
   StorageAdapter,
   TokenFilter,
@@ -119,7 +126,7 @@ export type { AuthorizationRow, AuthorizationsViewData } from './views/authoriza
 export { renderConsentPage } from './views/consent-page';
 export type { CspSources } from './views/csp';
 export type { DeviceCodeViewData, DeviceDoneViewData } from './views/device-pages';
-export type { ErrorViewData } from './views/error-page';
+export type { ErrorReturnLink, ErrorViewData } from './views/error-page';
 // Views: the form contract, the built-in views and layout to wrap or start from, escaping, the data types.
 export { DECISIONS, FORM_FIELDS, RESOURCE_FIELDS } from './views/form-contract';
 export type { FieldErrors } from './views/form-fields';

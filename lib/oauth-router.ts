@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import {
+  bindConsentCsrf,
   prepareConsent,
   recordDecision,
   redirectWithAuthorization,
   requireAuthorizationLogin,
-  skipConsentIfGranted,
+  skipConsentIfAllowed,
   validateAuthorizationRequest,
   verifyClientAndRedirect,
 } from './endpoints/authorize';
@@ -13,7 +14,7 @@ import { answerAuthorization, answerBearer, answerJson, jsonErrorFallback } from
 import { introspectToken, requireConfidentialCaller } from './endpoints/introspection';
 import { serveMetadata } from './endpoints/metadata';
 import { revokePresentedToken } from './endpoints/revocation';
-import { checkCsrf, showConsent } from './endpoints/steps/page-steps';
+import { checkConsentCsrf, showConsent } from './endpoints/steps/page-steps';
 import {
   authenticateClient,
   clientRequest,
@@ -24,15 +25,16 @@ import {
   readParameters,
   readQuery,
 } from './endpoints/steps/request-steps';
-import { findGrantType, runGrant, sendTokens } from './endpoints/token';
+import { capIssuedTokens, findGrantType, runGrant, sendTokens } from './endpoints/token';
 import { describeBearerToken } from './endpoints/token-info';
+import { limitAddress, limitClient } from './limits/limit-steps';
 import type { ProviderContext } from './provider-context';
 
 /**
  * The OAuth endpoints under `basePath`, as a table: each route's protocol steps in order, grouped
  * by how their errors are answered. GET and POST `/authorize` share their opening; token,
- * revocation, introspection and device authorization share `noStore → readParameters →
- * authenticateClient` (after `cors` where browsers call them). The grant token endpoint looks the
+ * revocation, introspection and device authorization share `noStore → limitAddress →
+ * readParameters → authenticateClient → limitClient` (after `cors` where browsers call them). The grant token endpoint looks the
  * grant type up before the client authenticates: an unknown one is refused whoever asks. The
  * grant registry adds the routes of enabled grants (the device flow's).
  */
@@ -42,15 +44,15 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
   // biome-ignore format: a table, one route a line
   return [
     ...answering(answerAuthorization, {
-      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfGranted, prepareConsent, showConsent],
-      [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkCsrf, recordDecision, redirectWithAuthorization],
+      [`GET ${base}/authorize`]: [pageHeaders, readQuery, ...authorizeOpening, skipConsentIfAllowed, prepareConsent, bindConsentCsrf, showConsent],
+      [`POST ${base}/authorize`]: [pageHeaders, readParameters, ...authorizeOpening, checkConsentCsrf, recordDecision, redirectWithAuthorization],
     }),
     ...answering(answerJson, {
       [`OPTIONS ${base}/token`]: [preflight],
-      [`POST ${base}/token`]: [cors, noStore, readParameters, findGrantType, authenticateClient, runGrant, sendTokens],
+      [`POST ${base}/token`]: [cors, noStore, limitAddress('token'), readParameters, findGrantType, authenticateClient, limitClient('token'), runGrant, capIssuedTokens, sendTokens],
       [`OPTIONS ${base}/revoke`]: [preflight],
-      [`POST ${base}/revoke`]: [cors, ...clientRequest, revokePresentedToken],
-      [`POST ${base}/introspect`]: [...clientRequest, requireConfidentialCaller, introspectToken],
+      [`POST ${base}/revoke`]: [cors, ...clientRequest('revocation'), revokePresentedToken],
+      [`POST ${base}/introspect`]: [...clientRequest('introspection'), requireConfidentialCaller, introspectToken],
     }),
     ...answering(answerBearer, {
       [`GET ${base}/token/info`]: [noStore, describeBearerToken],

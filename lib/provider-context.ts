@@ -1,5 +1,6 @@
 import type { ProviderEvents } from './events/provider-events';
 import type { GrantTypeRegistry } from './grants/registry';
+import type { Limiter } from './limits/limiter';
 import type { ResolvedOptions } from './options/resolve-options';
 import type { ApplicationService } from './services/application-service';
 import type { DeviceService } from './services/device-service';
@@ -24,10 +25,17 @@ export interface ProviderContext {
   /** The enabled grant types, built-in and registered. */
   readonly grantTypes: GrantTypeRegistry;
   readonly events: ProviderEvents;
+  /** The rate limits' counters (`limits`). */
+  readonly limiter: Limiter;
   /** The view layer: every page is rendered and sent through it, in the request's language. */
   readonly pages: PageRenderer;
   /** Where unexpected errors and storage failures are reported (never with a secret). */
   readonly onError: (error: unknown) => void;
   /** Lets plain `http:` redirect URIs through for non-loopback hosts (development setups). */
   readonly allowHttpRedirectUris: boolean;
+  /**
+   * `undefined` once the provider has started (its configured clients are stored); otherwise a
+   * promise of it, which retries a start that failed. Every endpoint waits for it first.
+   */
+  readonly whenStarted: () => Promise<void> | undefined;
 }

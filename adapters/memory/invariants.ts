@@ -7,6 +7,8 @@
  *
  * @internal
  */
+
+import { TRUST_LEVELS } from '../../lib/storage/legacy-records';
 import type {
   ApplicationPageRequest,
   ApplicationPatch,
@@ -38,15 +40,25 @@ const APPLICATION_FIELDS: Record<keyof ApplicationRecord, true> = {
   confidential: true,
   scopes: true,
   ownerId: true,
+  trust: true,
+  skipConsent: true,
   createdAt: true,
   updatedAt: true,
 };
+/** Fields a record stored before they existed lacks; the adapter fills them in (see the contract). */
+const LEGACY_APPLICATION_FIELDS: ReadonlySet<string> = new Set<keyof ApplicationRecord>([
+  'trust',
+  'skipConsent',
+]);
 const PATCH_FIELDS: Record<keyof ApplicationPatch, true> = {
   name: true,
   homepageUrl: true,
   redirectUris: true,
   scopes: true,
   clientSecretHash: true,
+  confidential: true,
+  trust: true,
+  skipConsent: true,
   updatedAt: true,
 };
 const GRANT_FIELDS: Record<keyof GrantRecord, true> = {
@@ -96,15 +108,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Every contract field present (and not `undefined`), no field the contract does not define. */
-function checkFields(where: string, value: unknown, fields: object): Record<string, unknown> {
+/**
+ * Every contract field present (and not `undefined`), no field the contract does not define;
+ * `legacy` fields may be absent, as in a record an older provider version wrote.
+ */
+function checkFields(
+  where: string,
+  value: unknown,
+  fields: object,
+  legacy: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
   if (!isPlainObject(value)) fail(where, 'the record must be a plain object');
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(fields, key))
       fail(where, `unknown field \`${key}\` (records hold only contract fields)`);
   }
   for (const key of Object.keys(fields)) {
-    if (value[key] === undefined) fail(where, `\`${key}\` is undefined; missing values must be null`);
+    if (value[key] === undefined && !(legacy.has(key) && !Object.hasOwn(value, key)))
+      fail(where, `\`${key}\` is undefined; missing values must be null`);
   }
   return value;
 }
@@ -141,8 +162,12 @@ function nullableDate(where: string, name: string, value: unknown): void {
   if (value !== null) assertDate(where, name, value);
 }
 
+/**
+ * An application record as the contract defines it. A record without `trust` and `skipConsent`
+ * (written by a provider from before trust levels) passes too: the adapter fills them in.
+ */
 export function assertApplication(where: string, value: unknown): asserts value is ApplicationRecord {
-  const r = checkFields(where, value, APPLICATION_FIELDS);
+  const r = checkFields(where, value, APPLICATION_FIELDS, LEGACY_APPLICATION_FIELDS);
   id(where, 'id', r.id);
   id(where, 'clientId', r.clientId);
   if (r.clientSecretHash !== null) hash(where, 'clientSecretHash', r.clientSecretHash);
@@ -158,6 +183,13 @@ export function assertApplication(where: string, value: unknown): asserts value 
   }
   strings(where, 'scopes', r.scopes);
   nullableId(where, 'ownerId', r.ownerId);
+  if (r.trust !== undefined && !TRUST_LEVELS.some((level) => level === r.trust)) {
+    fail(where, `\`trust\` must be one of ${TRUST_LEVELS.join(', ')}`);
+  }
+  if (r.skipConsent !== undefined && typeof r.skipConsent !== 'boolean')
+    fail(where, '`skipConsent` must be a boolean');
+  if (r.skipConsent === true && r.trust !== 'first-party')
+    fail(where, '`skipConsent` may be true only for a `first-party` application');
   assertDate(where, 'createdAt', r.createdAt);
   assertDate(where, 'updatedAt', r.updatedAt);
 }

@@ -74,7 +74,9 @@ type IndexedField = (typeof INDEXED_FIELDS)[number];
 
 /**
  * Token ids by the value of each field `listTokens` / `revokeTokens` usually narrow by, so
- * revoking a grant or a token family does not scan every token. Sets keep insertion order.
+ * revoking a grant or a token family does not scan every token. Sets keep insertion order. It
+ * holds records that are not revoked (both methods skip revoked ones), so what a look-up walks
+ * does not grow with the revoked records waiting for the purge.
  */
 export class TokenIndex {
   readonly #maps: Record<IndexedField, Map<string, Set<string>>> = {
@@ -105,14 +107,19 @@ export class TokenIndex {
   }
 
   /**
-   * Candidate ids for the first indexed field the filter names, in the order familyId, grantId,
-   * applicationId, userId (roughly most to least selective); `undefined` if it names none.
+   * Candidate ids: the smallest of the sets of the indexed fields the filter names (a user's
+   * tokens at one application are found among the user's, not among every token of the
+   * application); `undefined` if it names none.
    */
   lookup(filter: TokenFilter): string[] | undefined {
+    let smallest: Set<string> | undefined;
     for (const field of INDEXED_FIELDS) {
       const value = filter[field];
-      if (value !== undefined) return [...(this.#maps[field].get(value) ?? [])];
+      if (value === undefined) continue;
+      const ids = this.#maps[field].get(value);
+      if (ids === undefined) return [];
+      if (smallest === undefined || ids.size < smallest.size) smallest = ids;
     }
-    return undefined;
+    return smallest === undefined ? undefined : [...smallest];
   }
 }

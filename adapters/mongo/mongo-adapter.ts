@@ -5,6 +5,8 @@ import type {
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  RateLimitCounter,
+  RateLimitSpec,
   ResourceSelection,
   StorageAdapter,
   TokenFilter,
@@ -13,6 +15,7 @@ import type {
 } from '../../lib/storage/storage-adapter';
 import { type GrantUses, usesBeside, usesOnGrants } from './grant-uses';
 import { createIndexes, isFerretDb } from './indexes';
+import { MongoRateLimits } from './rate-limits';
 import {
   encodeSelection,
   key,
@@ -115,6 +118,7 @@ export class MongoAdapter implements StorageAdapter {
   readonly #apps: Models['applications'];
   readonly #grants: Models['grants'];
   readonly #tokens: Models['tokens'];
+  readonly #rateLimits: MongoRateLimits;
   #ready: Promise<Setup> | undefined;
 
   constructor(options: MongoAdapterOptions) {
@@ -132,6 +136,11 @@ export class MongoAdapter implements StorageAdapter {
     this.#apps = this.#models.applications;
     this.#grants = this.#models.grants;
     this.#tokens = this.#models.tokens;
+    this.#rateLimits = new MongoRateLimits(
+      connection,
+      `${collectionPrefix}rate_limits`,
+      async () => (await this.#setup()).strategy instanceof ClaimStrategy,
+    );
   }
 
   /**
@@ -374,6 +383,20 @@ export class MongoAdapter implements StorageAdapter {
 
   async purgeExpired(before: Date): Promise<number> {
     const { strategy } = await this.#setup();
-    return strategy.purge({ $or: [{ expiresAt: { $lt: before } }, { revokedAt: { $lt: before } }] });
+    const count = await strategy.purge({
+      $or: [{ expiresAt: { $lt: before } }, { revokedAt: { $lt: before } }],
+    });
+    await this.#rateLimits.purge(before);
+    return count;
+  }
+
+  // ---- rate limits ----------------------------------------------------------------------------
+
+  /**
+   * Counters in `<prefix>rate_limits`, shared by every process on this database (see
+   * `rate-limits.ts`). Expired ones are deleted by a TTL index, or by `purgeExpired` on FerretDB.
+   */
+  createRateLimiter(spec: RateLimitSpec): RateLimitCounter {
+    return this.#rateLimits.counter(spec);
   }
 }

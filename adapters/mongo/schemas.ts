@@ -9,10 +9,12 @@
  * @internal
  */
 import { type Connection, Schema, Types } from 'mongoose';
+import { TRUST_LEVELS, withTrustDefaults } from '../../lib/storage/legacy-records';
 import { copySelection, parseSelection } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPatch,
   ApplicationRecord,
+  ApplicationTrust,
   GrantRecord,
   ResourceSelection,
   TokenFilter,
@@ -57,6 +59,9 @@ export const applicationSchema = new Schema(
     confidential: Boolean,
     scopes: [String],
     ownerId: nullableString,
+    // Documents written before trust levels have neither: `toApplication` derives them.
+    trust: nullableString,
+    skipConsent: { type: Boolean, default: null },
     createdAt: Date,
     updatedAt: Date,
   },
@@ -158,6 +163,9 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof ApplicationPatch>([
   'redirectUris',
   'scopes',
   'clientSecretHash',
+  'confidential',
+  'trust',
+  'skipConsent',
   'updatedAt',
 ]);
 
@@ -209,6 +217,18 @@ class Fields {
     return typeof value === 'boolean' ? value : this.#fail(field, 'a boolean');
   }
 
+  /** A missing field reads as `null`, like one stored as `null`. */
+  booleanOrNull(field: string): boolean | null {
+    return (this.#doc[field] ?? null) === null ? null : this.boolean(field);
+  }
+
+  /** An application's trust level; `null` when absent (a document from before trust levels). */
+  trustOrNull(field: string): ApplicationTrust | null {
+    const value = this.#doc[field] ?? null;
+    if (value === null) return null;
+    return TRUST_LEVELS.find((level) => level === value) ?? this.#fail(field, 'a trust level');
+  }
+
   /** A fresh `Date`, never the driver's object. */
   date(field: string): Date {
     const value = this.#doc[field];
@@ -252,7 +272,7 @@ class Fields {
 
 export function toApplication(doc: unknown): ApplicationRecord {
   const f = new Fields('applications', doc);
-  return {
+  return withTrustDefaults({
     id: f.string('_id'),
     clientId: f.string('clientId'),
     clientSecretHash: f.stringOrNull('clientSecretHash'),
@@ -262,9 +282,11 @@ export function toApplication(doc: unknown): ApplicationRecord {
     confidential: f.boolean('confidential'),
     scopes: f.strings('scopes'),
     ownerId: f.stringOrNull('ownerId'),
+    trust: f.trustOrNull('trust') ?? undefined,
+    skipConsent: f.booleanOrNull('skipConsent') ?? undefined,
     createdAt: f.date('createdAt'),
     updatedAt: f.date('updatedAt'),
-  };
+  });
 }
 
 export function toGrant(doc: unknown): GrantRecord {

@@ -13,10 +13,11 @@
  *
  * @internal
  */
+
+import { type LegacyApplicationRecord, TRUST_LEVELS } from '../../lib/storage/legacy-records';
 import { copySelection, parseSelection } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPatch,
-  ApplicationRecord,
   GrantRecord,
   ResourceSelection,
   TokenFilter,
@@ -134,7 +135,20 @@ function selection(name: string): Column<ResourceSelection | null> {
 
 const KINDS: readonly TokenKind[] = ['access', 'refresh', 'code', 'device', 'personal'];
 
-export const APPLICATION_COLUMNS: ColumnMap<ApplicationRecord> = {
+/**
+ * A column an older provider version leaves out (a rolling deploy): `NULL` reads as absent, and
+ * the reader applies the storage contract's default (`withTrustDefaults`).
+ */
+function absentAsNull<T>(column: Column<T>): Column<T | undefined> {
+  return {
+    name: column.name,
+    encode: (value, dialect) => (value === undefined ? null : column.encode(value, dialect)),
+    decode: (value, fail) => (value === null || value === undefined ? undefined : column.decode(value, fail)),
+  };
+}
+
+/** An application row: its trust fields may be absent in a row an older version wrote. */
+export const APPLICATION_COLUMNS: ColumnMap<LegacyApplicationRecord> = {
   id: text('id'),
   clientId: text('client_id'),
   clientSecretHash: nullable(text('client_secret_hash')),
@@ -144,6 +158,8 @@ export const APPLICATION_COLUMNS: ColumnMap<ApplicationRecord> = {
   confidential: boolean('confidential'),
   scopes: list('scopes'),
   ownerId: nullable(text('owner_id')),
+  trust: absentAsNull(oneOf('trust', TRUST_LEVELS)),
+  skipConsent: absentAsNull(boolean('skip_consent')),
   createdAt: date('created_at'),
   updatedAt: date('updated_at'),
 };
@@ -155,6 +171,9 @@ export const PATCH_FIELDS: Record<keyof ApplicationPatch, true> = {
   redirectUris: true,
   scopes: true,
   clientSecretHash: true,
+  confidential: true,
+  trust: true,
+  skipConsent: true,
   updatedAt: true,
 };
 

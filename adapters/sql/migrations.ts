@@ -3,9 +3,10 @@
  * find at run time), and {@link runMigrations}, which applies the pending ones.
  *
  * How the schema evolves: a migration, once released, is never edited. A change is a new entry
- * at the end of {@link MIGRATIONS} (names sort in order: `0002_…`, `0003_…`) that alters the
- * tables, plus the matching entry in the column map (`columns.ts`). A new nullable column (or one
- * with a default) keeps older provider versions working during a rolling deploy.
+ * in {@link MIGRATIONS} (Kysely applies them in name order: `0002_…`, `0003_…`; a number, once
+ * given, is never reused) that alters the tables, plus the matching entry in the column map
+ * (`columns.ts`). A new nullable column (or one with a default) keeps older provider versions
+ * working during a rolling deploy.
  *
  * @internal
  */
@@ -19,6 +20,7 @@ export interface TableNames {
   tokens: string;
   migrations: string;
   migrationLock: string;
+  rateLimits: string;
 }
 
 export function tableNames(prefix: string): TableNames {
@@ -28,6 +30,7 @@ export function tableNames(prefix: string): TableNames {
     tokens: `${prefix}tokens`,
     migrations: `${prefix}migrations`,
     migrationLock: `${prefix}migrations_lock`,
+    rateLimits: `${prefix}rate_limits`,
   };
 }
 
@@ -116,14 +119,50 @@ const MIGRATIONS: Migrations = {
     await index(db, t.tokens, ['expires_at']);
     await index(db, t.tokens, ['revoked_at']);
   },
+
+  /**
+   * Trust levels (the storage contract's `trust`, `skipConsent`). Existing rows get what the
+   * contract says a record from before trust levels reads as: `host` without an owner, `user`
+   * with one, and `skip_consent` false. Both stay nullable, so a row an older provider version
+   * inserts during a rolling deploy reads the same way (the reader derives them).
+   */
+  async '0002_application_trust'(db, dialect, t) {
+    const type = types(dialect);
+    await db.schema.alterTable(t.applications).addColumn('trust', 'text').execute();
+    await db.schema.alterTable(t.applications).addColumn('skip_consent', type.boolean).execute();
+    await db
+      .updateTable(t.applications)
+      .set({
+        trust: sql`case when owner_id is null then 'host' else 'user' end`,
+        skip_consent: dialect === 'postgres' ? false : 0,
+      })
+      .where('trust', 'is', null)
+      .execute();
+  },
+
+  /**
+   * The rate limits' counters (`rate-limit.ts`), in the columns, order and types
+   * `rate-limiter-flexible` writes: `key`, `points`, `expire` (epoch milliseconds).
+   */
+  async '0003_create_rate_limits'(db, dialect, t) {
+    const postgres = dialect === 'postgres';
+    await db.schema
+      .createTable(t.rateLimits)
+      .addColumn('key', postgres ? 'varchar(255)' : 'text', (col) => col.primaryKey())
+      .addColumn('points', 'integer', (col) => col.notNull().defaultTo(0))
+      .addColumn('expire', postgres ? 'bigint' : 'integer')
+      .execute();
+    await index(db, t.rateLimits, ['expire']);
+  },
+
   async '0005_add_resource_selections'(db, _dialect, t) {
     await addResourceSelections(db, t);
   },
 };
 
 /**
- * 0002–0004 are other features' numbers (client trust, rate limits, resource indicators); they
- * sort before this one wherever they are present.
+ * Resource selections (fine-grained access). 0004 is resource indicators' number; it sorts before
+ * this one wherever it is present.
  */
 async function addResourceSelections(db: Kysely<Tables>, t: TableNames): Promise<void> {
   // JSON text, nullable: rows from before are unrestricted, and older versions keep working.

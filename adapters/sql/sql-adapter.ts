@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
+import { withTrustDefaults } from '../../lib/storage/legacy-records';
 import { intersectSelections } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPageRequest,
@@ -6,6 +7,8 @@ import type {
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  RateLimitCounter,
+  RateLimitSpec,
   ResourceSelection,
   StorageAdapter,
   TokenFilter,
@@ -26,6 +29,7 @@ import {
   toRow,
 } from './columns';
 import { runMigrations, type TableNames, tableNames } from './migrations';
+import { type RateLimitStore, sqlRateLimiter } from './rate-limits';
 
 /** Options of {@link SqlAdapter}: a PostgreSQL pool or a SQLite database, which the host owns. */
 export type SqlAdapterOptions = (
@@ -103,6 +107,7 @@ export class SqlAdapter implements StorageAdapter {
   readonly #prefix: string;
   readonly #t: TableNames;
   readonly #purgeBatch: number;
+  readonly #store: RateLimitStore;
 
   constructor(options: SqlAdapterOptions) {
     const { tablePrefix = 'oauth_', purgeBatchSize = 5000 } = options;
@@ -119,6 +124,7 @@ export class SqlAdapter implements StorageAdapter {
         throw new TypeError("SqlAdapter: `dialect: 'postgres'` requires a `pool` (a pg Pool)");
       }
       this.#db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: options.pool }) });
+      this.#store = { dialect: 'postgres', pool: options.pool };
     } else if (options.dialect === 'sqlite') {
       if (typeof options.database?.prepare !== 'function') {
         throw new TypeError(
@@ -126,6 +132,7 @@ export class SqlAdapter implements StorageAdapter {
         );
       }
       this.#db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: options.database }) });
+      this.#store = { dialect: 'sqlite', database: options.database };
     } else {
       throw new TypeError("SqlAdapter: `dialect` must be 'postgres' or 'sqlite'");
     }
@@ -149,13 +156,18 @@ export class SqlAdapter implements StorageAdapter {
 
   // ---- applications -------------------------------------------------------------------------
 
+  /** A row as a record; trust fields a row from before trust levels lacks read as the contract says. */
+  #application(row: unknown): ApplicationRecord {
+    return withTrustDefaults(fromRow(this.#t.applications, APPLICATION_COLUMNS, row));
+  }
+
   async createApplication(record: ApplicationRecord): Promise<ApplicationRecord> {
     const row = await this.#db
       .insertInto(this.#t.applications)
       .values(toRow(APPLICATION_COLUMNS, record, this.#dialect))
       .returningAll()
       .executeTakeFirstOrThrow();
-    return fromRow(this.#t.applications, APPLICATION_COLUMNS, row);
+    return this.#application(row);
   }
 
   async findApplicationById(id: string): Promise<ApplicationRecord | null> {
@@ -173,7 +185,7 @@ export class SqlAdapter implements StorageAdapter {
       .selectAll()
       .where(column, '=', value)
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(this.#t.applications, APPLICATION_COLUMNS, row);
+    return row === undefined ? null : this.#application(row);
   }
 
   async listApplicationsByOwner(ownerId: string): Promise<ApplicationRecord[]> {
@@ -185,7 +197,7 @@ export class SqlAdapter implements StorageAdapter {
       .orderBy('created_at')
       .orderBy('seq')
       .execute();
-    return rows.map((row) => fromRow(this.#t.applications, APPLICATION_COLUMNS, row));
+    return rows.map((row) => this.#application(row));
   }
 
   async listApplications(page: ApplicationPageRequest): Promise<ApplicationRecord[]> {
@@ -204,7 +216,7 @@ export class SqlAdapter implements StorageAdapter {
       );
     }
     const rows = await query.orderBy('created_at').orderBy(id).limit(page.limit).execute();
-    return rows.map((row) => fromRow(this.#t.applications, APPLICATION_COLUMNS, row));
+    return rows.map((row) => this.#application(row));
   }
 
   async updateApplication(id: string, patch: ApplicationPatch): Promise<ApplicationRecord | null> {
@@ -222,7 +234,7 @@ export class SqlAdapter implements StorageAdapter {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(this.#t.applications, APPLICATION_COLUMNS, row);
+    return row === undefined ? null : this.#application(row);
   }
 
   async deleteApplication(id: string): Promise<boolean> {
@@ -474,8 +486,23 @@ export class SqlAdapter implements StorageAdapter {
         .executeTakeFirst();
       const deleted = Number(result.numDeletedRows);
       total += deleted;
-      if (deleted < this.#purgeBatch) return total;
+      if (deleted < this.#purgeBatch) break;
     }
+    // The rate limits' counters whose window ended (not counted: they are not token records).
+    await sql`DELETE FROM ${sql.table(this.#t.rateLimits)} WHERE expire < ${before.getTime()}`.execute(
+      this.#db,
+    );
+    return total;
+  }
+
+  // ---- rate limits ----------------------------------------------------------------------------
+
+  /**
+   * Counters in `<prefix>rate_limits` (migration `0003_create_rate_limits`), shared by every
+   * process on this database; see `rate-limits.ts`. `purgeExpired` deletes the expired ones.
+   */
+  createRateLimiter(spec: RateLimitSpec): RateLimitCounter {
+    return sqlRateLimiter(this.#store, this.#t.rateLimits, spec);
   }
 
   // ---- internals ----------------------------------------------------------------------------

@@ -77,6 +77,26 @@ export function createExampleClient(options: ExampleClientOptions): Express {
     );
   };
   passport.use('provider', strategy);
+
+  /** Whether the provider's metadata (RFC 8414) advertises `iss` in every response; read once. */
+  let issSupported: Promise<boolean> | undefined;
+  const issuerAlwaysSent = (): Promise<boolean> => {
+    issSupported ??= fetch(`${options.providerUrl}/.well-known/oauth-authorization-server`).then(
+      async (response) => {
+        if (!response.ok) throw new Error(`metadata answered ${response.status}`);
+        const metadata: unknown = await response.json();
+        return (
+          typeof metadata === 'object' &&
+          metadata !== null &&
+          Reflect.get(metadata, 'authorization_response_iss_parameter_supported') === true
+        );
+      },
+    );
+    issSupported.catch(() => {
+      issSupported = undefined; // try again on the next callback
+    });
+    return issSupported;
+  };
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: ClientUser, done) => done(null, user));
 
@@ -109,11 +129,16 @@ export function createExampleClient(options: ExampleClientOptions): Express {
   app.get('/auth/provider', passport.authenticate('provider'));
   app.get(
     '/auth/provider/callback',
-    (req, res, next) => {
-      // RFC 9207: refuse a response that names another issuer (mix-up attacks).
+    async (req, res, next) => {
+      // RFC 9207 §2.4: refuse a response that names another issuer (mix-up attacks), and one that
+      // names none once the provider's metadata says it always sends `iss`.
       const iss = req.query.iss;
       if (iss !== undefined && iss !== options.providerUrl) {
         res.status(400).send('Authorization response from an unexpected issuer');
+        return;
+      }
+      if (iss === undefined && (await issuerAlwaysSent().catch(() => true))) {
+        res.status(400).send('Authorization response without the issuer (iss) the provider promises');
         return;
       }
       next();

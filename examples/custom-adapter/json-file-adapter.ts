@@ -64,6 +64,19 @@ function narrowed(current: ResourceSelection | null, narrowing: ResourceSelectio
   return result;
 }
 
+/**
+ * The storage contract's reading of an application stored before trust levels existed (without
+ * `trust` and `skipConsent`, as an older provider version writes it): `host` when nobody owns
+ * it, `user` otherwise, and no skipped consent.
+ */
+function withTrustDefaults(row: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...row,
+    trust: row.trust ?? (row.ownerId === null ? 'host' : 'user'),
+    skipConsent: row.skipConsent ?? false,
+  };
+}
+
 /** The tail of the operation queue of each directory, shared by every adapter on it in this process. */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -129,7 +142,8 @@ export class JsonFileAdapter implements StorageAdapter {
     return rows.map((row: unknown) => {
       if (typeof row !== 'object' || row === null)
         throw new Error(`JsonFileAdapter: a row of ${name}.json is not an object`);
-      const revived: Record<string, unknown> = { ...row };
+      const revived: Record<string, unknown> =
+        name === 'applications' ? withTrustDefaults({ ...row }) : { ...row };
       for (const field of DATE_FIELDS[name]) {
         const value = revived[String(field)];
         revived[String(field)] = value === null || value === undefined ? null : new Date(String(value));
@@ -159,7 +173,7 @@ export class JsonFileAdapter implements StorageAdapter {
         throw new Error('JsonFileAdapter.createApplication: duplicate id or clientId');
       }
       await this.#write('applications', [...applications, record]);
-      return structuredClone(record);
+      return (await this.#read('applications')).find((a) => a.id === record.id) ?? structuredClone(record);
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
@@ -14,12 +14,22 @@ import {
   type StorageAdapter,
 } from '../../lib';
 import { exampleApi } from './api';
+import { isCrossSite, LoginAttempts } from './login-guard';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
 import { playgroundRouter } from './playground/router';
 import { RepositoryStore } from './repositories';
 import { chosenLanguage, LANGUAGE_COOKIE, LANGUAGES, themedLayout } from './theme/themed-layout';
 import { type ExampleUser, findUserById, findUserByLogin } from './users';
+
+/** The 4xx status an error carries (body-parser's `status`: 413, 415, 400), or `null` for any other error. */
+function clientErrorStatus(error: unknown): number | null {
+  const status: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'status') : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500
+    ? status
+    : null;
+}
 
 export interface ExampleProviderOptions {
   /** Storage; default: a fresh memory adapter. */
@@ -30,9 +40,16 @@ export interface ExampleProviderOptions {
   sessionSecret?: string;
   /** Key for consent-form CSRF tokens; share it between processes behind one load balancer. */
   csrfSecret?: string;
+  /** The first-party app's client secret; default {@link DEFAULT_FIRST_PARTY_SECRET}. */
+  firstPartyClientSecret?: string;
   /** Where the provider logs (`server.ts` passes pino); default: the library's quiet logger. */
   logger?: Logger;
 }
+
+/** The example's own first-party app, from configuration (DESIGN: its fixed surface). */
+export const FIRST_PARTY_CLIENT_ID = 'example-first-party';
+export const DEFAULT_FIRST_PARTY_SECRET = 'first-party-secret';
+export const FIRST_PARTY_REDIRECT_URI = 'http://127.0.0.1/first-party/callback';
 
 /** Only local paths are followed after login, so `/login?return_to=https://evil` cannot redirect away. */
 function safeReturnTo(value: unknown): string {
@@ -59,8 +76,8 @@ const SCOPES: ScopeDefinitions = {
   },
   public_repo: { description: 'Access your public repositories' },
   gist: { description: 'Create gists' },
-  // Meant for machine tokens (client credentials): a CI server reporting commit statuses.
-  'ci:status': { description: 'Report commit statuses' },
+  // Held by clients only (client credentials): a CI server reporting commit statuses.
+  'ci:status': { description: 'Report commit statuses', holders: ['client'] },
 };
 
 /** The scopes' descriptions in German, for the consent and settings pages. */
@@ -140,7 +157,29 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     loginUrl: '/login',
     // The web flow and client credentials, plus the device flow for CLIs and TVs (RFC 8628).
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', GRANT_TYPES.deviceCode],
+    // DESIGN.md "Limits": outside suites drive this app hard from 127.0.0.1, so the per-address
+    // limits are high and users may keep many apps and tokens; the per-client limits (wrong
+    // secrets, device codes) are the library's.
+    limits: {
+      perAddress: { points: 30_000, durationSeconds: 60 },
+      applicationsPerUser: 1000,
+      personalTokensPerUser: 1000,
+    },
+    // The site's own app: a fixed client_id, stored at start (`await provider.ready`), no consent page.
+    clients: [
+      {
+        clientId: FIRST_PARTY_CLIENT_ID,
+        clientSecret: options.firstPartyClientSecret ?? DEFAULT_FIRST_PARTY_SECRET,
+        name: 'Example first-party app',
+        homepageUrl: options.issuer,
+        redirectUris: [FIRST_PARTY_REDIRECT_URI],
+        scopes: ['user', 'repo'],
+        confidential: true,
+        firstParty: true,
+      },
+    ],
   });
+  const loginAttempts = new LoginAttempts();
 
   app.get('/', (req, res) => {
     setPageHeaders(res);
@@ -159,17 +198,25 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     setPageHeaders(res);
     res.type('html').send(loginPage(safeReturnTo(req.query.return_to)));
   });
-  app.post('/login', express.urlencoded({ extended: false }), (req, res, next) => {
-    // Login CSRF: a cross-site form post carries a foreign Origin; refuse it.
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+  app.post('/login', express.urlencoded({ extended: false }), async (req, res, next) => {
+    setPageHeaders(res); // the answer is a page too: never framed
+    // Login CSRF: a post from another site, or with `Origin: null` (sandboxed frames), is refused.
+    if (isCrossSite(req)) {
       res.status(403).type('html').send(loginPage('/', 'Cross-site sign-in refused.'));
       return;
     }
     const returnTo = safeReturnTo(req.body?.return_to);
-    passport.authenticate('local', (error: unknown, user: ExampleUser | false) => {
+    const username = typeof req.body?.username === 'string' ? req.body.username : '';
+    const wait = await loginAttempts.retryAfter(username, req.ip ?? '');
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      res.status(429).type('html').send(loginPage(returnTo, 'Too many failed sign-ins; wait a few minutes.'));
+      return;
+    }
+    passport.authenticate('local', async (error: unknown, user: ExampleUser | false) => {
       if (error) return next(error);
       if (!user) {
+        await loginAttempts.recordFailure(username, req.ip ?? '');
         res.status(401).type('html').send(loginPage(returnTo, 'Invalid username or password.'));
         return;
       }
@@ -181,6 +228,12 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     })(req, res, next);
   });
   app.post('/logout', (req, res, next) => {
+    // Logout CSRF: only the app's own pages may sign a user out.
+    if (isCrossSite(req)) {
+      setPageHeaders(res);
+      res.status(403).type('html').send(loginPage('/', 'Cross-site sign-out refused.'));
+      return;
+    }
     req.logout((error) => (error ? next(error) : res.redirect(302, '/')));
   });
 
@@ -207,5 +260,28 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       machineScopes: ['ci:status'],
     }),
   );
+  // The host's own error handler: a detail-free page, never Express's stack trace. A request the
+  // body parsers refused (a body too large, an unknown charset) keeps its 4xx: bad input is the
+  // sender's fault, not a 500.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const status = clientErrorStatus(error);
+    if (status === null) {
+      console.error('[example provider]', error instanceof Error ? `${error.name}: ${error.message}` : error);
+    }
+    setPageHeaders(res);
+    res
+      .status(status ?? 500)
+      .type('html')
+      .send(
+        loginPage(
+          '/',
+          status === null ? 'Something went wrong. Try again.' : 'The request could not be read.',
+        ),
+      );
+  });
   return { app, provider };
 }

@@ -1,6 +1,11 @@
 import pino from 'pino';
 import type { StorageAdapter } from '../../lib';
-import { createExampleProvider } from './app';
+import {
+  createExampleProvider,
+  DEFAULT_FIRST_PARTY_SECRET,
+  FIRST_PARTY_CLIENT_ID,
+  FIRST_PARTY_REDIRECT_URI,
+} from './app';
 
 /**
  * Picks storage: the SQL adapter when DATABASE_URL is set (`postgres://…` or `sqlite:<path>`),
@@ -26,19 +31,26 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const issuer = process.env.ISSUER ?? `http://localhost:${port}`;
   const { adapter, label } = await chooseAdapter();
-  const { app } = createExampleProvider({
+  const firstPartySecret = process.env.FIRST_PARTY_CLIENT_SECRET || DEFAULT_FIRST_PARTY_SECRET;
+  const { app, provider } = createExampleProvider({
     adapter,
     issuer,
     sessionSecret: process.env.SESSION_SECRET,
     csrfSecret: process.env.CSRF_SECRET,
+    firstPartyClientSecret: firstPartySecret,
     // The provider's log (errors, replays, PKCE failures, redirect mismatches) as pino JSON lines.
     logger: pino({ name: 'express-oauth-provider', level: process.env.LOG_LEVEL ?? 'info' }),
   });
+  // The configured first-party app is stored before the first request.
+  await provider.ready;
   const server = app.listen(port, () => {
     console.log(`Example OAuth provider on ${issuer} (${label})`);
     console.log(`Log in at ${issuer}/login as alice / alice-pass (or bob / bob-pass)`);
     console.log(`Watch every step of the OAuth flows: ${issuer}/playground`);
     console.log(`Administration (alice only): ${issuer}/admin · Deutsch: ${issuer}/language?lang=de`);
+    console.log(
+      `First-party app (no consent page): client_id ${FIRST_PARTY_CLIENT_ID}, secret ${firstPartySecret}, redirect URI ${FIRST_PARTY_REDIRECT_URI}`,
+    );
     console.log(
       `Register an application: POST ${issuer}/settings/api/applications (logged in), or ${issuer}/settings/applications`,
     );

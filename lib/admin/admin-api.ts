@@ -1,13 +1,14 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import { chain, type Step } from '../endpoints/chain';
 import type { EndpointCall } from '../endpoints/endpoint-call';
 import { answerJson } from '../endpoints/error-styles';
 import { noStore } from '../endpoints/steps/request-steps';
-import { LoginRequiredError, NotFoundError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { LoginRequiredError, NotFoundError } from '../errors/http-error';
 import { InvalidRequestError } from '../errors/oauth-error';
 import { currentUser } from '../http/current-user';
-import { bodyKind, queryParameters } from '../http/parse-body';
+import { queryParameters } from '../http/parse-body';
 import { routeParameter } from '../http/route-parameter';
+import { refuseAccessTokens, sameSiteJsonWrites } from '../http/session-guards';
 import { message } from '../messages/catalog';
 import type { ProviderContext } from '../provider-context';
 import { APPLICATION_PAGE_LIMIT } from '../services/application-service';
@@ -20,16 +21,6 @@ async function requireApiUser(call: EndpointCall): Promise<void> {
   const user = await currentUser(call.req, call.provider.options);
   if (user === null) throw new LoginRequiredError();
   call.user = user;
-}
-
-/**
- * Every write (`POST`, `DELETE`) must say `Content-Type: application/json`, with a body or
- * without: a cross-site page can send neither that header nor a `DELETE` without the browser
- * asking first (CORS preflight), so no form or script elsewhere can act as the administrator.
- */
-function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void {
-  if (req.method === 'GET' || req.method === 'HEAD' || bodyKind(req) === 'json') next();
-  else next(new UnsupportedMediaTypeError(message('problem.jsonOnly')));
 }
 
 /** `?limit=` as a whole number from 1 to the page maximum. */
@@ -49,7 +40,10 @@ function pageLimit(value: string | undefined): number | undefined {
 export function adminApi(provider: ProviderContext): Router {
   const { applications, grants, tokens } = provider;
   const router = Router();
-  router.use(jsonWritesOnly);
+  // As the settings API: never for an access token (403), and every write (`POST`, `DELETE`) from
+  // this site with `Content-Type: application/json`, body or not — a cross-site page can send
+  // neither that header nor a `DELETE` without the browser asking first (CORS preflight).
+  router.use(refuseAccessTokens, sameSiteJsonWrites({ customHeader: false }));
   const route = (name: string, handler: (call: EndpointCall) => Promise<[number, unknown]>) => {
     const reply: Step = async function replyJson(call) {
       const [status, body] = await handler(call);

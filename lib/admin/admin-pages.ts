@@ -8,6 +8,7 @@ import { issueCsrfToken } from '../http/csrf';
 import { queryParameters } from '../http/parse-body';
 import { readFormFields } from '../http/read-form';
 import { routeParameter } from '../http/route-parameter';
+import { accessTokenRefused, refuseAccessTokens } from '../http/session-guards';
 import { type MessageKey, message } from '../messages/catalog';
 import type { Translator } from '../messages/translator';
 import type { ProviderContext } from '../provider-context';
@@ -60,6 +61,7 @@ function adminRoute(
   async function readPostedForm(call: EndpointCall): Promise<void> {
     if (call.req.method !== 'POST') return;
     call.form = await readFormFields(call.req, provider.options.bodyLimit);
+    if (call.form.one('access_token') !== undefined) throw accessTokenRefused();
     checkCsrf(call);
   }
   async function renderAdminPage(call: EndpointCall): Promise<void> {
@@ -100,6 +102,8 @@ function adminRoute(
 export function adminPages(provider: ProviderContext): Router {
   const { applications, grants, tokens, options } = provider;
   const router = Router();
+  // As the settings pages: the administrator in person, never an access token (403).
+  router.use(refuseAccessTokens);
   const described = (t: Translator, names: readonly string[]) =>
     names.map((name) => ({ name, description: t.scope(name, options.scopes.describe(name)) }));
   const application = async (page: AdminPage) => {

@@ -29,9 +29,17 @@ export async function loadUserRecords(provider: ProviderContext, userId: string)
   return { authorizations, tokens: live };
 }
 
-/** The JSON of an application as the admin API shows it: the settings API's fields and its owner. */
+/**
+ * The JSON of an application as the admin API shows it: the settings API's fields, its owner and
+ * its trust (read-only here: only host code changes it, with `applications.setTrust`).
+ */
 export function adminApplicationJson(application: ApplicationRecord) {
-  return { ...applicationJson(application), owner_id: application.ownerId };
+  // The settings JSON carries `trust`; the operator also sees `skip_consent`.
+  return {
+    ...applicationJson(application),
+    owner_id: application.ownerId,
+    skip_consent: application.skipConsent,
+  };
 }
 
 /** A user's live token as the admin API shows it (never a secret or a hash). */

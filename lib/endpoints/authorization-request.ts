@@ -23,6 +23,9 @@ export interface VerifiedClient {
   redirectUriSent: boolean;
 }
 
+/** The `prompt` values this provider honours (OpenID Connect Core §3.1.2.1). */
+export type Prompt = 'none' | 'login' | 'consent';
+
 /** A fully validated authorization request. */
 export interface AuthorizationRequest extends VerifiedClient {
   /** `code`, or `token` for the implicit grant when it is enabled. */
@@ -33,6 +36,8 @@ export interface AuthorizationRequest extends VerifiedClient {
    * pre-select the consent page); `null` when it named none.
    */
   resourceSelection: ResourceSelection | null;
+  /** What the client asked of the user: no page at all, a new login, the consent page again. */
+  prompt: ReadonlySet<Prompt>;
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain' | null;
 }
@@ -87,6 +92,34 @@ export async function verifyClientAndRedirect(
   };
 }
 
+const PROMPTS: ReadonlySet<string> = new Set<Prompt>(['none', 'login', 'consent']);
+
+function isPrompt(value: string): value is Prompt {
+  return PROMPTS.has(value);
+}
+
+/**
+ * OpenID Connect Core §3.1.2.1 `prompt`, which OAuth clients send too: a space-separated list of
+ * `login` and `consent`, or `none` alone. Anything else is `invalid_request`.
+ */
+export function parsePrompt(value: string | undefined, errorOptions = { redirectable: true }): Set<Prompt> {
+  const prompt = new Set<Prompt>();
+  for (const item of (value ?? '').split(' ')) {
+    if (item === '') continue;
+    if (!isPrompt(item)) {
+      throw new InvalidRequestError(
+        message('problem.unsupportedPrompt', { value: item.slice(0, 32) }),
+        errorOptions,
+      );
+    }
+    prompt.add(item);
+  }
+  if (prompt.has('none') && prompt.size > 1) {
+    throw new InvalidRequestError(message('problem.promptNoneAlone'), errorOptions);
+  }
+  return prompt;
+}
+
 /** Step two: errors from here on are sent to the verified redirect URI (RFC 6749 §4.1.2.1). */
 export function validateAuthorizationRequest(
   params: Parameters,
@@ -105,12 +138,11 @@ export function validateAuthorizationRequest(
   // Each response type belongs to an enabled grant: `code` to authorization_code, `token` to implicit.
   const answered = grantTypes.responseType(responseType)?.responseType;
   if (answered === undefined) {
-    throw new UnsupportedResponseTypeError(
-      message('problem.unsupportedResponseType', { type: responseType.slice(0, 64) }),
-      redirectable,
-    );
+    // Not echoed: the value is the sender's text, and the answer may be a page.
+    throw new UnsupportedResponseTypeError(message('problem.unsupportedResponseType'), redirectable);
   }
   const implicit = answered.type === 'token';
+  const prompt = parsePrompt(params.prompt);
   const requested = options.scopes.parse(params.scope ?? '', redirectable);
   // RFC 9396 §2, §3: authorization_details add the scopes their actions map to, and name resources.
   const details =
@@ -124,20 +156,15 @@ export function validateAuthorizationRequest(
     details?.resourceSelection ?? null,
   );
   const { scopes, resourceSelection } = normalized;
+  // RFC 9700 §4.15: a user authorizes only scopes users may hold; client-held ones are for client_credentials.
+  options.scopes.requireHeldBy(scopes, 'user', redirectable);
   const { client } = verified;
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError(message('problem.scopeNotAllowed'), redirectable);
   }
+  const base = { ...verified, scopes, resourceSelection, prompt };
 
-  if (implicit)
-    return {
-      ...verified,
-      responseType: 'token',
-      scopes,
-      resourceSelection,
-      codeChallenge: null,
-      codeChallengeMethod: null,
-    };
+  if (implicit) return { ...base, responseType: 'token', codeChallenge: null, codeChallengeMethod: null };
 
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;
@@ -147,14 +174,7 @@ export function validateAuthorizationRequest(
     if (!client.confidential || options.requirePkce === 'all') {
       throw new InvalidRequestError(message('problem.pkceRequired'), redirectable);
     }
-    return {
-      ...verified,
-      responseType: 'code',
-      scopes,
-      resourceSelection,
-      codeChallenge: null,
-      codeChallengeMethod: null,
-    };
+    return { ...base, responseType: 'code', codeChallenge: null, codeChallengeMethod: null };
   }
   // RFC 7636 §4.3: the method defaults to "plain", which we accept only when enabled.
   const resolvedMethod = method ?? 'plain';
@@ -164,12 +184,5 @@ export function validateAuthorizationRequest(
   if (!isValidPkceValue(challenge)) {
     throw new InvalidRequestError(message('problem.pkceChallengeFormat'), redirectable);
   }
-  return {
-    ...verified,
-    responseType: 'code',
-    scopes,
-    resourceSelection,
-    codeChallenge: challenge,
-    codeChallengeMethod: resolvedMethod,
-  };
+  return { ...base, responseType: 'code', codeChallenge: challenge, codeChallengeMethod: resolvedMethod };
 }

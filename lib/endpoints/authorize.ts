@@ -14,15 +14,16 @@ import {
   validateAuthorizationRequest as validateRequest,
   verifyClientAndRedirect as verifyClient,
 } from './authorization-request';
+import { requireAuthorizationLogin as requireTrustedLogin, skipConsentByTrust } from './authorize-trust';
 import type { EndpointCall } from './endpoint-call';
-import { requireLogin, showConsent } from './steps/page-steps';
+import { consentBinding, showConsent } from './steps/page-steps';
 import { approvedSelection, consentChoices, requestedPages } from './steps/resource-choice';
 
 /**
  * The steps of `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1–4.1.2, §4.2.1–4.2.2). Both verify
  * the client and redirect URI first (even for a visitor who is not logged in: no login page for a
- * phishing URL), then the rest of the request, then the user. `GET` then skips consent when an
- * earlier grant covers the scopes, or shows the consent page; `POST` is the consent decision,
+ * phishing URL), then the rest of the request, then the user. `GET` then skips consent when the
+ * client's trust allows it, or shows the consent page; `POST` is the consent decision,
  * CSRF-checked and re-validated from scratch.
  */
 
@@ -99,8 +100,8 @@ export function validateAuthorizationRequest(call: EndpointCall): void {
   }
 }
 
-/** The login step of both: a POST comes back to the GET address of the same request. */
-export const requireAuthorizationLogin = requireLogin(
+/** The login step of both (`prompt` honoured): a POST comes back to the GET address of the same request. */
+export const requireAuthorizationLogin = requireTrustedLogin(
   ({ req, params, provider }) =>
     `${req.baseUrl}${provider.options.basePath}/authorize?${new URLSearchParams(authorizationParameters(params)).toString()}`,
 );
@@ -121,6 +122,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
   };
   if (request.responseType === 'token') {
     const issued = await provider.tokens.issueTokens(subject, false);
+    await provider.tokens.capIssued(issued.records);
     provider.events.emit('token.issued', {
       grantType: GRANT_TYPES.implicit,
       clientId: request.client.clientId,
@@ -155,21 +157,10 @@ function inheritedSelection(call: EndpointCall): ResourceSelection | null {
 }
 
 /**
- * An app the user already authorized for these (or wider) scopes gets its answer at once; where
- * the request names resources, the grant must allow each of them.
+ * A first-party app with `skipConsent`, or a remembered consent the client's trust lets us reuse,
+ * gets its answer at once (`prompt` honoured; see `authorize-trust.ts`).
  */
-export async function skipConsentIfGranted(call: EndpointCall): Promise<void> {
-  const { provider, user, authorization } = call;
-  const grant = await provider.grants.findCovering(
-    user.id,
-    authorization.client.id,
-    authorization.scopes,
-    authorization.resourceSelection,
-  );
-  if (grant === null) return;
-  call.grant = grant;
-  await redirectWithAuthorization(call);
-}
+export const skipConsentIfAllowed = skipConsentByTrust(redirectWithAuthorization);
 
 /**
  * The consent page posts the request back with its normalized scopes, and offers "all or only
@@ -185,6 +176,9 @@ export async function prepareConsent(call: EndpointCall): Promise<void> {
   call.consent = {
     client: authorization.client,
     scopes: authorization.scopes,
+    redirectUri: authorization.target.redirectUri,
+    userCode: null,
+    rememberedScopes: call.rememberedScopes,
     resourceChoices: await consentChoices(
       provider.options.scopes,
       user,
@@ -198,9 +192,15 @@ export async function prepareConsent(call: EndpointCall): Promise<void> {
   };
 }
 
+/** The consent page's CSRF token is bound to the client, redirect URI and scopes it shows. */
+export function bindConsentCsrf(call: EndpointCall): void {
+  call.consent = { ...call.consent, csrfBinding: consentBinding(call.authorization) };
+}
+
 /** The user's decision (RFC 6749 §4.1.2.1 `access_denied`); an approval grows the user's grant. */
 export async function recordDecision(call: EndpointCall): Promise<void> {
   const { params, provider, user, authorization } = call;
+  if (params.decision === 'deny' || params.decision === 'approve') call.userDecided = true;
   if (params.decision === 'deny') {
     provider.events.emit('authorization.denied', {
       userId: user.id,
@@ -212,6 +212,7 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
     // "Show more" without JavaScript: the same page again, one more page of resources listed,
     // keeping what the user ticked. Nothing is granted.
     await prepareConsent(call);
+    bindConsentCsrf(call);
     await showConsent(call);
     return;
   }

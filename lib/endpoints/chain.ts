@@ -38,7 +38,17 @@ export function answering(errors: ErrorStyle, table: Readonly<Record<string, rea
   });
 }
 
+/**
+ * The step before every endpoint's own: the provider has started (its configured clients are
+ * stored, so no request meets a configured client's old secret). Free once it has.
+ */
+function awaitStart(call: EndpointCall): Promise<void> | undefined {
+  return call.provider.whenStarted();
+}
+
 async function runSteps(call: EndpointCall, steps: readonly Step[]): Promise<void> {
+  const started = awaitStart(call);
+  if (started !== undefined) await started;
   for (const step of steps) {
     const pending = step(call);
     if (pending !== undefined) await pending;

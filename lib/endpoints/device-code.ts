@@ -1,5 +1,20 @@
 import { InvalidScopeError } from '../errors/oauth-error';
+import { message } from '../messages/catalog';
 import type { EndpointCall } from './endpoint-call';
+
+/**
+ * RFC 8628 §5.2 (and the flood an anonymous caller could cause with a public `client_id`): a client
+ * starts at most `limits.deviceCodesPerClient` device authorizations per device code lifetime,
+ * so at most twice that many are outstanding at any time.
+ */
+export async function limitOutstandingDeviceCodes({ provider, client }: EndpointCall): Promise<void> {
+  const { clientId } = client;
+  await provider.limiter.consume(
+    'device_code.outstanding',
+    { kind: 'client', value: clientId, clientId },
+    message('problem.tooManyDeviceCodes'),
+  );
+}
 
 /**
  * `POST /oauth/device/code` (RFC 8628 §3.1–3.2), after the shared opening: a device asks to be
@@ -15,6 +30,8 @@ export async function startDeviceAuthorization({
   const { options, devices } = provider;
   const requested = options.scopes.parse(params.scope ?? '');
   const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
+  // RFC 9700 §4.15: a user decides a device's request, so only scopes users hold.
+  options.scopes.requireHeldBy(scopes, 'user');
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError('The requested scope is not allowed for this client');
   }

@@ -46,12 +46,18 @@ export async function findPendingDevice(call: EndpointCall): Promise<void> {
   call.device = await call.provider.devices.findPending(call.params.user_code ?? '', call.user.id);
 }
 
-/** The consent page for the device's application and scopes; it posts the code back. */
+/**
+ * The consent page for the device's application and scopes, showing the user code to compare
+ * with the device's screen (RFC 8628 §5.4: a device far away may be asking); it posts the code back.
+ */
 export function prepareDeviceConsent(call: EndpointCall): void {
   const { device } = call;
   call.consent = {
     client: device.client,
     scopes: device.device.scopes,
+    redirectUri: null,
+    userCode: device.userCode,
+    rememberedScopes: [],
     fields: { user_code: device.userCode },
     action: devicePage(call),
   };

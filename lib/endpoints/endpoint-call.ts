@@ -15,12 +15,23 @@ import type { AuthorizationRequest, VerifiedClient } from './authorization-reque
 export interface ConsentRequest {
   client: ApplicationRecord;
   scopes: readonly string[];
+  /** Where the browser goes after the decision; `null` for a device (RFC 8628), which polls. */
+  redirectUri: string | null;
+  /** The device flow's user code, to compare with the device's screen (RFC 8628 §5.4); else `null`. */
+  userCode: string | null;
+  /** Scopes the user approved before (a public client sees the page anyway); shown as such. */
+  rememberedScopes: readonly string[];
   /** The resource choices of resource-scoped scopes (none in the device flow). */
   resourceChoices?: ConsentResourceChoice[];
   /** Hidden fields besides the CSRF token, which `showConsent` adds. */
   fields: Record<string, string>;
   /** Where the form posts. */
   action: string;
+  /**
+   * What its CSRF token is bound to (`consentBinding`): the authorization page's client, redirect
+   * URI, scopes and response type. Absent, the token is the browser-and-user one (the device page).
+   */
+  csrfBinding?: string;
 }
 
 function unknownYet(what: string): never {
@@ -52,6 +63,13 @@ export class EndpointCall {
   approvedSelection: ResourceSelection | null | undefined = undefined;
   /** Navigation and CSRF token of a settings page, once the user is known (for its error page). */
   frame: SettingsFrame | null = null;
+  /**
+   * The user has decided on the consent page (RFC 9700 §4.11.2): from here on, authorization
+   * errors go back to the client whatever its trust, as RFC 6749 §4.1.2.1 has them.
+   */
+  userDecided = false;
+  /** Scopes the user approved for this client before, for the consent page to mark. */
+  rememberedScopes: readonly string[] = [];
   /** Navigation and CSRF token of an admin page, once the administrator is known. */
   adminFrame: AdminFrame | null = null;
 
@@ -77,6 +95,11 @@ export class EndpointCall {
   }
   set client(client: ApplicationRecord) {
     this.#client = client;
+  }
+
+  /** The client once known (the authorization error style asks before any step may have found it). */
+  clientOrNull(): ApplicationRecord | null {
+    return this.#client ?? null;
   }
 
   /** The host's logged-in user. */

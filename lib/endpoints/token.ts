@@ -4,6 +4,7 @@ import type { GrantRequest } from '../grants/grant-type';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { Parameters } from '../http/parse-body';
 import { sendTokenResponse } from '../respond/token-response';
+import { machineTokenFamily } from '../services/token-service';
 import type { EndpointCall } from './endpoint-call';
 
 /**
@@ -45,9 +46,17 @@ export async function runGrant(call: EndpointCall): Promise<void> {
       const grantId = subject.grantId ?? null;
       // Tokens with a refresh token and no grant start a family, so revoking or replaying the
       // refresh token ends all of them (RFC 7009 §2.1, RFC 9700 §4.14.2).
-      const familyId = subject.familyId ?? (grantId === null && withRefresh ? randomUUID() : null);
+      // User-less ones without a refresh token (client_credentials) share one family per scope
+      // set, so the cap on them finds them by an index.
       const scopes = [...subject.scopes];
       const resourceSelection = subject.resourceSelection ?? null;
+      const familyId =
+        subject.familyId ??
+        (grantId === null && withRefresh
+          ? randomUUID()
+          : subject.userId === null
+            ? machineTokenFamily(client.id, scopes)
+            : null);
       return provider.tokens.issueTokens(
         { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes, resourceSelection },
         withRefresh,
@@ -56,6 +65,18 @@ export async function runGrant(call: EndpointCall): Promise<void> {
     },
   };
   call.issued = await grantType.handler(request);
+}
+
+/**
+ * What one client may pile up for one user and scope set is capped (`limits.tokensPerScopeSet`):
+ * the oldest beyond it are revoked, after the grant has won.
+ */
+export async function capIssuedTokens({ provider, client, issued }: EndpointCall): Promise<void> {
+  const count = await provider.tokens.capIssued(issued.records);
+  if (count > 0) {
+    const userId = issued.records[0]?.userId ?? null;
+    provider.events.emit('token.revoked', { reason: 'token_cap', clientId: client.clientId, userId, count });
+  }
 }
 
 /** RFC 6749 §5.1: the tokens, JSON or form-encoded as the client's `Accept` prefers; an event. */

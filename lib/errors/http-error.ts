@@ -48,6 +48,16 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/**
+ * 403 for a change, in the settings, to an application the host manages: one from configuration,
+ * created by host code or first-party (any `trust` but `user`). Only host code changes those.
+ */
+export class ManagedApplicationError extends HttpError {
+  constructor(description: Description = message('problem.managedApplication')) {
+    super('forbidden', 403, description);
+  }
+}
+
 /** 415 for a body of the wrong type: JSON-only writes, form-only pages. */
 export class UnsupportedMediaTypeError extends HttpError {
   constructor(description: Description = message('problem.jsonOnly')) {
@@ -85,6 +95,26 @@ export class TooManyAttemptsError extends HttpError {
     super('slow_down', 429, message('problem.tooManyUserCodes'), {
       'Retry-After': String(retryAfterSeconds),
     });
+  }
+}
+
+/**
+ * 429 for a caller over a rate limit (RFC 6585 §4), with `Retry-After` in seconds. The body keeps
+ * the RFC 6749 §5.2 shape with the code `too_many_requests` (no OAuth RFC defines one).
+ */
+export class TooManyRequestsError extends HttpError {
+  constructor(retryAfterSeconds: number, description: Description = message('problem.tooManyRequests')) {
+    super('too_many_requests', 429, description, { 'Retry-After': String(Math.max(1, retryAfterSeconds)) });
+  }
+}
+
+/**
+ * 403 for a user at a cap on what they may keep (applications, personal tokens): waiting does not
+ * help, deleting one does, so it carries no `Retry-After`.
+ */
+export class LimitExceededError extends HttpError {
+  constructor(description: Description) {
+    super('limit_exceeded', 403, description);
   }
 }
 

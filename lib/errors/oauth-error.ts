@@ -27,7 +27,10 @@ export type OAuthErrorCode =
   // RFC 8707 §2 (resource indicators)
   | 'invalid_target'
   // RFC 9396 §5 (rich authorization requests)
-  | 'invalid_authorization_details';
+  | 'invalid_authorization_details'
+  // OpenID Connect Core §3.1.2.6, for `prompt=none` (OAuth clients use them too)
+  | 'login_required'
+  | 'consent_required';
 
 export interface OAuthErrorOptions {
   /** Whether the error may be sent to the client's redirect URI (authorization endpoint only). */
@@ -80,6 +83,26 @@ export class InvalidRequestError extends protocolError('invalid_request', 400) {
 /** RFC 6749 §5.2: client authentication failed. */
 export class InvalidClientError extends protocolError('invalid_client', 401) {}
 
+/** Why a client authentication failed (the `client.authentication_failed` event's `reason`). */
+export type ClientAuthenticationFailure =
+  | 'unknown_client'
+  | 'invalid_secret'
+  | 'missing_secret'
+  | 'unexpected_secret';
+
+/**
+ * RFC 6749 §5.2 `invalid_client` from the client authentication itself, saying why (for the
+ * `client.authentication_failed` event and the failure limit; the answer never tells).
+ */
+export class ClientAuthenticationError extends InvalidClientError {
+  constructor(
+    readonly reason: ClientAuthenticationFailure,
+    description = 'Client authentication failed',
+  ) {
+    super(description);
+  }
+}
+
 /** RFC 6749 §5.2: the code, refresh token or credentials are invalid, expired, revoked or reused. */
 export class InvalidGrantError extends protocolError('invalid_grant', 400) {}
 
@@ -118,6 +141,26 @@ export class SlowDownError extends protocolError(
 /** RFC 8628 §3.5: the device code expired; start a new device authorization. */
 export class ExpiredTokenError extends protocolError('expired_token', 400, 'The device code has expired') {}
 
+/**
+ * OpenID Connect Core §3.1.2.6: `prompt=none` asked for an answer without any page, and the user
+ * is not logged in. Sent to the client as an authorization error (where its trust allows).
+ */
+export class SilentLoginRequiredError extends protocolError(
+  'login_required',
+  400,
+  message('problem.silentLogin'),
+) {}
+
+/**
+ * OpenID Connect Core §3.1.2.6: `prompt=none`, and the request needs the user's consent (none
+ * remembered, or the client's consent is never remembered).
+ */
+export class SilentConsentRequiredError extends protocolError(
+  'consent_required',
+  400,
+  message('problem.silentConsent'),
+) {}
+
 /** RFC 6749 §4.1.2.1: an unexpected condition; never carries internal details. */
 export class ServerError extends protocolError('server_error', 500, message('problem.serverError')) {}
 
@@ -148,11 +191,11 @@ export class MissingTokenError extends OAuthError {
 /** RFC 6750 §3.1: the token lacks the scope the resource requires. */
 export class InsufficientScopeError extends OAuthError {
   readonly requiredScopes: readonly string[];
-  constructor(requiredScopes: readonly string[], options?: OAuthErrorOptions) {
+  constructor(requiredScopes: readonly string[], options?: OAuthErrorOptions & { description?: string }) {
     super(
       'insufficient_scope',
       403,
-      `This resource requires one of the scopes: ${requiredScopes.join(', ')}`,
+      options?.description ?? `This resource requires one of the scopes: ${requiredScopes.join(', ')}`,
       options,
     );
     this.requiredScopes = requiredScopes;
@@ -160,15 +203,14 @@ export class InsufficientScopeError extends OAuthError {
 }
 
 /**
- * RFC 6750 §3.1 `insufficient_scope` for a route that acts for a user, reached with a token that
- * has none (a client_credentials token: the client acts on its own behalf).
+ * RFC 6750 §3.1 `insufficient_scope` for a route that acts for a user (`requireUser`, or a scope
+ * only users hold), reached with a token that has none (a client_credentials token: the client
+ * acts on its own behalf; RFC 9700 §4.15). Carries the route's scopes, if any, for the challenge.
  */
-export class UserRequiredError extends OAuthError {
-  constructor() {
-    super(
-      'insufficient_scope',
-      403,
-      'This token has no user: it was issued to a client acting on its own behalf',
-    );
+export class UserRequiredError extends InsufficientScopeError {
+  constructor(requiredScopes: readonly string[] = []) {
+    super(requiredScopes, {
+      description: 'This token has no user: it was issued to a client acting on its own behalf',
+    });
   }
 }

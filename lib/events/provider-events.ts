@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ClientAuthenticationFailure } from '../errors/oauth-error';
 
 /**
  * What the provider tells a host for logging and audit. Payloads carry ids, never a secret or a
@@ -69,6 +70,29 @@ export interface ProviderEventMap {
   'client.secret_reset': { clientId: string; applicationId: string };
   'application.created': { clientId: string; applicationId: string; ownerId: string | null };
   'application.deleted': { clientId: string; applicationId: string };
+  /**
+   * A client failed to authenticate at the token, revocation, introspection or device endpoint.
+   * `reason`: `unknown_client`, `invalid_secret`, `missing_secret` (a confidential client sent
+   * none), `unexpected_secret` (a public client sent one). Never the secret.
+   */
+  'client.authentication_failed': {
+    clientId: string;
+    method: 'client_secret_basic' | 'client_secret_post' | 'none';
+    reason: ClientAuthenticationFailure;
+  };
+  /**
+   * A request was refused by a limit (`limit`: its name, e.g. `token.address`, `client_authentication.failures`,
+   * `applications.user`). `keyKind` says what was counted. An address is personal data, so it is
+   * never given raw: `address` is a pseudonym (the first 16 hex digits of its SHA-256), the same
+   * for one address across processes, enough to correlate events and no more.
+   */
+  'limit.exceeded': {
+    limit: string;
+    keyKind: 'address' | 'client' | 'user';
+    clientId: string | null;
+    userId: string | null;
+    address: string | null;
+  };
 }
 
 export type ProviderEventName = keyof ProviderEventMap;

@@ -1,23 +1,21 @@
-import { InvalidScopeError, UnauthorizedClientError } from '../errors/oauth-error';
+import { UnauthorizedClientError } from '../errors/oauth-error';
+import { scopesForClient } from '../scopes/grantable-scopes';
 import type { GrantDescriptor, GrantRequest } from './grant-type';
 import { GRANT_TYPES } from './grant-type-names';
 
 /**
  * RFC 6749 §4.4: a confidential client acts on its own behalf. No user, no grant, and no refresh
- * token (§4.4.3: one SHOULD NOT be included).
+ * token (§4.4.3: one SHOULD NOT be included). RFC 9700 §4.15: its token carries only scopes
+ * declared for clients to hold (`holders: ['client']`), and only those the application may
+ * request; without `scope` it gets every such scope (possibly none).
  */
 async function authenticateAsClient({ client, params, provider, issue }: GrantRequest) {
-  const { scopes: registry, defaultScopes } = provider.options;
+  const { scopes: registry } = provider.options;
   if (!client.confidential) {
     throw new UnauthorizedClientError('The client_credentials grant is for confidential clients only');
   }
   const requested = params.scope === undefined ? null : registry.parse(params.scope);
-  const allowed = client.scopes.length > 0 ? client.scopes : registry.names;
-  const scopes = requested ?? (client.scopes.length > 0 ? client.scopes : defaultScopes);
-  if (!registry.covers(allowed, scopes)) {
-    throw new InvalidScopeError('The requested scope is not allowed for this client');
-  }
-  return issue({ userId: null, scopes: registry.normalize(scopes) });
+  return issue({ userId: null, scopes: scopesForClient(registry, client, requested) });
 }
 
 export const clientCredentialsGrant: GrantDescriptor = {

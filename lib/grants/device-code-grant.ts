@@ -37,7 +37,8 @@ async function pollDeviceCode(request: GrantRequest) {
     }
     throw new AuthorizationPendingError();
   }
-  if (decision.revokedAt !== null || decision.userId === null) {
+  // A denial has no grant (older providers revoked it instead).
+  if (decision.revokedAt !== null || decision.userId === null || decision.grantId === null) {
     throw new AccessDeniedError('The user denied the device', { status: 400 });
   }
   const redeemed = await tokens.redeem(presented, now, 0, () =>

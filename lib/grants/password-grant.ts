@@ -17,6 +17,7 @@ async function authenticateResourceOwner({ client, params, provider, issue }: Gr
   if (verify === undefined) throw new InvalidGrantError('The password grant is not configured');
   const requested = params.scope === undefined ? options.defaultScopes : options.scopes.parse(params.scope);
   const scopes = options.scopes.normalize(requested);
+  options.scopes.requireHeldBy(scopes, 'user');
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError('The requested scope is not allowed for this client');
   }

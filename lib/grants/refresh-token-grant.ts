@@ -15,8 +15,9 @@ import { GRANT_TYPES } from './grant-type-names';
 
 /**
  * RFC 6749 §6 with rotation (OAuth 2.1 §4.3.1 / RFC 9700 §4.14.2): every use returns a new refresh
- * token and consumes the old one atomically. Presenting a consumed one again (outside the grace
- * interval) is treated as theft: every token of the grant is revoked.
+ * token and consumes the old one atomically. Presenting a consumed one again within the grace
+ * interval answers an access token alone; outside it, it is treated as theft: every token of the
+ * grant is revoked.
  */
 async function refreshAccessToken({ client, params, provider, now }: GrantRequest) {
   const { options, tokens, events } = provider;
@@ -29,31 +30,39 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   const { record } = presented;
   // A consumed one goes on: `consumeToken` tells a retry within the grace interval from a replay.
   if (hasExpired(record, now)) throw new InvalidGrantError('The refresh token has expired');
-  let scopes = record.scopes;
+  // The application as it is now: scopes it may no longer request (it was narrowed, or a scope
+  // is no longer declared) are dropped from both new tokens; if nothing is left, invalid_scope.
+  const granted = options.scopes.narrow(record.scopes, client.scopes);
+  if (granted.length === 0 && record.scopes.length > 0) {
+    throw new InvalidScopeError('The application may no longer request any scope of this grant');
+  }
+  let scopes = granted;
   if (params.scope !== undefined) {
     // RFC 6749 §6: the new scope must not include any scope not originally granted. It narrows
     // this access token only; the new refresh token keeps the scope of the one presented.
     const requested = options.scopes.parse(params.scope);
-    if (!options.scopes.covers(record.scopes, requested)) {
-      throw new InvalidScopeError('The requested scope exceeds the scope originally granted');
+    if (!options.scopes.covers(granted, requested)) {
+      throw new InvalidScopeError(
+        'The requested scope exceeds the scope granted (or the application may no longer request it)',
+      );
     }
     scopes = requested;
   }
   // The grant may have been narrowed after this refresh token was read: never issue wider.
   const grant = record.grantId === null ? null : await provider.grants.findById(record.grantId);
-  const granted = grant === null ? record.resourceSelection : narrowedBy(provider, record, grant);
-  let resourceSelection = granted;
+  const grantedSelection = grant === null ? record.resourceSelection : narrowedBy(provider, record, grant);
+  let resourceSelection = grantedSelection;
   const details = params.authorization_details;
   if (details !== undefined) {
     // RFC 9396 §6: the token request may ask for less than was granted, never for more.
     const asked = parseAuthorizationDetails(options.scopes, details);
-    const held = { scopes: record.scopes, resourceSelection: granted };
+    const held = { scopes: granted, resourceSelection: grantedSelection };
     if (!grantCovers(options.scopes, held, asked.scopes, asked.resourceSelection)) {
       throw new InvalidAuthorizationDetailsError(message('problem.widerThanGranted'));
     }
     scopes = params.scope === undefined ? asked.scopes : [...new Set([...scopes, ...asked.scopes])];
     resourceSelection = {
-      ...(expandSelection(options.scopes, record.scopes, granted, scopes) ?? {}),
+      ...(expandSelection(options.scopes, granted, grantedSelection, scopes) ?? {}),
       ...(asked.resourceSelection ?? {}),
     };
   }
@@ -68,9 +77,16 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   };
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-    tokens.issueTokens(subject, true, now, record.scopes, granted),
+    tokens.issueTokens(subject, true, now, granted, grantedSelection),
   );
-  if (redeemed.won) return redeemed.issued;
+  if (redeemed.won && !redeemed.withinGrace) return redeemed.issued;
+  if (redeemed.won) {
+    // A retry within the grace interval (a lost response) gets a new access token, never a second
+    // live refresh chain: the rotation that came first holds the one refresh token (RFC 9700 §4.14.2).
+    const [access, ...refresh] = redeemed.issued.records;
+    await tokens.revokeRecords(refresh, now);
+    return { ...redeemed.issued, refreshToken: null, records: access === undefined ? [] : [access] };
+  }
   if (redeemed.outcome === null) {
     // Expired or gone while we issued: withdraw what this request stored.
     await tokens.revokeRecords(redeemed.issued.records, now);

@@ -4,7 +4,7 @@ import type { ProviderContext } from '../provider-context';
 import { sendBearerError } from '../respond/bearer';
 import { toHttpError } from '../respond/json';
 import { extractBearerToken, type TokenSources } from './bearer-token';
-import { type OAuthContext, type VerifiedOAuthContext, verifiedContext } from './oauth-context';
+import { type OAuthContext, sourceOf, type VerifiedOAuthContext, verifiedContext } from './oauth-context';
 
 /** Options of `provider.authenticate()`. */
 export interface AuthenticateOptions {
@@ -21,8 +21,9 @@ export interface AuthenticateOptions {
 
 /**
  * Verifies the request's bearer token and builds `req.oauth`; throws an `OAuthError` otherwise.
- * The hot path of every protected request: one storage read for the token, one for its client,
- * and the `last_used_at` write at most once a minute, never awaited.
+ * The hot path of every protected request: one storage read for the token, its client from the
+ * guard's cache (`applicationCacheSeconds`), and the `last_used_at` write at most once a minute,
+ * never awaited.
  */
 export async function resolveOAuthContext(
   req: Request,
@@ -31,11 +32,15 @@ export async function resolveOAuthContext(
 ): Promise<VerifiedOAuthContext> {
   const { options, tokens, applications } = provider;
   const extracted = extractBearerToken(req, sources);
-  const presented = typeof extracted === 'string' || extracted === null ? extracted : await extracted;
+  const presented = extracted instanceof Promise ? await extracted : extracted;
   if (presented === null) throw new MissingTokenError();
+  // RFC 6750 §2.2: a form-body token is the guard's, not the host's; its route never sees it.
+  if (presented.source === 'body' && typeof req.body === 'object' && req.body !== null) {
+    Reflect.deleteProperty(req.body, 'access_token');
+  }
   const now = new Date();
-  const token = await tokens.verifyBearerToken(presented, now);
-  const client = token.applicationId === null ? null : await applications.findById(token.applicationId);
+  const token = await tokens.verifyBearerToken(presented.token, now);
+  const client = token.applicationId === null ? null : await applications.findForGuard(token.applicationId);
   let user: OAuthContext['user'] = null;
   if (token.userId !== null)
     user = options.findUser ? await options.findUser(token.userId) : { id: token.userId };
@@ -44,7 +49,14 @@ export async function resolveOAuthContext(
     throw new InvalidTokenError('The access token is invalid, expired or revoked');
   }
   tokens.recordUse(token, now);
-  return verifiedContext(token, user, client, options.scopes, options.realm);
+  return verifiedContext(
+    token,
+    user,
+    client,
+    options.scopes.expand(token.scopes),
+    { realm: options.realm, scopes: options.scopes },
+    presented.source,
+  );
 }
 
 /** Answers a guard failure the RFC 6750 way: challenge and JSON body, in the provider's realm. */
@@ -52,9 +64,14 @@ export function answerGuardError(res: Response, error: unknown, provider: Provid
   sendBearerError(res, toHttpError(error, provider.onError), provider.options.realm);
 }
 
-/** Sets GitHub's `X-OAuth-Scopes` header: the scopes the token carries. */
+/**
+ * The headers of every authenticated answer: GitHub's `X-OAuth-Scopes` (the token's scopes), and
+ * for a token sent in the query `Cache-Control: private` (RFC 6750 §2.3: the URL holds a
+ * credential, so shared caches must not keep the answer; the host may set a stricter value).
+ */
 export function setScopeHeader(res: Response, context: OAuthContext): void {
   res.set('X-OAuth-Scopes', context.scopes.join(', '));
+  if (sourceOf(context) === 'query') res.set('Cache-Control', 'private');
 }
 
 /**

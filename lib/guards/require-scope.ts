@@ -1,12 +1,31 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { NotFoundError } from '../errors/http-error';
-import { InsufficientScopeError, MissingTokenError } from '../errors/oauth-error';
+import { InsufficientScopeError, MissingTokenError, UserRequiredError } from '../errors/oauth-error';
 import type { ProviderContext } from '../provider-context';
 import { sendBearerError } from '../respond/bearer';
 import { sendJsonError } from '../respond/json';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { answerGuardError, resolveOAuthContext, setScopeHeader } from './authenticate';
-import { realmOf } from './oauth-context';
+import { type OAuthContext, verifierOf } from './oauth-context';
+
+/**
+ * Why a token does not pass a route requiring one of `scopes`, or `null` if it does. A scope
+ * passes when the token has it (inclusions count) and, for a token without a user (a
+ * client_credentials token), when clients may hold it (RFC 9700 §4.15: a machine token never
+ * passes a route that acts for a user). Without the provider's scopes (a context our guards did
+ * not build), scopes are held by users only, their default.
+ */
+function refusal(
+  context: OAuthContext,
+  scopes: readonly string[],
+  registry: ScopeRegistry | null,
+): 'insufficient' | 'no_user' | null {
+  const carried = scopes.filter((scope) => context.effectiveScopes.has(scope));
+  if (carried.length === 0) return 'insufficient';
+  if (context.user !== null) return null;
+  const machineScope = carried.some((scope) => registry?.heldBy(scope, 'client') === true);
+  return machineScope ? null : 'no_user';
+}
 
 function checkScopeArguments(scopes: readonly string[], registry: ScopeRegistry | null): void {
   if (scopes.length === 0) throw new TypeError('requireScope() needs at least one scope');
@@ -22,7 +41,9 @@ function checkScopeArguments(scopes: readonly string[], registry: ScopeRegistry 
 /**
  * Standalone `requireScope(...scopes)` for use after `provider.authenticate()` (or the passport
  * strategy): passes if the token carries one of the scopes, counting inclusions (`repo` covers
- * `public_repo`). It answers in the realm of the provider that verified the token. Without a
+ * `public_repo`). A token without a user (client_credentials) passes only on a scope declared
+ * for clients (`holders: ['client']`); on a user's scope it gets 403 `insufficient_scope` saying
+ * the token has no user. It answers in the realm of the provider that verified the token. Without a
  * preceding authentication it answers 401 with a bare challenge (RFC 6750 §3.1), without a realm:
  * no provider has told it one.
  *
@@ -36,6 +57,7 @@ export function requireScope(...scopes: string[]): RequestHandler {
   const accepted = scopes.join(', ');
   const missing = new MissingTokenError();
   const insufficient = new InsufficientScopeError(scopes);
+  const userless = new UserRequiredError(scopes);
   return function requireOneOfScopes(req: Request, res: Response, next: NextFunction): void {
     res.set('X-Accepted-OAuth-Scopes', accepted);
     const context = req.oauth;
@@ -43,11 +65,10 @@ export function requireScope(...scopes: string[]): RequestHandler {
       sendBearerError(res, missing, null);
       return;
     }
-    if (scopes.some((scope) => context.effectiveScopes.has(scope))) {
-      next();
-      return;
-    }
-    sendBearerError(res, insufficient, realmOf(context));
+    const verifier = verifierOf(context);
+    const refused = refusal(context, scopes, verifier?.scopes ?? null);
+    if (refused === null) next();
+    else sendBearerError(res, refused === 'no_user' ? userless : insufficient, verifier?.realm ?? null);
   };
 }
 
@@ -97,13 +118,15 @@ export function requireScopeWithProvider(
   checkScopeArguments(scopes, registry);
   const accepted = [...new Set(scopes.flatMap((scope) => registry.acceptedFor(scope)))].join(', ');
   const insufficient = new InsufficientScopeError(scopes);
+  const userless = new UserRequiredError(scopes);
   const notFound = new NotFoundError('Not Found');
   return function authenticateAndRequireScope(req: Request, res: Response, next: NextFunction): void {
     res.set('X-Accepted-OAuth-Scopes', accepted);
     const check = (): void => {
       const context = req.oauth;
-      if (context === undefined || !scopes.some((scope) => context.effectiveScopes.has(scope))) {
-        sendBearerError(res, insufficient, realm);
+      const refused = context === undefined ? 'insufficient' : refusal(context, scopes, registry);
+      if (refused !== null) {
+        sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm);
         return;
       }
       if (resourceOptions === undefined) {
@@ -112,7 +135,7 @@ export function requireScopeWithProvider(
       }
       // The scope on this resource: a token restricted to other resources is refused.
       const resource = resourceOptions.resource(req);
-      if (scopes.some((scope) => context.allows(scope, resource))) next();
+      if (context !== undefined && scopes.some((scope) => context.allows(scope, resource))) next();
       else if (resourceOptions.whenDenied === 403) sendBearerError(res, insufficient, realm);
       else sendJsonError(res, notFound);
     };

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/http-error';
 import { InvalidRequestError, OAuthError } from '../errors/oauth-error';
-import { message } from '../messages/catalog';
+import { message, type Translatable } from '../messages/catalog';
 
 /** A request body whose every value is a single string, as OAuth parameters must be. */
 export type Parameters = Record<string, string>;
@@ -43,12 +43,65 @@ export function readRaw(req: Request, limit: number): Promise<string> {
   });
 }
 
+/**
+ * The parameter names an error may name: the OAuth vocabulary (RFC 6749, 6750, 7009, 7636, 7662,
+ * 8628, 8707, 9207). Any other name is the sender's text, and an error page must not show it
+ * (an attacker's "parameter" reading "Your account is locked. Call …").
+ */
+const OAUTH_PARAMETERS: ReadonlySet<string> = new Set([
+  'response_type',
+  'client_id',
+  'client_secret',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code',
+  'code_challenge',
+  'code_challenge_method',
+  'code_verifier',
+  'grant_type',
+  'refresh_token',
+  'username',
+  'password',
+  'access_token',
+  'token',
+  'token_type_hint',
+  'device_code',
+  'user_code',
+  'resource',
+  'prompt',
+  'nonce',
+  'decision',
+  'csrf_token',
+  'assertion',
+  'iss',
+  'error',
+  'error_description',
+  'error_uri',
+  'response_mode',
+  'login_hint',
+  'audience',
+]);
+
+/** "Parameter "scope" is repeated" for an OAuth name; for any other, a message that does not name it. */
+function repeatedParameter(name: string): Translatable {
+  return OAUTH_PARAMETERS.has(name)
+    ? message('problem.repeatedParameter', { name })
+    : message('problem.repeatedOtherParameter');
+}
+
+/** "Parameter "scope" must be a single string" for an OAuth name; for any other, without its name. */
+function parameterNotString(name: string): Translatable {
+  return OAUTH_PARAMETERS.has(name)
+    ? message('problem.parameterNotString', { name })
+    : message('problem.otherParameterNotString');
+}
+
 function fromForm(raw: string): Parameters {
   const params: Parameters = Object.create(null);
   for (const [key, value] of new URLSearchParams(raw)) {
     // RFC 6749 §3.1: request and response parameters MUST NOT be included more than once.
-    if (key in params)
-      throw new InvalidRequestError(message('problem.repeatedParameter', { name: key.slice(0, 64) }));
+    if (key in params) throw new InvalidRequestError(repeatedParameter(key));
     params[key] = value;
   }
   return params;
@@ -64,7 +117,7 @@ export function toParameters(body: unknown): Parameters {
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') {
-      throw new InvalidRequestError(message('problem.parameterNotString', { name: key.slice(0, 64) }));
+      throw new InvalidRequestError(parameterNotString(key));
     }
     params[key] = value;
   }

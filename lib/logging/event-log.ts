@@ -3,8 +3,7 @@ import type { Logger } from './logger';
 
 /**
  * The events that say something failed or was attacked: logged at `warn`. Every other event is
- * routine and logged at `debug`. (Rate limits and client authentication failures join this list
- * with their events.)
+ * routine and logged at `debug`.
  */
 export const FAILURE_EVENTS: ReadonlySet<ProviderEventName> = new Set<ProviderEventName>([
   'code.reused',
@@ -12,6 +11,8 @@ export const FAILURE_EVENTS: ReadonlySet<ProviderEventName> = new Set<ProviderEv
   'authorization.pkce_failed',
   'authorization.redirect_mismatch',
   'registration.refused',
+  'client.authentication_failed',
+  'limit.exceeded',
 ]);
 
 /** Writes every provider event to the logger: its name as the message, its payload (ids only) as fields. */

@@ -10,12 +10,22 @@ export const de: Catalog = {
 
   'consent.title': '{app} autorisieren',
   'consent.heading': '{app} autorisieren',
-  'consent.wantsAccess': '{homepage} möchte auf Ihr Konto zugreifen.',
+  'consent.wantsAccess': '{app} möchte auf Ihr Konto zugreifen.',
   'consent.willBeAbleTo': 'Die Anwendung wird Folgendes dürfen:',
   'consent.noScopes': 'Ihre öffentlichen Profilinformationen lesen',
   'consent.signedInAs': 'Angemeldet als {user}.',
   'consent.approve': '{app} autorisieren',
   'consent.deny': 'Ablehnen',
+  'consent.unverified': 'Nicht verifiziert',
+  'consent.byFirstParty': 'Eine Anwendung von {site}.',
+  'consent.byHost': 'Registriert von {site}.',
+  'consent.byUser': 'Registriert von {who}, einem Benutzer von {site}. {site} hat sie nicht geprüft.',
+  'consent.byDynamic': 'Von der Anwendung selbst registriert. {site} hat sie nicht geprüft.',
+  'consent.homepage': 'Website: {homepage}',
+  'consent.remembered': '(bereits früher erlaubt)',
+  'consent.sentTo': 'In beiden Fällen werden Sie danach zu {host} weitergeleitet.',
+  'consent.deviceAsks': 'Ein Gerät bittet um Zugriff auf Ihr Konto.',
+  'consent.compareCode': 'Fahren Sie nur fort, wenn Ihr Gerät diesen Code anzeigt: {code}',
   'consent.resourcesLegend': 'Welche {type} darf sie für {scope} verwenden?',
   'consent.resourcesAll': 'Alle jetzigen und künftigen {type}',
   'consent.resourcesSelected': 'Nur diese {type}:',
@@ -46,22 +56,36 @@ export const de: Catalog = {
   'errorPage.badRequest': 'Ungültige Anfrage',
   'errorPage.backToSettings': 'Zurück zu den Einstellungen',
   'errorPage.backToAdmin': 'Zurück zur Verwaltung',
+  'errorPage.unverifiedHeading':
+    '{app} hat eine Autorisierungsanfrage gesendet, die nicht abgeschlossen werden kann',
+  'errorPage.notRedirected':
+    'Sie wurden nicht automatisch zurückgeleitet, weil diese Anwendung nicht verifiziert ist. Wenn Sie {host} vertrauen, können Sie dorthin zurückkehren:',
+  'errorPage.returnTo': 'Zurück zu {host}',
 
   'problem.missingParameter': 'Fehlender Parameter: {name}',
   'problem.repeatedParameter': 'Der Parameter „{name}“ kommt mehrfach vor',
   'problem.parameterNotString': 'Der Parameter „{name}“ muss eine einzelne Zeichenkette sein',
+  'problem.repeatedOtherParameter': 'Ein Parameter kommt mehrfach vor',
+  'problem.otherParameterNotString': 'Ein Parameter muss eine einzelne Zeichenkette sein',
   'problem.unknownClient': 'Unbekannte client_id',
   'problem.redirectUriMismatch':
     'Die redirect_uri stimmt mit keiner für diese Anwendung registrierten Weiterleitungsadresse überein',
-  'problem.unsupportedResponseType': 'Nicht unterstützter response_type: {type}',
+  'problem.unsupportedResponseType': 'Nicht unterstützter response_type',
   'problem.authorizationDetails': 'Ungültige authorization_details: {reason}',
-  'problem.unknownResource': 'Die Auswahl nennt eine Ressource, die Sie nicht haben: {id}',
+  'problem.unknownResource': 'Die Auswahl nennt eine Ressource, die Sie nicht haben',
   'problem.tooManyResources': 'Zu viele Ressourcen ausgewählt (höchstens {max})',
   'problem.restrictedNeedsExpiry':
     'Ein auf ausgewählte Ressourcen beschränktes Token braucht ein Ablaufdatum',
   'problem.widerThanGranted': 'Die angefragten authorization_details gehen über das Gewährte hinaus',
-  'problem.unknownScope': 'Unbekannter Scope: {scope}',
+  'problem.unknownScope': 'Unbekannter Scope (das Metadatendokument nennt jeden Scope in scopes_supported)',
   'problem.scopeNotAllowed': 'Der angefragte Scope ist für diese Anwendung nicht erlaubt',
+  'problem.scopeNotForUsers': 'Den Scope {scope} erteilt kein Benutzer; er ist nur für Clients',
+  'problem.scopeNotForClients': 'Den Scope {scope} kann ein Client nicht für sich selbst erhalten',
+  'problem.unsupportedPrompt': 'Nicht unterstützter prompt-Wert: {value}',
+  'problem.promptNoneAlone': 'prompt=none kann nicht mit anderen Werten kombiniert werden',
+  'problem.silentLogin': 'Der Benutzer ist nicht angemeldet, und prompt=none verbietet, ihn darum zu bitten',
+  'problem.silentConsent':
+    'Die Anfrage braucht die Zustimmung des Benutzers, und prompt=none verbietet, danach zu fragen',
   'problem.methodWithoutChallenge': 'code_challenge_method ohne code_challenge',
   'problem.pkceRequired': 'PKCE ist erforderlich: senden Sie code_challenge mit code_challenge_method=S256',
   'problem.pkceMethod': 'code_challenge_method muss S256 sein',
@@ -97,12 +121,28 @@ export const de: Catalog = {
   'problem.noApplication': 'Diese Anwendung gibt es nicht.',
   'problem.noSecretToReset':
     'Öffentliche Anwendungen haben kein Client-Geheimnis, das zurückgesetzt werden könnte.',
+  'problem.managedApplication':
+    'Diese Anwendung wird von der Website selbst verwaltet; sie kann hier nicht geändert werden',
   'problem.noSuchAuthorization': 'Sie haben diese Anwendung nicht autorisiert.',
   'problem.noSuchToken': 'Dieses Token gibt es nicht, oder es gehört Ihnen nicht.',
   'problem.noSuchUserToken': 'Dieser Benutzer hat kein solches Token.',
   'problem.noSuchGrant': 'Dieser Benutzer hat diese Anwendung nicht autorisiert.',
   'problem.badCursor': 'after muss ein Cursor einer vorherigen Seite sein',
   'problem.badLimit': 'limit muss eine ganze Zahl von 1 bis {max} sein',
+  'problem.tooManyRequests': 'Zu viele Anfragen; bitte später erneut versuchen',
+  'problem.tooManyClientAuthentications':
+    'Zu viele fehlgeschlagene Client-Authentifizierungen; bitte später erneut versuchen',
+  'problem.tooManyDeviceCodes':
+    'Zu viele offene Geräte-Autorisierungen für diesen Client; bitte später erneut versuchen',
+  'problem.applicationCap':
+    'Sie haben {max} Anwendungen registriert, mehr darf ein Konto nicht haben; löschen Sie zuerst eine',
+  'problem.personalTokenCap':
+    'Sie haben {max} persönliche Zugriffstokens, mehr darf ein Konto nicht haben; widerrufen Sie zuerst eines',
+  'problem.accessTokenRefused':
+    'Kontoeinstellungen und Verwaltung nehmen nur Ihre eigene Anmeldung auf dieser Website an, nie ein Zugriffstoken',
+  'problem.crossSite': 'Anfragen von anderen Websites werden abgelehnt',
+  'problem.jsonOrRequestedWith':
+    'Schreibende Anfragen brauchen Content-Type: application/json (oder einen X-Requested-With-Header)',
 
   'field.withLabel': '{label} {problem}',
   'field.required': 'ist erforderlich',
@@ -117,12 +157,18 @@ export const de: Catalog = {
   'field.unknownScope': 'enthält einen unbekannten Scope „{scope}“',
   'field.redirectUriList': 'muss eine nicht leere Liste von URLs sein',
   'field.tooManyRedirectUris': 'darf höchstens {max} URLs enthalten',
+  'field.responseParameter':
+    'darf „{name}“ nicht in ihrer Query tragen: der Anbieter fügt es der Weiterleitung hinzu',
   'field.boolean': 'muss true oder false sein',
   'field.confidentialFixed': 'kann nach der Registrierung nicht mehr geändert werden',
   'field.noSecret': 'ist false: öffentliche Anwendungen haben kein Geheimnis',
   'field.lifetime': 'muss eine ganze Zahl von Sekunden von {min} bis {max} sein, oder null',
   'field.resources': 'muss { Scope: [Ressourcen-IDs] } über ressourcenbezogene Scopes des Tokens sein',
   'field.oneScope': 'muss mindestens einen Scope nennen',
+  'field.clientHeldScope': 'enthält „{scope}“, einen Scope, den nur Clients erhalten',
+  'field.host': 'muss einen Host nennen (https://host/…)',
+  'field.privateUseConfidential':
+    'verwendet ein privates URI-Schema, das nur öffentliche (native) Clients registrieren dürfen (RFC 8252 §7.1)',
 
   'settings.brand': 'Einstellungen',
   'settings.nav.applications': 'OAuth-Anwendungen',
@@ -149,7 +195,7 @@ export const de: Catalog = {
   'applications.field.homepage': 'Homepage-URL',
   'applications.field.callbacks': 'Callback-URLs für die Autorisierung',
   'applications.field.callbacksHint':
-    'Eine pro Zeile. https, oder http nur für localhost, 127.0.0.1 und [::1]; kein #Fragment.',
+    'Eine pro Zeile. https, oder http nur für localhost, 127.0.0.1 und [::1]; für eine öffentliche (native) App auch ein privates Schema wie com.example.app:/oauth2redirect; kein #Fragment.',
   'applications.field.type': 'Client-Typ',
   'applications.field.confidentialHint':
     'eine serverseitige Anwendung, die ein Client-Geheimnis bewahren kann',
@@ -184,6 +230,8 @@ export const de: Catalog = {
   'applications.registered': 'Registriert',
   'applications.settings': 'Einstellungen',
   'applications.update': 'Anwendung aktualisieren',
+  'applications.managed':
+    'Diese Anwendung wird von der Website selbst verwaltet: Sie kann hier weder geändert noch gelöscht werden.',
   'applications.dangerZone': 'Gefahrenbereich',
   'applications.resetExplanation':
     'Ein neues Client-Geheimnis ausstellen. Das aktuelle funktioniert sofort nicht mehr.',
@@ -250,6 +298,12 @@ export const de: Catalog = {
   'admin.applications.empty': 'Es gibt keine Anwendungen.',
   'admin.applications.column.owner': 'Eigentümer',
   'admin.applications.hostOwned': 'Host',
+  'admin.applications.column.trust': 'Vertrauensstufe',
+  'admin.trust.firstParty': 'Eigene Anwendung',
+  'admin.trust.host': 'Vom Betreiber angelegt',
+  'admin.trust.user': 'Von einem Benutzer registriert (nicht verifiziert)',
+  'admin.trust.dynamic': 'Selbst registriert (nicht verifiziert)',
+  'admin.application.consentSkipped': 'ohne Zustimmungsseite',
   'admin.applications.next': 'Nächste Seite →',
   'admin.application.owner': 'Eigentümer',
   'admin.application.updated': 'Aktualisiert',

@@ -4,7 +4,8 @@ import type { Provider } from '../create-provider';
 import { InvalidScopeError } from '../errors/oauth-error';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { ResourceOwner } from '../options/provider-options';
-import type { ApplicationRecord } from '../storage/storage-adapter';
+import { scopesForClient, scopesForUser } from '../scopes/grantable-scopes';
+import type { ApplicationRecord, ApplicationTrust } from '../storage/storage-adapter';
 import type { Presented } from '../tokens/redeem';
 
 /**
@@ -30,6 +31,12 @@ export interface OAuth2ServerClient extends OAuth2Server.Client {
   grants: string[];
   /** The scopes the application may request; empty: every declared scope. */
   scopes: string[];
+  /**
+   * Who vouches for it ("Client trust" in the README), for the host's consent step: reuse a
+   * remembered consent only for confidential and `first-party` clients (RFC 8252 §8.6), and
+   * label `user` and `dynamic` ones unverified.
+   */
+  trust: ApplicationTrust;
 }
 
 /** The `user` of a token without a resource owner (client credentials): the client itself. */
@@ -95,6 +102,7 @@ export class BridgeContext {
       redirectUris: [...application.redirectUris],
       grants,
       scopes: [...application.scopes],
+      trust: application.trust,
     };
     // Only informative: the lifetimes of what the model stores are the provider's, whatever the library computes.
     if (accessTokenTtl !== null) client.accessTokenLifetime = accessTokenTtl;
@@ -128,9 +136,11 @@ export class BridgeContext {
 
   /**
    * The scopes a token request may be granted, normalised (`repo public_repo` → `repo`), or
-   * `null`: every one declared (commas accepted, as at our authorization endpoint) and, when the
-   * application lists scopes, covered by them (inclusions count). An empty request gets the
-   * defaults: for a client acting for itself the application's scopes, otherwise `defaultScopes`.
+   * `null` (→ `invalid_scope`), by the rules of our own endpoints: every one declared (commas
+   * accepted, as at our authorization endpoint) and, when the application lists scopes, covered
+   * by them (inclusions count). RFC 9700 §4.15: a client acting for itself (client_credentials)
+   * gets only client-held scopes — without a scope, every one the application may hold — and a
+   * user's token only user-held ones, `defaultScopes` for an empty request.
    */
   grantableScopes(
     requested: readonly string[] | undefined,
@@ -138,17 +148,15 @@ export class BridgeContext {
     forClientItself: boolean,
   ): string[] | null {
     const { scopes: registry, defaultScopes } = this.provider.options;
-    let parsed: string[];
     try {
-      parsed = registry.parse((requested ?? []).join(' '));
+      const parsed = registry.parse((requested ?? []).join(' '));
+      return forClientItself
+        ? scopesForClient(registry, application, parsed.length > 0 ? parsed : null)
+        : scopesForUser(registry, application, parsed, defaultScopes);
     } catch (error) {
       if (error instanceof InvalidScopeError) return null;
       throw error;
     }
-    const defaults = forClientItself && application.scopes.length > 0 ? application.scopes : defaultScopes;
-    const scopes = parsed.length > 0 ? parsed : [...defaults];
-    if (application.scopes.length > 0 && !registry.covers(application.scopes, scopes)) return null;
-    return registry.normalize(scopes);
   }
 }
 

@@ -99,7 +99,8 @@ export function tokenIssuance(bridge: BridgeContext) {
   /**
    * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): always a new refresh token, whatever
    * `alwaysIssueNewRefreshToken` says; the old one is consumed atomically after the new tokens are
-   * stored. A narrower scope narrows the access token only. Presenting a rotated one again
+   * stored. A narrower scope narrows the access token only; scopes the application may no longer
+   * request are dropped from both. Presenting a rotated one again
    * (outside `refreshTokenReuseGraceSeconds`) revokes every token of the grant.
    */
   async function redeemRefreshToken(
@@ -113,10 +114,23 @@ export function tokenIssuance(bridge: BridgeContext) {
       throw invalidGrant('The refresh token is invalid');
     }
     if (hasExpired(record, now)) throw invalidGrant('The refresh token has expired');
+    // The application as it is now (as at our token endpoint): scopes it may no longer request
+    // are dropped from both new tokens; if nothing is left, invalid_scope.
+    const granted = registry.narrow(record.scopes, application.scopes);
+    if (granted.length === 0 && record.scopes.length > 0) {
+      throw new OAuth2Server.InvalidScopeError(
+        'The application may no longer request any scope of this grant',
+      );
+    }
+    // Without a `scope` parameter the library passes the refresh token's own scope back: that is
+    // the whole grant, now `granted`. A narrower one must stay within `granted`.
     const requested: unknown = token.scope;
-    const scopes = Array.isArray(requested) ? registry.normalize(requested.map(String)) : record.scopes;
-    if (!registry.covers(record.scopes, scopes)) {
-      throw new OAuth2Server.InvalidScopeError('The requested scope exceeds the scope originally granted');
+    const asked = Array.isArray(requested) ? registry.normalize(requested.map(String)) : record.scopes;
+    const scopes = registry.covers(asked, record.scopes) ? granted : asked;
+    if (!registry.covers(granted, scopes)) {
+      throw new OAuth2Server.InvalidScopeError(
+        'The requested scope exceeds the scope granted (or the application may no longer request it)',
+      );
     }
     const subject: TokenSubject = {
       applicationId: application.id,
@@ -129,7 +143,7 @@ export function tokenIssuance(bridge: BridgeContext) {
     const secrets = secretsOf(token, true);
     const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
     const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-      tokens.issueGeneratedTokens(secrets, subject, now, record.scopes),
+      tokens.issueGeneratedTokens(secrets, subject, now, granted),
     );
     if (redeemed.won) return redeemed.issued;
     if (redeemed.outcome === null) {

@@ -20,6 +20,8 @@ function personalTokenClient(): OAuth2ServerClient {
     redirectUris: [],
     grants: [],
     scopes: [],
+    // The site's own: the user made it in the settings, no application asked for it.
+    trust: 'first-party',
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ConfiguredClient } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
 import type { ResourceTypes } from '../scopes/resource-types';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
@@ -36,6 +37,7 @@ const ADAPTER_METHODS: Readonly<Record<keyof StorageAdapter, 'required' | 'optio
   consumeToken: 'required',
   touchToken: 'required',
   purgeExpired: 'required',
+  createRateLimiter: 'optional',
 };
 
 /** An object with every required storage method (duck-typed: adapters are plain classes). */
@@ -201,6 +203,16 @@ export const scopeDefinitions: OptionCheck<ScopeDefinitions> = (value, name) => 
     ) {
       throw new ConfigurationError(`${name}.${scope}.resourceType`, 'must name a key of resourceTypes');
     }
+    if (fields.holders !== undefined) {
+      const holders = stringList(`${name}.${scope}.holders`, fields.holders);
+      const known = holders.every((holder) => holder === 'user' || holder === 'client');
+      if (holders.length === 0 || !known || new Set(holders).size !== holders.length) {
+        throw new ConfigurationError(
+          `${name}.${scope}.holders`,
+          "must be ['user'], ['client'] or ['user', 'client']",
+        );
+      }
+    }
     if (fields.includes === undefined) continue;
     for (const included of stringList(`${name}.${scope}.includes`, fields.includes)) {
       if (!(included in definitions)) {
@@ -265,6 +277,16 @@ export const realm: OptionCheck<string | undefined> = (value, name) => {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(value)) return value;
   throw new ConfigurationError(name, 'must be 1 to 200 printable ASCII characters without " or \\');
+};
+
+/**
+ * The `clients` option's shape: an array. Each entry is checked by `checkConfiguredClients` in
+ * `resolveOptions`, since its redirect URIs and scopes depend on other options.
+ */
+export const configuredClients: OptionCheck<readonly ConfiguredClient[] | undefined> = (value, name) => {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new ConfigurationError(name, 'must be an array of clients');
+  return value as readonly ConfiguredClient[];
 };
 
 export const csrfSecret: OptionCheck<string | undefined> = (value, name) => {

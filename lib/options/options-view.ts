@@ -1,3 +1,4 @@
+import type { CheckedClient } from '../clients/configured-clients';
 import type { ResolvedOptions } from './resolve-options';
 
 /**
@@ -7,16 +8,27 @@ import type { ResolvedOptions } from './resolve-options';
  * the services.
  */
 export interface ProviderOptionsView
-  extends Readonly<Omit<ResolvedOptions, 'csrfKey' | 'adapter' | 'defaultScopes' | 'corsOrigins'>> {
+  extends Readonly<
+    Omit<ResolvedOptions, 'csrfKey' | 'adapter' | 'defaultScopes' | 'corsOrigins' | 'clients'>
+  > {
   readonly defaultScopes: readonly string[];
   readonly corsOrigins: '*' | readonly string[];
+  /** The configured clients without their secret hashes (a weak secret's hash can be guessed). */
+  readonly clients: readonly Readonly<Omit<CheckedClient, 'clientSecretHash'>>[];
 }
 
-/** A frozen copy of the options without `csrfKey` and `adapter`; changing it changes nothing. */
+/**
+ * A frozen copy of the options without `csrfKey`, `adapter` and the configured clients' secret
+ * hashes; changing it changes nothing.
+ */
 export function optionsView(options: ResolvedOptions): ProviderOptionsView {
   const { csrfKey: _csrfKey, adapter: _adapter, ...visible } = options;
+  const clients = visible.clients.map(({ clientSecretHash: _hash, ...client }) =>
+    Object.freeze({ ...client, redirectUris: [...client.redirectUris], scopes: [...client.scopes] }),
+  );
   return Object.freeze({
     ...visible,
+    clients: Object.freeze(clients),
     defaultScopes: Object.freeze([...visible.defaultScopes]),
     grantTypes: new Set(visible.grantTypes),
     corsOrigins: visible.corsOrigins === '*' ? '*' : Object.freeze([...visible.corsOrigins]),

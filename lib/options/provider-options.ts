@@ -1,9 +1,16 @@
 import type { Request } from 'express';
+import type { ConfiguredClient } from '../clients/configured-clients';
+import type { LimitsOptions } from '../limits/limit-options';
 import type { Logger } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
 import type { ResourceTypes } from '../scopes/resource-types';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
-import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
+import type {
+  ApplicationRecord,
+  ApplicationTrust,
+  StorageAdapter,
+  TokenRecord,
+} from '../storage/storage-adapter';
 import type { ViewOptions } from '../views/view-types';
 
 /** Who is logged in, as the host app knows them. `id` is what tokens are issued to. */
@@ -39,11 +46,37 @@ export interface ConsentResourceChoice {
   more: boolean;
 }
 
-/** What the consent page shows; passed to a host-supplied `renderConsent`. */
+/**
+ * What the consent page shows; passed to a host-supplied `renderConsent`. Text a registrant chose
+ * (the application's name, the registering user's name) comes with bidirectional-override
+ * characters removed, so it reads as it is stored.
+ */
 export interface ConsentPageData {
   user: ResourceOwner;
-  application: { name: string; homepageUrl: string; clientId: string };
-  scopes: { name: string; description: string }[];
+  application: {
+    name: string;
+    homepageUrl: string;
+    /** The homepage as a link target, or `null` when it is not an http(s) URL (show it as text). */
+    homepageHref: string | null;
+    clientId: string;
+    /** Who registered it: `first-party` (the host's own), `host`, `user` or `dynamic` (a request). */
+    trust: ApplicationTrust;
+    /** `false` for `user` and `dynamic` applications, which nobody vetted: label them "unverified". */
+    verified: boolean;
+    /** The registering user's name (or id) for a `user` application; `null` otherwise. */
+    registeredBy: string | null;
+  };
+  /** The site the user is on: the issuer's host, e.g. `example.com`. */
+  site: string;
+  /**
+   * The host the browser is sent to after the decision (for a native app's private-use redirect,
+   * its scheme, e.g. `com.example.app`); `null` for a device authorization, which nothing redirects.
+   */
+  redirectHost: string | null;
+  /** RFC 8628 §5.4: for a device authorization, the code the device shows (to compare); else `null`. */
+  userCode: string | null;
+  /** The scopes asked for; `remembered` when the user approved it for this client before. */
+  scopes: { name: string; description: string; remembered: boolean }[];
   /** For each requested resource-scoped scope: all of the user's resources, or chosen ones. */
   resourceChoices: ConsentResourceChoice[];
   /** Hidden form fields to post back to `action` unchanged, including the CSRF token (`csrf_token`). */
@@ -325,10 +358,50 @@ export interface ProviderOptions {
    */
   purgeIntervalSeconds?: number;
   /**
+   * How long the bearer guard keeps an application it read, in seconds (0 to 300); `0` reads it on
+   * every request. Changes made in this process apply at once; another process on the same store
+   * sees them within this bound (a deleted application's tokens are refused everywhere at once,
+   * since deleting revokes them).
+   *
+   * @defaultValue `5`
+   */
+  applicationCacheSeconds?: number;
+  /**
    * Accept plain `http:` redirect URIs for hosts other than loopback when applications are
    * registered or edited (development only).
    *
    * @defaultValue `false`
    */
   allowHttpRedirectUris?: boolean;
+  /**
+   * Rate limits and caps, on by default (README "Security defaults" lists each):
+   * `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,
+   * each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off;
+   * `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a
+   * cap on what a user keeps). Counters live in the adapter's store when it has `createRateLimiter`
+   * (every included adapter), so processes on one database share one budget; otherwise in process
+   * memory.
+   *
+   * @defaultValue on (see Security defaults)
+   */
+  limits?: LimitsOptions | false;
+  /**
+   * Applications from configuration, stored when the provider starts (`await provider.ready`):
+   * `[{ clientId, clientSecret | clientSecretHash, name, homepageUrl?, redirectUris, scopes?, confidential, firstParty?, skipConsent? }]`.
+   * Stored by `clientId`, so restarting never duplicates one and a changed secret replaces the
+   * stored one; `trust` is `first-party` (with `firstParty: true`, consent skipped unless
+   * `skipConsent: false`) or `host`. They cannot be changed in the settings.
+   *
+   * @defaultValue `[]`
+   */
+  clients?: readonly ConfiguredClient[];
+  /**
+   * Where authorization errors go before the user has decided (RFC 9700 §4.11.2): `'trusted'` sends
+   * them to the redirect URI only for `first-party` and `host` applications and shows other
+   * applications' users a page with a link back; `'all'` redirects for every application (RFC 6749's
+   * behaviour, for hosts that vet every registration).
+   *
+   * @defaultValue `'trusted'`
+   */
+  errorRedirects?: 'trusted' | 'all';
 }

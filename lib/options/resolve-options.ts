@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { type CheckedClient, checkConfiguredClients } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
 import { isGrantTypeName } from '../grants/grant-type-names';
+import { type ResolvedLimits, resolveLimits } from '../limits/limit-options';
 import { DEFAULT_LOGGER, type Logger, logErrorsTo } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
 import type { ResourceTypes } from '../scopes/resource-types';
@@ -32,6 +34,8 @@ export interface ResolvedOptions {
   logger: Logger;
   /** Seconds between two purges of expired records; `0`: never. */
   purgeIntervalSeconds: number;
+  /** Seconds the guard keeps an application it read; `0`: never. */
+  applicationCacheSeconds: number;
   verifyPassword: ProviderOptions['verifyPassword'];
   canIntrospect: NonNullable<ProviderOptions['canIntrospect']>;
   deviceCodeTtl: number;
@@ -56,6 +60,10 @@ export interface ResolvedOptions {
   /** `logger.error` (by default `console.error` with the error's name and message) unless the host gives its own. */
   onError: (error: unknown) => void;
   allowHttpRedirectUris: boolean;
+  limits: ResolvedLimits;
+  /** The configured clients, checked; secrets only as their SHA-256 hashes. */
+  clients: readonly CheckedClient[];
+  errorRedirects: 'trusted' | 'all';
 }
 
 /** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`, `views.consent`. */
@@ -146,7 +154,15 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
   for (const scope of defaultScopes) {
     if (!scopes.has(scope))
       throw new ConfigurationError('defaultScopes', `names an undeclared scope "${scope}"`);
+    // They are granted to authorization requests, which users decide (RFC 9700 §4.15).
+    if (!scopes.heldBy(scope, 'user'))
+      throw new ConfigurationError(
+        'defaultScopes',
+        `names "${scope}", which users do not hold (its holders)`,
+      );
   }
+  const allowHttpRedirectUris = read('allowHttpRedirectUris');
+  const clients = checkConfiguredClients(read('clients'), { scopes, allowHttpRedirectUris });
   const currentUser = read('currentUser');
   const loginUrl = read('loginUrl');
   const findUser = read('findUser');
@@ -178,6 +194,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     isAdmin: read('isAdmin'),
     logger,
     purgeIntervalSeconds: read('purgeIntervalSeconds'),
+    applicationCacheSeconds: read('applicationCacheSeconds'),
     verifyPassword,
     canIntrospect: canIntrospect ?? ((caller, token) => token.applicationId === caller.id),
     deviceCodeTtl: read('deviceCodeTtl'),
@@ -200,6 +217,9 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     corsOrigins: read('corsOrigins'),
     secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
     onError: onError ?? logErrorsTo(logger),
-    allowHttpRedirectUris: read('allowHttpRedirectUris'),
+    allowHttpRedirectUris,
+    limits: resolveLimits(read('limits'), 'limits'),
+    clients,
+    errorRedirects: read('errorRedirects'),
   };
 }

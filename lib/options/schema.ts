@@ -1,3 +1,4 @@
+import { type LimitsOptions, resolveLimits } from '../limits/limit-options';
 import type { OptionCheck } from './option-checks';
 import * as check from './option-checks';
 import * as pageCheck from './page-option-checks';
@@ -226,10 +227,33 @@ export const OPTION_SCHEMA = {
     default: 600,
     check: check.wholeNumber(0, 2_147_483, 'must be a whole number of seconds from 0 (off) to 2147483'),
   },
+  applicationCacheSeconds: {
+    doc: "How long the bearer guard keeps an application it read, in seconds (0 to 300); `0` reads it on every request. Changes made in this process apply at once; another process on the same store sees them within this bound (a deleted application's tokens are refused everywhere at once, since deleting revokes them).",
+    default: 5,
+    check: check.wholeNumber(0, 300, 'must be a whole number of seconds from 0 (off) to 300'),
+  },
   allowHttpRedirectUris: {
     doc: 'Accept plain `http:` redirect URIs for hosts other than loopback when applications are registered or edited (development only).',
     default: false,
     check: check.boolean,
+  },
+  limits: {
+    doc: 'Rate limits and caps, on by default (README "Security defaults" lists each): `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`, each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off; `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a cap on what a user keeps). Counters live in the adapter\'s store when it has `createRateLimiter` (every included adapter), so processes on one database share one budget; otherwise in process memory.',
+    defaultText: 'on (see Security defaults)',
+    check: (value, name) => {
+      resolveLimits(value, name);
+      return value as LimitsOptions | false | undefined;
+    },
+  },
+  clients: {
+    doc: 'Applications from configuration, stored when the provider starts (`await provider.ready`): `[{ clientId, clientSecret | clientSecretHash, name, homepageUrl?, redirectUris, scopes?, confidential, firstParty?, skipConsent? }]`. Stored by `clientId`, so restarting never duplicates one and a changed secret replaces the stored one; `trust` is `first-party` (with `firstParty: true`, consent skipped unless `skipConsent: false`) or `host`. They cannot be changed in the settings.',
+    default: Object.freeze([]),
+    check: check.configuredClients,
+  },
+  errorRedirects: {
+    doc: "Where authorization errors go before the user has decided (RFC 9700 §4.11.2): `'trusted'` sends them to the redirect URI only for `first-party` and `host` applications and shows other applications' users a page with a link back; `'all'` redirects for every application (RFC 6749's behaviour, for hosts that vet every registration).",
+    default: 'trusted',
+    check: check.oneOf(['trusted', 'all'] as const),
   },
 } as const satisfies OptionSchema;
 

@@ -11,6 +11,16 @@ export function tokenResponseFields(issued: IssuedTokens): Record<string, string
   return fields;
 }
 
+/** Whether the client's `Accept` prefers a form-encoded answer; no `Accept` (most clients) is JSON. */
+function prefersForm(req: Request): boolean {
+  const accept = req.headers.accept;
+  if (accept === undefined || accept === '*/*' || accept === 'application/json') return false;
+  return (
+    req.accepts(['application/json', 'application/x-www-form-urlencoded']) ===
+    'application/x-www-form-urlencoded'
+  );
+}
+
 /**
  * RFC 9396 §7: the granted `authorization_details`, beside the RFC 6749 fields, when a declared
  * type applies to the token. An array, so only the JSON answer carries it (a form-encoded answer
@@ -33,10 +43,7 @@ export function sendTokenResponse(req: Request, res: Response, issued: IssuedTok
   preventCaching(res);
   res.set('Pragma', 'no-cache');
   const fields = tokenResponseFields(issued);
-  if (
-    req.accepts(['application/json', 'application/x-www-form-urlencoded']) ===
-    'application/x-www-form-urlencoded'
-  ) {
+  if (prefersForm(req)) {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) body.set(key, String(value));
     if (issued.authorizationDetails.length > 0)

@@ -53,9 +53,10 @@ export function parseAuthorizationDetails(
   raw: string,
   errorOptions: OAuthErrorOptions = {},
 ): RequestedDetails {
+  // The reasons never repeat a value: it is the sender's text, and the answer may be a page.
   const refuse = (reason: string): never => {
     throw new InvalidAuthorizationDetailsError(
-      message('problem.authorizationDetails', { reason: reason.slice(0, 120) }),
+      message('problem.authorizationDetails', { reason }),
       errorOptions,
     );
   };
@@ -79,9 +80,9 @@ export function parseAuthorizationDetails(
     const actionsOfType = Object.hasOwn(registry.resourceTypes, typeName)
       ? registry.resourceTypes[typeName]?.authorizationDetails?.actions
       : undefined;
-    if (actionsOfType === undefined) return refuse(`unknown type ${typeName}`);
+    if (actionsOfType === undefined) return refuse('unknown type');
     for (const field of Object.keys(fields)) {
-      if (!FIELDS.has(field)) return refuse(`${typeName} has no field ${field}`);
+      if (!FIELDS.has(field)) return refuse('a field the type does not define');
     }
     const actions = fields.actions;
     if (!Array.isArray(actions) || actions.length === 0) return refuse('actions must be a non-empty array');
@@ -107,7 +108,7 @@ export function parseAuthorizationDetails(
         typeof action === 'string' && Object.hasOwn(actionsOfType, action)
           ? actionsOfType[action]
           : undefined;
-      if (scope === undefined) return refuse(`unknown action ${String(action).slice(0, 40)}`);
+      if (scope === undefined) return refuse('unknown action');
       if (!scopes.includes(scope)) scopes.push(scope);
       if (named.length === 0) unrestricted.add(scope);
       else {

@@ -2,6 +2,9 @@ import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error
 import { message } from '../messages/catalog';
 import type { ResourceTypeDefinition, ResourceTypes } from './resource-types';
 
+/** Who may hold a token with a scope: a user (through a client), or a client on its own behalf. */
+export type ScopeHolder = 'user' | 'client';
+
 /** How a host declares one scope. */
 export interface ScopeDefinition {
   /** Shown to the user on the consent page. */
@@ -13,6 +16,12 @@ export interface ScopeDefinition {
    * on all their resources of that type or only on chosen ones.
    */
   resourceType?: string;
+  /**
+   * Who may hold it (RFC 9700 §4.15: machine tokens are not user tokens). `['user']` (the
+   * default): tokens a user authorized (authorization code, device, password, personal tokens);
+   * `['client']`: only client_credentials tokens; `['user', 'client']`: both.
+   */
+  holders?: readonly ScopeHolder[];
 }
 
 export type ScopeDefinitions = Readonly<Record<string, ScopeDefinition>>;
@@ -76,6 +85,38 @@ export class ScopeRegistry {
     return this.closures.get(includer)?.has(scope) ?? includer === scope;
   }
 
+  /** Whether `holder` may hold `scope`; an undeclared scope is held by nobody. */
+  heldBy(scope: string, holder: ScopeHolder): boolean {
+    const definition = this.definitions[scope];
+    if (definition === undefined) return false;
+    return (definition.holders ?? ['user']).includes(holder);
+  }
+
+  /**
+   * Refuses (`invalid_scope`) a request for a scope `holder` may not hold: a user flow asking for
+   * a client-held scope, or client_credentials asking for a user-held one (RFC 9700 §4.15).
+   */
+  requireHeldBy(scopes: readonly string[], holder: ScopeHolder, errorOptions?: OAuthErrorOptions): void {
+    const refused = scopes.find((scope) => !this.heldBy(scope, holder));
+    if (refused === undefined) return;
+    const problem = holder === 'user' ? 'problem.scopeNotForUsers' : 'problem.scopeNotForClients';
+    throw new InvalidScopeError(message(problem, { scope: refused.slice(0, 64) }), errorOptions);
+  }
+
+  /**
+   * The declared scopes `granted` (with its inclusions) covers that are still declared and that
+   * `allowed` (with its inclusions; empty: every declared scope) covers, normalised: what a
+   * grant keeps when the application may now request less (`repo` under `['public_repo']` →
+   * `public_repo`).
+   */
+  narrow(granted: readonly string[], allowed: readonly string[]): string[] {
+    const permitted = allowed.length === 0 ? null : this.expand(allowed);
+    const kept = [...this.expand(granted)].filter(
+      (scope) => this.has(scope) && (permitted === null || permitted.has(scope)),
+    );
+    return this.normalize(kept);
+  }
+
   describe(scope: string): string {
     return this.definitions[scope]?.description ?? scope;
   }
@@ -89,10 +130,8 @@ export class ScopeRegistry {
     for (const token of input.split(/[\s,]+/)) {
       if (token === '') continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
-        throw new InvalidScopeError(
-          message('problem.unknownScope', { scope: token.slice(0, 64) }),
-          errorOptions,
-        );
+        // Not echoed: the value is the sender's text, and the answer may be a page.
+        throw new InvalidScopeError(message('problem.unknownScope'), errorOptions);
       }
       if (!scopes.includes(token)) scopes.push(token);
     }

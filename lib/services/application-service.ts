@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { LimitExceededError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
-import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error';
+import { ClientAuthenticationError, InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
@@ -12,9 +13,12 @@ import {
   type ApplicationUpdate,
   checkApplicationInput,
   checkApplicationUpdate,
+  privateUseProblem,
 } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
+import { ApplicationCache } from './application-cache';
 import { decodeCursor, encodeCursor } from './application-cursor';
+import { type ApplicationTrustInput, trustFields } from './application-trust';
 
 /** A newly created application and its secret, which is never retrievable again. */
 export interface CreatedApplication {
@@ -41,6 +45,7 @@ export class ApplicationService {
     private readonly options: ResolvedOptions,
     private readonly adapter: StorageAdapter,
     private readonly events: ProviderEvents,
+    private readonly guardCache: ApplicationCache = new ApplicationCache(0),
   ) {}
 
   private get rules(): ApplicationRules {
@@ -50,7 +55,8 @@ export class ApplicationService {
   /**
    * Registers an application owned by `ownerId` (or by nobody, for host-created clients). The
    * input is checked exactly as the settings API checks it: an `InvalidFieldError` names the
-   * first field in the way, before anything is stored.
+   * first field in the way, before anything is stored. Its trust is `host` without an owner and
+   * `user` with one, unless `trust` says otherwise (`first-party` only from host code).
    *
    * @example
    * ```ts
@@ -58,10 +64,21 @@ export class ApplicationService {
    *   { name: 'CI', homepageUrl: 'https://ci.example', redirectUris: ['https://ci.example/cb'], confidential: true, scopes: [] },
    *   null,
    * );
+   * const mobile = await provider.applications.create(
+   *   { name: 'ACME mobile', homepageUrl: 'https://acme.example', redirectUris: ['com.acme.mobile:/oauth2redirect'], confidential: false, scopes: [] },
+   *   null,
+   *   { trust: 'first-party' }, // skips the consent page
+   * );
    * ```
    */
-  async create(input: ApplicationInput, ownerId: string | null): Promise<CreatedApplication> {
+  async create(
+    input: ApplicationInput,
+    ownerId: string | null,
+    trustInput: ApplicationTrustInput = {},
+  ): Promise<CreatedApplication> {
     const checked = orThrow(checkApplicationInput(input, this.rules));
+    const trust = trustFields(ownerId, trustInput);
+    if (ownerId !== null) await this.refuseOverCap(ownerId);
     const now = new Date();
     const clientSecret = checked.confidential ? this.options.tokens.generate('client_secret') : null;
     const application: ApplicationRecord = {
@@ -74,6 +91,7 @@ export class ApplicationService {
       confidential: checked.confidential,
       scopes: checked.scopes,
       ownerId,
+      ...trust,
       createdAt: now,
       updatedAt: now,
     };
@@ -82,8 +100,34 @@ export class ApplicationService {
     return { application: stored, clientSecret };
   }
 
+  /**
+   * `limits.applicationsPerUser`: a user registers at most that many (checked before each
+   * registration, so concurrent ones may pass it by their number). Host code creating an
+   * application without an owner is not counted.
+   */
+  private async refuseOverCap(ownerId: string): Promise<void> {
+    const cap = this.options.limits.applicationsPerUser;
+    if (cap === null || (await this.adapter.listApplicationsByOwner(ownerId)).length < cap) return;
+    this.events.emit('limit.exceeded', {
+      limit: 'applications.user',
+      keyKind: 'user',
+      clientId: null,
+      userId: ownerId,
+      address: null,
+    });
+    throw new LimitExceededError(message('problem.applicationCap', { max: cap }));
+  }
+
   findById(id: string): Promise<ApplicationRecord | null> {
     return this.adapter.findApplicationById(id);
+  }
+
+  /**
+   * `findById` for the bearer guard: served from the guard's cache (`applicationCacheSeconds`),
+   * so a protected request reads only its token in the steady state. The record is frozen.
+   */
+  findForGuard(id: string): Promise<ApplicationRecord | null> {
+    return this.guardCache.get(id, () => this.adapter.findApplicationById(id));
   }
 
   findByClientId(clientId: string): Promise<ApplicationRecord | null> {
@@ -134,15 +178,37 @@ export class ApplicationService {
    */
   async update(id: string, patch: ApplicationUpdate): Promise<ApplicationRecord | null> {
     const { confidential, ...changes } = orThrow(checkApplicationUpdate(patch, this.rules));
-    if (confidential !== undefined) {
+    if (confidential !== undefined || changes.redirectUris !== undefined) {
       const current = await this.adapter.findApplicationById(id);
       if (current === null) return null;
-      if (current.confidential !== confidential) {
+      if (confidential !== undefined && current.confidential !== confidential) {
         throw new InvalidFieldError('confidential', message('field.confidentialFixed'));
       }
+      const problem = privateUseProblem(changes.redirectUris ?? [], current.confidential);
+      if (problem !== null) throw problem;
     }
     const stored: ApplicationPatch = { ...changes, updatedAt: new Date() };
     return this.adapter.updateApplication(id, stored);
+  }
+
+  /**
+   * Changes how far the application is trusted (host code only; the settings never do): e.g.
+   * marks an application the host created as `first-party`, whose consent is then skipped
+   * unless `skipConsent: false`. `null` if there is no such application.
+   *
+   * @example
+   * ```ts
+   * await provider.applications.setTrust(application.id, { trust: 'first-party' });
+   * ```
+   */
+  async setTrust(
+    id: string,
+    input: Required<Pick<ApplicationTrustInput, 'trust'>> & ApplicationTrustInput,
+  ): Promise<ApplicationRecord | null> {
+    const current = await this.adapter.findApplicationById(id);
+    if (current === null) return null;
+    const fields = trustFields(current.ownerId, input);
+    return this.adapter.updateApplication(id, { ...fields, updatedAt: new Date() });
   }
 
   /** Issues a new secret; the old one stops working at once. */
@@ -187,14 +253,16 @@ export class ApplicationService {
    */
   async authenticate(clientId: string, clientSecret: string | null): Promise<ApplicationRecord> {
     const application = await this.adapter.findApplicationByClientId(clientId);
-    if (application === null) throw new InvalidClientError('Client authentication failed');
+    if (application === null) throw new ClientAuthenticationError('unknown_client');
     if (application.confidential) {
       const hash = application.clientSecretHash;
-      if (clientSecret === null || hash === null || !secretMatchesHash(clientSecret, hash)) {
-        throw new InvalidClientError('Client authentication failed');
-      }
+      if (clientSecret === null || hash === null) throw new ClientAuthenticationError('missing_secret');
+      if (!secretMatchesHash(clientSecret, hash)) throw new ClientAuthenticationError('invalid_secret');
     } else if (clientSecret !== null && clientSecret !== '') {
-      throw new InvalidClientError('Public clients do not have a secret; send client_id and PKCE only');
+      throw new ClientAuthenticationError(
+        'unexpected_secret',
+        'Public clients do not have a secret; send client_id and PKCE only',
+      );
     }
     return application;
   }

@@ -20,7 +20,8 @@ import type { TokenService, TokenSubject } from './token-service';
  * - the **user code** record: `hash` = SHA-256 of `device-user-code:<CODE>`, `familyId` = the
  *   device code record's `id`; consumed when the user decides (one decision per code);
  * - the **decision** record: `hash` = SHA-256 of `device-decision:<device record id>`, carrying
- *   the user, the grant and the scopes; revoked at once when the user denied.
+ *   the user, the grant and the scopes; a denial has no grant (`grantId: null`) and lives, like
+ *   an approval, until the device code expires, so no purge turns it back into "pending".
  * The derived hashes cannot collide with a presented token's: those hash `…d_…` strings. An
  * adapter needs nothing special: `findTokenByHash`, `listTokens({ id, kind })`, `consumeToken`
  * and `revokeTokens` are all it is asked for, and the conformance suite covers each.
@@ -106,7 +107,7 @@ export class DeviceService {
 
   /**
    * RFC 8628 §3.3: records the user's decision, once per user code. Approving records the user's
-   * grant too; denying leaves a revoked decision, which the device's next poll reads as
+   * grant too; denying leaves a decision without a grant, which the device's next poll reads as
    * `access_denied`.
    */
   async decide(pending: PendingDevice, userId: string, approved: boolean, now = new Date()): Promise<void> {
@@ -124,12 +125,12 @@ export class DeviceService {
       1,
       Math.ceil(((pending.device.expiresAt?.getTime() ?? now.getTime()) - now.getTime()) / 1000),
     );
+    // A denial is a live record without a grant, kept until the device code expires: a revoked
+    // one would be purged (`purgeExpired` deletes revoked records) and the device's next poll
+    // would read `authorization_pending` again instead of `access_denied` (RFC 8628 §3.5).
     const decision = this.tokens.mint('device', subject, ttl, now).record;
     await this.storage.insertToken({ ...decision, hash: decisionHash(pending.device.id) });
-    if (!approved) {
-      await this.storage.revokeTokens({ id: decision.id }, now);
-      this.events.emit('authorization.denied', { userId, clientId: pending.client.clientId });
-    }
+    if (!approved) this.events.emit('authorization.denied', { userId, clientId: pending.client.clientId });
   }
 
   /** The user's decision on a device code, or `null` while there is none. */

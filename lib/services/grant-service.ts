@@ -18,6 +18,11 @@ export class GrantService {
     private readonly events: ProviderEvents,
   ) {}
 
+  /** The user's grant to the application, or `null`. */
+  find(userId: string, applicationId: string): Promise<GrantRecord | null> {
+    return this.adapter.findGrant(userId, applicationId);
+  }
+
   /**
    * The user's grant to the application if it already covers `requested` (so consent can be
    * skipped): the scopes, and where the request names resources, those resources too.
@@ -93,11 +98,6 @@ export class GrantService {
     const tokensNarrowing = expandSelection(this.scopes, grant.scopes, grant.resourceSelection);
     if (tokensNarrowing !== null) await this.adapter.restrictTokens({ grantId: grant.id }, tokensNarrowing);
     return grant;
-  }
-
-  /** The user's grant to the application, or `null`. */
-  find(userId: string, applicationId: string): Promise<GrantRecord | null> {
-    return this.adapter.findGrant(userId, applicationId);
   }
 
   /** The grant with this id, or `null` (the refresh grant intersects with it). */

@@ -1,3 +1,4 @@
+import { LimitExceededError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { message } from '../messages/catalog';
@@ -18,6 +19,8 @@ export class PersonalTokenService {
     private readonly tokens: TokenService,
     private readonly events: ProviderEvents,
     private readonly scopes: ScopeRegistry,
+    /** `limits.personalTokensPerUser`; `null`: no cap. */
+    private readonly cap: number | null = null,
   ) {}
 
   /**
@@ -42,16 +45,24 @@ export class PersonalTokenService {
         { scopes: this.scopes },
       ),
     );
+    // `limits.personalTokensPerUser`, checked before each creation (concurrent ones may pass it by their number).
+    if (this.cap !== null && (await this.list(userId)).length >= this.cap) {
+      this.events.emit('limit.exceeded', {
+        limit: 'personal_tokens.user',
+        keyKind: 'user',
+        clientId: null,
+        userId,
+        address: null,
+      });
+      throw new LimitExceededError(message('problem.personalTokenCap', { max: this.cap }));
+    }
     const resourceSelection = input.resources ?? null;
     const owner = restriction?.owner ?? { id: userId };
     for (const [scope, ids] of Object.entries(resourceSelection ?? {})) {
       const type = this.scopes.resourceTypeFor(scope);
       const unowned = type === null ? null : await firstUnowned(type, owner, ids);
       if (unowned !== null) {
-        throw new InvalidFieldError(
-          'resources',
-          message('problem.unknownResource', { id: unowned.slice(0, 100) }),
-        );
+        throw new InvalidFieldError('resources', message('problem.unknownResource'));
       }
     }
     const { secret, record } = this.tokens.mint(

@@ -4,7 +4,13 @@ import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type AuthorizationDetail, describeAuthorizationDetails } from '../scopes/authorization-details';
 import { copySelection } from '../storage/resource-selection';
-import type { ResourceSelection, StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
+import type {
+  ResourceSelection,
+  StorageAdapter,
+  TokenFilter,
+  TokenKind,
+  TokenRecord,
+} from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
 
@@ -43,6 +49,30 @@ export interface CodeBinding {
 
 /** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** The same scope set, whatever the order. */
+function scopeSetKey(scopes: readonly string[]): string {
+  return [...scopes].sort().join(' ');
+}
+
+/** An indexed filter that finds the records `capIssued` weighs against `record`, or `null`. */
+function siblingsOf(record: TokenRecord): TokenFilter | null {
+  const { kind } = record;
+  if (kind !== 'code' && kind !== 'access' && kind !== 'refresh') return null;
+  if (record.grantId !== null) return { kind, grantId: record.grantId };
+  if (record.userId !== null && record.applicationId !== null) {
+    return { kind, userId: record.userId, applicationId: record.applicationId };
+  }
+  return record.familyId === null ? null : { kind, familyId: record.familyId };
+}
+
+/**
+ * The family of a client's user-less tokens of one scope set (client_credentials): one family per
+ * client × scope set, so `capIssued` finds them through an indexed filter.
+ */
+export function machineTokenFamily(applicationId: string, scopes: readonly string[]): string {
+  return `client:${applicationId}:${sha256Hex(scopeSetKey(scopes)).slice(0, 16)}`;
+}
 
 function expiry(now: Date, ttlSeconds: number | null): Date | null {
   return ttlSeconds === null ? null : new Date(now.getTime() + ttlSeconds * 1000);
@@ -132,6 +162,8 @@ export class TokenService {
     // A code starts its own family: tokens issued from it, and their rotations, carry its id.
     record.familyId = record.id;
     await this.storage.insertToken(record);
+    // Silent authorizations mint a code per request: the oldest beyond the cap are revoked.
+    await this.capIssued([record], now);
     return secret;
   }
 
@@ -196,6 +228,53 @@ export class TokenService {
       ),
       records: refresh ? [access.record, refresh.record] : [access.record],
     };
+  }
+
+  /**
+   * GitHub's rule for what one caller may pile up: at most `limits.tokensPerScopeSet` live
+   * records of each kind (code, access, refresh) per user × application × scope set — per client ×
+   * scope set for tokens without a user — and past that the oldest are revoked. Run after an
+   * issuance has won (so a race's losers never prune a winner), and never revokes `issued` itself.
+   * Returns how many it revoked.
+   */
+  async capIssued(issued: readonly TokenRecord[], now = new Date()): Promise<number> {
+    // Housekeeping after the tokens are stored: a storage failure here never costs the client the
+    // tokens it was issued (nothing half-written); it reaches `onError` (through the guarded
+    // adapter) and the next issuance prunes again.
+    try {
+      return await this.#prune(issued, now);
+    } catch {
+      return 0;
+    }
+  }
+
+  async #prune(issued: readonly TokenRecord[], now: Date): Promise<number> {
+    const cap = this.options.limits.tokensPerScopeSet;
+    if (cap === null) return 0;
+    const fresh = new Set(issued.map((record) => record.id));
+    let revoked = 0;
+    for (const record of issued) {
+      const filter = siblingsOf(record);
+      if (filter === null) continue;
+      const scopes = scopeSetKey(record.scopes);
+      const siblings = (await this.storage.listTokens(filter)).filter(
+        (other) =>
+          isLive(other, now) &&
+          other.applicationId === record.applicationId &&
+          other.userId === record.userId &&
+          scopeSetKey(other.scopes) === scopes,
+      );
+      const excess = siblings.length - cap;
+      if (excess <= 0) continue;
+      // Only the oldest `excess` (the list's order is the same for every request): concurrent
+      // issuances then all keep the same newest `cap`, and never revoke one between them. This
+      // request's own record is skipped, not replaced by a newer one — a record it leaves over
+      // the cap is the next issuance's to prune.
+      for (const oldest of siblings.slice(0, excess).filter((other) => !fresh.has(other.id))) {
+        revoked += await this.storage.revokeTokens({ id: oldest.id }, now);
+      }
+    }
+    return revoked;
   }
 
   /** Nothing weaker than what `mint` makes is ever stored: a value must be a well-formed token of ours. */

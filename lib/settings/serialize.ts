@@ -10,6 +10,8 @@ export function applicationJson(application: ApplicationRecord) {
     redirect_uris: application.redirectUris,
     confidential: application.confidential,
     scopes: application.scopes,
+    /** `user` for what users register; anything else is managed by the host and read-only here. */
+    trust: application.trust,
     created_at: application.createdAt.toISOString(),
     updated_at: application.updatedAt.toISOString(),
   };

@@ -1,13 +1,14 @@
-import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { type Request, type RequestHandler, Router } from 'express';
 import { chain, type Step } from '../endpoints/chain';
 import type { EndpointCall } from '../endpoints/endpoint-call';
 import { answerJson } from '../endpoints/error-styles';
 import { noStore } from '../endpoints/steps/request-steps';
-import { LoginRequiredError, NotFoundError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { LoginRequiredError, ManagedApplicationError, NotFoundError } from '../errors/http-error';
 import { InvalidFieldError } from '../errors/invalid-field-error';
 import { currentUser } from '../http/current-user';
-import { bodyKind, readJsonObject } from '../http/parse-body';
+import { readJsonObject } from '../http/parse-body';
 import { routeParameter } from '../http/route-parameter';
+import { accessTokenRefused, refuseAccessTokens, sameSiteJsonWrites } from '../http/session-guards';
 import { message } from '../messages/catalog';
 import type { ResourceOwner } from '../options/provider-options';
 import type { ProviderContext } from '../provider-context';
@@ -35,25 +36,20 @@ function reply(handler: (req: Request, user: ResourceOwner) => Promise<[number, 
 }
 
 /**
- * Writes accept only JSON (DESIGN.md). A write carrying another body type — what any HTML form,
- * cross-site ones included, sends — is refused before it acts, also on routes that read no body
- * (`/secret`, `/revoke-tokens`). A write without a body needs no content type.
- */
-function jsonWritesOnly(req: Request, _res: Response, next: NextFunction): void {
-  const hasType = req.headers['content-type'] !== undefined && req.headers['content-type'] !== '';
-  if (req.method === 'GET' || req.method === 'HEAD' || !hasType || bodyKind(req) === 'json') next();
-  else next(new UnsupportedMediaTypeError('Content-Type must be application/json'));
-}
-
-/**
  * The JSON API under `/settings/api` (DESIGN.md): a user's applications, authorized applications
  * and personal access tokens. Lists are bare arrays, deletes answer 204, another user's ids 404.
  */
 export function settingsApi(provider: ProviderContext): Router {
   const { options, applications, grants, personalTokens } = provider;
   const router = Router();
-  router.use(jsonWritesOnly);
+  router.use(refuseAccessTokens, sameSiteJsonWrites({ customHeader: true }));
   const limit = options.bodyLimit;
+  /** A JSON body; one carrying `access_token` is refused like a bearer header (refuseAccessTokens). */
+  const readBody = async (req: Request) => {
+    const body = await readJsonObject(req, limit);
+    if (Object.hasOwn(body, 'access_token')) throw accessTokenRefused();
+    return body;
+  };
   const route = (
     handler: (req: Request, user: ResourceOwner) => Promise<[number, unknown]>,
   ): RequestHandler =>
@@ -65,12 +61,18 @@ export function settingsApi(provider: ProviderContext): Router {
     if (application === null) throw new NotFoundError('No such application');
     return application;
   };
+  // Only what a user registered here changes here: host-managed applications are read-only.
+  const editableApplication = async (req: Request, user: ResourceOwner) => {
+    const application = await ownedApplication(req, user);
+    if (application.trust !== 'user') throw new ManagedApplicationError();
+    return application;
+  };
 
   router.post(
     '/applications',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const body = fieldsFromJson(await readJsonObject(req, limit), applicationFields);
+        const body = fieldsFromJson(await readBody(req), applicationFields);
         const created = await applications.create(orThrow(checkApplicationInput(body, rules)), user.id);
         const json = {
           ...applicationJson(created.application),
@@ -92,8 +94,8 @@ export function settingsApi(provider: ProviderContext): Router {
     '/applications/:id',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const application = await ownedApplication(req, user);
-        const body = fieldsFromJson(await readJsonObject(req, limit), applicationFields);
+        const application = await editableApplication(req, user);
+        const body = fieldsFromJson(await readBody(req), applicationFields);
         const updated = await applications.update(
           application.id,
           orThrow(checkApplicationUpdate(body, rules)),
@@ -106,14 +108,14 @@ export function settingsApi(provider: ProviderContext): Router {
   router.delete(
     '/applications/:id',
     route(async (req, user) => {
-      await applications.delete((await ownedApplication(req, user)).id);
+      await applications.delete((await editableApplication(req, user)).id);
       return [204, undefined];
     }),
   );
   router.post(
     '/applications/:id/secret',
     route(async (req, user) => {
-      const application = await ownedApplication(req, user);
+      const application = await editableApplication(req, user);
       if (!application.confidential) throw new InvalidFieldError('confidential', message('field.noSecret'));
       const secret = await applications.resetSecret(application.id);
       if (secret === null) throw new NotFoundError('No such application');
@@ -123,7 +125,7 @@ export function settingsApi(provider: ProviderContext): Router {
   router.post(
     '/applications/:id/revoke-tokens',
     route(async (req, user) => {
-      await applications.revokeAllTokens((await ownedApplication(req, user)).id);
+      await applications.revokeAllTokens((await editableApplication(req, user)).id);
       return [204, undefined];
     }),
   );
@@ -147,7 +149,7 @@ export function settingsApi(provider: ProviderContext): Router {
         const application = await applications.findByClientId(routeParameter(req, 'clientId'));
         const grant = application === null ? null : await grants.find(user.id, application.id);
         if (application === null || grant === null) throw new NotFoundError('No such authorization');
-        const body = fieldsFromJson(await readJsonObject(req, limit), ['resources']);
+        const body = fieldsFromJson(await readBody(req), ['resources']);
         const narrowing = await checkNarrowing(body.resources, grant.scopes, options.scopes, user);
         const narrowed = await grants.narrow(user.id, application, narrowing);
         if (narrowed === null) throw new NotFoundError('No such authorization');
@@ -170,12 +172,7 @@ export function settingsApi(provider: ProviderContext): Router {
     '/tokens',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const body = fieldsFromJson(await readJsonObject(req, limit), [
-          'name',
-          'scopes',
-          'expiresIn',
-          'resources',
-        ]);
+        const body = fieldsFromJson(await readBody(req), ['name', 'scopes', 'expiresIn', 'resources']);
         const input = orThrow(checkPersonalTokenInput(body, options));
         const restriction = input.resources ? { resources: input.resources, owner: user } : null;
         const created = await personalTokens.create(

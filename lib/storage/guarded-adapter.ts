@@ -19,7 +19,8 @@ export function guardAdapter(adapter: StorageAdapter, onError: (error: unknown) 
   }
   for (const key of prototypeChain) {
     const member: unknown = Reflect.get(adapter, key);
-    if (key === 'constructor' || typeof member !== 'function') continue;
+    // `createRateLimiter` is synchronous, and its counters' failures are the limiter's to answer.
+    if (key === 'constructor' || key === 'createRateLimiter' || typeof member !== 'function') continue;
     const fail = (error: unknown): never => {
       onError(error);
       throw new TemporarilyUnavailableError();

@@ -39,7 +39,24 @@
 /** The kinds of token record. Each has its own prefix on the wire (see `lib/tokens`). */
 export type TokenKind = 'access' | 'refresh' | 'code' | 'device' | 'personal';
 
-/** An OAuth application (a client) registered by a user of the host app. */
+/**
+ * How far the provider trusts an application, which decides its consent and error redirects:
+ * - `first-party`: the host's own app, set only by host code or configuration; may skip consent;
+ * - `host`: created by host code or configuration (`createProvider({ clients })`);
+ * - `user`: registered by a user in the settings (pages or JSON API);
+ * - `dynamic`: registered by a request (RFC 7591 or a client metadata document).
+ */
+export type ApplicationTrust = 'first-party' | 'host' | 'user' | 'dynamic';
+
+/**
+ * An OAuth application (a client), registered by a user of the host app, by host code or from
+ * configuration.
+ *
+ * A record stored before trust levels existed has neither `trust` nor `skipConsent`. Every
+ * adapter reads it as `trust: 'host'` when `ownerId` is `null` and `trust: 'user'` otherwise,
+ * with `skipConsent: false`; `createApplication` given such a record (by an older provider
+ * version during a rolling deploy) stores it so that it reads back the same way.
+ */
 export interface ApplicationRecord {
   id: string;
   /** Public identifier sent as `client_id`. Unique. */
@@ -56,15 +73,30 @@ export interface ApplicationRecord {
   scopes: string[];
   /** The user who registered it, or `null` for applications created by host code. */
   ownerId: string | null;
+  /** Who registered it, and so how far it is trusted (see {@link ApplicationTrust}). */
+  trust: ApplicationTrust;
+  /** A `first-party` application's authorizations skip the consent page. Always `false` for others. */
+  skipConsent: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** The fields of an application that `updateApplication` may change. */
+/**
+ * The fields of an application that `updateApplication` may change. `confidential` changes
+ * together with `clientSecretHash` (a public application has none).
+ */
 export type ApplicationPatch = Partial<
   Pick<
     ApplicationRecord,
-    'name' | 'homepageUrl' | 'redirectUris' | 'scopes' | 'clientSecretHash' | 'updatedAt'
+    | 'name'
+    | 'homepageUrl'
+    | 'redirectUris'
+    | 'scopes'
+    | 'clientSecretHash'
+    | 'confidential'
+    | 'trust'
+    | 'skipConsent'
+    | 'updatedAt'
   >
 >;
 
@@ -173,7 +205,41 @@ export type ConsumeResult =
   | { outcome: 'replayed'; record: TokenRecord };
 
 /**
- * The storage adapter interface. Every method is required.
+ * A rate limit an adapter is asked to count (`createRateLimiter`): at most `points` per key in a
+ * fixed window of `durationSeconds`; a key that goes over is refused for `blockSeconds` (default:
+ * the rest of the window).
+ */
+export interface RateLimitSpec {
+  /** Names the counter, e.g. `token.client`; unique per provider, safe as part of a key. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+  blockSeconds?: number;
+}
+
+/** What a counter says about one key after (or, for `peek`, without) consuming. */
+export interface RateLimitResult {
+  /** `false` once the key has used more than `points` in its window, or is blocked. */
+  allowed: boolean;
+  /** Points left in the window. */
+  remaining: number;
+  /** Seconds until the key may consume again (whole seconds, at least 1 when refused). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * One named rate limit's counters, keyed by strings the core chooses (a client id, a hashed
+ * address). Both methods reject only when storage fails; the core then answers 503.
+ */
+export interface RateLimitCounter {
+  /** Adds `points` (default 1) to the key's count, atomically, and says whether it is still allowed. */
+  consume(key: string, points?: number): Promise<RateLimitResult>;
+  /** The key's state without consuming anything (an unknown key is allowed with every point left). */
+  peek(key: string): Promise<RateLimitResult>;
+}
+
+/**
+ * The storage adapter interface. Every method is required, except `createRateLimiter`.
  *
  * @example
  * ```ts
@@ -285,4 +351,17 @@ export interface StorageAdapter {
    * detection needs them. Adapters with their own expiry (TTL indexes) still implement it.
    */
   purgeExpired(before: Date): Promise<number>;
+
+  // ---- rate limits (optional) ---------------------------------------------------------------
+
+  /**
+   * **Optional.** A counter for one rate limit, kept where every process on this store sees it,
+   * so a budget is shared by all of them (behind a load balancer, a burst split over two processes
+   * meets the same limit). Called synchronously at start-up, once per limit; the counter may
+   * connect lazily. Consuming must be atomic: two processes consuming one key at once each count.
+   * The included adapters build it on `rate-limiter-flexible` (memory, MongoDB, PostgreSQL,
+   * SQLite). Without it the provider counts in process memory: each process then has its own
+   * budget.
+   */
+  createRateLimiter?(spec: RateLimitSpec): RateLimitCounter;
 }

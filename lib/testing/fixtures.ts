@@ -26,7 +26,7 @@ export function randomId(): string {
   return randomUUID();
 }
 
-/** A confidential application owned by a fresh user, created at `at(0)`. */
+/** A confidential application registered by a fresh user (`trust: 'user'`), created at `at(0)`. */
 export function makeApplication(overrides: Partial<ApplicationRecord> = {}): ApplicationRecord {
   return {
     id: randomUUID(),
@@ -38,6 +38,8 @@ export function makeApplication(overrides: Partial<ApplicationRecord> = {}): App
     confidential: true,
     scopes: ['repo', 'user'],
     ownerId: randomUUID(),
+    trust: 'user',
+    skipConsent: false,
     createdAt: at(0),
     updatedAt: at(0),
     ...overrides,

@@ -12,6 +12,7 @@ import type { GetAdapter } from './conformance/context';
 import { describeContractDetails } from './conformance/contract-details';
 import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
 import { describeGrants } from './conformance/grants';
+import { describeRateLimits } from './conformance/rate-limits';
 import { describeResourceSelections } from './conformance/resource-selections';
 import { describeRevocation } from './conformance/revocation';
 import { describeTokens } from './conformance/tokens';
@@ -111,6 +112,7 @@ export function runAdapterConformance(
     describeRevocation(getAdapter);
     describeExpiryAndPurge(getAdapter);
     describeContractDetails(getAdapter);
+    describeRateLimits(getAdapter);
     describeResourceSelections(getAdapter);
   });
 }

@@ -80,9 +80,13 @@ export async function consumeAfterIssue<Issued>(
   now: Date,
   graceMs: number,
   issue: () => Promise<Issued>,
-): Promise<{ won: true; issued: Issued } | { won: false; issued: Issued; outcome: ConsumeResult | null }> {
+): Promise<
+  | { won: true; issued: Issued; withinGrace: boolean }
+  | { won: false; issued: Issued; outcome: ConsumeResult | null }
+> {
   const issued = await issue();
   const outcome = await storage.consumeToken(presented.record.kind, presented.hash, now, graceMs);
-  if (outcome?.outcome === 'consumed' || outcome?.outcome === 'within_grace') return { won: true, issued };
+  if (outcome?.outcome === 'consumed') return { won: true, issued, withinGrace: false };
+  if (outcome?.outcome === 'within_grace') return { won: true, issued, withinGrace: true };
   return { won: false, issued, outcome };
 }

@@ -71,6 +71,8 @@ export function requireUrl(field: string, value: unknown, allowHttp: boolean): s
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidFieldError(field, message('field.httpUrl'));
   }
+  // The parser mends `https:host` and `https:///host`, but the text is what is stored and matched.
+  if (!/^https?:\/\/[^/?#\\]/i.test(text)) throw new InvalidFieldError(field, message('field.host'));
   if (url.protocol === 'http:' && !allowHttp && !LOOPBACK_HOSTS.has(url.hostname)) {
     throw new InvalidFieldError(field, message('field.https'));
   }

@@ -11,7 +11,10 @@ export interface PersonalTokenInput {
   name: string;
   /** At least one declared scope; stored normalised (`repo public_repo` → `repo`). */
   scopes: string[];
-  /** Lifetime in seconds, 60 to 31,622,400 (366 days); `null` for a token that never expires. */
+  /**
+   * Lifetime in seconds, 60 to 31,622,400 (366 days); `null` for a token that never expires; left
+   * out, 30 days (`PERSONAL_TOKEN_DEFAULT_LIFETIME`).
+   */
   expiresIn: number | null;
   /**
    * Fine-grained: per resource-scoped scope of `scopes`, the only resources the token may touch
@@ -29,8 +32,15 @@ export interface PersonalTokenRules {
 /** Bounds of `expiresIn`, in seconds. */
 export const PERSONAL_TOKEN_LIFETIME = { min: 60, max: 366 * 24 * 3600 } as const;
 
+/**
+ * The lifetime of a personal token whose request names none: 30 days, as the tokens page
+ * preselects. A token that never expires must be asked for (`expiresIn: null`).
+ */
+export const PERSONAL_TOKEN_DEFAULT_LIFETIME = 30 * 24 * 3600;
+
 function expiresIn(value: unknown): number | null {
-  if (value === undefined || value === null) return null;
+  if (value === undefined) return PERSONAL_TOKEN_DEFAULT_LIFETIME;
+  if (value === null) return null;
   const { min, max } = PERSONAL_TOKEN_LIFETIME;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidFieldError('expiresIn', message('field.lifetime', { min, max }));
@@ -41,6 +51,10 @@ function expiresIn(value: unknown): number | null {
 function scopes(value: unknown, registry: ScopeRegistry): string[] {
   const granted = registry.normalize(requireScopes('scopes', value, registry));
   if (granted.length === 0) throw new InvalidFieldError('scopes', message('field.oneScope'));
+  // A personal token is a user's token: client-held scopes are for client_credentials (RFC 9700 §4.15).
+  const machine = granted.find((scope) => !registry.heldBy(scope, 'user'));
+  if (machine !== undefined)
+    throw new InvalidFieldError('scopes', message('field.clientHeldScope', { scope: machine }));
   return granted;
 }
 

@@ -35,10 +35,7 @@ export async function checkNarrowing(
     }
     const unowned = await firstUnowned(type, user, ids);
     if (unowned !== null) {
-      throw new InvalidFieldError(
-        'resources',
-        message('problem.unknownResource', { id: unowned.slice(0, 100) }),
-      );
+      throw new InvalidFieldError('resources', message('problem.unknownResource'));
     }
     selection[scope] = [...new Set(ids)].sort();
   }

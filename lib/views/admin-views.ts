@@ -58,6 +58,19 @@ export interface AdminUserViewData {
   notice: string | null;
 }
 
+const TRUST_LABELS = {
+  'first-party': 'admin.trust.firstParty',
+  host: 'admin.trust.host',
+  user: 'admin.trust.user',
+  dynamic: 'admin.trust.dynamic',
+} as const;
+
+/** The application's trust level, as words (it decides consent and error redirects; see "Client trust"). */
+function trustLabel(context: ViewContext, application: ApplicationRecord): string {
+  const label = context.t.text(TRUST_LABELS[application.trust]);
+  return application.skipConsent ? `${label} · ${context.t.text('admin.application.consentSkipped')}` : label;
+}
+
 function ownerCell(context: ViewContext, frame: AdminFrame, ownerId: string | null): RawHtml {
   if (ownerId === null)
     return html`<span class="muted">${context.t.text('admin.applications.hostOwned')}</span>`;
@@ -76,13 +89,14 @@ export function renderAdminApplications(
       application,
     ) => html`<tr><td><a href="${frame.baseUrl}/applications/${application.id}">${application.name}</a></td>
 <td><code>${application.clientId}</code></td><td>${ownerCell(context, frame, application.ownerId)}</td>
+<td class="trust">${trustLabel(context, application)}</td>
 <td>${t.text(application.confidential ? 'applications.confidential' : 'applications.public')}</td>
 <td>${formatDate(application.createdAt, t.text('layout.never'))}</td></tr>`,
   );
   const list =
     data.applications.length === 0
       ? html`<p class="empty">${t.text('admin.applications.empty')}</p>`
-      : html`<table><thead><tr><th>${t.text('applications.column.name')}</th><th>${t.text('applications.column.clientId')}</th><th>${t.text('admin.applications.column.owner')}</th><th>${t.text('applications.column.type')}</th><th>${t.text('applications.column.registered')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+      : html`<table><thead><tr><th>${t.text('applications.column.name')}</th><th>${t.text('applications.column.clientId')}</th><th>${t.text('admin.applications.column.owner')}</th><th>${t.text('admin.applications.column.trust')}</th><th>${t.text('applications.column.type')}</th><th>${t.text('applications.column.registered')}</th></tr></thead><tbody>${rows}</tbody></table>`;
   const next =
     data.next === null
       ? html``
@@ -109,6 +123,7 @@ export function renderAdminApplication(
 <h1>${application.name}</h1><dl class="facts">
 <dt>${t.text('applications.column.clientId')}</dt><dd><code id="client-id">${application.clientId}</code></dd>
 <dt>${t.text('admin.application.owner')}</dt><dd>${ownerCell(context, frame, application.ownerId)}</dd>
+<dt>${t.text('admin.applications.column.trust')}</dt><dd class="trust">${trustLabel(context, application)}</dd>
 <dt>${t.text('applications.field.homepage')}</dt><dd>${externalLink(application.homepageUrl)}</dd>
 <dt>${t.text('applications.field.type')}</dt><dd>${t.text(application.confidential ? 'applications.confidential' : 'applications.public')}</dd>
 <dt>${t.text('applications.callbackUrls')}</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>

@@ -199,6 +199,17 @@ ${buttonForm(`${action}/revoke-tokens`, frame.csrfToken, t.text('applications.re
 ${buttonForm(`${action}/delete`, frame.csrfToken, t.text('applications.delete'), 'danger')}</div>`;
 }
 
+/** The edit form and the destructive actions: only for what a user registered here (trust `user`). */
+function editSections(context: ViewContext, data: ApplicationShowViewData): RawHtml {
+  const { t } = context;
+  const { frame, application, scopes } = data;
+  return html`<h2>${t.text('applications.settings')}</h2>
+<form method="post" action="${frame.baseUrl}/applications/${application.id}" novalidate>${csrfField(frame.csrfToken)}
+${applicationFields(context, data.values, data.errors, scopes, false)}
+<button type="submit" class="primary">${t.text('applications.update')}</button></form>
+${dangerZone(context, frame, application)}`;
+}
+
 /** `GET /applications/:id`: credentials, settings (editable) and the destructive actions. */
 export function renderApplicationShow(
   data: ApplicationShowViewData,
@@ -219,10 +230,6 @@ export function renderApplicationShow(
 <dt>${t.text('applications.callbackUrls')}</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
 <dt>${t.text('applications.allowedScopes')}</dt><dd>${scopeList(allowed, t.text('applications.everyScope'))}</dd>
 <dt>${t.text('applications.registered')}</dt><dd>${formatDate(application.createdAt, t.text('layout.never'))}</dd></dl>
-<h2>${t.text('applications.settings')}</h2>
-<form method="post" action="${base}/applications/${application.id}" novalidate>${csrfField(frame.csrfToken)}
-${applicationFields(context, data.values, data.errors, scopes, false)}
-<button type="submit" class="primary">${t.text('applications.update')}</button></form>
-${dangerZone(context, frame, application)}`,
+${application.trust === 'user' ? editSections(context, data) : html`<div class="notice" role="status">${t.text('applications.managed')}</div>`}`,
   });
 }

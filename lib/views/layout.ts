@@ -5,7 +5,8 @@ export const FLOW_STYLE = `body{font-family:system-ui,sans-serif;max-width:36rem
 h1{font-size:1.4rem}ul{padding-left:1.2rem}li{margin:.4rem 0}.muted{color:#59636e}
 button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem;border-radius:6px;border:1px solid #d1d9e0;cursor:pointer}
 button.primary{background:#1f883d;color:#fff;border-color:#1f883d}.error{color:#d1242f}
-code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}`;
+code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}
+.badge{background:#fff8c5;border:1px solid #d4a72c;border-radius:2em;padding:0 .5rem;font-size:.8rem;color:#7d4e00}`;
 
 /** What the document shell of a page is made of; what `views.layout` receives. */
 export interface LayoutData {

@@ -14,7 +14,7 @@ import { renderAuthorizations } from './authorizations-view';
 import { renderConsentPage } from './consent-page';
 import { type PagePolicy, pagePolicy } from './csp';
 import { renderDeviceCodeForm, renderDeviceDone } from './device-pages';
-import { renderErrorPage } from './error-page';
+import { type ErrorReturnLink, renderErrorPage } from './error-page';
 import { FLOW_STYLE, type LayoutData, renderLayout } from './layout';
 import {
   type AdminFrame,
@@ -175,7 +175,7 @@ export class PageRenderer {
 
   /**
    * An error as a page, with the error's status and headers: the `error` view for the OAuth
-   * pages, `settingsError` / `adminError` (with their navigation) for the settings and admin
+   * pages (with `returnTo` for an unverified application's authorization error), `settingsError` / `adminError` (with their navigation) for the settings and admin
    * pages. If the host's error view fails, the failure goes to `onError` and the built-in page
    * answers instead.
    */
@@ -184,6 +184,7 @@ export class PageRenderer {
     res: Response,
     error: HttpError,
     section:
+      | { view: 'error'; returnTo: ErrorReturnLink }
       | { view: 'settingsError'; frame: SettingsFrame | null }
       | { view: 'adminError'; frame: AdminFrame | null }
       | null = null,
@@ -191,8 +192,14 @@ export class PageRenderer {
     const t = await this.languages.forRequest(req);
     const description = t.say(error.translatable ?? error.description);
     const render = (builtIn: boolean): Promise<string> => {
-      if (section === null) {
-        return this.render(req, 'error', { status: error.status, code: error.code, description }, builtIn);
+      if (section === null || section.view === 'error') {
+        const returnTo = section?.returnTo ?? null;
+        return this.render(
+          req,
+          'error',
+          { status: error.status, code: error.code, description, returnTo },
+          builtIn,
+        );
       }
       const heading = this.#heading(t, error.status);
       const data = { status: error.status, heading, description };

@@ -99,15 +99,18 @@ describe('DESIGN: refreshTokenReuseGraceSeconds tolerates a lost response', () =
     client = await t.registerApp();
   });
 
-  it('a second use within the window succeeds', async () => {
+  it('a second use within the window gets an access token, never a second refresh chain', async () => {
     const first = await t.issueTokens({ client, scope: 'repo' });
     const second = await t.refresh(client, first.refreshToken);
     const retry = await t.refresh(client, first.refreshToken);
     expect(second.status).toBe(200);
     expect(retry.status).toBe(200);
-    expect(retry.body.refresh_token).toMatch(/^eor_/);
+    expect(second.body.refresh_token).toMatch(/^eor_/);
+    expect(retry.body.refresh_token).toBeUndefined();
     expect(await t.guardStatus(second.body.access_token)).toBe(200);
     expect(await t.guardStatus(retry.body.access_token)).toBe(200);
+    // The one chain goes on from the first rotation.
+    expect((await t.refresh(client, String(second.body.refresh_token))).status).toBe(200);
   });
 
   it('a use after the window is still a replay', async () => {
@@ -119,31 +122,75 @@ describe('DESIGN: refreshTokenReuseGraceSeconds tolerates a lost response', () =
     expect(await t.guardStatus(second.body.access_token)).toBe(401);
   });
 
-  it('20 concurrent uses within the window all succeed; a use after it is a replay that revokes the grant', async () => {
+  it('20 concurrent uses within the window all succeed, one refresh chain among them; a use after it is a replay that revokes the grant', async () => {
     freezeClock();
     const issued = await t.issueTokens({ client, scope: 'repo' });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => t.refresh(client, issued.refreshToken)),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
-    const pairs = answers.map((answer) => ({
-      access: String(answer.body.access_token),
-      refresh: String(answer.body.refresh_token),
-    }));
-    expect(new Set(pairs.map((pair) => pair.refresh)).size).toBe(20);
+    // Exactly one answer carries a refresh token: one live chain (RFC 9700 §4.14.2).
+    const chains = answers.filter((answer) => answer.body.refresh_token !== undefined);
+    expect(chains).toHaveLength(1);
+    const chain = String(chains[0]?.body.refresh_token);
+    const access = answers.map((answer) => String(answer.body.access_token));
+    expect(new Set(access).size).toBe(20);
     const record = await t.adapter.findTokenByHash(sha256Hex(issued.refreshToken));
     expect(record?.consumedAt).toBeInstanceOf(Date);
     expect(record?.revokedAt).toBeNull();
-    for (const pair of pairs) expect(await t.guardStatus(pair.access)).toBe(200);
+    // The newest access tokens work (the per-scope-set cap keeps `limits.tokensPerScopeSet`).
+    const live = await Promise.all(access.map((token) => t.guardStatus(token)));
+    expect(live.filter((status) => status === 200).length).toBeGreaterThanOrEqual(10);
     // A lost response retried at the end of the window: still fine.
     advanceClock(GRACE_SECONDS - 1);
     expect((await t.refresh(client, issued.refreshToken)).status).toBe(200);
 
     advanceClock(2);
     expectOAuthError(await t.refresh(client, issued.refreshToken), 400, 'invalid_grant');
-    for (const pair of pairs) expect(await t.guardStatus(pair.access)).toBe(401);
-    for (const pair of [pairs[0], pairs[19]]) {
-      expectOAuthError(await t.refresh(client, pair?.refresh ?? ''), 400, 'invalid_grant');
-    }
+    for (const token of access) expect(await t.guardStatus(token)).toBe(401);
+    expectOAuthError(await t.refresh(client, chain), 400, 'invalid_grant');
+  });
+});
+
+describe('DESIGN: a refresh respects the application as it is now', () => {
+  it('an application narrowed to ["user"] no longer refreshes a token to repo: the dropped scopes are gone', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo user' });
+    await t.provider.applications.update(client.id, { scopes: ['user'] });
+    const refreshed = await t.refresh(client, first.refreshToken);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.scope).toBe('user');
+    const repos = await request(t.app)
+      .post('/api/repos')
+      .set('Authorization', bearer(refreshed.body.access_token));
+    expect(repos.status).toBe(403);
+    // The rotated refresh token is narrowed too: widening the application later brings nothing back.
+    await t.provider.applications.update(client.id, { scopes: [] });
+    const next = await t.refresh(client, String(refreshed.body.refresh_token));
+    expect(next.body.scope).toBe('user');
+  });
+
+  it('narrowed to a scope an old one included (repo → public_repo): the refresh keeps that much', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    await t.provider.applications.update(client.id, { scopes: ['public_repo'] });
+    const refreshed = await t.refresh(client, first.refreshToken);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.scope).toBe('public_repo');
+  });
+
+  it('nothing left → invalid_scope, and the refresh token stays usable once the application allows it again', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo' });
+    await t.provider.applications.update(client.id, { scopes: ['gist'] });
+    expectOAuthError(await t.refresh(client, first.refreshToken), 400, 'invalid_scope');
+    await t.provider.applications.update(client.id, { scopes: ['repo'] });
+    expectTokenResponse(await t.refresh(client, first.refreshToken), 'repo');
+  });
+
+  it('a narrower scope asked for must lie within what the application may still request', async () => {
+    const first = await t.issueTokens({ client, scope: 'repo gist' });
+    await t.provider.applications.update(client.id, { scopes: ['gist'] });
+    expectOAuthError(await t.refresh(client, first.refreshToken, { scope: 'repo' }), 400, 'invalid_scope');
+    const gist = await t.refresh(client, first.refreshToken, { scope: 'gist' });
+    expect(gist.status).toBe(200);
+    expect(gist.body.scope).toBe('gist');
   });
 });

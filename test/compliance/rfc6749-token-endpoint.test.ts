@@ -273,17 +273,17 @@ describe('RFC 6749 §5.2: grant types', () => {
 
 describe('RFC 6749 §4.4: client_credentials', () => {
   it('issues an access token to a confidential client, without a refresh token (§4.4.3)', async () => {
-    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'public_repo' });
+    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status' });
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.body.access_token).toMatch(/^eoa_/);
     expect(response.body.token_type).toBe('bearer');
-    expect(response.body.scope).toBe('public_repo');
+    expect(response.body.scope).toBe('ci:status');
     expect(response.body.refresh_token).toBeUndefined();
     const me = await request(t.app)
-      .get('/api/repos')
+      .post('/api/statuses')
       .set('Authorization', bearer(response.body.access_token));
-    expect(me.status).toBe(200);
+    expect(me.status).toBe(201);
     expect(me.body).toMatchObject({ user: null, client_id: client.clientId });
   });
 
@@ -294,7 +294,7 @@ describe('RFC 6749 §4.4: client_credentials', () => {
 
   it('refuses scopes the client may not have with invalid_scope', async () => {
     const limited = await t.registerApp({ scopes: ['user'] });
-    const response = await t.token(limited, { grant_type: 'client_credentials', scope: 'repo' });
+    const response = await t.token(limited, { grant_type: 'client_credentials', scope: 'ci:status' });
     expectOAuthError(response, 400, 'invalid_scope');
   });
 

@@ -69,7 +69,8 @@ describe('RFC 6750 §3.1: no token, bad tokens', () => {
     expect((await request(t.app).get('/api/me').set('Authorization', bearer(token))).status).toBe(200);
     const revoked = await request(t.app)
       .delete(`/settings/api/authorizations/${client.clientId}`)
-      .set(USER_HEADER, 'alice');
+      .set(USER_HEADER, 'alice')
+      .set('X-Requested-With', 'fetch');
     expect(revoked.status).toBe(204);
     expectInvalidToken(await request(t.app).get('/api/me').set('Authorization', bearer(token)));
   });

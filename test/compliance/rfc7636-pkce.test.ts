@@ -13,7 +13,7 @@ let spa: RegisteredApp;
 
 beforeEach(async () => {
   t = await createTestHost();
-  spa = await t.registerApp({ confidential: false });
+  spa = await t.registerApp({ trust: 'host', confidential: false });
 });
 
 async function authorizeError(query: Record<string, string>) {
@@ -78,14 +78,14 @@ describe('RFC 7636 §4.6: S256', () => {
   });
 
   it('refuses a verifier for a code issued without a challenge (downgrade)', async () => {
-    const confidential = await t.registerApp();
+    const confidential = await t.registerApp({ trust: 'host' });
     const code = await t.authorize({ client: confidential, pkce: null });
     const answer = await t.exchange({ client: confidential, code, verifier: pkcePair().verifier });
     expect(answer.body.error).toBe('invalid_grant');
   });
 
   it('a confidential client may use PKCE too, and then must send the verifier', async () => {
-    const confidential = await t.registerApp();
+    const confidential = await t.registerApp({ trust: 'host' });
     const pkce = pkcePair();
     const code = await t.authorize({ client: confidential, pkce });
     expect((await t.exchange({ client: confidential, code, verifier: null })).body.error).toBe(
@@ -103,7 +103,7 @@ describe('RFC 7636 §4.3 / §4.4.1: the challenge at the authorization endpoint'
 
   it('requirePkce: "all" demands PKCE from confidential clients too', async () => {
     t = await createTestHost({ requirePkce: 'all' });
-    const confidential = await t.registerApp();
+    const confidential = await t.registerApp({ trust: 'host' });
     const params = await authorizeError(authorizeQuery({ client: confidential, pkce: null }));
     expect(params.get('error')).toBe('invalid_request');
   });
@@ -146,7 +146,7 @@ describe('RFC 7636 §4.3 / §4.4.1: the challenge at the authorization endpoint'
 
   it('plain works end to end when allowPlainPkce is on', async () => {
     t = await createTestHost({ allowPlainPkce: true });
-    spa = await t.registerApp({ confidential: false });
+    spa = await t.registerApp({ trust: 'host', confidential: false });
     const verifier = 'plain-verifier-'.padEnd(50, 'a');
     const code = await t.authorize({
       client: spa,

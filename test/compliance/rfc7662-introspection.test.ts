@@ -120,7 +120,7 @@ describe('RFC 7662 §2.2: an active token', () => {
   });
 
   it('a client_credentials token: no user, sub is the client', async () => {
-    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'repo' });
+    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status' });
     const body = await introspect(String(response.body.access_token));
     expect(body.active).toBe(true);
     expect(body.sub).toBe(client.clientId);

@@ -21,7 +21,7 @@ describe('RFC 8414 §3: GET /.well-known/oauth-authorization-server', () => {
     expect(metadata.authorization_endpoint).toBe(`${ISSUER}/oauth/authorize`);
     expect(metadata.token_endpoint).toBe(`${ISSUER}/oauth/token`);
     expect(metadata.response_types_supported).toEqual(['code']);
-    expect(metadata.scopes_supported).toEqual(['user', 'repo', 'public_repo', 'gist']);
+    expect(metadata.scopes_supported).toEqual(['user', 'repo', 'public_repo', 'gist', 'ci:status']);
     expect([...metadata.grant_types_supported].sort()).toEqual([
       'authorization_code',
       'client_credentials',

@@ -11,7 +11,7 @@ import { createTestHost } from '../support/test-host';
 describe('RFC 9207 §2: iss in authorization responses', () => {
   it('§2: a successful response carries iss equal to the metadata issuer', async () => {
     const t = await createTestHost();
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const metadata = (await request(t.app).get('/.well-known/oauth-authorization-server')).body;
     const approved = await decide(t.browser(), authorizeQuery({ client }), 'approve');
     const params = locationParams(approved);
@@ -23,7 +23,7 @@ describe('RFC 9207 §2: iss in authorization responses', () => {
 
   it('§2: a response that skips consent carries iss too', async () => {
     const t = await createTestHost();
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     await t.authorize({ client, scope: 'user' });
     const skipped = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'user' }));
     expect(skipped.status).toBe(302);
@@ -32,7 +32,7 @@ describe('RFC 9207 §2: iss in authorization responses', () => {
 
   it('§2: error responses carry iss (a redirected error and a denial)', async () => {
     const t = await createTestHost();
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const error = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'nope' }));
     expect(locationParams(error).get('error')).toBe('invalid_scope');
     expect(locationParams(error).get('iss')).toBe(ISSUER);
@@ -44,14 +44,14 @@ describe('RFC 9207 §2: iss in authorization responses', () => {
 
   it('§2: iss is the exact configured issuer, also with a path', async () => {
     const t = await createTestHost({ issuer: 'https://sso.example/tenant-a' });
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const error = await openAuthorize(t.browser(), authorizeQuery({ client, scope: 'nope' }));
     expect(locationParams(error).get('iss')).toBe('https://sso.example/tenant-a');
   });
 
   it('§2: the iss the client receives is not overridable by the request', async () => {
     const t = await createTestHost();
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const query = { ...authorizeQuery({ client, scope: 'nope' }), iss: 'https://evil.example' };
     const response = await openAuthorize(t.browser(), query);
     expect(locationParams(response).getAll('iss')).toEqual([ISSUER]);

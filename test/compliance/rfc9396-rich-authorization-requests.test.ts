@@ -99,7 +99,9 @@ describe('RFC 9396 §2: authorization_details on the authorization request', () 
     ]);
   });
 
-  it('§5: an unknown type, an unknown action, an undefined field or malformed JSON → invalid_authorization_details at the redirect URI, with state', async () => {
+  it('§5: an unknown type, an unknown action, an undefined field or malformed JSON → invalid_authorization_details at the redirect URI, with state (a host application; an unverified one gets a page, RFC 9700 §4.11.2)', async () => {
+    const hostApp = await t.registerApp({ trust: 'host' });
+    const unverified = await t.registerApp({ owner: 'bob' });
     for (const bad of [
       [{ type: 'payment_initiation', actions: ['initiate'] }],
       [{ type: 'project', actions: ['delete'] }],
@@ -111,12 +113,20 @@ describe('RFC 9396 §2: authorization_details on the authorization request', () 
       const answer = await t
         .browser('alice')
         .send(
-          `/oauth/authorize?${new URLSearchParams(query({ authorization_details: JSON.stringify(bad) }))}`,
+          `/oauth/authorize?${new URLSearchParams({ ...query({ authorization_details: JSON.stringify(bad) }), client_id: hostApp.clientId })}`,
         );
       expect(answer.status).toBe(302);
       const params = locationParams(answer);
       expect(params.get('error')).toBe('invalid_authorization_details');
       expect(params.get('state')).toBe('st');
+      const page = await t
+        .browser('alice')
+        .send(
+          `/oauth/authorize?${new URLSearchParams({ ...query({ authorization_details: JSON.stringify(bad) }), client_id: unverified.clientId })}`,
+        );
+      expect(page.status).toBe(400);
+      expect(page.headers.location).toBeUndefined();
+      expect(page.text).toContain('invalid_authorization_details');
     }
   });
 

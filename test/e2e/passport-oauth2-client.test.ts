@@ -77,8 +77,18 @@ describe('end to end: passport-oauth2 client signs in with the example provider'
     const me = await user.send(`${clientServer.url}/me`);
     expect(me.json).toEqual({ id: '1', login: 'alice' });
 
-    // 5. A second sign-in skips consent: the app is already authorized for these scopes.
-    const again = await user.follow(`${clientServer.url}/auth/provider`);
+    // 5. A second sign-in: a confidential client, already authorized for these scopes, skips the
+    //    consent page; a public one cannot prove who it is, so alice sees the page again
+    //    (RFC 8252 §8.6), the scopes she approved marked, and approves again.
+    let again = await user.follow(`${clientServer.url}/auth/provider`);
+    if (!confidential) {
+      const shownAgain = again[again.length - 1];
+      expect(shownAgain?.status).toBe(200);
+      expect(shownAgain?.text).toContain('(approved before)');
+      again = await user.follow(`${providerUrl}/oauth/authorize`, {
+        form: { ...hiddenFields(shownAgain?.text ?? ''), decision: 'approve' },
+      });
+    }
     expect(again.some((hop) => hop.url.startsWith(`${clientServer.url}/auth/provider/callback?code=`))).toBe(
       true,
     );

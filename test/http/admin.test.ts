@@ -58,7 +58,8 @@ describe('the admin JSON API', () => {
   });
 
   it('pages with limit and a Link header (rel="next"), visiting each application once', async () => {
-    for (let i = 0; i < 5; i += 1) await registerViaApi(bob, { name: `App ${i}` });
+    const created: string[] = [];
+    for (let i = 0; i < 5; i += 1) created.push((await registerViaApi(bob, { name: `App ${i}` })).id);
     const seen: string[] = [];
     let next: string | null = '/admin/api/applications?limit=2';
     for (let page = 0; next !== null && page < 10; page += 1) {
@@ -69,8 +70,29 @@ describe('the admin JSON API', () => {
       seen.push(...batch.map((app) => app.id));
       next = /<([^>]+)>; rel="next"/.exec(answer.headers.link ?? '')?.[1] ?? null;
     }
-    expect(seen).toHaveLength(5);
-    expect(new Set(seen).size).toBe(5);
+    // Bob's five, and the example's configured first-party app: each once.
+    expect(seen.filter((id) => created.includes(id))).toHaveLength(5);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+  });
+
+  it("shows each application's trust, which it cannot change (only host code can)", async () => {
+    const own = await registerViaApi(bob, { name: "Bob's app" });
+    const listed: { client_id: string; trust: string; skip_consent: boolean }[] = JSON.parse(
+      (await alice.send('/admin/api/applications')).text,
+    );
+    const byClientId = new Map(listed.map((app) => [app.client_id, [app.trust, app.skip_consent]]));
+    expect(byClientId.get('example-first-party')).toEqual(['first-party', true]);
+    expect(byClientId.get(own.clientId)).toEqual(['user', false]);
+    const page = await alice.send(`/admin/applications/${own.id}`);
+    expect(page.text).toContain('<dd class="trust">Registered by a user (unverified)</dd>');
+    // No admin route changes trust: a PATCH is not a route, and a POST with trust is not either.
+    const patch = await alice.send(`/admin/api/applications/${own.id}`, {
+      method: 'PATCH',
+      json: { trust: 'first-party' },
+    });
+    expect(patch.status).toBe(404);
+    expect((await host.adapter.findApplicationById(own.id))?.trust).toBe('user');
   });
 
   it('answers bad paging input with 400 invalid_request', async () => {

@@ -121,7 +121,8 @@ describe('provider.events in realistic flows', () => {
 
     const reset = await request(t.app)
       .post(`/settings/api/applications/${app.id}/secret`)
-      .set(USER_HEADER, 'owner-1');
+      .set(USER_HEADER, 'owner-1')
+      .set('X-Requested-With', 'fetch');
     expect(reset.status).toBe(200);
     keep(reset.body.client_secret);
     expect(eventsNamed('client.secret_reset')).toEqual([{ clientId: app.clientId, applicationId: app.id }]);
@@ -133,7 +134,11 @@ describe('provider.events in realistic flows', () => {
     keep(tokens.accessToken);
     keep(tokens.refreshToken);
     const deleted = await during(() =>
-      request(t.app).delete(`/settings/api/applications/${app.id}`).set(USER_HEADER, 'owner-1').expect(204),
+      request(t.app)
+        .delete(`/settings/api/applications/${app.id}`)
+        .set(USER_HEADER, 'owner-1')
+        .set('X-Requested-With', 'fetch')
+        .expect(204),
     );
     expect(eventsNamed('token.revoked')[0]?.count).toBeGreaterThanOrEqual(2); // access and refresh
     expect(deleted).toEqual([
@@ -222,6 +227,7 @@ describe('provider.events in realistic flows', () => {
       request(t.app)
         .delete(`/settings/api/authorizations/${client.clientId}`)
         .set(USER_HEADER, 'alice')
+        .set('X-Requested-With', 'fetch')
         .expect(204),
     );
     expect(eventsNamed('token.revoked')[1]?.count).toBeGreaterThanOrEqual(1); // the refresh token
@@ -277,7 +283,7 @@ describe('provider.events in realistic flows', () => {
     keep(password.body.refresh_token);
     const machine = await t.token(client, {
       grant_type: 'client_credentials',
-      scope: 'repo',
+      scope: 'ci:status',
     });
     keep(machine.body.access_token);
     const implicit = await decideConsent(
@@ -298,7 +304,7 @@ describe('provider.events in realistic flows', () => {
         grantType: 'client_credentials',
         clientId: client.clientId,
         userId: null,
-        scopes: ['repo'],
+        scopes: ['ci:status'],
         accessTokenId: await accessTokenId(String(machine.body.access_token)),
       },
       {

@@ -180,12 +180,62 @@ describe('examples/provider', () => {
     const bob = await loggedIn('bob', 'bob-pass');
     expect((await bob.send(`/settings/api/applications/${created.body.id}`)).status).toBe(404);
     expect(
-      (await bob.send(`/settings/api/applications/${created.body.id}`, { method: 'DELETE' })).status,
+      (
+        await bob.send(`/settings/api/applications/${created.body.id}`, {
+          method: 'DELETE',
+          headers: { 'x-requested-with': 'fetch' },
+        })
+      ).status,
     ).toBe(404);
     expect((await bob.send('/settings/api/applications')).json).toEqual([]);
-    const logout = await alice.send('/logout', { method: 'POST' });
+    const logout = await alice.send('/logout', { method: 'POST', headers: { 'x-requested-with': 'fetch' } });
     expect(logout.status).toBe(302);
     expect((await alice.send('/settings/api/applications')).status).toBe(401);
+  });
+
+  it('its first-party app from configuration skips the consent page and keeps its client_id', async () => {
+    const alice = await loggedIn();
+    const first = { clientId: 'example-first-party', clientSecret: 'first-party-secret' };
+    const redirectUri = 'http://127.0.0.1/first-party/callback';
+    const answer = await alice.send(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: first.clientId, redirect_uri: redirectUri, scope: 'user repo', state: 's' })}`,
+    );
+    expect(answer.status).toBe(302);
+    const params = locationParams(answer);
+    expect(String(answer.headers.location).startsWith(`${redirectUri}?`)).toBe(true);
+    const exchanged = await exchange(host.browser(), first, { code: params.get('code') ?? '', redirectUri });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.scope).toBe('user repo');
+    expect((await api('/api/user', exchanged.body.access_token)).body).toEqual({ id: '1', login: 'alice' });
+    const stored = await host.provider.applications.findByClientId(first.clientId);
+    expect(stored).toMatchObject({ trust: 'first-party', skipConsent: true, ownerId: null });
+  });
+
+  it('ci:status is a client-held scope: user flows cannot ask for it, client_credentials cannot ask for user scopes', async () => {
+    const alice = await loggedIn();
+    const registered = await alice.send('/settings/api/applications', {
+      json: { name: 'CI', homepage_url: 'https://ci.example', redirect_uris: [CALLBACK], confidential: true },
+    });
+    const client = {
+      clientId: String(registered.body.client_id),
+      clientSecret: String(registered.body.client_secret),
+    };
+    const userFlow = await alice.send(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: CALLBACK, scope: 'ci:status', state: 's' })}`,
+    );
+    // A user's application: the error is the provider's page with a link back, not a redirect.
+    expect(userFlow.status).toBe(400);
+    expect(userFlow.text).toContain('invalid_scope');
+    const machine = await host.browser().send('/oauth/token', {
+      form: {
+        grant_type: 'client_credentials',
+        scope: 'repo',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      },
+    });
+    expect(machine.status).toBe(400);
+    expect(machine.body.error).toBe('invalid_scope');
   });
 });
 

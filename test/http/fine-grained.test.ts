@@ -217,12 +217,14 @@ describe('fine-grained access on the example provider', () => {
     );
     expect(forged.status).toBe(400);
     expect(forged.headers.location).toBeUndefined();
-    expect(forged.text).toContain('bob/dotfiles');
+    expect(forged.text).toContain('a resource you do not have');
+    // Not echoed: the id is the sender's text (audit finding 7).
+    expect(forged.text).not.toContain('bob/dotfiles');
     const listed = await browser.send('/settings/api/authorizations');
     expect(listed.json).toEqual([]);
   });
 
-  it('invalid authorization_details (unknown type, action, field, bad JSON) → invalid_authorization_details at the redirect URI', async () => {
+  it('invalid authorization_details (unknown type, action, field, bad JSON) → invalid_authorization_details, on a page for a user-registered app (RFC 9700 §4.11.2)', async () => {
     const browser = await alice();
     const client = await registerApp(browser);
     for (const bad of [
@@ -236,8 +238,12 @@ describe('fine-grained access on the example provider', () => {
       const answer = await browser.send(
         `/oauth/authorize?${new URLSearchParams(authorizeQuery(client.clientId, { authorization_details: bad }))}`,
       );
-      expect(answer.status).toBe(302);
-      expect(locationParams(answer).get('error')).toBe('invalid_authorization_details');
+      // alice's own registration is unverified: its errors are a page with a way back, not a redirect.
+      expect(answer.status).toBe(400);
+      expect(answer.headers.location).toBeUndefined();
+      expect(answer.text).toContain('invalid_authorization_details');
+      // The error never repeats the sender's text (audit finding 7).
+      expect(/<p class="error">.*?<\/p>/s.exec(answer.text)?.[0]).not.toMatch(/payment|delete|locations/);
     }
   });
 
@@ -310,7 +316,7 @@ describe('fine-grained access on the example provider', () => {
   it('a restricted personal token needs an expiry, only names alice’s repositories, and is enforced the same way', async () => {
     const browser = await alice();
     const noExpiry = await browser.send('/settings/api/tokens', {
-      json: { name: 'ci', scopes: ['repo'], resources: { repo: ['alice/notes'] } },
+      json: { name: 'ci', scopes: ['repo'], expires_in: null, resources: { repo: ['alice/notes'] } },
     });
     expect(noExpiry.status).toBe(400);
     expect(noExpiry.body.error_description).toContain('expires_in');

@@ -47,13 +47,35 @@ describe('pages in the language of Accept-Language', () => {
     expect(page.text).toContain(
       'Die redirect_uri stimmt mit keiner für diese Anwendung registrierten Weiterleitungsadresse überein',
     );
+    // A host application's error is redirected (RFC 9700 §4.11.2), with the English description.
+    const hosted = await t.registerApp({ name: 'Betreiber-App', trust: 'host' });
     const redirected = await openAuthorize(
+      t.browser(),
+      { ...authorizeQuery({ client: hosted }), scope: 'nope' },
+      GERMAN,
+    );
+    // English, and without the requested value: it is the sender's text (audit finding 7).
+    expect(new URL(redirected.headers.location ?? '').searchParams.get('error_description')).toBe(
+      'Unknown scope (the metadata document lists every scope in scopes_supported)',
+    );
+    // A user's application gets the page with the way back instead, in German too.
+    const unverified = await openAuthorize(
       t.browser(),
       { ...authorizeQuery({ client }), scope: 'nope' },
       GERMAN,
     );
-    expect(new URL(redirected.headers.location ?? '').searchParams.get('error_description')).toBe(
-      'Unknown scope: nope',
+    expect(unverified.status).toBe(400);
+    expect(unverified.text).toContain('<html lang="de">');
+    expect(unverified.text).toContain(
+      '<bdi>Sprach-App</bdi> hat eine Autorisierungsanfrage gesendet, die nicht abgeschlossen werden kann',
+    );
+    // In German, and again without the requested value (audit finding 7).
+    expect(unverified.text).toContain(
+      'Unbekannter Scope (das Metadatendokument nennt jeden Scope in scopes_supported)',
+    );
+    expect(unverified.text).not.toContain('nope');
+    expect(unverified.text).toMatch(
+      /<a class="return" href="https:\/\/client\.example\/callback\?[^"]+" rel="noopener noreferrer">Zurück zu client\.example<\/a>/,
     );
     const json = await t.client.send('/settings/api/tokens', { headers: GERMAN.headers, user: null });
     expect(JSON.parse(json.text)).toEqual({ error: 'login_required', error_description: 'Log in first' });

@@ -76,7 +76,8 @@ describe('security failures, logged at warn and emitted as events', () => {
     t.provider.events.on('authorization.pkce_failed', (event) => events.push(event));
     const client = await t.registerApp({ confidential: false });
     const noChallenge = await openAuthorize(t.browser(), authorizeQuery({ client, pkce: null }));
-    expect(noChallenge.status).toBe(302);
+    // A user's application: the page with the way back, not a redirect (RFC 9700 §4.11.2).
+    expect(noChallenge.status).toBe(400);
     const pkce = pkcePair();
     secrets.push(pkce.verifier, pkce.challenge);
     const code = await t.authorize({ client, pkce });
@@ -139,6 +140,27 @@ describe('security failures, logged at warn and emitted as events', () => {
       },
     ]);
     expect(JSON.stringify(lines)).not.toContain('evil.example');
+  });
+
+  it('a failed client authentication and the limit it runs into (client.authentication_failed, limit.exceeded)', async () => {
+    await host({ limits: { failedClientAuthentications: { points: 2, durationSeconds: 60 } } });
+    const client = await t.registerApp();
+    secrets.push(client.clientSecret ?? '', 'eos_wrong_secret');
+    const wrong = { ...client, clientSecret: 'eos_wrong_secret' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await t.token(wrong, { grant_type: 'client_credentials' })).status);
+    expect(statuses).toEqual([401, 401, 429]);
+    expect(warnings('client.authentication_failed')).toEqual([
+      expect.objectContaining({ clientId: client.clientId, reason: 'invalid_secret' }),
+      expect.objectContaining({ clientId: client.clientId, reason: 'invalid_secret' }),
+      expect.objectContaining({ clientId: client.clientId, reason: 'invalid_secret' }),
+    ]);
+    expect(warnings('limit.exceeded')).toEqual([
+      expect.objectContaining({ limit: 'client_authentication.failures', clientId: client.clientId }),
+    ]);
+    // The caller's address never reaches a log line (only its pseudonym does, in per-address limits).
+    expect(JSON.stringify(lines)).not.toContain('127.0.0.1');
   });
 
   it('routine events go to debug, not warn', async () => {

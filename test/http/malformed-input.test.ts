@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { expectNoLeak, expectRfcError } from '../support/assertions';
-import { USER_HEADER } from '../support/fixtures';
+import { USER_HEADER, WITH_DEVICE_GRANT } from '../support/fixtures';
 import { consentPage } from '../support/flows';
 import { listen } from '../support/listen';
 import { authorizeQuery, basicAuth } from '../support/oauth';
@@ -17,7 +17,7 @@ let basic: string;
 
 beforeEach(async () => {
   t = await createTestHost();
-  client = await t.registerApp();
+  client = await t.registerApp({ trust: 'host' });
   basic = basicAuth(client.clientId, client.clientSecret ?? '');
 });
 
@@ -169,9 +169,9 @@ describe('POST /oauth/token', () => {
     expect(unknown.body.error_description.length).toBeLessThan(200);
     const many = await token()
       .type('form')
-      .send(`grant_type=client_credentials&scope=${'repo+'.repeat(3000)}`);
+      .send(`grant_type=client_credentials&scope=${'ci:status+'.repeat(1500)}`);
     expect(many.status).toBe(200);
-    expect(many.body.scope).toBe('repo');
+    expect(many.body.scope).toBe('ci:status');
   });
 
   it('a malformed Basic header → 4xx', async () => {
@@ -412,5 +412,54 @@ describe('the bearer guards', () => {
     const queryJunk = await request(t.app).get('/api/me?access_token=%F0%9F%92%A5%00%ZZ');
     expectRfcError(queryJunk, 401);
     expect(queryJunk.body.error).toBe('invalid_token');
+  });
+});
+
+/**
+ * The endpoints added after the token and authorization tests above were written: revocation,
+ * introspection and device authorization take the same malformed bodies and answer the RFC error,
+ * never a 5xx; the settings API's body-less writes without a content type are refused with 415.
+ */
+describe('POST /oauth/revoke, /oauth/introspect, /oauth/device/code: malformed bodies', () => {
+  let host: TestHost;
+  let auth: string;
+  beforeEach(async () => {
+    host = await createTestHost({ grantTypes: WITH_DEVICE_GRANT });
+    const registered = await host.registerApp();
+    auth = basicAuth(registered.clientId, registered.clientSecret ?? '');
+  });
+
+  const bodies: [string, string, string][] = [
+    ['text/plain', 'token=x', 'a wrong content type'],
+    ['application/json', '{"token":', 'truncated JSON'],
+    ['application/json', '{"token":["a","b"]}', 'an array value'],
+    ['application/x-www-form-urlencoded', 'token=a&token=b', 'a repeated parameter'],
+    ['application/x-www-form-urlencoded', `token=${'x'.repeat(20_000)}`, 'an oversized body'],
+  ];
+  for (const path of ['/oauth/revoke', '/oauth/introspect', '/oauth/device/code']) {
+    it.each(bodies)(`${path} with %s (%s) → 4xx RFC error`, async (type, body) => {
+      const response = await request(host.app)
+        .post(path)
+        .set('Authorization', auth)
+        .set('Content-Type', type)
+        .send(body);
+      expectNoLeak(response);
+      expect([response.status, host.errors.map(String)]).toEqual([expect.any(Number), []]);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expectRfcError(response);
+    });
+  }
+
+  it('settings API writes without a body or content type → 415 (finding 4)', async () => {
+    for (const [method, path] of [
+      ['post', '/settings/api/applications/x/secret'],
+      ['post', '/settings/api/applications/x/revoke-tokens'],
+      ['delete', '/settings/api/tokens/x'],
+    ] as const) {
+      const response = await request(host.app)[method](path).set(USER_HEADER, 'alice');
+      expect(response.status).toBe(415);
+      expectRfcError(response, 415);
+    }
   });
 });

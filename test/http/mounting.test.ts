@@ -28,7 +28,7 @@ function withExpress4Parsers(app: Express): void {
 
 /** A full code flow with PKCE and the guards, driven over HTTP only. */
 async function fullFlow(t: TestHost) {
-  const client = await t.registerApp();
+  const client = await t.registerApp({ trust: 'host' });
   const pkce = pkcePair();
   const alice = t.browser();
   const { page, fields } = await consentPage(alice, authorizeQuery({ client, scope: 'repo', pkce }));
@@ -133,7 +133,7 @@ describe.each(hosts)('mounted in %s', (_label, overrides) => {
 
   it('answers the authorization endpoint’s errors as page or redirect', async () => {
     const t = await createTestHost(overrides);
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const page = await openAuthorize(t.browser(), { ...authorizeQuery({ client }), client_id: 'nope' });
     expect(page.status).toBe(400);
     expect(page.headers.location).toBeUndefined();
@@ -147,7 +147,7 @@ describe('mounted under a prefix', () => {
     const t = await createTestHost();
     const host = express();
     host.use('/auth', t.provider.router);
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const alice = new UserAgent(host, 'alice');
     const { page, fields } = await consentPage(alice, authorizeQuery({ client }), { mount: '/auth' });
     expect(page.text).toContain('action="/auth/oauth/authorize"');
@@ -159,7 +159,7 @@ describe('mounted under a prefix', () => {
     const t = await createTestHost();
     const host = express();
     host.use('/auth', t.provider.router);
-    const client = await t.registerApp();
+    const client = await t.registerApp({ trust: 'host' });
     const shown = await openAuthorize(new UserAgent(host, null), authorizeQuery({ client }), {
       mount: '/auth',
     });

@@ -18,7 +18,7 @@ let client: RegisteredApp;
 
 async function setUp(options: HostOptions = {}): Promise<void> {
   t = await createTestHost(options);
-  client = await t.registerApp();
+  client = await t.registerApp({ trust: 'host' });
 }
 
 beforeEach(() => setUp());
@@ -75,7 +75,7 @@ describe('RFC 6749 §4.2: the implicit grant (opt-in)', () => {
     });
 
     it('a public client needs no PKCE for the implicit grant (there is no code to protect)', async () => {
-      const spa = await t.registerApp({ confidential: false });
+      const spa = await t.registerApp({ trust: 'host', confidential: false });
       const query = { ...authorizeQuery({ client: spa, pkce: null }), response_type: 'token' };
       const response = await decide(query, 'approve');
       expect(fragmentParams(response).get('access_token')).toMatch(/^eoa_/);
@@ -199,7 +199,7 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
       const missing = await passwordGrant({ password: 'alice-pass' });
       expect(missing.status).toBe(400);
       expect(missing.body.error).toBe('invalid_request');
-      const limited = await t.registerApp({ name: 'Limited', scopes: ['user'] });
+      const limited = await t.registerApp({ trust: 'host', name: 'Limited', scopes: ['user'] });
       const beyond = await passwordGrant(
         { username: 'alice', password: 'alice-pass', scope: 'repo' },
         limited,
@@ -225,14 +225,14 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
 
 describe('RFC 6749 §4.4: client_credentials is for confidential clients', () => {
   it('a public client → 400 unauthorized_client', async () => {
-    const spa = await t.registerApp({ confidential: false });
+    const spa = await t.registerApp({ trust: 'host', confidential: false });
     const response = await t.token(spa, { grant_type: 'client_credentials' });
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('unauthorized_client');
   });
 
   it('a confidential client → an access token and no refresh token (§4.4.3)', async () => {
-    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'repo' });
+    const response = await t.token(client, { grant_type: 'client_credentials', scope: 'ci:status' });
     expect(response.status).toBe(200);
     expect(response.body.access_token).toMatch(/^eoa_/);
     expect(response.body).not.toHaveProperty('refresh_token');

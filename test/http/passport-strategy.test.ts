@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import { Passport } from 'passport';
 import request from 'supertest';
+import type { ClientPrincipal } from '../../lib';
 import { bearer } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
@@ -91,10 +92,49 @@ describe('passportStrategy()', () => {
     expect(String(denied.headers['www-authenticate'])).toContain('error="insufficient_scope"');
   });
 
-  it('a client_credentials token authenticates as the client', async () => {
+  it('a client_credentials token: req.user is the machine principal, never the application record', async () => {
     const response = await t.token(client, { grant_type: 'client_credentials' }, 'body');
     const me = await request(app).get('/me').set('Authorization', bearer(response.body.access_token));
     expect(me.status).toBe(200);
-    expect(me.body.user).toMatchObject({ clientId: client.clientId });
+    const principal: ClientPrincipal = { kind: 'client', clientId: client.clientId, name: 'Test App' };
+    expect(me.body.user).toEqual(principal);
+    expect(me.text).not.toContain('clientSecretHash');
+    expect(me.text).not.toContain(String(client.application.clientSecretHash));
+  });
+
+  it('req.oauth.client carries no secret hash, behind passport and behind authenticate()', async () => {
+    const tokens = await t.issueTokens({ client, scope: 'user' });
+    const seen: unknown[] = [];
+    const probe = express();
+    const passport = new Passport();
+    passport.use(t.provider.passportStrategy());
+    probe.use(passport.initialize());
+    const record = (req: express.Request, res: express.Response) => {
+      seen.push(req.oauth?.client);
+      res.end();
+    };
+    probe.get('/passport', passport.authenticate('oauth-bearer', { session: false }), record);
+    probe.get('/guard', t.provider.authenticate(), record);
+    probe.get('/scope', t.provider.requireScope('user'), record);
+    for (const path of ['/passport', '/guard', '/scope']) {
+      expect((await request(probe).get(path).set('Authorization', bearer(tokens.accessToken))).status).toBe(
+        200,
+      );
+    }
+    expect(seen).toHaveLength(3);
+    for (const view of seen) {
+      expect(view).toMatchObject({ clientId: client.clientId, trust: 'user' });
+      expect(view).not.toHaveProperty('clientSecretHash');
+    }
+  });
+
+  it('a user-less token with a user-held scope, behind passport, does not pass requireScope (403, no user)', async () => {
+    const { accessToken } = await t.provider.tokens.issueTokens(
+      { applicationId: client.id, userId: null, grantId: null, familyId: null, scopes: ['repo'] },
+      false,
+    );
+    const repos = await request(app).get('/repos').set('Authorization', bearer(accessToken));
+    expect(repos.status).toBe(403);
+    expect(repos.body.error_description).toMatch(/no user/);
   });
 });

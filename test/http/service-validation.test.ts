@@ -278,7 +278,7 @@ describe('the exported validators', () => {
       checkPersonalTokenInput({ name: 'laptop', scopes: ['repo', 'public_repo'] }, provider.options),
     ).toEqual({
       ok: true,
-      value: { name: 'laptop', scopes: ['repo'], expiresIn: null },
+      value: { name: 'laptop', scopes: ['repo'], expiresIn: 30 * 24 * 3600 },
     });
   });
 });

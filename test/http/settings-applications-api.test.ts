@@ -30,11 +30,13 @@ function as(user: string) {
     get: (path: string) => request(t.app).get(`/settings/api${path}`).set(USER_HEADER, user),
     post: (path: string, body?: object) => {
       const call = request(t.app).post(`/settings/api${path}`).set(USER_HEADER, user);
-      return body === undefined ? call : call.send(body);
+      // A body-less write says it is not a form with a custom header (what the site's own script sends).
+      return body === undefined ? call.set('X-Requested-With', 'fetch') : call.send(body);
     },
     patch: (path: string, body: object) =>
       request(t.app).patch(`/settings/api${path}`).set(USER_HEADER, user).send(body),
-    delete: (path: string) => request(t.app).delete(`/settings/api${path}`).set(USER_HEADER, user),
+    delete: (path: string) =>
+      request(t.app).delete(`/settings/api${path}`).set(USER_HEADER, user).set('X-Requested-With', 'fetch'),
   };
 }
 
@@ -405,9 +407,12 @@ describe('personal access tokens: POST/GET/DELETE /settings/api/tokens', () => {
         scopes: ['repo'],
         token: expect.stringMatching(/^eop_[0-9A-Za-z]{38}$/),
         created_at: expect.any(String),
-        expires_at: null,
+        // No `expires_in`: 30 days, the default (a token that never expires is asked for with null).
+        expires_at: new Date(Date.parse(created.body.created_at) + 30 * 24 * 3600 * 1000).toISOString(),
       }),
     );
+    const forever = await alice.post('/tokens', { name: 'cron', scopes: ['repo'], expires_in: null });
+    expect(forever.body.expires_at).toBeNull();
     const repos = await request(t.app).get('/api/repos').set('Authorization', bearer(created.body.token));
     expect(repos.status).toBe(200);
     expect(repos.headers['x-oauth-scopes']).toBe('repo');
@@ -416,6 +421,7 @@ describe('personal access tokens: POST/GET/DELETE /settings/api/tokens', () => {
     expect(list.status).toBe(200);
     expect(list.body).toEqual([
       expect.objectContaining({ id: created.body.id, name: 'deploy script', scopes: ['repo'] }),
+      expect.objectContaining({ id: forever.body.id, name: 'cron', expires_at: null }),
     ]);
     expect(list.body[0]).not.toHaveProperty('token');
     expect(list.text).not.toContain(created.body.token);

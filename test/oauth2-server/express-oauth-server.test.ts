@@ -1,5 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { checkApplicationInput } from '../../lib';
+import { createHash } from 'node:crypto';
 import { EXAMPLE_USERS, REDIRECT_URI } from '../support/fixtures';
 import { introspect } from '../support/flows';
 import { bearer, pkcePair } from '../support/oauth';
@@ -145,29 +144,57 @@ describe('express-oauth-server on createOAuth2ServerModel(provider)', () => {
 
   it('issues client credentials tokens to a confidential client only, without a refresh token or a user', async () => {
     const host = await createLegacyHost();
-    const app = await host.registerApp({ scopes: ['public_repo'] });
+    const app = await host.registerApp({ scopes: ['public_repo', 'ci:status'] });
     const answer = await host.legacyToken(app, { grant_type: 'client_credentials' });
     expect(answer.status).toBe(200);
+    // RFC 9700 §4.15: without a scope, the client-held scopes the application may hold.
     expect(answer.body).toEqual({
       access_token: expect.stringMatching(ACCESS),
       token_type: 'Bearer',
       expires_in: EXPIRES_IN,
-      scope: 'public_repo',
+      scope: 'ci:status',
     });
     const token = String(answer.body.access_token);
     await expectAcceptedEverywhere(host, token, app);
     const ours = await host.client.send('/api/me', { headers: { authorization: bearer(token) } });
-    expect(ours.body).toEqual({ user: null, client_id: app.clientId, scopes: ['public_repo'] });
+    expect(ours.body).toEqual({ user: null, client_id: app.clientId, scopes: ['ci:status'] });
     const theirs = await host.legacyApi(token);
     expect(theirs.body.user).toEqual({ kind: 'client', clientId: app.clientId, name: 'Test App' });
+    // A user-held scope, even one the application may request: invalid_scope, as at our endpoint.
+    const userScope = await host.legacyToken(app, { grant_type: 'client_credentials', scope: 'public_repo' });
+    expect([userScope.status, userScope.body.error]).toEqual([400, 'invalid_scope']);
     // Beyond what the application may request: invalid_scope.
-    const wider = await host.legacyToken(app, { grant_type: 'client_credentials', scope: 'repo' });
+    const narrow = await host.registerApp({ scopes: ['public_repo'] });
+    const wider = await host.legacyToken(narrow, { grant_type: 'client_credentials', scope: 'ci:status' });
     expect([wider.status, wider.body.error]).toEqual([400, 'invalid_scope']);
     // A public client has no client_credentials grant.
     const spa = await host.registerApp({ confidential: false });
     const refused = await host.legacyToken(spa, { grant_type: 'client_credentials' });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.body.access_token).toBeUndefined();
+  });
+
+  it('refreshes within what the application may request now: a narrowed one drops the rest, as ours does', async () => {
+    const host = await createLegacyHost();
+    const app = await host.registerApp();
+    const { refreshToken } = await host.legacyIssueTokens({ client: app, scope: 'repo user' });
+    await host.provider.applications.update(app.id, { scopes: ['user'] });
+    const refreshed = await host.legacyToken(app, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    expect([refreshed.status, refreshed.body.scope]).toEqual([200, 'user']);
+    // The new refresh token carries the narrowed grant too.
+    const again = await host.legacyToken(app, {
+      grant_type: 'refresh_token',
+      refresh_token: String(refreshed.body.refresh_token),
+    });
+    expect([again.status, again.body.scope]).toEqual([200, 'user']);
+    // Asking for a scope the application may no longer request: invalid_scope.
+    const { refreshToken: other } = await host.legacyIssueTokens({ client: app, scope: 'user' });
+    await host.provider.applications.update(app.id, { scopes: ['gist'] });
+    const nothing = await host.legacyToken(app, { grant_type: 'refresh_token', refresh_token: other });
+    expect([nothing.status, nothing.body.error]).toEqual([400, 'invalid_scope']);
   });
 
   it('runs the password grant through verifyPassword, recording the grant; a refusal carries its reason', async () => {
@@ -250,35 +277,29 @@ describe('express-oauth-server on createOAuth2ServerModel(provider)', () => {
     expect(await host.guardStatus(answer.body.access_token)).toBe(200);
   });
 
-  it('carries a client over with its client_id and the SHA-256 of its secret (README, step 1)', async () => {
-    const host = await createLegacyHost();
-    // As the README's migration script does: checked like a registration, stored through the adapter.
-    const checked = checkApplicationInput(
-      {
-        name: 'Legacy CI',
-        homepageUrl: 'https://ci.example',
-        redirectUris: [REDIRECT_URI],
-        confidential: true,
-        scopes: [],
-      },
-      host.provider.options,
-    );
-    if (!checked.ok) throw checked.problems[0];
-    const now = new Date();
-    await host.adapter.createApplication({
-      ...checked.value,
-      id: randomUUID(),
-      clientId: 'legacy-ci',
-      clientSecretHash: createHash('sha256').update('the-old-secret').digest('hex'),
-      ownerId: null,
-      createdAt: now,
-      updatedAt: now,
+  it('carries a client over with its client_id and the SHA-256 of its secret (README, step 1: `clients`)', async () => {
+    // As the README's migration step does: the old client as a configured client, its secret as
+    // the SHA-256 hex of the old one (no plain secret in the configuration).
+    const host = await createLegacyHost({
+      clients: [
+        {
+          clientId: 'legacy-ci',
+          clientSecretHash: createHash('sha256').update('the-old-secret').digest('hex'),
+          name: 'Legacy CI',
+          homepageUrl: 'https://ci.example',
+          redirectUris: [REDIRECT_URI],
+          confidential: true,
+        },
+      ],
     });
+    const stored = await host.adapter.findApplicationByClientId('legacy-ci');
+    expect([stored?.trust, stored?.ownerId]).toEqual(['host', null]);
     const carried = { clientId: 'legacy-ci', clientSecret: 'the-old-secret' };
+    // RFC 9700 §4.15: the machine token gets the client-held scopes, through either door.
     const theirs = await host.legacyToken(carried, { grant_type: 'client_credentials' });
-    expect(theirs.status).toBe(200);
+    expect([theirs.status, theirs.body.scope]).toEqual([200, 'ci:status']);
     const ours = await host.token(carried, { grant_type: 'client_credentials' });
-    expect(ours.status).toBe(200);
+    expect([ours.status, ours.body.scope]).toEqual([200, 'ci:status']);
     const wrong = await host.token(
       { ...carried, clientSecret: 'not-it' },
       { grant_type: 'client_credentials' },

@@ -60,6 +60,7 @@ describe('createOAuth2ServerModel(provider)', () => {
       applicationId: app.id,
       confidential: true,
       redirectUris: [REDIRECT_URI],
+      trust: 'user',
     });
     expect(await model.getClient('unknown-client', 'x')).toBe(false);
   });

@@ -131,16 +131,32 @@ describe('OAuth2Server on createOAuth2ServerModel(provider)', () => {
     const app = await host.registerApp();
     const token = await server.token(
       formRequest(
-        { grant_type: 'client_credentials', scope: 'public_repo' },
+        { grant_type: 'client_credentials', scope: 'ci:status' },
         { authorization: basicAuth(app.clientId, app.clientSecret ?? '') },
       ),
       new OAuth2Server.Response(),
     );
     expect(token.refreshToken).toBeUndefined();
-    expect(await host.guardStatus(token.accessToken, '/api/repos')).toBe(200);
+    const posted = await host.client.send('/api/statuses', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.accessToken}` },
+    });
+    expect(posted.status).toBe(201);
+    // RFC 9700 §4.15: a machine token never passes a user's route.
+    expect(await host.guardStatus(token.accessToken, '/api/repos')).toBe(403);
     await expect(
       server.authenticate(bearerRequest(token.accessToken), new OAuth2Server.Response(), { scope: ['repo'] }),
     ).rejects.toMatchObject({ name: 'insufficient_scope', code: 403 });
+    // A user-held scope is refused to client_credentials (invalid_scope), as at our endpoint.
+    await expect(
+      server.token(
+        formRequest(
+          { grant_type: 'client_credentials', scope: 'public_repo' },
+          { authorization: basicAuth(app.clientId, app.clientSecret ?? '') },
+        ),
+        new OAuth2Server.Response(),
+      ),
+    ).rejects.toMatchObject({ name: 'invalid_scope' });
   });
 
   it('authenticate() accepts a token of our router and refuses it once revoked', async () => {

@@ -36,7 +36,13 @@ let consumer: string;
 let packedFiles: string[];
 
 const TS_SERVER = `import express, { type Request } from 'express';
-import { createProvider, type OAuthContext, type Provider, type ProviderEventMap } from 'express-oauth-provider';
+import {
+  type ApplicationView,
+  createProvider,
+  type OAuthContext,
+  type Provider,
+  type ProviderEventMap,
+} from 'express-oauth-provider';
 import { MemoryAdapter } from 'express-oauth-provider/adapters/memory';
 import type { StorageAdapter } from 'express-oauth-provider/storage';
 import type { AddressInfo } from 'node:net';
@@ -45,7 +51,11 @@ const adapter: StorageAdapter = new MemoryAdapter({ purgeIntervalMs: 0 });
 const provider: Provider = createProvider({
   adapter,
   issuer: 'http://127.0.0.1',
-  scopes: { repo: { description: 'Repositories', includes: ['public_repo'] }, public_repo: { description: 'Public' } },
+  scopes: {
+    repo: { description: 'Repositories', includes: ['public_repo'] },
+    public_repo: { description: 'Public' },
+    'ci:status': { description: 'Commit statuses', holders: ['client'] },
+  },
   currentUser: (req: Request) => (typeof req.headers['x-user'] === 'string' ? { id: req.headers['x-user'] } : null),
   loginUrl: '/login',
 });
@@ -54,11 +64,13 @@ provider.events.on('token.issued', (event) => issued.push(event));
 
 const app = express();
 app.use(provider.router);
-app.get('/api/repos', provider.requireScope('public_repo'), (req, res) => {
+app.get('/api/statuses', provider.requireScope('ci:status'), (req, res) => {
   const context: OAuthContext | undefined = req.oauth;
-  res.json({ client: context?.client?.clientId ?? null, scopes: context?.scopes ?? [] });
+  const client: ApplicationView | null = context?.client ?? null;
+  res.json({ client: client?.clientId ?? null, scopes: context?.scopes ?? [] });
 });
 
+void provider.ready.then(() => {
 const server = app.listen(0, '127.0.0.1', async () => {
   const base = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}\`;
   const { application, clientSecret } = await provider.applications.create(
@@ -69,11 +81,11 @@ const server = app.listen(0, '127.0.0.1', async () => {
   const token = await fetch(\`\${base}/oauth/token\`, {
     method: 'POST',
     headers: { authorization: \`Basic \${basic}\`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&scope=repo',
+    body: 'grant_type=client_credentials&scope=ci:status',
   });
   const { access_token: accessToken } = (await token.json()) as { access_token: string };
-  const guarded = await fetch(\`\${base}/api/repos\`, { headers: { authorization: \`Bearer \${accessToken}\` } });
-  const anonymous = await fetch(\`\${base}/api/repos\`);
+  const guarded = await fetch(\`\${base}/api/statuses\`, { headers: { authorization: \`Bearer \${accessToken}\` } });
+  const anonymous = await fetch(\`\${base}/api/statuses\`);
   console.log(
     JSON.stringify({
       token: token.status,
@@ -84,6 +96,7 @@ const server = app.listen(0, '127.0.0.1', async () => {
     }),
   );
   server.close();
+});
 });
 `;
 
@@ -234,7 +247,7 @@ describe('a strict TypeScript project on Express 5', () => {
       const output = run(process.execPath, [join(consumer, 'ts-app', 'dist', 'server.js')], consumer);
       const result = JSON.parse(output.trim());
       expect(result.token).toBe(200);
-      expect(result.guarded).toEqual([200, { client: result.clientId, scopes: ['repo'] }]);
+      expect(result.guarded).toEqual([200, { client: result.clientId, scopes: ['ci:status'] }]);
       expect(result.anonymous[0]).toBe(401);
       expect(result.anonymous[1]).toMatch(/^Bearer realm=/);
       expect(result.issued).toBe(1);

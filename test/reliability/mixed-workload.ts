@@ -155,8 +155,11 @@ export class VirtualUser {
       try {
         await this.step();
       } catch (error) {
+        // A network failure's reason is its cause (ECONNRESET, "other side closed"): name it.
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
         this.ledger.fail(
-          `virtual user ${this.index}: ${error instanceof Error ? error.message : String(error)}`,
+          `virtual user ${this.index}: ${error instanceof Error ? error.message : String(error)}${cause}`,
         );
         if (this.ledger.failures.length > 50) return;
       }
@@ -200,8 +203,10 @@ export class VirtualUser {
       ledger.fail(`authorize: no code: ${summarize(authorized.answer)}`);
       return;
     }
-    // The consent page is skipped exactly when an earlier consent covers the request.
-    const skippable = session.granted !== null && covers(session.granted, requested);
+    // The consent page is skipped exactly when an earlier consent covers the request and the
+    // client is confidential (RFC 8252 §8.6: a public client's consent is never reused silently).
+    const confidential = session.client.clientSecret !== null;
+    const skippable = confidential && session.granted !== null && covers(session.granted, requested);
     if (authorized.consentShown === skippable) {
       ledger.fail(
         `authorize ${scope}: consent shown ${authorized.consentShown} with a grant of ${[...(session.granted ?? [])].join(' ')}`,
@@ -299,6 +304,7 @@ export class VirtualUser {
     if (session.granted === null) return;
     const answer = await this.agent.send(`/settings/api/authorizations/${session.client.clientId}`, {
       method: 'DELETE',
+      headers: { 'x-requested-with': 'fetch' },
       user: session.user,
     });
     this.ledger.record('DELETE authorization', answer);
@@ -351,6 +357,7 @@ export class VirtualUser {
     if (used.status !== 200) this.ledger.fail(`GET /api/repos with a new personal token: ${summarize(used)}`);
     const deleted = await this.agent.send(`/settings/api/tokens/${encodeURIComponent(id)}`, {
       method: 'DELETE',
+      headers: { 'x-requested-with': 'fetch' },
       user: session.user,
     });
     this.ledger.record('DELETE /settings/api/tokens/:id', deleted);

@@ -199,7 +199,10 @@ describe.each(Object.values(ADAPTERS))(
 
       const answers = await Promise.all(
         Array.from({ length: PARALLEL }, () =>
-          agent.send(`/settings/api/authorizations/${confidential.clientId}`, { method: 'DELETE' }),
+          agent.send(`/settings/api/authorizations/${confidential.clientId}`, {
+            method: 'DELETE',
+            headers: { 'x-requested-with': 'fetch' },
+          }),
         ),
       );
 
@@ -222,7 +225,10 @@ describe.each(Object.values(ADAPTERS))(
 
       const answers = await Promise.all(
         Array.from({ length: PARALLEL }, () =>
-          agent.send(`/settings/api/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+          agent.send(`/settings/api/tokens/${encodeURIComponent(id)}`, {
+            method: 'DELETE',
+            headers: { 'x-requested-with': 'fetch' },
+          }),
         ),
       );
 
@@ -249,7 +255,10 @@ describe.each(Object.values(ADAPTERS))(
         tokens.map(async ({ id, token }, n) => {
           const used = flows.callApi(agent, '/api/user', token);
           await sleep(n % 8);
-          const deleted = await agent.send(`/settings/api/tokens/${id}`, { method: 'DELETE' });
+          const deleted = await agent.send(`/settings/api/tokens/${id}`, {
+            method: 'DELETE',
+            headers: { 'x-requested-with': 'fetch' },
+          });
           expect(deleted.status).toBe(204);
           expect([200, 401]).toContain((await used).status);
         }),

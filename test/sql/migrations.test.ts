@@ -10,32 +10,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { SqlAdapter, sqlMigrationProvider } from '../../adapters/sql';
 import {
   APPLICATION_COLUMNS,
   type ColumnMap,
   GRANT_COLUMNS,
+  type Tables,
   TOKEN_COLUMNS,
 } from '../../adapters/sql/columns';
-import { makeToken } from '../../lib/testing';
+import { makeApplication, makeToken } from '../../lib/testing';
 import { createDatabase } from '../support/postgres-server';
-import { testPool } from '../support/sql-adapters';
+import { migrationNames, testPool } from '../support/sql-adapters';
 import { scaled } from '../support/time-scale';
-
-/** Every migration present, in order (other branches add theirs: 0002_…, 0005_…). */
-let ALL_MIGRATIONS: string[] = [];
-beforeAll(async () => {
-  ALL_MIGRATIONS = Object.keys(await sqlMigrationProvider('sqlite', '').getMigrations()).sort();
-});
 
 const run = promisify(execFile);
 const columnsOf = (map: ColumnMap<object>) =>
   [...Object.values(map).map((column: { name: string }) => column.name), 'seq'].sort();
+/**
+ * Every migration, in order: the tables, trust levels (issue 9), the rate limits (issue 11),
+ * resource selections (issue 14).
+ */
+const MIGRATION_NAMES = [
+  '0001_create_tables',
+  '0002_application_trust',
+  '0003_create_rate_limits',
+  '0005_add_resource_selections',
+];
+
 const EXPECTED: Record<string, string[]> = {
   applications: columnsOf(APPLICATION_COLUMNS),
   grants: columnsOf(GRANT_COLUMNS),
   tokens: columnsOf(TOKEN_COLUMNS),
 };
+/** Every migration present, in name order (filled in `beforeAll`). */
+let ALL: string[] = [];
+
+beforeAll(async () => {
+  ALL = await migrationNames();
+});
+
+it('the migrations are numbered as the session fixed them: the tables, trust as 0002, the rate limits as 0003, resource selections as 0005', () => {
+  expect(ALL).toEqual(MIGRATION_NAMES);
+  expect(ALL.every((name) => /^\d{4}_[a-z_]+$/.test(name))).toBe(true);
+  expect(new Set(ALL.map((name) => name.slice(0, 4))).size).toBe(ALL.length);
+});
 
 describe('SQL migrations on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createDatabase>>;
@@ -58,7 +77,7 @@ describe('SQL migrations on PostgreSQL', () => {
   it('five adapters migrating one empty database at once: one applies, the others find nothing to do', async () => {
     const adapters = Array.from({ length: 5 }, () => new SqlAdapter({ dialect: 'postgres', pool: pool() }));
     const applied = await Promise.all(adapters.map((adapter) => adapter.migrate()));
-    expect(applied.flat()).toEqual(ALL_MIGRATIONS);
+    expect(applied.flat()).toEqual(ALL);
     await expect(adapters[0]?.migrate()).resolves.toEqual([]);
   });
 
@@ -72,10 +91,62 @@ describe('SQL migrations on PostgreSQL', () => {
     }
   });
 
+  it('0002 gives rows stored before trust levels what the contract says they read as', async () => {
+    const shared = pool();
+    // The pool is ended after the file; this Kysely instance is never destroyed (that would end it twice).
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: shared }) });
+    const migrator = new Migrator({
+      db,
+      provider: sqlMigrationProvider('postgres', 'legacy_'),
+      migrationTableName: 'legacy_migrations',
+      migrationLockTableName: 'legacy_migrations_lock',
+    });
+    expect((await migrator.migrateTo('0001_create_tables')).error).toBeUndefined();
+    const hostApp = makeApplication({ ownerId: null });
+    const userApp = makeApplication();
+    for (const app of [hostApp, userApp]) {
+      const { trust: _trust, skipConsent: _skip, ...old } = app;
+      await shared.query(
+        `INSERT INTO legacy_applications (id, client_id, client_secret_hash, name, homepage_url, redirect_uris, confidential, scopes, owner_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          old.id,
+          old.clientId,
+          old.clientSecretHash,
+          old.name,
+          old.homepageUrl,
+          old.redirectUris,
+          old.confidential,
+          old.scopes,
+          old.ownerId,
+          old.createdAt,
+          old.updatedAt,
+        ],
+      );
+    }
+    const adapter = new SqlAdapter({ dialect: 'postgres', pool: shared, tablePrefix: 'legacy_' });
+    await expect(adapter.migrate()).resolves.toEqual(MIGRATION_NAMES.slice(1));
+    await expect(adapter.findApplicationById(hostApp.id)).resolves.toEqual({
+      ...hostApp,
+      trust: 'host',
+      skipConsent: false,
+    });
+    await expect(adapter.findApplicationById(userApp.id)).resolves.toEqual({
+      ...userApp,
+      trust: 'user',
+      skipConsent: false,
+    });
+    const { rows } = await shared.query('SELECT trust, skip_consent FROM legacy_applications ORDER BY seq');
+    expect(rows).toEqual([
+      { trust: 'host', skip_consent: false },
+      { trust: 'user', skip_consent: false },
+    ]);
+  });
+
   it('a table prefix keeps a second adapter apart in the same database', async () => {
     const shared = pool();
     const other = new SqlAdapter({ dialect: 'postgres', pool: shared, tablePrefix: 'tenant2_' });
-    await expect(other.migrate()).resolves.toEqual(ALL_MIGRATIONS);
+    await expect(other.migrate()).resolves.toEqual(ALL);
     const token = makeToken();
     await other.insertToken(token);
     const main = new SqlAdapter({ dialect: 'postgres', pool: shared });
@@ -135,11 +206,11 @@ describe('SQL migrations on SQLite', () => {
         ),
       );
       const applied: unknown[] = outputs.flatMap(({ stdout }) => JSON.parse(stdout));
-      expect(applied).toEqual(ALL_MIGRATIONS);
+      expect(applied).toEqual(ALL);
       const database = new Database(file);
       try {
         const names = database.prepare('SELECT name FROM oauth_migrations').all();
-        expect(names).toEqual(ALL_MIGRATIONS.map((name) => ({ name })));
+        expect(names).toEqual(ALL.map((name) => ({ name })));
       } finally {
         database.close();
       }

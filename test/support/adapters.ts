@@ -112,7 +112,8 @@ export type StorageMethod = keyof StorageAdapter;
 /**
  * A view of `inner` whose every method call goes through `around(method, proceed)`: to delay a
  * call, fail it (an outage) or act just before or after it (kill the database at one step).
- * Works on any adapter (the calls still run with `inner` as `this`).
+ * Works on any adapter (the calls still run with `inner` as `this`). `createRateLimiter` passes
+ * through as it is: it is synchronous and hands out counters, not a storage call.
  */
 export function interceptAdapter(
   inner: StorageAdapter,
@@ -122,6 +123,8 @@ export function interceptAdapter(
     get(target, key) {
       const member: unknown = Reflect.get(target, key, target);
       if (typeof member !== 'function' || typeof key !== 'string' || !(key in target)) return member;
+      // Synchronous, and not a storage call: its counters are the limiter's.
+      if (key === 'createRateLimiter') return member.bind(target);
       return (...args: unknown[]) =>
         around(key as StorageMethod, async () => Reflect.apply(member, target, args));
     },

@@ -84,6 +84,31 @@ export function expectErrorPage(answer: AnswerLike, code: string): void {
   expect(answer.text).not.toContain(REDIRECT_URI);
 }
 
+/**
+ * RFC 9700 §4.11.2: an unverified (`user` or `dynamic`) client's error before the user decided is
+ * not redirected: a 400 page naming the error and the host, with a link back that carries
+ * `error`, `state` and `iss`. Returns the link's parameters.
+ */
+export function expectReturnPage(
+  answer: AnswerLike,
+  code: string,
+  expected: { host: string; state?: string; issuer: string },
+): URLSearchParams {
+  expect(answer.status).toBe(400);
+  expect(answer.headers.location).toBeUndefined();
+  expect(answer.headers['content-type']).toMatch(/^text\/html/);
+  expect(answer.text).toContain(`<code>${code}</code>`);
+  expect(answer.text).toContain(`Return to ${expected.host}`);
+  const href = /<a class="return" href="([^"]+)"/.exec(answer.text)?.[1];
+  expect(href).toBeDefined();
+  const link = new URL(String(href).replace(/&amp;/g, '&'));
+  expect(link.host).toBe(expected.host);
+  expect(link.searchParams.get('error')).toBe(code);
+  expect(link.searchParams.get('iss')).toBe(expected.issuer);
+  if (expected.state !== undefined) expect(link.searchParams.get('state')).toBe(expected.state);
+  return link.searchParams;
+}
+
 /** No 500, no stack frame, no source path in the body. */
 export function expectNoLeak(answer: AnswerLike): void {
   expect(answer.status).not.toBe(500);

@@ -57,6 +57,8 @@ export async function createExampleHost(options: ExampleHostOptions = {}): Promi
     await made.provider.close();
     await setup.cleanup();
   });
+  // As `npm start` does: the configured first-party app is stored before the first request.
+  await made.provider.ready;
   return {
     app: made.app,
     provider: made.provider,

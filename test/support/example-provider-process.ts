@@ -26,12 +26,13 @@ async function main(): Promise<void> {
   await connection.asPromise();
   const adapter = new MongoAdapter({ connection, logger: () => {} });
   await adapter.ensureIndexes();
-  const { app } = createExampleProvider({
+  const { app, provider } = createExampleProvider({
     adapter,
     issuer: env('ISSUER'),
     csrfSecret: env('CSRF_SECRET'),
     sessionSecret: env('SESSION_SECRET'),
   });
+  await provider.ready;
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;

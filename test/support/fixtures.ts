@@ -1,6 +1,6 @@
 /**
  * The values every suite shares: the test host's issuer, its one registered redirect URI, its
- * scopes (GitHub's, with `repo` including `public_repo`), the header its test-only login reads,
+ * scopes (GitHub's, with `repo` including `public_repo`, and the client-held `ci:status`), the header its test-only login reads,
  * and the grant vocabulary the suites switch on.
  */
 export const ISSUER = 'https://issuer.example';
@@ -16,6 +16,8 @@ export const SCOPES = {
   repo: { description: 'Full control of your repositories', includes: ['public_repo'] },
   public_repo: { description: 'Access your public repositories' },
   gist: { description: 'Create gists' },
+  // A machine scope: only client_credentials tokens hold it (RFC 9700 §4.15).
+  'ci:status': { description: 'Report commit statuses', holders: ['client'] },
 } as const;
 
 /** RFC 8628 §3.4's grant type. */

@@ -48,3 +48,9 @@ export function codeText(html: string, id: string): string {
 export function pageErrorCode(html: string): string | undefined {
   return /<code>([a-z_]+)<\/code>/.exec(html)?.[1];
 }
+
+/** The "Return to <host>" link of the page shown instead of redirecting an unverified client's error, or `null`. */
+export function returnLink(html: string): URL | null {
+  const href = /<a class="return" href="([^"]+)"/.exec(html)?.[1];
+  return href === undefined ? null : new URL(decodeEntities(href));
+}

@@ -11,9 +11,20 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Pool, type PoolConfig } from 'pg';
 import { SqlAdapter } from '../../adapters/sql';
+import { migrationProvider } from '../../adapters/sql/migrations';
 import type { AdapterFactory } from './adapters';
 import { createDatabase, postgresUrl } from './postgres-server';
 import { scaled } from './time-scale';
+
+/**
+ * The names of every migration the SQL adapter carries, in the order Kysely applies them (by
+ * name). Tests that list applied migrations compare with this, so a branch adding one (the
+ * numbers are assigned per feature, some land later than higher ones) changes no test.
+ */
+export async function migrationNames(): Promise<string[]> {
+  const migrations = await migrationProvider('sqlite', 'oauth_').getMigrations();
+  return Object.keys(migrations).sort();
+}
 
 /**
  * Test pool settings: generous timeouts, because a busy shared machine is not an outage

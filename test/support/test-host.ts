@@ -34,6 +34,12 @@ export interface RegisterOptions {
   confidential?: boolean;
   scopes?: string[];
   owner?: string | null;
+  /**
+   * Default: what the service gives (`user` with an owner, `host` without). RFC 6749's own
+   * behaviour (every error redirected) is a `host` (or `first-party`) application's.
+   */
+  trust?: 'first-party' | 'host' | 'user';
+  skipConsent?: boolean;
 }
 
 /** An application registered through the service API, as the tests hold it. */
@@ -119,6 +125,10 @@ function mountTestRoutes(app: Express, provider: Provider): void {
   app.post('/api/gists', provider.authenticate(), provider.requireScope('gist'), (req, res) => {
     res.status(201).json(context(req));
   });
+  // A route for machines: `ci:status` is held by clients (client_credentials tokens).
+  app.post('/api/statuses', provider.requireScope('ci:status'), (req, res) => {
+    res.status(201).json(context(req));
+  });
 }
 
 /** A fresh provider on a fresh adapter in a fresh host app. */
@@ -144,6 +154,7 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
       onError: (error) => errors.push(error),
       ...overrides,
     });
+    await provider.ready;
   } catch (error) {
     await setup.cleanup();
     throw error;
@@ -152,6 +163,9 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
   beforeProvider?.(app);
   app.use(provider.router);
   app.use('/settings', provider.settingsRouter);
+  // The operator view, for tests that say who is an administrator (reading `adminRouter` without
+  // `isAdmin` throws a ConfigurationError).
+  if (overrides.isAdmin !== undefined) app.use('/admin', provider.adminRouter);
   mountTestRoutes(app, provider);
   const listening = serve ? await listen(app) : null;
   const target = listening?.url ?? app;
@@ -182,6 +196,7 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
           scopes: register.scopes ?? [],
         },
         register.owner === undefined ? 'owner' : register.owner,
+        { trust: register.trust, skipConsent: register.skipConsent },
       );
       return {
         id: created.application.id,

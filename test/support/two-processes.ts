@@ -170,7 +170,10 @@ export function itSharesStateAcrossProcesses(get: () => TwoProcesses): void {
     expect((await flows.callApi(atB, '/api/user', second.accessToken)).status).toBe(200);
 
     // DELETE /settings/api/applications/:id at A: every token refused at B, the client too.
-    const deleted = await aliceAtA.send(`/settings/api/applications/${app.id}`, { method: 'DELETE' });
+    const deleted = await aliceAtA.send(`/settings/api/applications/${app.id}`, {
+      method: 'DELETE',
+      headers: { 'x-requested-with': 'fetch' },
+    });
     expect(deleted.status).toBe(204);
     expect((await flows.callApi(atB, '/api/user', second.accessToken)).status).toBe(401);
     const refresh = await flows.refresh(atB, app, second.refreshToken);
@@ -191,6 +194,26 @@ export function itSharesStateAcrossProcesses(get: () => TwoProcesses): void {
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
     expect((await flows.callApi(atB, '/api/user', field(rotated, 'access_token'))).status).toBe(401);
+  });
+
+  it('one rate-limit budget for both: wrong secrets sent to A and B in turn meet 429 after the one limit of 20, not 40', async () => {
+    const { a, b } = get();
+    const aliceAtA = await aliceAt(a);
+    const app = await flows.registerViaApi(aliceAtA);
+    const wrong = { ...app, clientSecret: 'eos_wrong' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const answer = await flows.token(clientAt(i % 2 === 0 ? a : b), wrong, {
+        grant_type: 'client_credentials',
+      });
+      statuses.push(answer.status);
+      if (answer.status === 429) break;
+    }
+    // The library's default: 20 failures per client in 5 minutes (README "Security defaults").
+    expect(statuses).toEqual([...Array(20).fill(401), 429]);
+    // Blocked at both, right secret or not.
+    expect((await flows.token(clientAt(a), app, { grant_type: 'client_credentials' })).status).toBe(429);
+    expect((await flows.token(clientAt(b), app, { grant_type: 'client_credentials' })).status).toBe(429);
   });
 
   it('a consent form shown by A is accepted by B (shared csrfSecret, same browser)', async () => {

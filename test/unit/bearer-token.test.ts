@@ -14,7 +14,7 @@ const ALL: TokenSources = { allowQueryAccessToken: true, allowBodyAccessToken: t
 /** `extractBearerToken` for a request to `path` sent with `options`. */
 function extract(path: string, options: SendOptions = {}, sources: TokenSources = ALL) {
   return onRequest(
-    (req) => extractBearerToken(req, sources),
+    async (req) => (await extractBearerToken(req, sources))?.token ?? null,
     (url) => new UserAgent(url).send(path, options),
   );
 }
@@ -54,6 +54,11 @@ describe('RFC 6750 §2.1: the Authorization header', () => {
 describe('RFC 6750 §2.3: the access_token query parameter', () => {
   it('is read when allowed, decoded', async () => {
     expect(resultOf(await extract('/api?x=1&access_token=tok%2Ben'))).toBe('tok+en');
+  });
+
+  it('is read from the query string only: "/files/report.pdf&access_token=…" (no "?") carries none (audit finding 6)', async () => {
+    expect(resultOf(await extract('/files/report.pdf&access_token=tok'))).toBeNull();
+    expect(resultOf(await extract('/files/a&access_token=tok?x=1'))).toBeNull();
   });
 
   it('is ignored when not allowed', async () => {

@@ -195,3 +195,48 @@ describe('MemoryAdapter purge timer', () => {
     expect(() => new MemoryAdapter({ purgeIntervalMs })).toThrow(/`purgeIntervalMs` must be an integer/);
   });
 });
+
+describe('MemoryAdapter assertContract (issued token records)', () => {
+  const plaintext = () => makeToken({ hash: 'gho_secret' });
+  const withEnvironment = (value: string | undefined, run: () => void) => {
+    const before = process.env.NODE_ENV;
+    if (value === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = value;
+    try {
+      run();
+    } finally {
+      process.env.NODE_ENV = before;
+    }
+  };
+
+  it('is on by default outside production (tests, development): a broken record throws', async () => {
+    for (const environment of ['test', 'development', undefined]) {
+      let adapter: MemoryAdapter | undefined;
+      withEnvironment(environment, () => {
+        adapter = new MemoryAdapter({ purgeIntervalMs: 0 });
+      });
+      await expect(adapter?.insertToken(plaintext())).rejects.toThrow(/SHA-256 hex digest/);
+    }
+  });
+
+  it('is off by default under NODE_ENV=production, and the option wins either way', async () => {
+    let production: MemoryAdapter | undefined;
+    let forced: MemoryAdapter | undefined;
+    withEnvironment('production', () => {
+      production = new MemoryAdapter({ purgeIntervalMs: 0 });
+      forced = new MemoryAdapter({ purgeIntervalMs: 0, assertContract: true });
+    });
+    await expect(production?.insertToken(plaintext())).resolves.toBeUndefined();
+    await expect(forced?.insertToken(plaintext())).rejects.toThrow(/SHA-256 hex digest/);
+    const off = new MemoryAdapter({ purgeIntervalMs: 0, assertContract: false });
+    const record = plaintext();
+    await off.insertToken(record);
+    // The rules that protect data stay: a second record with the same id is refused.
+    await expect(off.insertToken({ ...record, hash: 'b'.repeat(64) })).rejects.toThrow(/duplicate token id/);
+    await expect(off.revokeTokens({}, new Date())).rejects.toThrow(/empty filter/);
+  });
+
+  it('refuses an assertContract that is not a boolean', () => {
+    expect(() => new MemoryAdapter({ assertContract: 'yes' as unknown as boolean })).toThrow(TypeError);
+  });
+});

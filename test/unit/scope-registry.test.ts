@@ -68,7 +68,7 @@ describe('ScopeRegistry', () => {
 
     it('refuses an unknown scope with invalid_scope', () => {
       expect(() => registry.parse('repo unknown')).toThrow(InvalidScopeError);
-      expect(() => registry.parse('REPO')).toThrow(/Unknown scope: REPO/);
+      expect(() => registry.parse('REPO')).toThrow(/^Unknown scope \(/);
     });
 
     it('refuses characters RFC 6749 §3.3 forbids, and truncates what it echoes', () => {
@@ -101,6 +101,41 @@ describe('ScopeRegistry', () => {
       expect(registry.acceptedFor('public_repo').sort()).toEqual(['admin', 'public_repo', 'repo']);
       expect(registry.acceptedFor('repo').sort()).toEqual(['admin', 'repo']);
       expect(registry.acceptedFor('gist')).toEqual(['gist']);
+    });
+  });
+
+  describe('holders (RFC 9700 §4.15)', () => {
+    const held = new ScopeRegistry({
+      user: { description: 'Profile' },
+      repo: { description: 'Repositories', includes: ['public_repo'] },
+      public_repo: { description: 'Public repositories' },
+      'ci:status': { description: 'Statuses', holders: ['client'] },
+      metrics: { description: 'Metrics', holders: ['user', 'client'] },
+    });
+
+    it('users hold a scope unless it says otherwise; clients only what lists them', () => {
+      expect(held.heldBy('user', 'user')).toBe(true);
+      expect(held.heldBy('user', 'client')).toBe(false);
+      expect(held.heldBy('ci:status', 'user')).toBe(false);
+      expect(held.heldBy('ci:status', 'client')).toBe(true);
+      expect(held.heldBy('metrics', 'user')).toBe(true);
+      expect(held.heldBy('metrics', 'client')).toBe(true);
+      expect(held.heldBy('ghost', 'user')).toBe(false);
+    });
+
+    it('requireHeldBy refuses the first scope the holder may not hold, with invalid_scope', () => {
+      expect(() => held.requireHeldBy(['metrics', 'ci:status'], 'client')).not.toThrow();
+      expect(() => held.requireHeldBy(['user', 'ci:status'], 'user')).toThrow(InvalidScopeError);
+      expect(() => held.requireHeldBy(['ci:status', 'repo'], 'client')).toThrow(/repo/);
+    });
+
+    it('narrow keeps what is granted and still allowed, with inclusions, normalised', () => {
+      expect(held.narrow(['repo', 'user'], [])).toEqual(['repo', 'user']);
+      expect(held.narrow(['repo', 'user'], ['user'])).toEqual(['user']);
+      expect(held.narrow(['repo'], ['public_repo'])).toEqual(['public_repo']);
+      expect(held.narrow(['public_repo'], ['repo'])).toEqual(['public_repo']);
+      expect(held.narrow(['repo'], ['user'])).toEqual([]);
+      expect(held.narrow(['retired', 'user'], [])).toEqual(['user']);
     });
   });
 

@@ -3,12 +3,18 @@ import { escapeText, type Html, trusted } from './views/html';
 const BULLETS = '••••••••';
 
 /**
- * A masked secret keeps what helps a reader tell secrets apart without giving one away: the
- * kind prefix (`eoa_` access, `eor_` refresh, …) and the last four characters, so a rotated
- * refresh token visibly differs from the one it replaced.
+ * The kind prefix of one of the provider's tokens (`eoa_` in `eoa_` + 38 base62 characters), and
+ * of nothing else: a PKCE verifier is random base64url and may well start `abc_`, which is secret.
+ */
+const TOKEN_PREFIX = /^([a-z]{1,9}_)[0-9A-Za-z]{38}$/;
+
+/**
+ * A masked secret keeps what helps a reader tell secrets apart without giving one away: a
+ * token's kind prefix (`eoa_` access, `eor_` refresh, …) and the last four characters, so a
+ * rotated refresh token visibly differs from the one it replaced.
  */
 export function maskSecret(secret: string): string {
-  const prefix = /^[a-z0-9]{1,8}_/.exec(secret)?.[0] ?? '';
+  const prefix = TOKEN_PREFIX.exec(secret)?.[1] ?? '';
   return secret.length - prefix.length >= 16
     ? `${prefix}${BULLETS}${secret.slice(-4)}`
     : `${prefix}${BULLETS}`;

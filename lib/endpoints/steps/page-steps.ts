@@ -1,10 +1,12 @@
 import { ForgedFormError } from '../../errors/http-error';
-import { issueCsrfToken, verifyCsrfToken } from '../../http/csrf';
+import { issueBoundCsrfToken, issueCsrfToken, verifyBoundCsrfToken, verifyCsrfToken } from '../../http/csrf';
 import { currentUser, loginRedirectUrl } from '../../http/current-user';
 import type { ConsentPageData } from '../../options/provider-options';
 import { sendRedirect } from '../../respond/redirect';
+import type { AuthorizationRequest } from '../authorization-request';
 import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
+import { describeConsent } from './consent-data';
 
 /**
  * The steps every page shares: authorization, device and settings pages all need the host's
@@ -36,26 +38,51 @@ export function checkCsrf(call: EndpointCall): void {
 }
 
 /**
- * The consent page (the `consent` view: the host's, or ours): who asks, for what, approve or
- * deny. Its form posts `consent.fields` and a fresh CSRF token back to `consent.action`.
+ * What a consent page's CSRF token is bound to: what the page shows and its form posts back and
+ * the decision approves (the client, whose trust the page describes; the redirect URI, whose host
+ * it names; the scopes; the resources `authorization_details` named, which the page pre-selects;
+ * and the response type, a code or a token in the fragment).
+ */
+export function consentBinding(request: AuthorizationRequest): string {
+  const { client, target, scopes, resourceSelection, responseType } = request;
+  const resources = resourceSelection === null ? '' : JSON.stringify(resourceSelection);
+  return ['consent', client.clientId, target.redirectUri, scopes.join(' '), resources, responseType].join(
+    '\u0000',
+  );
+}
+
+/**
+ * The consent decision (`POST /authorize`) must carry the token of a consent page shown to this
+ * browser and user for this very client, redirect URI and scopes (403 otherwise): a token read
+ * from one page approves no other request.
+ */
+export function checkConsentCsrf(call: EndpointCall): void {
+  const { req, user, provider, authorization } = call;
+  const token = call.postedCsrfToken();
+  if (!verifyBoundCsrfToken(req, user.id, consentBinding(authorization), token, provider.options)) {
+    throw new ForgedFormError();
+  }
+}
+
+/**
+ * The consent page (the `consent` view: the host's, or ours): who asks and who registered it, where
+ * the browser goes next, for what, approve or deny. Its form posts `consent.fields` and a fresh
+ * CSRF token back to `consent.action`.
  */
 export async function showConsent(call: EndpointCall): Promise<void> {
   const { req, res, provider, user, consent } = call;
   const { options } = provider;
   const t = await provider.pages.languages.forRequest(req);
   const data: ConsentPageData = {
+    ...(await describeConsent(provider, consent, t)),
     user,
-    application: {
-      name: consent.client.name,
-      homepageUrl: consent.client.homepageUrl,
-      clientId: consent.client.clientId,
+    fields: {
+      ...consent.fields,
+      csrf_token:
+        consent.csrfBinding === undefined
+          ? issueCsrfToken(req, res, user.id, options)
+          : issueBoundCsrfToken(req, res, user.id, consent.csrfBinding, options),
     },
-    scopes: consent.scopes.map((name) => ({
-      name,
-      description: t.scope(name, options.scopes.describe(name)),
-    })),
-    resourceChoices: consent.resourceChoices ?? [],
-    fields: { ...consent.fields, csrf_token: issueCsrfToken(req, res, user.id, options) },
     action: consent.action,
   };
   await provider.pages.send(req, res, 'consent', data);

@@ -1,7 +1,11 @@
 import { authenticateClient as authenticatePresentedClient } from '../../clients/authenticate-client';
+import { presentedClient } from '../../clients/client-credentials';
 import { answerPreflight, setCorsHeaders } from '../../http/cors';
 import { queryParameters, readParameters as readBodyParameters } from '../../http/parse-body';
+import { limitAddress, limitClient } from '../../limits/limit-steps';
+import type { LimitedEndpoint } from '../../limits/limiter';
 import { preventCaching, setPageHeaders } from '../../respond/headers';
+import type { Step } from '../chain';
 import type { EndpointCall } from '../endpoint-call';
 
 /**
@@ -48,11 +52,14 @@ export function readQuery(call: EndpointCall): void {
  * a public one sends only `client_id`.
  */
 export async function authenticateClient(call: EndpointCall): Promise<void> {
-  call.client = await authenticatePresentedClient(call.req, call.params, call.provider.applications);
+  call.client = await authenticatePresentedClient(presentedClient(call.req, call.params), call.provider);
 }
 
 /**
  * The opening every endpoint a client calls with its credentials shares: nothing cached, the
- * parameters read, the client authenticated. Browser-called ones put `cors` before it.
+ * caller's address within its limit, the parameters read, the client authenticated and within
+ * its limit. Browser-called ones put `cors` before it.
  */
-export const clientRequest = [noStore, readParameters, authenticateClient] as const;
+export function clientRequest(endpoint: LimitedEndpoint): readonly Step[] {
+  return [noStore, limitAddress(endpoint), readParameters, authenticateClient, limitClient(endpoint)];
+}

@@ -118,7 +118,7 @@ export async function approvedSelection(
     if (chosen === null) continue;
     const unknown = await firstUnowned(type, user, chosen);
     if (unknown !== null) {
-      throw new InvalidRequestError(message('problem.unknownResource', { id: unknown.slice(0, 100) }));
+      throw new InvalidRequestError(message('problem.unknownResource'));
     }
     selection[scope] = chosen;
   }

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { NotFoundError } from '../../errors/http-error';
+import { ManagedApplicationError, NotFoundError } from '../../errors/http-error';
 import { routeParameter } from '../../http/route-parameter';
 import type { MessageKey } from '../../messages/catalog';
 import { message } from '../../messages/catalog';
@@ -47,6 +47,12 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   const owned = async (page: PageRequest): Promise<ApplicationRecord> => {
     const application = await applications.findOwned(routeParameter(page.req, 'id'), page.user.id);
     if (application === null) throw new NotFoundError(message('problem.noSuchApplication'));
+    return application;
+  };
+  // Only what a user registered here changes here: host-managed applications are read-only.
+  const editable = async (page: PageRequest): Promise<ApplicationRecord> => {
+    const application = await owned(page);
+    if (application.trust !== 'user') throw new ManagedApplicationError();
     return application;
   };
   const show = (
@@ -124,7 +130,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id',
     route(async (page) => {
-      const application = await owned(page);
+      const application = await editable(page);
       const result = validateApplicationForm(page.form, rules, page.t, application.confidential);
       if (!result.ok) {
         const values = applicationValuesFromForm(page.form, application.confidential);
@@ -145,7 +151,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id/reset-secret',
     route(async (page) => {
-      const application = await owned(page);
+      const application = await editable(page);
       if (!application.confidential) throw new NotFoundError(message('problem.noSecretToReset'));
       const secret = await applications.resetSecret(application.id);
       if (secret === null) throw new NotFoundError(message('problem.noSuchApplication'));
@@ -156,7 +162,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id/revoke-tokens',
     route(async (page) => {
-      const application = await owned(page);
+      const application = await editable(page);
       await applications.revokeAllTokens(application.id);
       redirectAfterPost(page, `/applications/${application.id}`, 'tokens-revoked');
     }),
@@ -165,7 +171,7 @@ export function mountApplicationPages(router: Router, provider: ProviderContext)
   router.post(
     '/applications/:id/delete',
     route(async (page) => {
-      await applications.delete((await owned(page)).id);
+      await applications.delete((await editable(page)).id);
       redirectAfterPost(page, '/applications', 'deleted');
     }),
   );

@@ -5,6 +5,7 @@ import { checkCsrf, requireLogin } from '../../endpoints/steps/page-steps';
 import { pageHeaders } from '../../endpoints/steps/request-steps';
 import { issueCsrfToken } from '../../http/csrf';
 import { type FormFields, readFormFields } from '../../http/read-form';
+import { accessTokenRefused } from '../../http/session-guards';
 import type { MessageKey } from '../../messages/catalog';
 import type { Translator } from '../../messages/translator';
 import type { ResourceOwner } from '../../options/provider-options';
@@ -67,6 +68,7 @@ function settingsFrame(section: Section) {
 async function readPostedForm(call: EndpointCall): Promise<void> {
   if (call.req.method !== 'POST') return;
   call.form = await readFormFields(call.req, call.provider.options.bodyLimit);
+  if (call.form.one('access_token') !== undefined) throw accessTokenRefused();
   checkCsrf(call);
 }
 

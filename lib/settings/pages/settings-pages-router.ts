@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { refuseAccessTokens } from '../../http/session-guards';
 import type { ProviderContext } from '../../provider-context';
 import { mountApplicationPages } from './applications-pages';
 import { mountAuthorizationsPage } from './authorizations-page';
@@ -13,6 +14,7 @@ import { mountTokensPage } from './tokens-page';
  */
 export function settingsPages(provider: ProviderContext): Router {
   const router = Router();
+  router.use(refuseAccessTokens);
   mountApplicationPages(router, provider);
   mountAuthorizationsPage(router, provider);
   mountTokensPage(router, provider);

@@ -73,11 +73,14 @@ function validateTokenForm(
  */
 export function mountTokensPage(router: Router, provider: ProviderContext): void {
   const { options, personalTokens } = provider;
+  // A personal token is a user's token: only user-held scopes are offered (RFC 9700 §4.15).
   const scopesFor = (page: PageRequest) =>
-    options.scopes.names.map((name) => ({
-      name,
-      description: page.t.scope(name, options.scopes.describe(name)),
-    }));
+    options.scopes.names
+      .filter((name) => options.scopes.heldBy(name, 'user'))
+      .map((name) => ({
+        name,
+        description: page.t.scope(name, options.scopes.describe(name)),
+      }));
   const emptyForm: TokenFormValues = { name: '', scopes: [], expiry: DEFAULT_TOKEN_EXPIRY };
   const render = async (page: PageRequest, status: number, state: Partial<TokensViewData>) => {
     const full: TokensViewData = {

@@ -19,6 +19,48 @@ export function describeApplications(adapter: GetAdapter): void {
       await expect(adapter().findApplicationByClientId(app.clientId)).resolves.toEqual(app);
     });
 
+    it('stores every trust level and skipConsent as given', async () => {
+      const apps = [
+        makeApplication({ trust: 'first-party', skipConsent: true, ownerId: null }),
+        makeApplication({ trust: 'first-party', skipConsent: false, ownerId: null }),
+        makeApplication({ trust: 'host', ownerId: null }),
+        makeApplication({ trust: 'host' }),
+        makeApplication({ trust: 'user' }),
+        makeApplication({ trust: 'dynamic', ownerId: null, confidential: false, clientSecretHash: null }),
+      ];
+      for (const app of apps) await expect(adapter().createApplication(app)).resolves.toEqual(app);
+      for (const app of apps)
+        await expect(adapter().findApplicationByClientId(app.clientId)).resolves.toEqual(app);
+    });
+
+    it('a record without trust fields (from an older provider) reads as host without an owner, user with one', async () => {
+      // What a provider version from before trust levels hands over during a rolling deploy.
+      const legacy = (ownerId: string | null) => {
+        const { trust: _trust, skipConsent: _skipConsent, ...old } = makeApplication({ ownerId });
+        return old;
+      };
+      const hostOld = legacy(null);
+      const userOld = legacy(randomUUID());
+      for (const [old, trust] of [
+        [hostOld, 'host'],
+        [userOld, 'user'],
+      ] as const) {
+        const expected = { ...old, trust, skipConsent: false };
+        // The contract's type has both fields; an older caller's record has neither.
+        await expect(adapter().createApplication(old as typeof expected)).resolves.toEqual(expected);
+        await expect(adapter().findApplicationById(old.id)).resolves.toEqual(expected);
+        await expect(adapter().findApplicationByClientId(old.clientId)).resolves.toEqual(expected);
+      }
+      await expect(adapter().listApplicationsByOwner(userOld.ownerId ?? '')).resolves.toEqual([
+        { ...userOld, trust: 'user', skipConsent: false },
+      ]);
+      const patched = await adapter().updateApplication(hostOld.id, {
+        trust: 'first-party',
+        skipConsent: true,
+      });
+      expect(patched).toEqual({ ...hostOld, trust: 'first-party', skipConsent: true });
+    });
+
     it('finds nothing (null) for an unknown id or client id', async () => {
       await adapter().createApplication(makeApplication());
       await expect(adapter().findApplicationById(randomUUID())).resolves.toBeNull();
@@ -79,6 +121,25 @@ export function describeApplications(adapter: GetAdapter): void {
       await expect(adapter().updateApplication(app.id, patch)).resolves.toEqual(expected);
       await expect(adapter().findApplicationById(app.id)).resolves.toEqual(expected);
       await expect(adapter().findApplicationByClientId(app.clientId)).resolves.toEqual(expected);
+    });
+
+    it('updateApplication changes trust, skipConsent, and confidential with the secret hash', async () => {
+      const app = makeApplication({
+        ownerId: null,
+        trust: 'host',
+        confidential: false,
+        clientSecretHash: null,
+      });
+      await adapter().createApplication(app);
+      const patch = {
+        trust: 'first-party' as const,
+        skipConsent: true,
+        confidential: true,
+        clientSecretHash: randomHash(),
+        updatedAt: at(90),
+      };
+      await expect(adapter().updateApplication(app.id, patch)).resolves.toEqual({ ...app, ...patch });
+      await expect(adapter().findApplicationByClientId(app.clientId)).resolves.toEqual({ ...app, ...patch });
     });
 
     it('updateApplication with a partial patch changes only the given fields', async () => {

@@ -319,3 +319,52 @@ export const verifierLike = fc.oneof(
   fc.constant(pkcePair().verifier),
   junkString,
 );
+
+/**
+ * The headers a browser (or a forger) adds that the account pages' and APIs' session rules read
+ * (`lib/http/session-guards.ts`: `Sec-Fetch-Site`, else `Origin` against our host; a bearer token
+ * in the header or the query), and whether the rules must refuse the request: `carriesToken`
+ * always, `crossSite` for a write.
+ */
+export function sessionHeaders(ownOrigin: string, personalToken: string) {
+  return fc
+    .record({
+      // Mostly what the site's own pages send, so most requests reach the endpoints' own checks.
+      site: sometimes(
+        fc.oneof(
+          { arbitrary: fc.constantFrom('same-origin', 'none'), weight: 3 },
+          { arbitrary: fc.constantFrom('same-site', 'cross-site', 'junk'), weight: 1 },
+        ),
+        40,
+      ),
+      origin: sometimes(
+        fc.oneof(
+          { arbitrary: fc.constant(ownOrigin), weight: 3 },
+          {
+            arbitrary: fc.constantFrom('http://127.0.0.1:9', 'https://evil.example', 'null', 'not a url'),
+            weight: 1,
+          },
+        ),
+        30,
+      ),
+      requestedWith: sometimes(fc.constantFrom('fetch', 'XMLHttpRequest'), 30),
+      bearer: sometimes(fc.constantFrom('Bearer eoa_junk', `Bearer ${personalToken}`, 'bearer  x'), 5),
+      queryToken: sometimes(fc.constantFrom(personalToken, 'eoa_junk', ''), 4),
+    })
+    .map(({ site, origin, requestedWith, bearer, queryToken }) => {
+      const headers: Record<string, string> = {};
+      if (site !== null) headers['sec-fetch-site'] = site;
+      if (origin !== null) headers.origin = origin;
+      if (requestedWith !== null) headers['x-requested-with'] = requestedWith;
+      if (bearer !== null) headers.authorization = bearer;
+      // Sec-Fetch-Site decides when a browser sent it; otherwise Origin against our own host.
+      const crossSite =
+        site !== null ? site !== 'same-origin' && site !== 'none' : origin !== null && origin !== ownOrigin;
+      return {
+        headers,
+        query: queryToken === null ? '' : `?access_token=${encodeURIComponent(queryToken)}`,
+        carriesToken: bearer !== null || queryToken !== null,
+        crossSite,
+      };
+    });
+}

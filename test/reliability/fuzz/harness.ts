@@ -12,17 +12,19 @@
 import fc from 'fast-check';
 import { memory } from '../../support/adapters';
 import { htmlErrorProblem, internalsProblem, rfcErrorProblem } from '../../support/assertions';
-import { REDIRECT_URI, WITH_DEVICE_GRANT } from '../../support/fixtures';
+import { REDIRECT_URI, USER_HEADER, WITH_DEVICE_GRANT } from '../../support/fixtures';
 import * as flows from '../../support/flows';
 import { pageErrorCode } from '../../support/html';
 import { pkcePair } from '../../support/oauth';
 import { announceSeed, TEST_SEED } from '../../support/random';
-import { createTestHost, type RegisteredApp, type TestHost } from '../../support/test-host';
+import { createTestHost, type HostOptions, type RegisteredApp, type TestHost } from '../../support/test-host';
 import { scaled } from '../../support/time-scale';
 import { type Answer, stringField, summarize, type UserAgent } from '../../support/user-agent';
 
 /** The user the settings suite fuzzes as. */
 export const FUZZER = 'fuzzer';
+/** The user the fuzz host's `isAdmin` says yes to (the admin suite fuzzes as them). */
+export const ADMIN = 'fuzz-admin';
 
 /** One generated request. */
 export interface Generated {
@@ -47,7 +49,7 @@ export interface Fuzzing {
  * reached `onError`), and its outcome counts printed after the file. Returns the accessor the
  * tests read it through.
  */
-export function setUpFuzzing(suite: string): () => Fuzzing {
+export function setUpFuzzing(suite: string, hostOptions: HostOptions = {}): () => Fuzzing {
   let fuzzing: Fuzzing | null = null;
   /** Requests sent per endpoint, and their answers (`status error`), for the report. */
   const sent: Record<string, number> = {};
@@ -57,7 +59,13 @@ export function setUpFuzzing(suite: string): () => Fuzzing {
   announceSeed(`fuzz ${suite}`);
 
   beforeAll(async () => {
-    const host = await createTestHost({ adapter: memory, listen: true, grantTypes: WITH_DEVICE_GRANT });
+    const host = await createTestHost({
+      adapter: memory,
+      listen: true,
+      grantTypes: WITH_DEVICE_GRANT,
+      isAdmin: (req) => req.headers[USER_HEADER] === ADMIN,
+      ...hostOptions,
+    });
     const agent = host.browser(null);
     fuzzing = {
       host,
@@ -151,7 +159,13 @@ export function fail(request: Generated, answer: Answer, why: string): never {
   throw new Error(`${why}\n  request: ${describeRequest(request)}\n  answer: ${summarize(answer)}`);
 }
 
-/** A JSON endpoint: no 5xx, RFC error objects, and successes that are what `success` accepts. */
+/** RFC 6585 §4: a 429 says when to come back, in whole seconds (README "Security defaults"). */
+function retryAfterProblem(answer: Answer): string | null {
+  if (answer.status !== 429) return null;
+  return /^[1-9][0-9]*$/.test(answer.headers['retry-after'] ?? '') ? null : 'a 429 without Retry-After';
+}
+
+/** A JSON endpoint: no 5xx, RFC error objects (a 429 with `Retry-After`), and successes that are what `success` accepts. */
 export function checkJson(
   request: Generated,
   answer: Answer,
@@ -159,7 +173,32 @@ export function checkJson(
 ): void {
   if (answer.status >= 500) fail(request, answer, 'a 5xx answer');
   const problem =
-    answer.status >= 400 ? rfcErrorProblem(answer) : (success(answer) ?? internalsProblem(answer.text));
+    answer.status >= 400
+      ? (rfcErrorProblem(answer) ?? retryAfterProblem(answer))
+      : (success(answer) ?? internalsProblem(answer.text));
+  if (problem !== null) fail(request, answer, problem);
+}
+
+/**
+ * A page (settings, admin): no 5xx; an error is a 4xx HTML page without internals; a redirect
+ * stays on this site (a path, never another host); a success (200, 201 for a created token) is HTML.
+ */
+export function checkPage(request: Generated, answer: Answer): void {
+  if (answer.status >= 500) fail(request, answer, 'a 5xx answer');
+  if (answer.status === 302 || answer.status === 303) {
+    const location = answer.headers.location ?? '';
+    if (!location.startsWith('/') || location.startsWith('//'))
+      fail(request, answer, `a redirect to ${location}`);
+    return;
+  }
+  if (answer.status === 200 || answer.status === 201) {
+    if (!(answer.headers['content-type'] ?? '').startsWith('text/html'))
+      fail(request, answer, 'a success that is not HTML');
+    const problem = internalsProblem(answer.text);
+    if (problem !== null) fail(request, answer, problem);
+    return;
+  }
+  const problem = htmlErrorProblem(answer) ?? retryAfterProblem(answer);
   if (problem !== null) fail(request, answer, problem);
 }
 

@@ -1,0 +1,55 @@
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitCounter, RateLimitResult, RateLimitSpec } from '../storage/storage-adapter';
+
+/**
+ * `rate-limiter-flexible` behind our own small `RateLimitCounter`, so the storage contract never
+ * names the library's types. Every included adapter builds its counters with this: the memory
+ * adapter (and the provider's in-process fallback) on `RateLimiterMemory`, the Mongo adapter on
+ * `RateLimiterMongo`, the SQL adapter on `RateLimiterPostgres` / `RateLimiterSQLite`.
+ */
+
+/** The library's options for a spec: one key prefix per limit, so limits can share a table. */
+export function limiterOptions(spec: RateLimitSpec) {
+  return {
+    keyPrefix: spec.name,
+    points: spec.points,
+    duration: spec.durationSeconds,
+    blockDuration: spec.blockSeconds ?? 0,
+  };
+}
+
+function resultOf(res: RateLimiterRes, allowed: boolean): RateLimitResult {
+  const wait = Math.max(0, res.msBeforeNext);
+  return {
+    allowed,
+    remaining: Math.max(0, res.remainingPoints),
+    retryAfterSeconds: allowed ? Math.ceil(wait / 1000) : Math.max(1, Math.ceil(wait / 1000)),
+  };
+}
+
+/**
+ * Wraps a limiter: a refusal (the library rejects with a `RateLimiterRes`) is an answer, not an
+ * error; anything else it rejects with is a storage failure and stays a rejection.
+ */
+export function flexibleCounter(limiter: RateLimiterAbstract, points: number): RateLimitCounter {
+  return {
+    async consume(key, consumed = 1) {
+      try {
+        return resultOf(await limiter.consume(key, consumed), true);
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) return resultOf(refusal, false);
+        throw refusal;
+      }
+    },
+    async peek(key) {
+      const res = await limiter.get(key);
+      if (res === null) return { allowed: true, remaining: points, retryAfterSeconds: 0 };
+      return resultOf(res, res.consumedPoints <= points);
+    },
+  };
+}
+
+/** A counter in this process's memory (the memory adapter's, and the fallback of adapters without one). */
+export function memoryCounter(spec: RateLimitSpec): RateLimitCounter {
+  return flexibleCounter(new RateLimiterMemory(limiterOptions(spec)), spec.points);
+}
