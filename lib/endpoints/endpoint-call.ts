@@ -21,7 +21,7 @@ export interface ConsentRequest {
   userCode: string | null;
   /** Scopes the user approved before (a public client sees the page anyway); shown as such. */
   rememberedScopes: readonly string[];
-  /** The resource choices of resource-scoped scopes (none in the device flow). */
+  /** The "all or only these" choices of the request's resource-scoped scopes. */
   resourceChoices?: ConsentResourceChoice[];
   /** Hidden fields besides the CSRF token, which `showConsent` adds. */
   fields: Record<string, string>;

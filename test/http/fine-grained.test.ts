@@ -1,11 +1,13 @@
 /**
  * Issue 14 through HTTP on the example provider (every adapter): alice grants an app `repo` on
  * chosen repositories at consent, by RFC 9396 `authorization_details`, narrows it later on the
- * authorizations API, and restricts a personal token — and the API answers accordingly.
+ * authorizations API, restricts a personal token, and chooses on the device page (RFC 8628) — and
+ * the API answers accordingly.
  */
+import { enterUserCode, pollDevice, requestDeviceCode } from '../support/device-flow';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import { consentPage, exchange, introspect, login, postDecision, refresh } from '../support/flows';
-import { decodeEntities } from '../support/html';
+import { decodeEntities, hiddenFields } from '../support/html';
 import { locationParams } from '../support/oauth';
 import type { Answer, UserAgent } from '../support/user-agent';
 
@@ -371,5 +373,75 @@ describe('fine-grained access on the example provider', () => {
   it('the metadata lists authorization_details_types_supported (RFC 9396 §10)', async () => {
     const metadata = await host.browser().send('/.well-known/oauth-authorization-server');
     expect(metadata.body.authorization_details_types_supported).toEqual(['repository']);
+  });
+});
+
+describe('the device flow (RFC 8628) offers the same choice', () => {
+  /** The device asks for `repo`; alice types its code and sees the consent page. */
+  async function deviceConsent() {
+    const browser = await alice();
+    const client = await registerApp(browser);
+    const device = await requestDeviceCode(host.browser(), client, 'repo');
+    const page = await enterUserCode(browser, device.user_code);
+    expect(page.status).toBe(200);
+    return { browser, client, device, page };
+  }
+
+  it('alice chooses only notes on the device page: the device’s token sees notes and hello-world, not plans', async () => {
+    const { browser, client, device, page } = await deviceConsent();
+    expect([...checkboxes(page.text).keys()]).toEqual(['alice/hello-world', 'alice/notes', 'alice/plans']);
+    expect(checkedInputs(page.text)).toEqual({ 'resources:repo': 'all' });
+    const approved = await browser.send('/oauth/device', {
+      form: {
+        ...hiddenFields(page.text),
+        'resources:repo': 'selected',
+        [checkboxes(page.text).get('alice/notes') ?? '']: 'alice/notes',
+        decision: 'approve',
+      },
+    });
+    expect(approved.status).toBe(200);
+    const tokens = await pollDevice(host.browser(), client, device.device_code);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.authorization_details).toEqual([
+      { type: 'repository', identifier: 'alice/notes', actions: ['read', 'write'] },
+    ]);
+    const token = tokens.body.access_token;
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes']);
+    expect((await api('/api/repos/alice/plans', token)).status).toBe(404);
+    // The refreshed token keeps the choice.
+    const next = await refresh(host.browser(), client, String(tokens.body.refresh_token));
+    expect(await visibleRepos(next.body.access_token)).toEqual(['alice/hello-world', 'alice/notes']);
+  });
+
+  it('left at "all", the device’s token sees every repository of alice, as before', async () => {
+    const { browser, client, device, page } = await deviceConsent();
+    const approved = await browser.send('/oauth/device', {
+      form: { ...hiddenFields(page.text), ...checkedInputs(page.text), decision: 'approve' },
+    });
+    expect(approved.status).toBe(200);
+    const tokens = await pollDevice(host.browser(), client, device.device_code);
+    expect(tokens.body.authorization_details).toEqual([{ type: 'repository', actions: ['read', 'write'] }]);
+    expect(await visibleRepos(tokens.body.access_token)).toEqual([
+      'alice/hello-world',
+      'alice/notes',
+      'alice/plans',
+    ]);
+  });
+
+  it('a device choice naming a repository alice does not have is refused, and the device is still pending', async () => {
+    const { browser, client, device, page } = await deviceConsent();
+    const forged = await browser.send('/oauth/device', {
+      form: {
+        ...hiddenFields(page.text),
+        'resources:repo': 'selected',
+        'resource:repo:0': 'bob/dotfiles',
+        decision: 'approve',
+      },
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.text).not.toContain('bob/dotfiles');
+    expect((await pollDevice(host.browser(), client, device.device_code)).body.error).toBe(
+      'authorization_pending',
+    );
   });
 });
