@@ -122,7 +122,11 @@ export type {
   ApplicationShowViewData,
   ScopeChoice,
 } from './views/applications-view';
-export type { AuthorizationRow, AuthorizationsViewData } from './views/authorizations-view';
+export type {
+  AuthorizationResourceAccess,
+  AuthorizationRow,
+  AuthorizationsViewData,
+} from './views/authorizations-view';
 export { renderConsentPage } from './views/consent-page';
 export type { CspSources } from './views/csp';
 export type { DeviceCodeViewData, DeviceDoneViewData } from './views/device-pages';

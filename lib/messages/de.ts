@@ -257,6 +257,15 @@ export const de: Catalog = {
   'authorizations.noScopes': 'Nur öffentliche Profilinformationen',
   'authorizations.revoke': 'Widerrufen',
   'authorizations.notice.revoked': 'Zugriff widerrufen. Die Tokens der Anwendung funktionieren nicht mehr.',
+  'authorizations.notice.narrowed':
+    'Zugriff eingeschränkt. Die Tokens der Anwendung erreichen nur noch, was Sie behalten haben.',
+  'authorizations.notice.unchanged':
+    'Nichts geändert: Die Anwendung behält alle jetzigen und künftigen Ressourcen.',
+  'authorizations.resourcesNone': 'keine Ihrer {type}',
+  'authorizations.narrow': 'Zugriff einschränken',
+  'authorizations.narrowHint':
+    'Behalten Sie nur, was sie noch braucht. Diese Seite schränkt den Zugriff ein und erweitert ihn nie; für mehr muss die Anwendung Sie erneut fragen.',
+  'authorizations.narrowSave': 'Speichern',
 
   'tokens.title': 'Persönliche Zugriffstokens',
   'tokens.intro':
@@ -285,6 +294,9 @@ export const de: Catalog = {
   'tokens.label.name': 'Name',
   'tokens.label.scopes': 'Scopes',
   'tokens.label.expiry': 'Ablauf',
+  'tokens.label.resources': 'Ressourcen',
+  'tokens.restrictedTo': 'nur {resources}',
+  'tokens.noResources': 'keine Ressourcen',
   'tokens.problem.expiry': 'Wählen Sie einen der Ablaufzeiträume',
   'tokens.problem.chooseScope': 'Wählen Sie mindestens einen Scope',
   'tokens.notice.revoked': 'Token widerrufen. Es funktioniert nicht mehr.',

@@ -258,6 +258,14 @@ export const en = {
   'authorizations.noScopes': 'Public profile information only',
   'authorizations.revoke': 'Revoke',
   'authorizations.notice.revoked': 'Access revoked. The application’s tokens no longer work.',
+  'authorizations.notice.narrowed': 'Access narrowed. The application’s tokens now reach only what you kept.',
+  'authorizations.notice.unchanged':
+    'Nothing changed: the application keeps all current and future resources.',
+  'authorizations.resourcesNone': 'none of your {type}',
+  'authorizations.narrow': 'Narrow access',
+  'authorizations.narrowHint':
+    'Keep only what it still needs. This page narrows access and never widens it; to use more, the application has to ask you again.',
+  'authorizations.narrowSave': 'Save',
 
   // ---- settings: personal access tokens ------------------------------------------------------
   'tokens.title': 'Personal access tokens',
@@ -286,6 +294,9 @@ export const en = {
   'tokens.label.name': 'Name',
   'tokens.label.scopes': 'Scopes',
   'tokens.label.expiry': 'Expiration',
+  'tokens.label.resources': 'Resources',
+  'tokens.restrictedTo': 'only {resources}',
+  'tokens.noResources': 'no resources',
   'tokens.problem.expiry': 'Choose one of the expiration periods',
   'tokens.problem.chooseScope': 'Choose at least one scope',
   'tokens.notice.revoked': 'Token revoked. It no longer works.',

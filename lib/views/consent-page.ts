@@ -1,8 +1,9 @@
-import type { ConsentPageData, ConsentResourceChoice } from '../options/provider-options';
+import type { ConsentPageData } from '../options/provider-options';
 import { withoutBidiControls } from './bidi';
-import { DECISIONS, FORM_FIELDS, RESOURCE_FIELDS } from './form-contract';
+import { DECISIONS, FORM_FIELDS } from './form-contract';
 import { html, type RawHtml } from './html';
 import { externalLink } from './layout';
+import { resourceChoiceFieldset } from './resource-choice-view';
 import type { ViewContext } from './view-types';
 
 type Translate = ViewContext<'consent'>['t'];
@@ -36,31 +37,6 @@ function homepage(data: ConsentPageData, t: Translate): RawHtml {
   const { homepageUrl } = data.application;
   if (homepageUrl === '') return html``;
   return html`<p class="muted">${t.html('consent.homepage', { homepage: externalLink(homepageUrl) })}</p>`;
-}
-
-/**
- * "All current and future <type>" (checked unless the request named resources) or "only these",
- * with one checkbox per resource (its value the resource id) and, when the host has more, a
- * "show more" submit button: no JavaScript needed.
- */
-function resourceChoice(choice: ConsentResourceChoice, t: Translate): RawHtml {
-  const type = choice.typeName;
-  const radio = (value: string, label: string, checked: boolean) =>
-    html`<label class="choice"><input type="radio" name="${choice.field}" value="${value}"${checked ? html` checked` : html``}><span>${label}</span></label>`;
-  const items =
-    choice.items.length === 0
-      ? html`<p class="muted">${t.text('consent.resourcesNone', { type })}</p>`
-      : html`<ul class="resources">${choice.items.map(
-          (item) =>
-            html`<li><label class="choice"><input type="checkbox" name="${item.field}" value="${item.id}"${item.checked ? html` checked` : html``}><span><strong>${withoutBidiControls(item.name)}</strong>${item.badge === undefined ? html`` : html` <span class="badge">${item.badge}</span>`}${item.description === undefined ? html`` : html` <span class="muted small">${withoutBidiControls(item.description)}</span>`}</span></label></li>`,
-        )}</ul>`;
-  const more = choice.more
-    ? html`<button type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.more}">${t.text('consent.resourcesMore', { type })}</button>`
-    : html``;
-  return html`<fieldset class="resource-choice"><legend>${t.text('consent.resourcesLegend', { type, scope: choice.scope })}</legend>
-${radio(RESOURCE_FIELDS.all, t.text('consent.resourcesAll', { type }), choice.choice === 'all')}
-${radio(RESOURCE_FIELDS.selected, t.text('consent.resourcesSelected', { type }), choice.choice === 'selected')}
-${items}${more}</fieldset>`;
 }
 
 /**
@@ -108,7 +84,7 @@ ${asks}
 ${destination}
 <p class="muted">${t.text('consent.signedInAs', { user: who })}</p>
 <form method="post" action="${data.action}">${hidden}
-${data.resourceChoices.map((choice) => resourceChoice(choice, t))}
+${data.resourceChoices.map((choice) => resourceChoiceFieldset(choice, t))}
 <button class="primary" type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.approve}">${t.text('consent.approve', { app })}</button>
 <button type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.deny}">${t.text('consent.deny')}</button>
 </form>`,

@@ -139,6 +139,17 @@ describe('RFC 9396 §2: authorization_details on the authorization request', () 
     expect(page.headers['x-frame-options']).toBe('DENY');
   });
 
+  it('the authorizations and tokens pages escape resource names too, and stay unframeable', async () => {
+    await approve([{ type: 'project', identifier: 'p2', actions: ['read'] }]);
+    for (const path of ['/settings/authorizations', '/settings/tokens']) {
+      const page = await t.browser('alice').send(path);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('<script>alert(1)</script>');
+      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it('the consent form keeps its CSRF check: an approval without the token is refused', async () => {
     const browser = t.browser('alice');
     const { fields } = await consentPage(browser, query({ scope: 'project:read' }));

@@ -7,7 +7,7 @@
 import { enterUserCode, pollDevice, requestDeviceCode } from '../support/device-flow';
 import { createExampleHost, type ExampleHost } from '../support/example-host';
 import { consentPage, exchange, introspect, login, postDecision, refresh } from '../support/flows';
-import { decodeEntities, hiddenFields } from '../support/html';
+import { csrfToken, decodeEntities, hiddenFields } from '../support/html';
 import { locationParams } from '../support/oauth';
 import type { Answer, UserAgent } from '../support/user-agent';
 
@@ -443,5 +443,131 @@ describe('the device flow (RFC 8628) offers the same choice', () => {
     expect((await pollDevice(host.browser(), client, device.device_code)).body.error).toBe(
       'authorization_pending',
     );
+  });
+});
+
+describe('the settings pages (no JavaScript needed)', () => {
+  /** The narrowing form of the one authorization on alice's page: its CSRF token and checkboxes. */
+  async function authorizationsPage(browser: UserAgent) {
+    const page = await browser.send('/settings/authorizations');
+    expect(page.status).toBe(200);
+    return { page, csrf: csrfToken(page.text), boxes: checkboxes(page.text) };
+  }
+
+  it('the authorizations page shows the selection per app and narrows it; the live token loses access at once', async () => {
+    const browser = await alice();
+    const client = await registerApp(browser);
+    const { page, fields } = await consentPage(browser, authorizeQuery(client.clientId, { scope: 'repo' }));
+    const tokens = await approveAndExchange(browser, client, page, fields, checkedInputs(page.text));
+    const token = tokens.body.access_token;
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes', 'alice/plans']);
+
+    const before = await authorizationsPage(browser);
+    expect(before.page.text).toContain('All current and future repositories');
+    expect(checkedInputs(before.page.text)).toEqual({ 'resources:repo': 'all' });
+    expect([...before.boxes.keys()]).toEqual(['alice/hello-world', 'alice/notes', 'alice/plans']);
+    const action = `/settings/authorizations/${client.clientId}/narrow`;
+    expect(before.page.text).toContain(`action="${action}"`);
+
+    // Without the CSRF token: refused, nothing changes.
+    const forged = await browser.send(action, {
+      form: { 'resources:repo': 'selected', [before.boxes.get('alice/notes') ?? '']: 'alice/notes' },
+    });
+    expect(forged.status).toBe(403);
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes', 'alice/plans']);
+
+    const narrowed = await browser.send(action, {
+      form: {
+        csrf_token: before.csrf,
+        'resources:repo': 'selected',
+        [before.boxes.get('alice/notes') ?? '']: 'alice/notes',
+      },
+    });
+    expect(narrowed.status).toBe(303);
+    expect(narrowed.headers.location).toBe('/settings/authorizations?notice=narrowed');
+    // The same token, no refresh: plans is gone.
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes']);
+    expect((await api('/api/repos/alice/plans', token)).status).toBe(404);
+
+    // Now restricted: the page says so, offers only what is kept, and never "all" again.
+    const after = await authorizationsPage(browser);
+    expect(after.page.text).toContain('<code>repo</code>: alice/notes');
+    expect([...after.boxes.keys()]).toEqual(['alice/notes']);
+    expect(after.page.text).not.toContain('name="resources:repo" value="all"');
+    expect(hiddenFields(after.page.text)['resources:repo']).toBe('selected');
+
+    // Naming plans (not kept) or choosing "all" by hand widens nothing.
+    const widen = await browser.send(action, {
+      form: {
+        csrf_token: after.csrf,
+        'resources:repo': 'selected',
+        'resource:repo:0': 'alice/notes',
+        'resource:repo:1': 'alice/plans',
+      },
+    });
+    expect(widen.status).toBe(303);
+    const all = await browser.send(action, { form: { csrf_token: after.csrf, 'resources:repo': 'all' } });
+    expect(all.headers.location).toBe('/settings/authorizations?notice=unchanged');
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes']);
+    const listed = await browser.send('/settings/api/authorizations');
+    expect(listed.json).toMatchObject([{ resources: { repo: ['alice/notes'] } }]);
+
+    // A repository alice does not have is refused.
+    const foreign = await browser.send(action, {
+      form: { csrf_token: after.csrf, 'resources:repo': 'selected', 'resource:repo:0': 'bob/dotfiles' },
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.text).not.toContain('bob/dotfiles');
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes']);
+  });
+
+  it('the tokens page creates a token restricted to chosen repositories, requires an expiry for it, and lists its resources', async () => {
+    const browser = await alice();
+    const page = await browser.send('/settings/tokens');
+    expect(page.status).toBe(200);
+    expect(checkedInputs(page.text)).toMatchObject({ 'resources:repo': 'all', 'resources:repo:read': 'all' });
+    const boxes = checkboxes(page.text);
+    expect(boxes.get('alice/notes')).toMatch(/^resource:repo(:read)?:\d+$/);
+    const base = {
+      csrf_token: csrfToken(page.text),
+      name: 'ci',
+      scopes: 'repo',
+      'resources:repo': 'selected',
+      'resource:repo:1': 'alice/notes',
+    };
+    const never = await browser.send('/settings/tokens', { form: { ...base, expiry: 'never' } });
+    expect(never.status).toBe(400);
+    expect(decodeEntities(never.text)).toContain('A token restricted to chosen resources needs an expiry');
+    // The form keeps the choice.
+    expect(checkedInputs(never.text)).toMatchObject({ 'resources:repo': 'selected' });
+    expect(Object.values(checkedInputs(never.text))).toContain('alice/notes');
+
+    const foreign = await browser.send('/settings/tokens', {
+      form: { ...base, 'resource:repo:1': 'bob/dotfiles', expiry: '7' },
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.text).toContain('a resource you do not have');
+
+    const created = await browser.send('/settings/tokens', { form: { ...base, expiry: '7' } });
+    expect(created.status).toBe(201);
+    const token = /<code id="new-token">([^<]+)<\/code>/.exec(created.text)?.[1];
+    expect(token).toBeDefined();
+    expect(created.text).toContain('<code>repo</code>: only alice/notes');
+    expect(await visibleRepos(token)).toEqual(['alice/hello-world', 'alice/notes']);
+    expect((await api('/api/repos/alice/plans', token)).status).toBe(404);
+    const listed = await browser.send('/settings/api/tokens');
+    expect(listed.json).toMatchObject([{ name: 'ci', resources: { repo: ['alice/notes'] } }]);
+
+    // Left at "all", a token is unrestricted, as before.
+    const plain = await browser.send('/settings/tokens', {
+      form: {
+        csrf_token: base.csrf_token,
+        name: 'all',
+        scopes: 'repo',
+        'resources:repo': 'all',
+        expiry: 'never',
+      },
+    });
+    expect(plain.status).toBe(201);
   });
 });

@@ -100,6 +100,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       'ApplicationView',
       'AuthenticateOptions',
       'AuthorizationDetail',
+      'AuthorizationResourceAccess',
       'AuthorizationRow',
       'AuthorizationsViewData',
       'Catalog',

@@ -16,17 +16,18 @@ import { FORM_FIELDS, RESOURCE_FIELDS } from '../../views/form-contract';
 
 /** Resources per page of the list; "show more" adds a page, up to `MAX_PAGES`. */
 export const RESOURCE_PAGE_SIZE = 50;
-const MAX_PAGES = 20;
+export const MAX_RESOURCE_PAGES = 20;
 const MAX_CHOSEN = 1000;
 
 /** How many pages the posted form asks to see (1 by default; "show more" adds one). */
 export function requestedPages(params: Parameters, more: boolean): number {
   const posted = Number.parseInt(params[FORM_FIELDS.resourcePages] ?? '1', 10);
   const pages = Number.isInteger(posted) && posted >= 1 ? posted : 1;
-  return Math.min(MAX_PAGES, pages + (more ? 1 : 0));
+  return Math.min(MAX_RESOURCE_PAGES, pages + (more ? 1 : 0));
 }
 
-async function firstPages(
+/** The first `pages` pages of the user's resources of the type (the host's `list`), and whether it has more. */
+export async function firstPages(
   type: ResourceTypeDefinition,
   user: ResourceOwner,
   pages: number,
@@ -43,7 +44,7 @@ async function firstPages(
 }
 
 /** The resource-scoped scopes of a request, each with its type. */
-function resourceScopes(registry: ScopeRegistry, scopes: readonly string[]) {
+export function resourceScopes(registry: ScopeRegistry, scopes: readonly string[]) {
   return scopes.flatMap((scope) => {
     const type = registry.resourceTypeFor(scope);
     return type === null ? [] : [{ scope, type }];
