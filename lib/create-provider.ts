@@ -7,6 +7,7 @@ import type { GrantType } from './grants/grant-type';
 import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
+import { type ProtectedResource, protectedResource } from './guards/protected-resource';
 import {
   type RequireScopeOptions,
   requireScopeWithProvider,
@@ -59,6 +60,18 @@ export interface Provider {
    * resource (`req.oauth.allows(scope, id)`), answering 404 by default when it is not covered.
    */
   requireScope(...scopes: [...string[], RequireScopeOptions] | string[]): RequestHandler;
+  /**
+   * The guards and RFC 9728 metadata of one resource declared in the `resources` option: tokens
+   * for another resource are refused, challenges carry `resource_metadata`. See
+   * {@link ProtectedResource}.
+   *
+   * @example
+   * ```ts
+   * const mcp = provider.protectedResource(`${ISSUER}/mcp`);
+   * app.post('/mcp', mcp.authenticate(), mcpHandler);
+   * ```
+   */
+  protectedResource(uri: string): ProtectedResource;
   /** A passport strategy named `oauth-bearer` doing what `authenticate()` does. */
   passportStrategy(): OAuthBearerStrategy;
   /** Service API for host code and admin scripts. */
@@ -196,6 +209,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
     },
     authenticate: (guardOptions) => authenticate(provider, guardOptions),
     requireScope: (...args) => requireScopeWithProvider(provider, ...splitScopeArguments(args)),
+    protectedResource: (uri) => protectedResource(provider, uri),
     passportStrategy: () => new OAuthBearerStrategy(provider),
     applications,
     grants,

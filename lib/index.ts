@@ -23,6 +23,7 @@ export {
   InvalidGrantError,
   InvalidRequestError,
   InvalidScopeError,
+  InvalidTargetError,
   InvalidTokenError,
   OAuthError,
   type OAuthErrorCode,
@@ -43,6 +44,7 @@ export { GRANT_TYPES, type GrantTypeName } from './grants/grant-type-names';
 export type { AuthenticateOptions } from './guards/authenticate';
 export type { ApplicationView, OAuthContext } from './guards/oauth-context';
 export { type ClientPrincipal, OAuthBearerStrategy } from './guards/passport-strategy';
+export type { ProtectedResource } from './guards/protected-resource';
 export { type RequireScopeOptions, requireScope } from './guards/require-scope';
 export type { LimitsOptions, RateLimitOption } from './limits/limit-options';
 // Logging: a pino-compatible logger.
@@ -61,6 +63,8 @@ export type {
   ResourceOwner,
 } from './options/provider-options';
 export type { ProviderContext } from './provider-context';
+// Protected resources (RFC 8707, RFC 9728): the `resources` option and what it resolves to.
+export type { Resource, ResourceDefinition, ResourceRegistry } from './resources/resource-registry';
 export type { AuthorizationDetail } from './scopes/authorization-details';
 export type {
   ResourceItem,

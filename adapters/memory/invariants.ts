@@ -67,6 +67,7 @@ const GRANT_FIELDS: Record<keyof GrantRecord, true> = {
   applicationId: true,
   scopes: true,
   resourceSelection: true,
+  audience: true,
   createdAt: true,
   updatedAt: true,
   lastUsedAt: true,
@@ -81,6 +82,7 @@ const TOKEN_FIELDS: Record<keyof TokenRecord, true> = {
   familyId: true,
   scopes: true,
   resourceSelection: true,
+  audience: true,
   createdAt: true,
   expiresAt: true,
   revokedAt: true,
@@ -225,6 +227,7 @@ export function assertGrant(where: string, value: unknown): asserts value is Gra
   id(where, 'applicationId', r.applicationId);
   strings(where, 'scopes', r.scopes);
   nullableSelection(where, 'resourceSelection', r.resourceSelection);
+  strings(where, 'audience', r.audience);
   assertDate(where, 'createdAt', r.createdAt);
   assertDate(where, 'updatedAt', r.updatedAt);
   nullableDate(where, 'lastUsedAt', r.lastUsedAt);
@@ -256,6 +259,7 @@ export function assertToken(where: string, value: unknown): asserts value is Tok
     nullableId(where, name, r[name]);
   strings(where, 'scopes', r.scopes);
   nullableSelection(where, 'resourceSelection', r.resourceSelection);
+  strings(where, 'audience', r.audience);
   assertDate(where, 'createdAt', r.createdAt);
   nullableDate(where, 'expiresAt', r.expiresAt);
   if (r.expiresAt instanceof Date && r.expiresAt.getTime() <= r.createdAt.getTime()) {

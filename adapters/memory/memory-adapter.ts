@@ -207,6 +207,7 @@ export class MemoryAdapter implements StorageAdapter {
             ...existing,
             scopes: [...record.scopes],
             resourceSelection: copySelection(record.resourceSelection),
+            audience: [...record.audience],
             updatedAt: new Date(record.updatedAt.getTime()),
           };
     this.#grants.set(stored.id, stored);

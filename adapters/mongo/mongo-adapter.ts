@@ -257,6 +257,7 @@ export class MongoAdapter implements StorageAdapter {
     const update = {
       $set: {
         scopes: record.scopes,
+        audience: record.audience,
         resourceSelection: encodeSelection(record.resourceSelection),
         updatedAt: record.updatedAt,
       },

@@ -76,6 +76,8 @@ export const grantSchema = new Schema(
     applicationId: String,
     scopes: [String],
     resourceSelection: nullableString,
+    // Documents written before audiences have none: `toGrant` reads that as empty.
+    audience: { type: [String], default: undefined },
     createdAt: Date,
     updatedAt: Date,
     lastUsedAt: nullableDate,
@@ -95,6 +97,7 @@ export const tokenSchema = new Schema(
     familyId: nullableString,
     scopes: [String],
     resourceSelection: nullableString,
+    audience: { type: [String], default: undefined },
     createdAt: Date,
     expiresAt: nullableDate,
     revokedAt: nullableDate,
@@ -258,6 +261,11 @@ class Fields {
     return selection === undefined ? this.#fail(field, 'null or JSON { scope: [ids] }') : selection;
   }
 
+  /** A fresh array of strings; a missing field (a document from before it existed) reads as empty. */
+  stringsOrEmpty(field: string): string[] {
+    return (this.#doc[field] ?? null) === null ? [] : this.strings(field);
+  }
+
   kind(field: string): TokenKind {
     const value = this.#doc[field];
     return KINDS.find((kind) => kind === value) ?? this.#fail(field, 'a token kind');
@@ -297,6 +305,7 @@ export function toGrant(doc: unknown): GrantRecord {
     applicationId: f.string('applicationId'),
     scopes: f.strings('scopes'),
     resourceSelection: f.selection('resourceSelection'),
+    audience: f.stringsOrEmpty('audience'),
     createdAt: f.date('createdAt'),
     updatedAt: f.date('updatedAt'),
     lastUsedAt: f.dateOrNull('lastUsedAt'),
@@ -315,6 +324,7 @@ export function toToken(doc: unknown): TokenRecord {
     familyId: f.stringOrNull('familyId'),
     scopes: f.strings('scopes'),
     resourceSelection: f.selection('resourceSelection'),
+    audience: f.stringsOrEmpty('audience'),
     createdAt: f.date('createdAt'),
     expiresAt: f.dateOrNull('expiresAt'),
     revokedAt: f.dateOrNull('revokedAt'),

@@ -133,6 +133,19 @@ function selection(name: string): Column<ResourceSelection | null> {
   };
 }
 
+/**
+ * A list column added after the first release (the audience, migration 0004): `NULL`, as in a
+ * row an older provider version inserts during a rolling deploy, reads as the empty list.
+ */
+function listOrEmpty(name: string): Column<string[]> {
+  const column = list(name);
+  return {
+    name,
+    encode: column.encode,
+    decode: (value, fail) => (value === null || value === undefined ? [] : column.decode(value, fail)),
+  };
+}
+
 const KINDS: readonly TokenKind[] = ['access', 'refresh', 'code', 'device', 'personal'];
 
 /**
@@ -183,6 +196,7 @@ export const GRANT_COLUMNS: ColumnMap<GrantRecord> = {
   applicationId: text('application_id'),
   scopes: list('scopes'),
   resourceSelection: selection('resource_selection'),
+  audience: listOrEmpty('audience'),
   createdAt: date('created_at'),
   updatedAt: date('updated_at'),
   lastUsedAt: nullable(date('last_used_at')),
@@ -198,6 +212,7 @@ export const TOKEN_COLUMNS: ColumnMap<TokenRecord> = {
   familyId: nullable(text('family_id')),
   scopes: list('scopes'),
   resourceSelection: selection('resource_selection'),
+  audience: listOrEmpty('audience'),
   createdAt: date('created_at'),
   expiresAt: nullable(date('expires_at')),
   revokedAt: nullable(date('revoked_at')),

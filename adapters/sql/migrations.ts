@@ -155,15 +155,23 @@ const MIGRATIONS: Migrations = {
     await index(db, t.rateLimits, ['expire']);
   },
 
+  /**
+   * Audiences (RFC 8707; the storage contract's `audience` on grants and tokens). Nullable and
+   * without a backfill: `NULL` reads as the empty list, which is what a record from before
+   * audiences means (issued without `resource`), also for rows an older version inserts later.
+   */
+  async '0004_audiences'(db, dialect, t) {
+    const type = types(dialect);
+    await db.schema.alterTable(t.grants).addColumn('audience', type.list).execute();
+    await db.schema.alterTable(t.tokens).addColumn('audience', type.list).execute();
+  },
+
   async '0005_add_resource_selections'(db, _dialect, t) {
     await addResourceSelections(db, t);
   },
 };
 
-/**
- * Resource selections (fine-grained access). 0004 is resource indicators' number; it sorts before
- * this one wherever it is present.
- */
+/** Resource selections (fine-grained access, issue 14), after the audiences of 0004. */
 async function addResourceSelections(db: Kysely<Tables>, t: TableNames): Promise<void> {
   // JSON text, nullable: rows from before are unrestricted, and older versions keep working.
   await db.schema.alterTable(t.grants).addColumn('resource_selection', 'text').execute();

@@ -2,6 +2,12 @@ import express, { type Request, Router } from 'express';
 import type { OAuthContext, Provider } from '../../lib';
 import { type Repo, RepositoryStore } from './repositories';
 
+/** The login a token's user has in the example (its `findUser` adds `login`). */
+export const ownerLogin = (user: unknown): string =>
+  typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string'
+    ? user.login
+    : '';
+
 /**
  * What a token may see of a repository (DESIGN.md): a public one with `public_repo` (which
  * `repo` and `repo:read` include); a private one of the token's user with `repo:read` (or `repo`)
@@ -13,14 +19,15 @@ function maySee(context: OAuthContext | undefined, login: string, repo: Repo): b
   return repo.owner === login && context.allows('repo:read', RepositoryStore.idOf(repo));
 }
 
-/** The example host's API, guarded by the library's tokens and scopes. */
-export function exampleApi(provider: Provider, repositories: RepositoryStore): Router {
+/**
+ * The example host's API, guarded by the library's tokens and scopes. It is the declared resource
+ * `resource` (`${ISSUER}/api`): tokens for another resource (the MCP server) are refused, tokens
+ * issued without `resource` still work, and every challenge points at its RFC 9728 metadata.
+ */
+export function exampleApi(provider: Provider, resource: string, repositories: RepositoryStore): Router {
+  const guard = provider.protectedResource(resource);
   const gists: { owner: string; description: string }[] = [];
   const api = Router();
-  const ownerLogin = (user: unknown): string =>
-    typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string'
-      ? user.login
-      : '';
   const param = (req: Request, name: string): string => {
     const value: unknown = req.params[name];
     return typeof value === 'string' ? value : '';
@@ -28,17 +35,17 @@ export function exampleApi(provider: Provider, repositories: RepositoryStore): R
   const repoId = (req: Request): string => `${param(req, 'owner')}/${param(req, 'name')}`;
 
   // A client_credentials token has no user: 403 insufficient_scope from the guard.
-  api.get('/user', provider.authenticate({ requireUser: true }), (req, res) => {
+  api.get('/user', guard.authenticate({ requireUser: true }), (req, res) => {
     const user = req.oauth?.user;
     res.json({ id: user?.id, login: ownerLogin(user) });
   });
   // The user's repositories the token may see: restricted grants see only the chosen private ones.
-  api.get('/repos', provider.requireScope('public_repo'), (req, res) => {
+  api.get('/repos', guard.requireScope('public_repo'), (req, res) => {
     const login = ownerLogin(req.oauth?.user);
     res.json(repositories.ownedBy(login).filter((repo) => maySee(req.oauth, login, repo)));
   });
   // 404, not 403, for a repository the token may not see: it must not learn that it exists.
-  api.get('/repos/:owner/:name', provider.requireScope('public_repo'), (req, res) => {
+  api.get('/repos/:owner/:name', guard.requireScope('public_repo'), (req, res) => {
     const repo = repositories.find(param(req, 'owner'), param(req, 'name'));
     if (repo === null || !maySee(req.oauth, ownerLogin(req.oauth?.user), repo)) {
       res.status(404).json({ error: 'not_found', error_description: 'Not Found' });
@@ -49,7 +56,7 @@ export function exampleApi(provider: Provider, repositories: RepositoryStore): R
   // `repo` on this repository (the guard answers 404 otherwise), and it must be the user's own.
   api.post(
     '/repos/:owner/:name/issues',
-    provider.requireScope('repo', { resource: repoId }),
+    guard.requireScope('repo', { resource: repoId }),
     express.json(),
     (req, res) => {
       const repo = repositories.find(param(req, 'owner'), param(req, 'name'));
@@ -67,7 +74,7 @@ export function exampleApi(provider: Provider, repositories: RepositoryStore): R
       res.status(201).json(repositories.openIssue(repo, title));
     },
   );
-  api.post('/repos', provider.requireScope('repo'), express.json(), (req, res) => {
+  api.post('/repos', guard.requireScope('repo'), express.json(), (req, res) => {
     const name: unknown = req.body?.name;
     if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
       res
@@ -84,7 +91,7 @@ export function exampleApi(provider: Provider, repositories: RepositoryStore): R
     repositories.add(repo);
     res.status(201).json(repo);
   });
-  api.post('/gists', provider.requireScope('gist'), express.json(), (req, res) => {
+  api.post('/gists', guard.requireScope('gist'), express.json(), (req, res) => {
     const description = typeof req.body?.description === 'string' ? req.body.description.slice(0, 500) : '';
     const gist = { owner: ownerLogin(req.oauth?.user), description };
     gists.push(gist);
@@ -92,7 +99,7 @@ export function exampleApi(provider: Provider, repositories: RepositoryStore): R
   });
   // Machine tokens (client_credentials with `ci:status`) report commit statuses, as a CI server would.
   const statuses: CommitStatus[] = [];
-  api.post('/statuses', provider.requireScope('ci:status'), express.json(), (req, res) => {
+  api.post('/statuses', guard.requireScope('ci:status'), express.json(), (req, res) => {
     const parsed = parseCommitStatus(req.body);
     if (typeof parsed === 'string') {
       res.status(400).json({ error: 'invalid_request', error_description: parsed });

@@ -1,14 +1,13 @@
 import { type RequestHandler, Router } from 'express';
 import { chain } from '../endpoints/chain';
 import type { EndpointCall } from '../endpoints/endpoint-call';
-import { checkCsrf, requireLogin } from '../endpoints/steps/page-steps';
+import { requireLogin } from '../endpoints/steps/page-steps';
 import { pageHeaders } from '../endpoints/steps/request-steps';
+import { readPostedForm, sectionFrame } from '../endpoints/steps/section-steps';
 import { NotFoundError } from '../errors/http-error';
-import { issueCsrfToken } from '../http/csrf';
 import { queryParameters } from '../http/parse-body';
-import { readFormFields } from '../http/read-form';
 import { routeParameter } from '../http/route-parameter';
-import { accessTokenRefused, refuseAccessTokens } from '../http/session-guards';
+import { refuseAccessTokens } from '../http/session-guards';
 import { type MessageKey, message } from '../messages/catalog';
 import type { Translator } from '../messages/translator';
 import type { ProviderContext } from '../provider-context';
@@ -49,20 +48,8 @@ function adminRoute(
   handler: (page: AdminPage) => Promise<void>,
 ): RequestHandler {
   const login = requireLogin(({ req }) => `${req.baseUrl}/${section}`);
-  async function adminFrame(call: EndpointCall): Promise<void> {
-    const { req, res, user } = call;
-    call.adminFrame = {
-      baseUrl: req.baseUrl,
-      csrfToken: issueCsrfToken(req, res, user.id, provider.options),
-      username: user.username ?? user.id,
-      active: section,
-    };
-  }
-  async function readPostedForm(call: EndpointCall): Promise<void> {
-    if (call.req.method !== 'POST') return;
-    call.form = await readFormFields(call.req, provider.options.bodyLimit);
-    if (call.form.one('access_token') !== undefined) throw accessTokenRefused();
-    checkCsrf(call);
+  function adminFrame(call: EndpointCall): void {
+    call.adminFrame = sectionFrame(call, section);
   }
   async function renderAdminPage(call: EndpointCall): Promise<void> {
     const { req, res, adminFrame: frame } = call;

@@ -64,18 +64,18 @@ export interface CheckedClient {
   skipConsent: boolean;
 }
 
-const FIELDS = new Set([
-  'clientId',
-  'clientSecret',
+/** The fields of an entry that are stored under the same name (once checked). */
+export const FIELDS_STORED_AS_GIVEN = [
   'clientSecretHash',
   'name',
   'homepageUrl',
   'redirectUris',
   'scopes',
   'confidential',
-  'firstParty',
   'skipConsent',
-]);
+] as const;
+/** Every field an entry may have: those, its id, and what is stored otherwise (a secret's hash, `trust`). */
+const FIELDS = new Set<string>(['clientId', 'clientSecret', 'firstParty', ...FIELDS_STORED_AS_GIVEN]);
 const CLIENT_ID = /^[\x21-\x7E]{1,255}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

@@ -36,6 +36,8 @@ export interface AuthorizationRequest extends VerifiedClient {
    * pre-select the consent page); `null` when it named none.
    */
   resourceSelection: ResourceSelection | null;
+  /** RFC 8707 §2: the resources named with `resource`, as declared; empty when none was sent. */
+  resources: string[];
   /** What the client asked of the user: no page at all, a new login, the consent page again. */
   prompt: ReadonlySet<Prompt>;
   codeChallenge: string | null;
@@ -52,6 +54,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'code_challenge',
   'code_challenge_method',
   'authorization_details',
+  'resource',
 ] as const;
 
 /**
@@ -162,7 +165,9 @@ export function validateAuthorizationRequest(
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError(message('problem.scopeNotAllowed'), redirectable);
   }
-  const base = { ...verified, scopes, resourceSelection, prompt };
+  // RFC 8707 §2: each `resource` an absolute URI naming a declared resource, else invalid_target.
+  const resources = options.resources.parse(params.resource, redirectable);
+  const base = { ...verified, scopes, resources, resourceSelection, prompt };
 
   if (implicit) return { ...base, responseType: 'token', codeChallenge: null, codeChallengeMethod: null };
 

@@ -66,16 +66,20 @@ export function requireAuthorizationLogin(postReturnAddress: (call: EndpointCall
 export function skipConsentByTrust(issue: (call: EndpointCall) => Promise<void>) {
   return async function skipConsentByTrust(call: EndpointCall): Promise<void> {
     const { provider, user, authorization } = call;
-    const { client, prompt, scopes, resourceSelection } = authorization;
+    const { client, prompt, scopes, resources, resourceSelection } = authorization;
     if (prompt.has('consent')) return;
     const earlier = await provider.grants.find(user.id, client.id);
-    // Where the request names resources (RFC 9396), the earlier grant must allow each of them.
+    // RFC 8707: an earlier consent covers the request only if it also named every resource asked
+    // for; RFC 9396: and allowed every resource its authorization_details name.
     const covering =
-      earlier !== null && grantCovers(provider.options.scopes, earlier, scopes, resourceSelection)
+      earlier !== null &&
+      grantCovers(provider.options.scopes, earlier, scopes, resourceSelection) &&
+      resources.every((uri) => earlier.audience.includes(uri))
         ? earlier
         : null;
     if (client.trust === 'first-party' && client.skipConsent) {
-      call.grant = covering ?? (await provider.grants.approve(user.id, client, scopes, resourceSelection));
+      call.grant =
+        covering ?? (await provider.grants.approve(user.id, client, scopes, resources, resourceSelection));
       await issue(call);
       return;
     }

@@ -119,6 +119,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
     familyId: null,
     scopes: request.scopes,
     resourceSelection: call.approvedSelection ?? inheritedSelection(call),
+    audience: request.resources,
   };
   if (request.responseType === 'token') {
     const issued = await provider.tokens.issueTokens(subject, false);
@@ -173,6 +174,7 @@ export async function prepareConsent(call: EndpointCall): Promise<void> {
   const more = req.method === 'POST' && params.decision === DECISIONS.more;
   const pages = requestedPages(params, more);
   fields[FORM_FIELDS.resourcePages] = String(pages);
+  if (authorization.resources.length > 0) fields.resource = authorization.resources.join(' ');
   call.consent = {
     client: authorization.client,
     scopes: authorization.scopes,
@@ -219,13 +221,8 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
   if (params.decision !== 'approve') {
     throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
-  const selection = await approvedSelection(
-    provider.options.scopes,
-    user,
-    authorization.scopes,
-    authorization.resourceSelection,
-    params,
-  );
+  const { client, scopes, resources, resourceSelection } = authorization;
+  const selection = await approvedSelection(provider.options.scopes, user, scopes, resourceSelection, params);
   call.approvedSelection = selection;
-  call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes, selection);
+  call.grant = await provider.grants.approve(user.id, client, scopes, resources, selection);
 }

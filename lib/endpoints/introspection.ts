@@ -69,5 +69,7 @@ async function describeActiveToken(
     iat: Math.floor(record.createdAt.getTime() / 1000),
     iss: options.issuer,
     authorization_details: details.length === 0 ? undefined : details,
+    // RFC 7662 §2.2 / RFC 8707 §2: the resources the token is for; absent when none was named.
+    aud: record.audience.length === 0 ? undefined : [...record.audience],
   };
 }

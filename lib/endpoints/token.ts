@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, UnsupportedGrantTypeError } from '../errors/oauth-error';
+import { emitTokensIssued } from '../events/token-events';
 import type { GrantRequest } from '../grants/grant-type';
-import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { Parameters } from '../http/parse-body';
 import { sendTokenResponse } from '../respond/token-response';
 import { machineTokenFamily } from '../services/token-service';
@@ -57,10 +57,20 @@ export async function runGrant(call: EndpointCall): Promise<void> {
           : subject.userId === null
             ? machineTokenFamily(client.id, scopes)
             : null);
+      const audience = subject.audience ?? [];
       return provider.tokens.issueTokens(
-        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes, resourceSelection },
+        {
+          applicationId: client.id,
+          userId: subject.userId,
+          grantId,
+          familyId,
+          scopes,
+          audience,
+          resourceSelection,
+        },
         withRefresh,
         now,
+        { audience: subject.refreshAudience ?? audience },
       );
     },
   };
@@ -82,14 +92,6 @@ export async function capIssuedTokens({ provider, client, issued }: EndpointCall
 /** RFC 6749 §5.1: the tokens, JSON or form-encoded as the client's `Accept` prefers; an event. */
 export function sendTokens(call: EndpointCall): void {
   const { req, res, provider, client, grantType, issued } = call;
-  const accessRecord = issued.records[0];
-  const event = {
-    clientId: client.clientId,
-    userId: accessRecord?.userId ?? null,
-    scopes: issued.scopes,
-    accessTokenId: accessRecord?.id ?? '',
-  };
-  if (grantType.name === GRANT_TYPES.refreshToken) provider.events.emit('token.refreshed', event);
-  else provider.events.emit('token.issued', { ...event, grantType: grantType.name });
+  emitTokensIssued(provider.events, grantType.name, client.clientId, issued);
   sendTokenResponse(req, res, issued);
 }

@@ -48,6 +48,8 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     }
     scopes = requested;
   }
+  // RFC 8707 §2.2: likewise `resource` narrows this access token's audience, never widens it.
+  const audience = options.resources.narrow(record.audience, params.resource);
   // The grant may have been narrowed after this refresh token was read: never issue wider.
   const grant = record.grantId === null ? null : await provider.grants.findById(record.grantId);
   const grantedSelection = grant === null ? record.resourceSelection : narrowedBy(provider, record, grant);
@@ -73,11 +75,16 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     grantId: record.grantId,
     familyId: record.familyId,
     scopes,
+    audience,
     resourceSelection,
   };
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-    tokens.issueTokens(subject, true, now, granted, grantedSelection),
+    tokens.issueTokens(subject, true, now, {
+      scopes: granted,
+      audience: record.audience,
+      resourceSelection: grantedSelection,
+    }),
   );
   if (redeemed.won && !redeemed.withinGrace) return redeemed.issued;
   if (redeemed.won) {
@@ -109,7 +116,7 @@ function narrowedBy(
 
 export const refreshTokenGrant: GrantDescriptor = {
   name: GRANT_TYPES.refreshToken,
-  parameters: ['refresh_token', 'scope', 'authorization_details'],
+  parameters: ['refresh_token', 'scope', 'resource', 'authorization_details'],
   handler: refreshAccessToken,
   // Rotation: every refresh answers with a new refresh token, whatever the access token lifetime.
   issuesRefreshTokens: true,

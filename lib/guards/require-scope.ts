@@ -7,6 +7,7 @@ import { sendJsonError } from '../respond/json';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { answerGuardError, resolveOAuthContext, setScopeHeader } from './authenticate';
 import { type OAuthContext, verifierOf } from './oauth-context';
+import { resourceOf } from './resource-binding';
 
 /**
  * Why a token does not pass a route requiring one of `scopes`, or `null` if it does. A scope
@@ -68,7 +69,13 @@ export function requireScope(...scopes: string[]): RequestHandler {
     const verifier = verifierOf(context);
     const refused = refusal(context, scopes, verifier?.scopes ?? null);
     if (refused === null) next();
-    else sendBearerError(res, refused === 'no_user' ? userless : insufficient, verifier?.realm ?? null);
+    else
+      sendBearerError(
+        res,
+        refused === 'no_user' ? userless : insufficient,
+        verifier?.realm ?? null,
+        resourceOf(context),
+      );
   };
 }
 
@@ -126,7 +133,7 @@ export function requireScopeWithProvider(
       const context = req.oauth;
       const refused = context === undefined ? 'insufficient' : refusal(context, scopes, registry);
       if (refused !== null) {
-        sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm);
+        sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm, resourceOf(context));
         return;
       }
       if (resourceOptions === undefined) {
@@ -136,7 +143,8 @@ export function requireScopeWithProvider(
       // The scope on this resource: a token restricted to other resources is refused.
       const resource = resourceOptions.resource(req);
       if (context !== undefined && scopes.some((scope) => context.allows(scope, resource))) next();
-      else if (resourceOptions.whenDenied === 403) sendBearerError(res, insufficient, realm);
+      else if (resourceOptions.whenDenied === 403)
+        sendBearerError(res, insufficient, realm, resourceOf(context));
       else sendJsonError(res, notFound);
     };
     if (req.oauth !== undefined) {

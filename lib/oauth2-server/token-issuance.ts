@@ -1,5 +1,6 @@
 import OAuth2Server = require('@node-oauth/oauth2-server');
 
+import { emitTokensIssued } from '../events/token-events';
 import { GRANT_TYPES } from '../grants/grant-type-names';
 import type { IssuedTokens, TokenSubject } from '../services/token-service';
 import type { ApplicationRecord } from '../storage/storage-adapter';
@@ -49,15 +50,7 @@ export function tokenIssuance(bridge: BridgeContext) {
   }
 
   function emitIssued(grantType: string, application: ApplicationRecord, issued: IssuedTokens): void {
-    const access = issued.records[0];
-    const event = {
-      clientId: application.clientId,
-      userId: access?.userId ?? null,
-      scopes: issued.scopes,
-      accessTokenId: access?.id ?? '',
-    };
-    if (grantType === GRANT_TYPES.refreshToken) events.emit('token.refreshed', event);
-    else events.emit('token.issued', { ...event, grantType });
+    emitTokensIssued(events, grantType, application.clientId, issued);
   }
 
   /**
@@ -143,7 +136,7 @@ export function tokenIssuance(bridge: BridgeContext) {
     const secrets = secretsOf(token, true);
     const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
     const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-      tokens.issueGeneratedTokens(secrets, subject, now, granted),
+      tokens.issueGeneratedTokens(secrets, subject, now, { scopes: granted }),
     );
     if (redeemed.won) return redeemed.issued;
     if (redeemed.outcome === null) {

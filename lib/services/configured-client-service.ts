@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { CheckedClient } from '../clients/configured-clients';
+import { type CheckedClient, FIELDS_STORED_AS_GIVEN } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ApplicationPatch, ApplicationRecord, StorageAdapter } from '../storage/storage-adapter';
 
 /** The fields a configured client sets; those that changed are rewritten at start-up. */
 const CONFIGURED_FIELDS = [
-  'clientSecretHash',
-  'name',
-  'homepageUrl',
-  'redirectUris',
-  'scopes',
-  'confidential',
+  ...FIELDS_STORED_AS_GIVEN,
   'trust',
-  'skipConsent',
 ] as const satisfies readonly (keyof CheckedClient & keyof ApplicationPatch)[];
 
 /**

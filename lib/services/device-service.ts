@@ -126,7 +126,7 @@ export class DeviceService {
     const consumed = await this.storage.consumeToken('device', pending.userCodeRecord.hash, now, 0);
     if (consumed?.outcome !== 'consumed') throw new InvalidRequestError(message('problem.userCodeUsed'));
     const grant = approved
-      ? await this.grants.approve(userId, pending.client, pending.device.scopes, selection)
+      ? await this.grants.approve(userId, pending.client, pending.device.scopes, [], selection)
       : null;
     const subject: TokenSubject = {
       applicationId: pending.client.id,

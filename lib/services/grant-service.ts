@@ -24,27 +24,33 @@ export class GrantService {
   }
 
   /**
-   * The user's grant to the application if it already covers `requested` (so consent can be
-   * skipped): the scopes, and where the request names resources, those resources too.
+   * The user's grant to the application if it already covers `requested` and every resource in
+   * `resources` (RFC 8707: the user approved the application for them), and, where the request
+   * names resources of resource-scoped scopes (`requestedSelection`, RFC 9396), those too — so
+   * consent can be skipped.
    */
   async findCovering(
     userId: string,
     applicationId: string,
     requested: readonly string[],
+    resources: readonly string[] = [],
     requestedSelection: ResourceSelection | null = null,
   ): Promise<GrantRecord | null> {
     const grant = await this.adapter.findGrant(userId, applicationId);
-    return grant !== null && grantCovers(this.scopes, grant, requested, requestedSelection) ? grant : null;
+    if (grant === null || !grantCovers(this.scopes, grant, requested, requestedSelection)) return null;
+    return resources.every((uri) => grant.audience.includes(uri)) ? grant : null;
   }
 
   /**
-   * Records an approval; the grant grows to the union of what was ever approved, resources
-   * included (a scope approved on all resources once stays on all).
+   * Records an approval; the grant's scopes, resources (its audience, RFC 8707) and resource
+   * selection grow to the union of what was ever approved (a scope approved on all resources of
+   * its type once stays on all).
    */
   async approve(
     userId: string,
     application: ApplicationRecord,
     approved: readonly string[],
+    resources: readonly string[] = [],
     approvedSelection: ResourceSelection | null = null,
   ): Promise<GrantRecord> {
     const now = new Date();
@@ -60,6 +66,7 @@ export class GrantService {
       applicationId,
       scopes: merged.scopes,
       resourceSelection: merged.resourceSelection,
+      audience: [...new Set([...(existing?.audience ?? []), ...resources])],
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       lastUsedAt: existing?.lastUsedAt ?? null,

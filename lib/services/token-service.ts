@@ -25,6 +25,8 @@ export interface IssuedTokens {
   resourceSelection: ResourceSelection | null;
   /** RFC 9396 §7: what was granted, for the token response; empty when no declared type applies. */
   authorizationDetails: AuthorizationDetail[];
+  /** The access token's audience (RFC 8707); empty when issued without `resource`. */
+  audience: string[];
   /** The stored records, so a caller can revoke them if a later step fails. */
   records: TokenRecord[];
 }
@@ -37,6 +39,15 @@ export interface TokenSubject {
   familyId: string | null;
   scopes: string[];
   /** Per resource-scoped scope, the resources chosen; absent or `null`: all of them. */
+  resourceSelection?: ResourceSelection | null;
+  /** The resources it is for (RFC 8707), declared identifiers; absent or empty: none named. */
+  audience?: readonly string[];
+}
+
+/** What a rotated refresh token keeps when its access token is narrowed; each defaults to the subject's. */
+export interface RefreshKeeps {
+  scopes?: readonly string[];
+  audience?: readonly string[];
   resourceSelection?: ResourceSelection | null;
 }
 
@@ -121,6 +132,7 @@ export class TokenService {
       familyId: subject.familyId,
       scopes: [...subject.scopes],
       resourceSelection: copySelection(subject.resourceSelection ?? null),
+      audience: [...(subject.audience ?? [])],
       createdAt: now,
       expiresAt: expiry(now, ttlSeconds),
       revokedAt: null,
@@ -172,17 +184,18 @@ export class TokenService {
     subject: TokenSubject,
     withRefreshToken: boolean,
     now = new Date(),
-    /** RFC 6749 §6: a rotated refresh token keeps its scope when the access token is narrowed. */
-    refreshScopes: readonly string[] = subject.scopes,
-    /** RFC 9396 §6: and its resources, when the access token's are narrowed. */
-    refreshSelection: ResourceSelection | null = subject.resourceSelection ?? null,
+    /**
+     * What a rotated refresh token keeps when the access token is narrowed, each defaulting to
+     * the subject's: its scope (RFC 6749 §6), audience (RFC 8707 §2.2) and resources (RFC 9396 §6).
+     */
+    refreshKeeps: RefreshKeeps = {},
   ): Promise<IssuedTokens> {
     const format = this.options.tokens;
     const secrets = {
       access: format.generate('access'),
       refresh: withRefreshToken ? format.generate('refresh') : null,
     };
-    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes, refreshSelection);
+    return this.issueGeneratedTokens(secrets, subject, now, refreshKeeps);
   }
 
   /**
@@ -195,8 +208,7 @@ export class TokenService {
     secrets: { access: string; refresh: string | null },
     subject: TokenSubject,
     now = new Date(),
-    refreshScopes: readonly string[] = subject.scopes,
-    refreshSelection: ResourceSelection | null = subject.resourceSelection ?? null,
+    refreshKeeps: RefreshKeeps = {},
   ): Promise<IssuedTokens> {
     this.requireGenerated('access', secrets.access);
     if (secrets.refresh !== null) this.requireGenerated('refresh', secrets.refresh);
@@ -208,7 +220,15 @@ export class TokenService {
         : this.mintGenerated(
             'refresh',
             secrets.refresh,
-            { ...subject, scopes: [...refreshScopes], resourceSelection: refreshSelection },
+            {
+              ...subject,
+              scopes: [...(refreshKeeps.scopes ?? subject.scopes)],
+              audience: refreshKeeps.audience ?? subject.audience ?? [],
+              resourceSelection:
+                refreshKeeps.resourceSelection === undefined
+                  ? (subject.resourceSelection ?? null)
+                  : refreshKeeps.resourceSelection,
+            },
             refreshTokenTtl,
             now,
             {},
@@ -226,6 +246,7 @@ export class TokenService {
         subject.scopes,
         access.record.resourceSelection,
       ),
+      audience: access.record.audience,
       records: refresh ? [access.record, refresh.record] : [access.record],
     };
   }

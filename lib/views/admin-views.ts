@@ -113,16 +113,15 @@ export function renderAdminApplications(
 
 /** `GET /applications/:id`: the application, and revoking its tokens or deleting it. */
 export function renderAdminApplication(
-  data: AdminApplicationViewData,
+  { frame, application, scopes, notice }: AdminApplicationViewData,
   context: ViewContext<'adminApplication'>,
 ): Promise<string> {
   const { t } = context;
-  const { frame, application } = data;
   const never = t.text('layout.never');
   const action = `${frame.baseUrl}/applications/${application.id}`;
   return sectionPage(context, 'admin', frame, {
     title: application.name,
-    body: html`<p><a href="${frame.baseUrl}/applications">← ${t.text('admin.applications.title')}</a></p>${noticeBox(data.notice)}
+    body: html`<p><a href="${frame.baseUrl}/applications">← ${t.text('admin.applications.title')}</a></p>${noticeBox(notice)}
 <h1>${application.name}</h1><dl class="facts">
 <dt>${t.text('applications.column.clientId')}</dt><dd><code id="client-id">${application.clientId}</code></dd>
 <dt>${t.text('admin.application.owner')}</dt><dd>${ownerCell(context, frame, application.ownerId)}</dd>
@@ -130,7 +129,7 @@ export function renderAdminApplication(
 <dt>${t.text('applications.field.homepage')}</dt><dd>${externalLink(application.homepageUrl)}</dd>
 <dt>${t.text('applications.field.type')}</dt><dd>${t.text(application.confidential ? 'applications.confidential' : 'applications.public')}</dd>
 <dt>${t.text('applications.callbackUrls')}</dt><dd><ul class="plain">${application.redirectUris.map((uri) => html`<li><code>${uri}</code></li>`)}</ul></dd>
-<dt>${t.text('applications.allowedScopes')}</dt><dd>${scopeList(data.scopes, t.text('applications.everyScope'))}</dd>
+<dt>${t.text('applications.allowedScopes')}</dt><dd>${scopeList(scopes, t.text('applications.everyScope'))}</dd>
 <dt>${t.text('applications.registered')}</dt><dd>${formatDate(application.createdAt, never)}</dd>
 <dt>${t.text('admin.application.updated')}</dt><dd>${formatDate(application.updatedAt, never)}</dd></dl>
 <h2>${t.text('applications.dangerZone')}</h2><div class="danger-zone">

@@ -103,11 +103,10 @@ export interface ApplicationListViewData {
 
 /** `GET /applications`: the user's own applications and a way to register one. */
 export function renderApplicationList(
-  data: ApplicationListViewData,
+  { frame, applications, notice }: ApplicationListViewData,
   context: ViewContext<'applicationList'>,
 ): Promise<string> {
   const { t } = context;
-  const { frame, applications } = data;
   const base = frame.baseUrl;
   const rows = applications.map(
     (
@@ -122,7 +121,7 @@ export function renderApplicationList(
       : html`<table><thead><tr><th>${t.text('applications.column.name')}</th><th>${t.text('applications.column.clientId')}</th><th>${t.text('applications.column.type')}</th><th>${t.text('applications.column.registered')}</th></tr></thead><tbody>${rows}</tbody></table>`;
   return sectionPage(context, 'settings', frame, {
     title: t.text('applications.title'),
-    body: html`${noticeBox(data.notice)}<div class="title-row"><h1>${t.text('applications.title')}</h1>
+    body: html`${noticeBox(notice)}<div class="title-row"><h1>${t.text('applications.title')}</h1>
 <a class="button primary" href="${base}/applications/new">${t.text('applications.new')}</a></div>
 <p class="muted">${t.text('applications.intro')}</p>${list}`,
   });

@@ -26,6 +26,7 @@ function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
     familyId: null,
     scopes: ['repo'],
     resourceSelection: null,
+    audience: [],
     createdAt: at(0),
     expiresAt: at(60),
     revokedAt: null,

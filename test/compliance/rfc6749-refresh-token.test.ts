@@ -1,14 +1,6 @@
-/**
- * RFC 6749 §6 (refreshing an access token) with rotation (RFC 9700 §4.14.2), as DESIGN fixes it:
- * every refresh returns a new refresh token and invalidates the old one; a reused old one revokes
- * the whole grant; an optional grace window tolerates lost responses; a narrower scope may be
- * asked for; refresh tokens expire. (Concurrent refreshes: test/reliability/races.test.ts.)
- */
-import request from 'supertest';
 import { sha256Hex } from '../../lib/tokens/hash';
 import { expectOAuthError, expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
-import { bearer } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
 let t: TestHost;
@@ -48,10 +40,7 @@ describe('RFC 6749 §6: refresh token rotation', () => {
     const narrower = await t.refresh(client, first.refreshToken, { scope: 'public_repo' });
     expect(narrower.status).toBe(200);
     expect(narrower.body.scope).toBe('public_repo');
-    const narrowToken = await request(t.app)
-      .post('/api/repos')
-      .set('Authorization', bearer(narrower.body.access_token));
-    expect(narrowToken.status).toBe(403);
+    expect((await t.postWithToken('/api/repos', narrower.body.access_token)).status).toBe(403);
 
     // RFC 6749 §6: the new refresh token keeps the scope of the one presented, so the next
     // refresh without a scope gets the original scope back.
@@ -159,10 +148,7 @@ describe('DESIGN: a refresh respects the application as it is now', () => {
     const refreshed = await t.refresh(client, first.refreshToken);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.scope).toBe('user');
-    const repos = await request(t.app)
-      .post('/api/repos')
-      .set('Authorization', bearer(refreshed.body.access_token));
-    expect(repos.status).toBe(403);
+    expect((await t.postWithToken('/api/repos', refreshed.body.access_token)).status).toBe(403);
     // The rotated refresh token is narrowed too: widening the application later brings nothing back.
     await t.provider.applications.update(client.id, { scopes: [] });
     const next = await t.refresh(client, String(refreshed.body.refresh_token));

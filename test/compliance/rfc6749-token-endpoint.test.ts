@@ -4,7 +4,7 @@
  * errors), as fixed by DESIGN.md.
  */
 import request from 'supertest';
-import { expectOAuthError, expectTokenResponse } from '../support/assertions';
+import { expectFormTokenResponse, expectOAuthError, expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
 import { REDIRECT_URI } from '../support/fixtures';
 import { basicAuth, bearer, pkcePair } from '../support/oauth';
@@ -280,9 +280,7 @@ describe('RFC 6749 §4.4: client_credentials', () => {
     expect(response.body.token_type).toBe('bearer');
     expect(response.body.scope).toBe('ci:status');
     expect(response.body.refresh_token).toBeUndefined();
-    const me = await request(t.app)
-      .post('/api/statuses')
-      .set('Authorization', bearer(response.body.access_token));
+    const me = await t.postWithToken('/api/statuses', response.body.access_token);
     expect(me.status).toBe(201);
     expect(me.body).toMatchObject({ user: null, client_id: client.clientId });
   });
@@ -311,14 +309,7 @@ describe('DESIGN: response formats and CORS', () => {
       codeGrant(code, { client_id: client.clientId, client_secret: secretOf(client) }),
       { accept: 'application/x-www-form-urlencoded' },
     );
-    expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
-    expect(response.headers['cache-control']).toBe('no-store');
-    const fields = new URLSearchParams(response.text);
-    expect(fields.get('access_token')).toMatch(/^eoa_/);
-    expect(fields.get('token_type')).toBe('bearer');
-    expect(fields.get('scope')).toBe('repo');
-    expect(fields.get('expires_in')).toBe('7200');
+    const fields = expectFormTokenResponse(response, 'repo');
     expect(await t.guardStatus(fields.get('access_token'))).toBe(200);
   });
 

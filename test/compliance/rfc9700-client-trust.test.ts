@@ -258,9 +258,7 @@ describe('RFC 9700 §4.15: machine tokens are not user tokens', () => {
     const answer = await t.token(ci, { grant_type: 'client_credentials', scope: 'ci:status' });
     expect(answer.status).toBe(200);
     expect(answer.body.scope).toBe('ci:status');
-    const posted = await request(t.app)
-      .post('/api/statuses')
-      .set('Authorization', bearer(answer.body.access_token));
+    const posted = await t.postWithToken('/api/statuses', answer.body.access_token);
     expect(posted.status).toBe(201);
     expect(posted.body).toMatchObject({ user: null, client_id: ci.clientId });
   });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type { ProviderEventMap, ProviderEventName } from '../../lib/events/provider-events';
 import * as deviceFlow from '../support/device-flow';
-import { DEVICE_GRANT, REDIRECT_URI, USER_HEADER } from '../support/fixtures';
+import { DEVICE_GRANT, REDIRECT_URI, TOKEN_LIFECYCLE_EVENTS, USER_HEADER } from '../support/fixtures';
 import * as flows from '../support/flows';
 import { authorizeQuery, fragmentParams } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
@@ -17,12 +17,7 @@ import { createTestHost, type RegisteredApp, type TestHost } from '../support/te
 const EVENT_NAMES: ProviderEventName[] = [
   'authorization.granted',
   'authorization.denied',
-  'token.issued',
-  'token.refreshed',
-  'token.revoked',
-  'grant.revoked',
-  'code.reused',
-  'refresh_token.reused',
+  ...TOKEN_LIFECYCLE_EVENTS,
   'client.secret_reset',
   'application.created',
   'application.deleted',

@@ -5,6 +5,7 @@
  * `X-OAuth-Scopes` / `X-Accepted-OAuth-Scopes` on API answers.
  */
 import request from 'supertest';
+import { expectFormTokenResponse } from '../support/assertions';
 import { REDIRECT_URI } from '../support/fixtures';
 import { consentPage, openAuthorize, postDecision } from '../support/flows';
 import { authorizeQuery, bearer, locationParams } from '../support/oauth';
@@ -86,14 +87,7 @@ describe('token response format: Accept: application/x-www-form-urlencoded (as G
       'body',
       { headers: { accept: 'application/x-www-form-urlencoded' } },
     );
-    expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
-    expect(response.headers['cache-control']).toBe('no-store');
-    const fields = new URLSearchParams(response.text);
-    expect(fields.get('access_token')).toMatch(/^eoa_/);
-    expect(fields.get('token_type')).toBe('bearer');
-    expect(fields.get('scope')).toBe('repo gist');
-    expect(fields.get('expires_in')).toBe('7200');
+    const fields = expectFormTokenResponse(response, 'repo gist');
     expect(fields.get('refresh_token')).toMatch(/^eor_/);
     const me = await request(t.app)
       .get('/api/me')

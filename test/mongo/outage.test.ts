@@ -21,6 +21,7 @@ import { type FerretDbServer, startPrivateFerretDb } from '../support/mongo-serv
 import { type ClientCredentials, pkcePair } from '../support/oauth';
 import {
   expectUnavailable as expect503,
+  expectUsableAfterOutage,
   FreezableRelay,
   requestsNeedingStorage,
   StorageTrap,
@@ -188,10 +189,7 @@ describe('MongoDB outage under a running provider', () => {
         `${Math.round(recoveredMs)} ms later`,
     );
     // Everything works again, and the failed requests changed nothing: the code is still usable.
-    expect((await flows.refresh(alice, app, issued.refreshToken)).status).toBe(200);
-    const exchanged = await flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier });
-    expect(exchanged.status).toBe(200);
-    expect((await apiUser(field(exchanged, 'access_token'))).status).toBe(200);
+    await expectUsableAfterOutage(alice, app, issued, spare);
     expect((await alice.send('/settings/api/applications')).status).toBe(200);
   });
 

@@ -18,6 +18,7 @@ import {
   type Encoding,
   encode,
   encodeComponent,
+  formBodyStyle,
   junkString,
   mostly,
   parameters,
@@ -226,13 +227,6 @@ describe('fuzzing the admin router (memory adapter)', () => {
         (value) => value ?? undefined,
       ),
     });
-    const formStyle = fc.oneof(
-      {
-        arbitrary: bodyStyle.map((style) => ({ ...style, encoding: 'form' as Encoding, contentType: null })),
-        weight: 4,
-      },
-      { arbitrary: bodyStyle, weight: 1 },
-    );
     const generated = fc
       .tuple(
         fc.oneof(
@@ -240,7 +234,7 @@ describe('fuzzing the admin router (memory adapter)', () => {
           { arbitrary: post.map((path) => ({ method: 'POST', path })), weight: 3 },
         ),
         fields,
-        formStyle,
+        formBodyStyle,
         users,
         fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
         sometimes(fc.constantFrom('Bearer eoa_junk', `Bearer ${live.personal}`, 'bearer x'), 8),

@@ -18,6 +18,7 @@ import {
   type Entries,
   encode,
   encodeComponent,
+  formBodyStyle,
   junkJson,
   junkString,
   mostly,
@@ -197,18 +198,11 @@ describe('fuzzing the settings JSON API (memory adapter)', () => {
       expiry: fc.constantFrom('7', '30', '90', 'never', '0', 'x'),
       access_token: sometimes(fc.constantFrom('eoa_junk'), 5).map((value) => value ?? undefined),
     });
-    const formStyle = fc.oneof(
-      {
-        arbitrary: bodyStyle.map((style) => ({ ...style, encoding: 'form' as Encoding, contentType: null })),
-        weight: 4,
-      },
-      { arbitrary: bodyStyle, weight: 1 },
-    );
     const generated = fc
       .tuple(
         post,
         fields,
-        formStyle,
+        formBodyStyle,
         // Mostly the owner of the CSRF token; sometimes another user, sometimes nobody.
         fc.option(mostly(fc.constant(FUZZER), fc.constant('intruder')), { freq: 6 }),
         // Mostly with the browser's cookie (the CSRF token is bound to it), so most posts get past it.

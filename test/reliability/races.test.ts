@@ -13,6 +13,7 @@ import type { ProviderEventMap, ProviderEventName } from '../../lib/events/provi
 import { sha256Hex } from '../../lib/tokens/hash';
 import { ADAPTERS } from '../support/adapters';
 import { rfcErrorProblem } from '../support/assertions';
+import { TOKEN_LIFECYCLE_EVENTS } from '../support/fixtures';
 import * as flows from '../support/flows';
 import { pkcePair } from '../support/oauth';
 import { announceSeed, randomFor } from '../support/random';
@@ -59,14 +60,7 @@ describe.each(Object.values(ADAPTERS))(
       confidential = await host.registerApp({ name: 'Reliability app', confidential: true });
       publicClient = await host.registerApp({ name: 'Public app', confidential: false });
       events.length = 0;
-      for (const name of [
-        'token.issued',
-        'token.refreshed',
-        'token.revoked',
-        'grant.revoked',
-        'code.reused',
-        'refresh_token.reused',
-      ] as const) {
+      for (const name of TOKEN_LIFECYCLE_EVENTS) {
         host.provider.events.on(name, (event: ProviderEventMap[typeof name]) => events.push({ name, event }));
       }
       agent = host.browser(`racer-${random.word()}`);

@@ -23,6 +23,7 @@ import * as flows from '../support/flows';
 import { type ClientCredentials, pkcePair } from '../support/oauth';
 import {
   expectUnavailable as expect503,
+  expectUsableAfterOutage,
   FreezableRelay,
   requestsNeedingStorage,
   StorageTrap,
@@ -132,10 +133,7 @@ describe('PostgreSQL outage under a running provider', () => {
       `recovery: PostgreSQL back in ${Math.round(restartedMs)} ms, the same provider answering 200 ` +
         `${Math.round(recoveredMs)} ms later`,
     );
-    expect((await flows.refresh(alice, app, issued.refreshToken)).status).toBe(200);
-    const exchanged = await flows.exchange(alice, app, { code: spare.code, verifier: spare.verifier });
-    expect(exchanged.status).toBe(200);
-    expect((await apiUser(alice, field(exchanged, 'access_token'))).status).toBe(200);
+    await expectUsableAfterOutage(alice, app, issued, spare);
   });
 
   it.each([

@@ -41,6 +41,22 @@ export function expectTokenResponse(answer: AnswerLike, scope: string): void {
   });
 }
 
+/**
+ * The token response form-encoded, as GitHub answers a client whose `Accept` prefers it: 200,
+ * never cached, the bearer token with its 7200-second lifetime and `scope`; the fields.
+ */
+export function expectFormTokenResponse(answer: AnswerLike, scope: string): URLSearchParams {
+  expect(answer.status).toBe(200);
+  expect(answer.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+  expect(answer.headers['cache-control']).toBe('no-store');
+  const fields = new URLSearchParams(answer.text);
+  expect(fields.get('access_token')).toMatch(/^eoa_/);
+  expect(fields.get('token_type')).toBe('bearer');
+  expect(fields.get('scope')).toBe(scope);
+  expect(fields.get('expires_in')).toBe('7200');
+  return fields;
+}
+
 /** RFC 6749 §5.2: `status`, a JSON error object with `code` and a description, never cached. */
 export function expectOAuthError(answer: AnswerLike, status: number, code: string): void {
   expect(answer.status).toBe(status);

@@ -43,3 +43,13 @@ export const HOST_APPLICATION = {
   confidential: true,
   scopes: [],
 };
+
+/** The events of a token's life: issued, refreshed, revoked, and the replays that revoke a grant. */
+export const TOKEN_LIFECYCLE_EVENTS = [
+  'token.issued',
+  'token.refreshed',
+  'token.revoked',
+  'grant.revoked',
+  'code.reused',
+  'refresh_token.reused',
+] as const;

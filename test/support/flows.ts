@@ -247,6 +247,17 @@ export function callApi(
   return agent.send(path, { headers: { authorization: `Bearer ${tokenValue}` }, user: null, cookies: false });
 }
 
+/** `POST path` with the token in the header (no body), as a client acting with it would. */
+export function postWithToken(agent: UserAgent, path: string, tokenValue: unknown): Promise<Answer> {
+  if (typeof tokenValue !== 'string') throw new Error(`not a token: ${String(tokenValue)}`);
+  return agent.send(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenValue}` },
+    user: null,
+    cookies: false,
+  });
+}
+
 /** The status a guarded route answers a token with (`/api/me` on the test host). */
 export async function guardStatus(agent: UserAgent, tokenValue: unknown, path = '/api/me'): Promise<number> {
   if (typeof tokenValue !== 'string') throw new Error(`not a token: ${String(tokenValue)}`);

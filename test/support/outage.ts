@@ -153,6 +153,24 @@ export function expectUnavailable(
 }
 
 /**
+ * After the storage is back, everything works again and the failed requests changed nothing:
+ * the refresh token still rotates, the spare code is still good, its token reaches the API.
+ */
+export async function expectUsableAfterOutage(
+  browser: UserAgent,
+  client: ClientCredentials,
+  issued: { accessToken: string; refreshToken: string },
+  spare: { code: string; verifier: string | null },
+): Promise<void> {
+  expect((await flows.refresh(browser, client, issued.refreshToken)).status).toBe(200);
+  const exchanged = await flows.exchange(browser, client, spare);
+  expect(exchanged.status).toBe(200);
+  const accessToken = exchanged.body.access_token;
+  if (typeof accessToken !== 'string') throw new Error(`no access token: ${exchanged.text}`);
+  expect((await flows.callApi(browser, '/api/user', accessToken)).status).toBe(200);
+}
+
+/**
  * One request of each kind that needs storage, by label: guarded API calls, the token endpoint's
  * three grants, revocation, the settings API. `browser` is logged in; `issued` are its tokens and
  * `spare` a code not yet exchanged.

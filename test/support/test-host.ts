@@ -89,6 +89,8 @@ export interface TestHost {
   ): Promise<Answer>;
   /** The status `GET /api/me` (or `path`) answers the token with. */
   guardStatus(token: unknown, path?: string): Promise<number>;
+  /** `POST path` (a guarded write, e.g. `/api/repos` needs `repo`) with the token in the header. */
+  postWithToken(path: string, token: unknown): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -216,6 +218,7 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
     postAsClient: (path, registered, fields, auth) =>
       flows.postAsClient(client, path, registered, fields, auth),
     guardStatus: (token, path) => flows.guardStatus(client, token, path),
+    postWithToken: (path, token) => flows.postWithToken(client, path, token),
     close,
   };
 }

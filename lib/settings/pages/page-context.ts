@@ -1,11 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { chain } from '../../endpoints/chain';
 import type { EndpointCall } from '../../endpoints/endpoint-call';
-import { checkCsrf, requireLogin } from '../../endpoints/steps/page-steps';
+import { requireLogin } from '../../endpoints/steps/page-steps';
 import { pageHeaders } from '../../endpoints/steps/request-steps';
-import { issueCsrfToken } from '../../http/csrf';
-import { type FormFields, readFormFields } from '../../http/read-form';
-import { accessTokenRefused } from '../../http/session-guards';
+import { readPostedForm, sectionFrame } from '../../endpoints/steps/section-steps';
+import type { FormFields } from '../../http/read-form';
 import type { MessageKey } from '../../messages/catalog';
 import type { Translator } from '../../messages/translator';
 import type { ResourceOwner } from '../../options/provider-options';
@@ -54,22 +53,8 @@ export function redirectAfterPost(page: PageRequest, path: string, notice: strin
 /** Navigation, user name and a fresh CSRF token; the error page keeps them too. */
 function settingsFrame(section: Section) {
   return function settingsFrame(call: EndpointCall): void {
-    const { req, res, provider, user } = call;
-    call.frame = {
-      baseUrl: req.baseUrl,
-      csrfToken: issueCsrfToken(req, res, user.id, provider.options),
-      username: user.username ?? user.id,
-      active: section,
-    };
+    call.frame = sectionFrame(call, section);
   };
-}
-
-/** Every settings `POST` is a form whose `csrf_token` must match this browser and this user. */
-async function readPostedForm(call: EndpointCall): Promise<void> {
-  if (call.req.method !== 'POST') return;
-  call.form = await readFormFields(call.req, call.provider.options.bodyLimit);
-  if (call.form.one('access_token') !== undefined) throw accessTokenRefused();
-  checkCsrf(call);
 }
 
 /**

@@ -203,6 +203,15 @@ export const bodyStyle = fc.record({
   ),
 });
 
+/** Mostly an HTML form's encoding (what a browser posts), sometimes any body style. */
+export const formBodyStyle = fc.oneof(
+  {
+    arbitrary: bodyStyle.map((style) => ({ ...style, encoding: 'form' as Encoding, contentType: null })),
+    weight: 4,
+  },
+  { arbitrary: bodyStyle, weight: 1 },
+);
+
 export function formValue(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(formValue);
