@@ -26,6 +26,8 @@ export type OAuthErrorCode =
   | 'expired_token'
   // RFC 8707 §2 (resource indicators)
   | 'invalid_target'
+  // RFC 9396 §5 (rich authorization requests)
+  | 'invalid_authorization_details'
   // OpenID Connect Core §3.1.2.6, for `prompt=none` (OAuth clients use them too)
   | 'login_required'
   | 'consent_required';
@@ -112,6 +114,9 @@ export class UnsupportedGrantTypeError extends protocolError('unsupported_grant_
 
 /** RFC 6749 §4.1.2.1 / §5.2: unknown scope or one the client may not request. */
 export class InvalidScopeError extends protocolError('invalid_scope', 400) {}
+
+/** RFC 9396 §5: `authorization_details` is malformed, of an unknown type, or asks for too much. */
+export class InvalidAuthorizationDetailsError extends protocolError('invalid_authorization_details', 400) {}
 
 /** RFC 6749 §4.1.2.1: `response_type` is unknown or not enabled. */
 export class UnsupportedResponseTypeError extends protocolError('unsupported_response_type', 400) {}
