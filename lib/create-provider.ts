@@ -9,7 +9,11 @@ import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { type ProtectedResource, protectedResource } from './guards/protected-resource';
-import { requireScopeWithProvider } from './guards/require-scope';
+import {
+  type RequireScopeOptions,
+  requireScopeWithProvider,
+  splitScopeArguments,
+} from './guards/require-scope';
 import { Limiter } from './limits/limiter';
 import { eventLogger } from './logging/event-log';
 import { Languages } from './messages/languages';
@@ -52,8 +56,12 @@ export interface Provider {
   readonly adminRouter: Router;
   /** Middleware accepting a bearer token; sets `req.oauth`. */
   authenticate(options?: AuthenticateOptions): RequestHandler;
-  /** Middleware: authenticate if needed, then demand one of the scopes (inclusions count). */
-  requireScope(...scopes: string[]): RequestHandler;
+  /**
+   * Middleware: authenticate if needed, then demand one of the scopes (inclusions count). A last
+   * argument `{ resource: (req) => id, whenDenied?: 404 | 403 }` also demands the scope on that
+   * resource (`req.oauth.allows(scope, id)`), answering 404 by default when it is not covered.
+   */
+  requireScope(...scopes: [...string[], RequireScopeOptions] | string[]): RequestHandler;
   /**
    * The guards and RFC 9728 metadata of one resource declared in the `resources` option: tokens
    * for another resource are refused, challenges carry `resource_metadata`. See
@@ -207,7 +215,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
       return admin;
     },
     authenticate: (guardOptions) => authenticate(provider, guardOptions),
-    requireScope: (...scopes) => requireScopeWithProvider(provider, scopes),
+    requireScope: (...args) => requireScopeWithProvider(provider, ...splitScopeArguments(args)),
     protectedResource: (uri) => protectedResource(provider, uri),
     passportStrategy: () => new OAuthBearerStrategy(provider),
     applications,

@@ -26,6 +26,8 @@ export type OAuthErrorCode =
   | 'expired_token'
   // RFC 8707 §2 (resource indicators)
   | 'invalid_target'
+  // RFC 9396 §5 (rich authorization requests)
+  | 'invalid_authorization_details'
   // RFC 7591 §3.2.2 (dynamic client registration)
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
@@ -115,6 +117,9 @@ export class UnsupportedGrantTypeError extends protocolError('unsupported_grant_
 
 /** RFC 6749 §4.1.2.1 / §5.2: unknown scope or one the client may not request. */
 export class InvalidScopeError extends protocolError('invalid_scope', 400) {}
+
+/** RFC 9396 §5: `authorization_details` is malformed, of an unknown type, or asks for too much. */
+export class InvalidAuthorizationDetailsError extends protocolError('invalid_authorization_details', 400) {}
 
 /** RFC 6749 §4.1.2.1: `response_type` is unknown or not enabled. */
 export class UnsupportedResponseTypeError extends protocolError('unsupported_response_type', 400) {}

@@ -4,6 +4,7 @@ import type { LimitsOptions } from '../limits/limit-options';
 import type { Logger } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
 import type { ResourceDefinition } from '../resources/resource-registry';
+import type { ResourceTypes } from '../scopes/resource-types';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 import type {
   ApplicationRecord,
@@ -20,6 +21,31 @@ export interface ResourceOwner {
   /** Shown on the consent page ("Signed in as …"). */
   username?: string;
   [key: string]: unknown;
+}
+
+/** One resource offered at consent, with its checkbox. */
+export interface ConsentResourceItem {
+  id: string;
+  name: string;
+  description?: string;
+  badge?: string;
+  /** The checkbox's name (`RESOURCE_FIELDS.item(scope, n)`); its value is `id`. */
+  field: string;
+  checked: boolean;
+}
+
+/** The "all or only these" choice of one resource-scoped scope. */
+export interface ConsentResourceChoice {
+  scope: string;
+  /** The resource type's plural ("repositories"). */
+  typeName: string;
+  /** The radio's name (`RESOURCE_FIELDS.choice(scope)`), values `all` and `selected`. */
+  field: string;
+  choice: 'all' | 'selected';
+  /** The resources listed so far (the first pages of the host's `list`). */
+  items: ConsentResourceItem[];
+  /** Whether the host has more: a submit button `decision=more` lists the next page. */
+  more: boolean;
 }
 
 /**
@@ -53,6 +79,8 @@ export interface ConsentPageData {
   userCode: string | null;
   /** The scopes asked for; `remembered` when the user approved it for this client before. */
   scopes: { name: string; description: string; remembered: boolean }[];
+  /** For each requested resource-scoped scope: all of the user's resources, or chosen ones. */
+  resourceChoices: ConsentResourceChoice[];
   /** Hidden form fields to post back to `action` unchanged, including the CSRF token (`csrf_token`). */
   fields: Record<string, string>;
   /**
@@ -79,10 +107,22 @@ export interface ProviderOptions {
    */
   issuer: string;
   /**
-   * Every scope the API knows: `{ name: { description, includes? } }`. The description is shown at
-   * consent; `includes` lists the scopes one implies (`repo` includes `public_repo`).
+   * Every scope the API knows: `{ name: { description, includes?, resourceType? } }`. The
+   * description is shown at consent; `includes` lists the scopes one implies (`repo` includes
+   * `public_repo`); `resourceType` (a key of `resourceTypes`) makes the scope grantable on chosen
+   * resources only.
    */
   scopes: ScopeDefinitions;
+  /**
+   * The types of resource that scopes may apply to ("Fine-grained access" in the README):
+   * `{ [type]: { name, list(user, { cursor, limit }) => { items: [{ id, name, description?, badge? }], next? }, authorizationDetails?: { actions: { [action]: scope } } } }`.
+   * A scope declared with `resourceType` lets the user grant it on all their resources of that type
+   * or on chosen ones; `authorizationDetails` makes the type an RFC 9396 `authorization_details`
+   * type.
+   *
+   * @defaultValue none
+   */
+  resourceTypes?: ResourceTypes;
   /**
    * `(req) => ResourceOwner | null`, may be async: the logged-in user of this request
    * (`{ id, username? }`) from the host's own session, or `null`.

@@ -6,6 +6,7 @@ import { type ResolvedLimits, resolveLimits } from '../limits/limit-options';
 import { DEFAULT_LOGGER, type Logger, logErrorsTo } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
 import { ResourceRegistry } from '../resources/resource-registry';
+import type { ResourceTypes } from '../scopes/resource-types';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
@@ -26,6 +27,8 @@ export interface ResolvedOptions {
   adapter: StorageAdapter;
   issuer: string;
   scopes: ScopeRegistry;
+  /** The declared resource types (also on `scopes.resourceTypes`). */
+  resourceTypes: ResourceTypes;
   defaultScopes: string[];
   currentUser: ProviderOptions['currentUser'];
   loginUrl: string;
@@ -97,6 +100,32 @@ function resolveViews(
   return { ...views, consent: (data) => renderConsent(data) };
 }
 
+/**
+ * A scope's `resourceType` must be declared, and an RFC 9396 action must name a scope declared
+ * with that type (the action means "this scope, on the named resources").
+ */
+function checkResourceScopes(scopes: ScopeRegistry): void {
+  for (const scope of scopes.names) {
+    const type = scopes.resourceTypeOf(scope);
+    if (type !== null && !Object.hasOwn(scopes.resourceTypes, type)) {
+      throw new ConfigurationError(
+        `scopes.${scope}.resourceType`,
+        `names an undeclared resource type "${type}"`,
+      );
+    }
+  }
+  for (const [type, definition] of Object.entries(scopes.resourceTypes)) {
+    for (const [action, scope] of Object.entries(definition.authorizationDetails?.actions ?? {})) {
+      if (!scopes.has(scope) || scopes.resourceTypeOf(scope) !== type) {
+        throw new ConfigurationError(
+          `resourceTypes.${type}.authorizationDetails.actions.${action}`,
+          `must name a scope declared with resourceType "${type}"`,
+        );
+      }
+    }
+  }
+}
+
 /** What reading option `K` yields: never `undefined` for an option with a fixed default. */
 type OptionValue<K extends OptionName> = K extends DefaultedOption
   ? Exclude<ProviderOptions[K], undefined>
@@ -131,7 +160,9 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
 
   const adapter = read('adapter');
   const issuer = read('issuer');
-  const scopes = new ScopeRegistry(read('scopes'));
+  const resourceTypes = read('resourceTypes') ?? {};
+  const scopes = new ScopeRegistry(read('scopes'), resourceTypes);
+  checkResourceScopes(scopes);
   const defaultScopes = [...read('defaultScopes')];
   for (const scope of defaultScopes) {
     if (!scopes.has(scope))
@@ -185,6 +216,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     adapter,
     issuer,
     scopes,
+    resourceTypes,
     defaultScopes,
     currentUser,
     loginUrl,

@@ -57,9 +57,14 @@ export const OPTION_SCHEMA = {
     check: check.issuer,
   },
   scopes: {
-    doc: 'Every scope the API knows: `{ name: { description, includes? } }`. The description is shown at consent; `includes` lists the scopes one implies (`repo` includes `public_repo`).',
+    doc: 'Every scope the API knows: `{ name: { description, includes?, resourceType? } }`. The description is shown at consent; `includes` lists the scopes one implies (`repo` includes `public_repo`); `resourceType` (a key of `resourceTypes`) makes the scope grantable on chosen resources only.',
     defaultText: 'required',
     check: check.scopeDefinitions,
+  },
+  resourceTypes: {
+    doc: 'The types of resource that scopes may apply to ("Fine-grained access" in the README): `{ [type]: { name, list(user, { cursor, limit }) => { items: [{ id, name, description?, badge? }], next? }, authorizationDetails?: { actions: { [action]: scope } } } }`. A scope declared with `resourceType` lets the user grant it on all their resources of that type or on chosen ones; `authorizationDetails` makes the type an RFC 9396 `authorization_details` type.',
+    defaultText: 'none',
+    check: check.resourceTypes,
   },
   currentUser: {
     doc: "`(req) => ResourceOwner | null`, may be async: the logged-in user of this request (`{ id, username? }`) from the host's own session, or `null`.",
