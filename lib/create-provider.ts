@@ -1,5 +1,6 @@
 import { type RequestHandler, Router } from 'express';
 import { adminRouter } from './admin/admin-router';
+import { ClientDocumentResolver } from './client-documents/document-resolver';
 import { jsonErrorFallback } from './endpoints/error-styles';
 import { ConfigurationError } from './errors/configuration-error';
 import { ProviderEvents } from './events/provider-events';
@@ -27,6 +28,7 @@ import { ApplicationCache } from './services/application-cache';
 import { ApplicationService } from './services/application-service';
 import { ConfiguredClientService } from './services/configured-client-service';
 import { DeviceService } from './services/device-service';
+import { DynamicClientService } from './services/dynamic-client-service';
 import { GrantService } from './services/grant-service';
 import { PersonalTokenService } from './services/personal-token-service';
 import { TokenService } from './services/token-service';
@@ -164,6 +166,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const applications = new ApplicationService(options, storage, events, applicationCache);
   const grants = new GrantService(storage, options.scopes, events);
   const configured = new ConfiguredClientService(storage, events);
+  const dynamicClients = new DynamicClientService(options, storage, applications, events);
   const startup = new ProviderStartup(() => configured.applyAll(options.clients), onError);
   const provider: ProviderContext = {
     options,
@@ -178,6 +181,8 @@ export function createProvider(input: CreateProviderOptions): Provider {
       options.limits.personalTokensPerUser,
     ),
     devices: new DeviceService(options, storage, tokens, applications, grants, events),
+    dynamicClients,
+    clientDocuments: new ClientDocumentResolver(options, applications, dynamicClients, limiter, events),
     events,
     limiter,
     pages: new PageRenderer(options.views, new Languages(options.messages, options.locale, onError), onError),
@@ -192,7 +197,9 @@ export function createProvider(input: CreateProviderOptions): Provider {
   settingsRouter.use(settingsPages(provider));
   settingsRouter.use(jsonErrorFallback(provider));
   let admin: Router | undefined;
-  const purge = schedulePurge(storage, options.purgeIntervalSeconds, options.logger);
+  const purge = schedulePurge(storage, options.purgeIntervalSeconds, options.logger, (now) =>
+    dynamicClients.purgeUnused(now),
+  );
 
   return {
     router: oauthRouter(provider),

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export type { HostResolver } from './client-documents/fetch-document';
 // The provider and its options.
 export type { ConfiguredClient } from './clients/configured-clients';
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
@@ -62,6 +63,12 @@ export type {
   ProviderOptions,
   ResourceOwner,
 } from './options/provider-options';
+// Clients that arrive unregistered (RFC 7591, client metadata documents): their options.
+export type {
+  ClientMetadataDocumentOptions,
+  ClientMetadataDocumentTesting,
+  DynamicRegistrationOptions,
+} from './options/registration-option-checks';
 export type { ProviderContext } from './provider-context';
 // Protected resources (RFC 8707, RFC 9728): the `resources` option and what it resolves to.
 export type { Resource, ResourceDefinition, ResourceRegistry } from './resources/resource-registry';

@@ -55,10 +55,11 @@ function failureKey(error: unknown): MessageKey | null {
  * that matches none (or is missing where one is needed) is reported as an event.
  */
 export async function verifyClientAndRedirect(call: EndpointCall): Promise<void> {
-  const { params, provider } = call;
+  const { req, params, provider } = call;
   try {
+    // A client metadata document URL is fetched and checked here (its failures are the 400 page).
     const verified = await verifyClient(params, provider.options, provider.grantTypes, (id) =>
-      provider.applications.findByClientId(id),
+      provider.clientDocuments.find(id, req.ip),
     );
     call.client = verified.client;
     call.redirect = verified.target;

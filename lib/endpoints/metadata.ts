@@ -35,6 +35,9 @@ export function serveMetadata({ res, provider }: EndpointCall): void {
     authorization_response_iss_parameter_supported: true,
     // RFC 9396 §10: the authorization details types declared (none: the field is left out).
     ...detailTypes(options.scopes),
+    // RFC 7591 §3 and draft-ietf-oauth-client-id-metadata-document §5: only when switched on.
+    ...(options.dynamicRegistration.enabled ? { registration_endpoint: `${endpoints}/register` } : {}),
+    ...(options.clientMetadataDocuments.enabled ? { client_id_metadata_document_supported: true } : {}),
     // RFC 9728 §4: the resources this server issues tokens for (RFC 8707 `resource` values).
     ...(options.resources.all.length > 0
       ? { protected_resources: options.resources.all.map((resource) => resource.uri) }

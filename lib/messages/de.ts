@@ -68,6 +68,12 @@ export const de: Catalog = {
   'problem.repeatedOtherParameter': 'Ein Parameter kommt mehrfach vor',
   'problem.otherParameterNotString': 'Ein Parameter muss eine einzelne Zeichenkette sein',
   'problem.unknownClient': 'Unbekannte client_id',
+  'problem.clientDocumentUnreachable':
+    'Das Metadatendokument der Anwendung (ihre client_id) war nicht abrufbar',
+  'problem.clientDocumentInvalid':
+    'Das Metadatendokument der Anwendung (ihre client_id) beschreibt keine gültige Anwendung ({field})',
+  'problem.clientDocumentRefused':
+    'Dieser Server akzeptiert das Metadatendokument der Anwendung (ihre client_id) nicht',
   'problem.redirectUriMismatch':
     'Die redirect_uri stimmt mit keiner für diese Anwendung registrierten Weiterleitungsadresse überein',
   'problem.unsupportedResponseType': 'Nicht unterstützter response_type',

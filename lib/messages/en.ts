@@ -80,6 +80,11 @@ export const en = {
   'problem.repeatedOtherParameter': 'A parameter is repeated',
   'problem.otherParameterNotString': 'A parameter must be a single string',
   'problem.unknownClient': 'Unknown client_id',
+  'problem.clientDocumentUnreachable': "The client's metadata document (its client_id) could not be fetched",
+  'problem.clientDocumentInvalid':
+    "The client's metadata document (its client_id) is not a valid client description ({field})",
+  'problem.clientDocumentRefused':
+    "This server does not accept the client's metadata document (its client_id)",
   'problem.redirectUriMismatch': 'redirect_uri does not match any redirect URI registered for this client',
   // Neither repeats the value: it is the sender's text, and the answer may be a page.
   'problem.unsupportedResponseType': 'Unsupported response_type',

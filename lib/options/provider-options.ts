@@ -13,6 +13,7 @@ import type {
   TokenRecord,
 } from '../storage/storage-adapter';
 import type { ViewOptions } from '../views/view-types';
+import type { ClientMetadataDocumentOptions, DynamicRegistrationOptions } from './registration-option-checks';
 
 /** Who is logged in, as the host app knows them. `id` is what tokens are issued to. */
 export interface ResourceOwner {
@@ -387,7 +388,7 @@ export interface ProviderOptions {
   resources?: Readonly<Record<string, ResourceDefinition>>;
   /**
    * Rate limits and caps, on by default (README "Security defaults" lists each):
-   * `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,
+   * `{ perAddress, perClient, failedClientAuthentications, registrationsPerAddress, documentFetchesPerAddress, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,
    * each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off;
    * `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a
    * cap on what a user keeps). Counters live in the adapter's store when it has `createRateLimiter`
@@ -416,4 +417,29 @@ export interface ProviderOptions {
    * @defaultValue `'trusted'`
    */
   errorRedirects?: 'trusted' | 'all';
+  /**
+   * RFC 7591 dynamic client registration at `POST {basePath}/register`, off by default:
+   * `{ enabled, allowConfidential?, scopes?, unusedSeconds? }`. Registered clients are public
+   * (`token_endpoint_auth_method: none`) unless `allowConfidential` (then the secret is shown once),
+   * may ask for at most `scopes` (default: every scope users may hold), have `dynamic` trust
+   * (consent every time, "unverified") and are deleted after `unusedSeconds` (default 86400) without
+   * a live token. Limited per address by `limits.registrationsPerAddress`. See "MCP servers" in the
+   * README.
+   *
+   * @defaultValue off
+   */
+  dynamicRegistration?: DynamicRegistrationOptions;
+  /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document), off by default:
+   * `{ enabled, allow?, cacheSeconds?, scopes?, unusedSeconds?, testing? }`. A `client_id` that is
+   * an `https:` URL with a path is fetched (https only, no redirects, no private, loopback or
+   * link-local address after DNS resolution, 5 s, 5 KiB, JSON only), checked and stored as a public
+   * `dynamic` client. `allow(url)` may refuse URLs (an allow-list); `cacheSeconds` (default
+   * `{ min: 300, max: 86400 }`) bounds `Cache-Control`. `testing`
+   * (`{ ca?, allowLoopback?, allowHttpLoopback?, resolve?, timeoutMs? }`) is for test suites and
+   * local development only. See "MCP servers" in the README.
+   *
+   * @defaultValue off
+   */
+  clientMetadataDocuments?: ClientMetadataDocumentOptions;
 }

@@ -13,6 +13,12 @@ import { TokenFormat } from '../tokens/token-format';
 import type { ViewOptions } from '../views/view-types';
 import type { DefaultedOption } from './defaults';
 import type { ProviderOptions } from './provider-options';
+import {
+  type ResolvedClientMetadataDocuments,
+  type ResolvedDynamicRegistration,
+  resolveClientMetadataDocuments,
+  resolveDynamicRegistration,
+} from './registration-option-checks';
 import { OPTION_NAMES, type OptionDescriptor, type OptionName, SCHEMA } from './schema';
 import { rejectUnknownOptions } from './unknown-options';
 
@@ -67,6 +73,10 @@ export interface ResolvedOptions {
   /** The configured clients, checked; secrets only as their SHA-256 hashes. */
   clients: readonly CheckedClient[];
   errorRedirects: 'trusted' | 'all';
+  /** RFC 7591 registration (off unless enabled). */
+  dynamicRegistration: ResolvedDynamicRegistration;
+  /** Client ID Metadata Documents (off unless enabled). */
+  clientMetadataDocuments: ResolvedClientMetadataDocuments;
 }
 
 /** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`, `views.consent`. */
@@ -188,6 +198,19 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
         throw new ConfigurationError('resources', `"${resource.uri}" lists an undeclared scope "${scope}"`);
     }
   }
+  const dynamicRegistration = resolveDynamicRegistration(read('dynamicRegistration'), 'dynamicRegistration');
+  const clientMetadataDocuments = resolveClientMetadataDocuments(
+    read('clientMetadataDocuments'),
+    'clientMetadataDocuments',
+  );
+  for (const [name, cap] of [
+    ['dynamicRegistration.scopes', dynamicRegistration.scopes],
+    ['clientMetadataDocuments.scopes', clientMetadataDocuments.scopes],
+  ] as const) {
+    const undeclared = cap?.find((scope) => !scopes.has(scope));
+    if (undeclared !== undefined)
+      throw new ConfigurationError(name, `lists an undeclared scope "${undeclared}"`);
+  }
   // What each grant needs besides (password: verifyPassword) is checked by the grant registry.
   return {
     adapter,
@@ -232,5 +255,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     limits: resolveLimits(read('limits'), 'limits'),
     clients,
     errorRedirects: read('errorRedirects'),
+    dynamicRegistration,
+    clientMetadataDocuments,
   };
 }

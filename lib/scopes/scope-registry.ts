@@ -2,6 +2,9 @@ import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error
 import { message } from '../messages/catalog';
 import type { ResourceTypeDefinition, ResourceTypes } from './resource-types';
 
+/** The OpenID Connect scope some OAuth clients add to ask for a refresh token. */
+const OFFLINE_ACCESS = 'offline_access';
+
 /** Who may hold a token with a scope: a user (through a client), or a client on its own behalf. */
 export type ScopeHolder = 'user' | 'client';
 
@@ -129,6 +132,10 @@ export class ScopeRegistry {
     const scopes: string[] = [];
     for (const token of input.split(/[\s,]+/)) {
       if (token === '') continue;
+      // OpenID Connect Core §11: `offline_access` asks for a refresh token, which every client of
+      // a refreshable grant gets anyway (public ones too). Unless the host declares a scope of
+      // that name, it is accepted and dropped, so MCP clients that add it do not fail.
+      if (token === OFFLINE_ACCESS && !this.has(token)) continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
         // Not echoed: the value is the sender's text, and the answer may be a page.
         throw new InvalidScopeError(message('problem.unknownScope'), errorOptions);
