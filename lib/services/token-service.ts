@@ -33,6 +33,9 @@ export interface CodeBinding {
   codeChallengeMethod: 'S256' | 'plain' | null;
 }
 
+/** What a bearer token may be (RFC 6750): an access token or a personal access token. */
+const BEARER_KINDS: readonly TokenKind[] = Object.freeze(['access', 'personal']);
+
 /** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -289,10 +292,14 @@ export class TokenService {
   }
 
   /** Like `findLiveToken` for bearer tokens, throwing RFC 6750's `invalid_token`. */
-  async verifyBearerToken(token: string, now = new Date()): Promise<TokenRecord> {
-    const record = await this.findLiveToken(token, ['access', 'personal'], now);
-    if (record === null) throw new InvalidTokenError('The access token is invalid, expired or revoked');
-    return record;
+  verifyBearerToken(token: string, now = new Date()): Promise<TokenRecord> {
+    // The guard's hot path: one promise on the look-up, no further async layers.
+    return this.findPresented(token, BEARER_KINDS, now).then((presented) => {
+      if (presented?.state !== 'live') {
+        throw new InvalidTokenError('The access token is invalid, expired or revoked');
+      }
+      return presented.record;
+    });
   }
 
   /** Stores new tokens, then consumes the presented credential: see `consumeAfterIssue`. */
