@@ -7,6 +7,7 @@ import type { GrantType } from './grants/grant-type';
 import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
+import { type ProtectedResource, protectedResource } from './guards/protected-resource';
 import { requireScopeWithProvider } from './guards/require-scope';
 import { Limiter } from './limits/limiter';
 import { eventLogger } from './logging/event-log';
@@ -51,6 +52,18 @@ export interface Provider {
   authenticate(options?: AuthenticateOptions): RequestHandler;
   /** Middleware: authenticate if needed, then demand one of the scopes (inclusions count). */
   requireScope(...scopes: string[]): RequestHandler;
+  /**
+   * The guards and RFC 9728 metadata of one resource declared in the `resources` option: tokens
+   * for another resource are refused, challenges carry `resource_metadata`. See
+   * {@link ProtectedResource}.
+   *
+   * @example
+   * ```ts
+   * const mcp = provider.protectedResource(`${ISSUER}/mcp`);
+   * app.post('/mcp', mcp.authenticate(), mcpHandler);
+   * ```
+   */
+  protectedResource(uri: string): ProtectedResource;
   /** A passport strategy named `oauth-bearer` doing what `authenticate()` does. */
   passportStrategy(): OAuthBearerStrategy;
   /** Service API for host code and admin scripts. */
@@ -188,6 +201,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
     },
     authenticate: (guardOptions) => authenticate(provider, guardOptions),
     requireScope: (...scopes) => requireScopeWithProvider(provider, scopes),
+    protectedResource: (uri) => protectedResource(provider, uri),
     passportStrategy: () => new OAuthBearerStrategy(provider),
     applications,
     grants,

@@ -22,6 +22,7 @@ export {
   InvalidGrantError,
   InvalidRequestError,
   InvalidScopeError,
+  InvalidTargetError,
   InvalidTokenError,
   OAuthError,
   type OAuthErrorCode,
@@ -42,6 +43,7 @@ export { GRANT_TYPES, type GrantTypeName } from './grants/grant-type-names';
 export type { AuthenticateOptions } from './guards/authenticate';
 export type { ApplicationView, OAuthContext } from './guards/oauth-context';
 export { type ClientPrincipal, OAuthBearerStrategy } from './guards/passport-strategy';
+export type { ProtectedResource } from './guards/protected-resource';
 export { requireScope } from './guards/require-scope';
 export type { LimitsOptions, RateLimitOption } from './limits/limit-options';
 // Logging: a pino-compatible logger.
@@ -54,6 +56,8 @@ export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
 export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
 export type { ProviderContext } from './provider-context';
+// Protected resources (RFC 8707, RFC 9728): the `resources` option and what it resolves to.
+export type { Resource, ResourceDefinition, ResourceRegistry } from './resources/resource-registry';
 export type { ScopeDefinition, ScopeDefinitions, ScopeHolder, ScopeRegistry } from './scopes/scope-registry';
 // The admin API's service results.
 export type { ApplicationPage, ApplicationService, CreatedApplication } from './services/application-service';

@@ -13,6 +13,7 @@ import { answering, mountRoutes, type Route } from './endpoints/chain';
 import { answerAuthorization, answerBearer, answerJson, jsonErrorFallback } from './endpoints/error-styles';
 import { introspectToken, requireConfidentialCaller } from './endpoints/introspection';
 import { serveMetadata } from './endpoints/metadata';
+import { resourceMetadataRouter, resourcesOnIssuerOrigin } from './endpoints/resource-metadata';
 import { revokePresentedToken } from './endpoints/revocation';
 import { checkConsentCsrf, showConsent } from './endpoints/steps/page-steps';
 import {
@@ -27,6 +28,7 @@ import {
 } from './endpoints/steps/request-steps';
 import { capIssuedTokens, findGrantType, runGrant, sendTokens } from './endpoints/token';
 import { describeBearerToken } from './endpoints/token-info';
+import { type WellKnownDocument, wellKnownRouter } from './endpoints/well-known';
 import { limitAddress, limitClient } from './limits/limit-steps';
 import type { ProviderContext } from './provider-context';
 
@@ -59,15 +61,32 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
     }),
     ...provider.grantTypes.routes(base),
     ...answering(answerJson, {
-      'GET /.well-known/oauth-authorization-server': [serveMetadata],
+      [`GET ${AS_METADATA}`]: [serveMetadata],
     }),
   ];
 }
+
+const AS_METADATA = '/.well-known/oauth-authorization-server';
+
+/**
+ * RFC 8414 §3.1: an issuer with a path (`https://host/auth`) has its metadata at the well-known
+ * suffix inserted before that path (`/.well-known/oauth-authorization-server/auth`), which a
+ * router mounted at the app root serves besides the plain form.
+ */
+function issuerPathMetadata(provider: ProviderContext): WellKnownDocument[] {
+  const path = new URL(provider.options.issuer).pathname;
+  return path === '/' ? [] : [{ path: `${AS_METADATA}${path}`, steps: [serveMetadata] }];
+}
+
+/** The plain form's document is a route above; this only adds its CORS preflight (GET is taken first). */
+const metadataPreflight: WellKnownDocument = { path: AS_METADATA, steps: [serveMetadata] };
 
 /** The router hosts mount at their app's root: the route table, then a JSON fallback for errors. */
 export function oauthRouter(provider: ProviderContext): Router {
   const router = Router();
   mountRoutes(router, provider, oauthRoutes(provider));
+  router.use(resourceMetadataRouter(provider, resourcesOnIssuerOrigin(provider)));
+  router.use(wellKnownRouter(provider, [...issuerPathMetadata(provider), metadataPreflight]));
   router.use(jsonErrorFallback(provider));
   return router;
 }

@@ -65,6 +65,7 @@ const GRANT_FIELDS: Record<keyof GrantRecord, true> = {
   userId: true,
   applicationId: true,
   scopes: true,
+  audience: true,
   createdAt: true,
   updatedAt: true,
   lastUsedAt: true,
@@ -78,6 +79,7 @@ const TOKEN_FIELDS: Record<keyof TokenRecord, true> = {
   grantId: true,
   familyId: true,
   scopes: true,
+  audience: true,
   createdAt: true,
   expiresAt: true,
   revokedAt: true,
@@ -221,6 +223,7 @@ export function assertGrant(where: string, value: unknown): asserts value is Gra
   id(where, 'userId', r.userId);
   id(where, 'applicationId', r.applicationId);
   strings(where, 'scopes', r.scopes);
+  strings(where, 'audience', r.audience);
   assertDate(where, 'createdAt', r.createdAt);
   assertDate(where, 'updatedAt', r.updatedAt);
   nullableDate(where, 'lastUsedAt', r.lastUsedAt);
@@ -240,6 +243,7 @@ export function assertToken(where: string, value: unknown): asserts value is Tok
   for (const name of ['applicationId', 'userId', 'grantId', 'familyId'] as const)
     nullableId(where, name, r[name]);
   strings(where, 'scopes', r.scopes);
+  strings(where, 'audience', r.audience);
   assertDate(where, 'createdAt', r.createdAt);
   nullableDate(where, 'expiresAt', r.expiresAt);
   if (r.expiresAt instanceof Date && r.expiresAt.getTime() <= r.createdAt.getTime()) {

@@ -200,7 +200,12 @@ export class MemoryAdapter implements StorageAdapter {
     const stored =
       existing === undefined
         ? copyGrant(record)
-        : { ...existing, scopes: [...record.scopes], updatedAt: new Date(record.updatedAt.getTime()) };
+        : {
+            ...existing,
+            scopes: [...record.scopes],
+            audience: [...record.audience],
+            updatedAt: new Date(record.updatedAt.getTime()),
+          };
     this.#grants.set(stored.id, stored);
     this.#grantIdByPair.set(pair, stored.id);
     return copyGrant(stored);

@@ -27,6 +27,7 @@ export function copyGrant(r: GrantRecord): GrantRecord {
   return {
     ...r,
     scopes: [...r.scopes],
+    audience: [...r.audience],
     createdAt: new Date(r.createdAt.getTime()),
     updatedAt: new Date(r.updatedAt.getTime()),
     lastUsedAt: copyDate(r.lastUsedAt),
@@ -38,6 +39,7 @@ export function copyToken(r: TokenRecord): TokenRecord {
   return {
     ...r,
     scopes: [...r.scopes],
+    audience: [...r.audience],
     createdAt: new Date(r.createdAt.getTime()),
     expiresAt: copyDate(r.expiresAt),
     revokedAt: copyDate(r.revokedAt),

@@ -253,7 +253,7 @@ export class MongoAdapter implements StorageAdapter {
       applicationId: key('saveGrant', record.applicationId),
     };
     const update = {
-      $set: { scopes: record.scopes, updatedAt: record.updatedAt },
+      $set: { scopes: record.scopes, audience: record.audience, updatedAt: record.updatedAt },
       $setOnInsert: {
         _id: record.id,
         seq: nextSeq(),

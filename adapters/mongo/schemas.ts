@@ -73,6 +73,8 @@ export const grantSchema = new Schema(
     userId: String,
     applicationId: String,
     scopes: [String],
+    // Documents written before audiences have none: `toGrant` reads that as empty.
+    audience: { type: [String], default: undefined },
     createdAt: Date,
     updatedAt: Date,
     lastUsedAt: nullableDate,
@@ -91,6 +93,7 @@ export const tokenSchema = new Schema(
     grantId: nullableString,
     familyId: nullableString,
     scopes: [String],
+    audience: { type: [String], default: undefined },
     createdAt: Date,
     expiresAt: nullableDate,
     revokedAt: nullableDate,
@@ -245,6 +248,11 @@ class Fields {
     );
   }
 
+  /** A fresh array of strings; a missing field (a document from before it existed) reads as empty. */
+  stringsOrEmpty(field: string): string[] {
+    return (this.#doc[field] ?? null) === null ? [] : this.strings(field);
+  }
+
   kind(field: string): TokenKind {
     const value = this.#doc[field];
     return KINDS.find((kind) => kind === value) ?? this.#fail(field, 'a token kind');
@@ -283,6 +291,7 @@ export function toGrant(doc: unknown): GrantRecord {
     userId: f.string('userId'),
     applicationId: f.string('applicationId'),
     scopes: f.strings('scopes'),
+    audience: f.stringsOrEmpty('audience'),
     createdAt: f.date('createdAt'),
     updatedAt: f.date('updatedAt'),
     lastUsedAt: f.dateOrNull('lastUsedAt'),
@@ -300,6 +309,7 @@ export function toToken(doc: unknown): TokenRecord {
     grantId: f.stringOrNull('grantId'),
     familyId: f.stringOrNull('familyId'),
     scopes: f.strings('scopes'),
+    audience: f.stringsOrEmpty('audience'),
     createdAt: f.date('createdAt'),
     expiresAt: f.dateOrNull('expiresAt'),
     revokedAt: f.dateOrNull('revokedAt'),

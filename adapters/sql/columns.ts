@@ -114,6 +114,19 @@ function list(name: string): Column<string[]> {
   };
 }
 
+/**
+ * A list column added after the first release (the audience, migration 0004): `NULL`, as in a
+ * row an older provider version inserts during a rolling deploy, reads as the empty list.
+ */
+function listOrEmpty(name: string): Column<string[]> {
+  const column = list(name);
+  return {
+    name,
+    encode: column.encode,
+    decode: (value, fail) => (value === null || value === undefined ? [] : column.decode(value, fail)),
+  };
+}
+
 const KINDS: readonly TokenKind[] = ['access', 'refresh', 'code', 'device', 'personal'];
 
 /**
@@ -163,6 +176,7 @@ export const GRANT_COLUMNS: ColumnMap<GrantRecord> = {
   userId: text('user_id'),
   applicationId: text('application_id'),
   scopes: list('scopes'),
+  audience: listOrEmpty('audience'),
   createdAt: date('created_at'),
   updatedAt: date('updated_at'),
   lastUsedAt: nullable(date('last_used_at')),
@@ -177,6 +191,7 @@ export const TOKEN_COLUMNS: ColumnMap<TokenRecord> = {
   grantId: nullable(text('grant_id')),
   familyId: nullable(text('family_id')),
   scopes: list('scopes'),
+  audience: listOrEmpty('audience'),
   createdAt: date('created_at'),
   expiresAt: nullable(date('expires_at')),
   revokedAt: nullable(date('revoked_at')),

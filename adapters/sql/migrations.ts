@@ -154,6 +154,17 @@ const MIGRATIONS: Migrations = {
       .execute();
     await index(db, t.rateLimits, ['expire']);
   },
+
+  /**
+   * Audiences (RFC 8707; the storage contract's `audience` on grants and tokens). Nullable and
+   * without a backfill: `NULL` reads as the empty list, which is what a record from before
+   * audiences means (issued without `resource`), also for rows an older version inserts later.
+   */
+  async '0004_audiences'(db, dialect, t) {
+    const type = types(dialect);
+    await db.schema.alterTable(t.grants).addColumn('audience', type.list).execute();
+    await db.schema.alterTable(t.tokens).addColumn('audience', type.list).execute();
+  },
 };
 
 function index(db: Kysely<Tables>, table: string, columns: string[]): Promise<void> {

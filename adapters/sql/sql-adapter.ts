@@ -248,13 +248,14 @@ export class SqlAdapter implements StorageAdapter {
   // ---- grants -------------------------------------------------------------------------------
 
   async saveGrant(record: GrantRecord): Promise<GrantRecord> {
-    // An existing grant keeps id, created_at and last_used_at; only these two are replaced.
+    // An existing grant keeps id, created_at and last_used_at; only these three are replaced.
     const row = await this.#db
       .insertInto(this.#t.grants)
       .values(toRow(GRANT_COLUMNS, record, this.#dialect))
       .onConflict((conflict) =>
         conflict.columns(['user_id', 'application_id']).doUpdateSet((eb) => ({
           scopes: eb.ref('excluded.scopes'),
+          audience: eb.ref('excluded.audience'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )

@@ -130,6 +130,8 @@ export class JsonFileAdapter implements StorageAdapter {
         throw new Error(`JsonFileAdapter: a row of ${name}.json is not an object`);
       const revived: Record<string, unknown> =
         name === 'applications' ? withTrustDefaults({ ...row }) : { ...row };
+      // Grants and tokens written before audiences (RFC 8707) have none: the contract reads that as empty.
+      if (name !== 'applications' && revived.audience === undefined) revived.audience = [];
       for (const field of DATE_FIELDS[name]) {
         const value = revived[String(field)];
         revived[String(field)] = value === null || value === undefined ? null : new Date(String(value));
@@ -241,6 +243,7 @@ export class JsonFileAdapter implements StorageAdapter {
       }
       // One grant per (user, application): keep its id, createdAt and lastUsedAt.
       existing.scopes = [...record.scopes];
+      existing.audience = [...record.audience];
       existing.updatedAt = record.updatedAt;
       await this.#write('grants', grants);
       return existing;

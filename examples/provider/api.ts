@@ -1,35 +1,46 @@
 import express, { Router } from 'express';
 import type { Provider } from '../../lib';
 
-interface Repo {
+export interface Repo {
   name: string;
   owner: string;
   private: boolean;
 }
 
-/** The example host's API, guarded by the library's tokens and scopes. */
-export function exampleApi(provider: Provider): Router {
-  const repos: Repo[] = [
+/** The seeded repositories; the API adds to the list, the MCP server's `list_repos` reads it. */
+export function seedRepos(): Repo[] {
+  return [
     { name: 'hello-world', owner: 'alice', private: false },
     { name: 'dotfiles', owner: 'bob', private: false },
   ];
+}
+
+/** The login a token's user has in the example (its `findUser` adds `login`). */
+export const ownerLogin = (user: unknown): string =>
+  typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string'
+    ? user.login
+    : '';
+
+/**
+ * The example host's API, guarded by the library's tokens and scopes. It is the declared resource
+ * `resource` (`${ISSUER}/api`): tokens for another resource (the MCP server) are refused, tokens
+ * issued without `resource` still work, and every challenge points at its RFC 9728 metadata.
+ */
+export function exampleApi(provider: Provider, resource: string, repos: Repo[]): Router {
+  const guard = provider.protectedResource(resource);
   const gists: { owner: string; description: string }[] = [];
   const api = Router();
-  const ownerLogin = (user: unknown): string =>
-    typeof user === 'object' && user !== null && 'login' in user && typeof user.login === 'string'
-      ? user.login
-      : '';
 
   // A client_credentials token has no user: 403 insufficient_scope from the guard.
-  api.get('/user', provider.authenticate({ requireUser: true }), (req, res) => {
+  api.get('/user', guard.authenticate({ requireUser: true }), (req, res) => {
     const user = req.oauth?.user;
     res.json({ id: user?.id, login: ownerLogin(user) });
   });
-  api.get('/repos', provider.requireScope('public_repo'), (req, res) => {
+  api.get('/repos', guard.requireScope('public_repo'), (req, res) => {
     const login = ownerLogin(req.oauth?.user);
     res.json(repos.filter((repo) => repo.owner === login && !repo.private));
   });
-  api.post('/repos', provider.requireScope('repo'), express.json(), (req, res) => {
+  api.post('/repos', guard.requireScope('repo'), express.json(), (req, res) => {
     const name: unknown = req.body?.name;
     if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
       res
@@ -41,7 +52,7 @@ export function exampleApi(provider: Provider): Router {
     repos.push(repo);
     res.status(201).json(repo);
   });
-  api.post('/gists', provider.requireScope('gist'), express.json(), (req, res) => {
+  api.post('/gists', guard.requireScope('gist'), express.json(), (req, res) => {
     const description = typeof req.body?.description === 'string' ? req.body.description.slice(0, 500) : '';
     const gist = { owner: ownerLogin(req.oauth?.user), description };
     gists.push(gist);
@@ -49,7 +60,7 @@ export function exampleApi(provider: Provider): Router {
   });
   // Machine tokens (client_credentials with `ci:status`) report commit statuses, as a CI server would.
   const statuses: CommitStatus[] = [];
-  api.post('/statuses', provider.requireScope('ci:status'), express.json(), (req, res) => {
+  api.post('/statuses', guard.requireScope('ci:status'), express.json(), (req, res) => {
     const parsed = parseCommitStatus(req.body);
     if (typeof parsed === 'string') {
       res.status(400).json({ error: 'invalid_request', error_description: parsed });

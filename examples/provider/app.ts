@@ -13,8 +13,9 @@ import {
   type ScopeDefinitions,
   type StorageAdapter,
 } from '../../lib';
-import { exampleApi } from './api';
+import { exampleApi, seedRepos } from './api';
 import { isCrossSite, LoginAttempts } from './login-guard';
+import { exampleMcpServer } from './mcp';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
 import { playgroundRouter } from './playground/router';
@@ -45,6 +46,10 @@ export interface ExampleProviderOptions {
   logger?: Logger;
 }
 
+/** The demo API's resource identifier (RFC 8707): its metadata is `/.well-known/oauth-protected-resource/api`. */
+export const apiResource = (issuer: string): string => `${issuer}/api`;
+/** The MCP server's resource identifier: `/.well-known/oauth-protected-resource/mcp`. */
+export const mcpResource = (issuer: string): string => `${issuer}/mcp`;
 /** The example's own first-party app, from configuration (DESIGN: its fixed surface). */
 export const FIRST_PARTY_CLIENT_ID = 'example-first-party';
 export const DEFAULT_FIRST_PARTY_SECRET = 'first-party-secret';
@@ -140,6 +145,19 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
       return user === null ? null : { id: user.id, username: user.login, login: user.login };
     },
     loginUrl: '/login',
+    // Two protected resources (RFC 8707, RFC 9728): the demo API, where tokens issued without
+    // `resource` keep working, and the MCP server, which accepts only tokens minted for it.
+    resources: {
+      [apiResource(options.issuer)]: {
+        name: 'Example API',
+        scopes: ['user', 'repo', 'public_repo', 'gist', 'ci:status'],
+      },
+      [mcpResource(options.issuer)]: {
+        name: 'Example MCP server',
+        scopes: ['public_repo'],
+        audienceRequired: true,
+      },
+    },
     // The web flow and client credentials, plus the device flow for CLIs and TVs (RFC 8628).
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', GRANT_TYPES.deviceCode],
     // DESIGN.md "Limits": outside suites drive this app hard from 127.0.0.1, so the per-address
@@ -234,7 +252,9 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     },
     provider.adminRouter,
   );
-  app.use('/api', exampleApi(provider));
+  const repos = seedRepos();
+  app.use('/api', exampleApi(provider, apiResource(options.issuer), repos));
+  app.use('/mcp', exampleMcpServer(provider, mcpResource(options.issuer), repos));
   app.use(
     '/playground',
     playgroundRouter({

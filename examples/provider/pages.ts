@@ -89,6 +89,25 @@ const PLACES: [string, Place[]][] = [
       { path: 'POST /api/repos', what: 'Create a repository; needs repo' },
       { path: 'POST /api/gists', what: 'Create a gist; needs gist' },
       { path: 'POST /api/statuses', what: 'Report a commit status; needs ci:status (machine tokens)' },
+      {
+        path: '/.well-known/oauth-protected-resource/api',
+        what: 'The API’s protected-resource metadata (RFC 9728): its resource, scopes and authorization server',
+        link: true,
+      },
+    ],
+  ],
+  [
+    'The MCP server (Model Context Protocol, Streamable HTTP)',
+    [
+      {
+        path: 'POST /mcp',
+        what: 'Tools whoami and list_repos (needs public_repo); only tokens minted for /mcp',
+      },
+      {
+        path: '/.well-known/oauth-protected-resource/mcp',
+        what: 'Its protected-resource metadata (RFC 9728), which MCP clients discover from the 401',
+        link: true,
+      },
     ],
   ],
   [

@@ -29,6 +29,8 @@ export interface AuthorizationRequest extends VerifiedClient {
   /** `code`, or `token` for the implicit grant when it is enabled. */
   responseType: 'code' | 'token';
   scopes: string[];
+  /** RFC 8707 §2: the resources named with `resource`, as declared; empty when none was sent. */
+  resources: string[];
   /** What the client asked of the user: no page at all, a new login, the consent page again. */
   prompt: ReadonlySet<Prompt>;
   codeChallenge: string | null;
@@ -44,6 +46,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'resource',
 ] as const;
 
 /**
@@ -143,7 +146,9 @@ export function validateAuthorizationRequest(
   if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
     throw new InvalidScopeError(message('problem.scopeNotAllowed'), redirectable);
   }
-  const base = { ...verified, scopes, prompt };
+  // RFC 8707 §2: each `resource` an absolute URI naming a declared resource, else invalid_target.
+  const resources = options.resources.parse(params.resource, redirectable);
+  const base = { ...verified, scopes, resources, prompt };
 
   if (implicit) return { ...base, responseType: 'token', codeChallenge: null, codeChallengeMethod: null };
 

@@ -65,13 +65,18 @@ export function requireAuthorizationLogin(postReturnAddress: (call: EndpointCall
 export function skipConsentByTrust(issue: (call: EndpointCall) => Promise<void>) {
   return async function skipConsentByTrust(call: EndpointCall): Promise<void> {
     const { provider, user, authorization } = call;
-    const { client, prompt, scopes } = authorization;
+    const { client, prompt, scopes, resources } = authorization;
     if (prompt.has('consent')) return;
     const earlier = await provider.grants.find(user.id, client.id);
+    // RFC 8707: an earlier consent covers the request only if it also named every resource asked for.
     const covering =
-      earlier !== null && provider.options.scopes.covers(earlier.scopes, scopes) ? earlier : null;
+      earlier !== null &&
+      provider.options.scopes.covers(earlier.scopes, scopes) &&
+      resources.every((uri) => earlier.audience.includes(uri))
+        ? earlier
+        : null;
     if (client.trust === 'first-party' && client.skipConsent) {
-      call.grant = covering ?? (await provider.grants.approve(user.id, client, scopes));
+      call.grant = covering ?? (await provider.grants.approve(user.id, client, scopes, resources));
       await issue(call);
       return;
     }

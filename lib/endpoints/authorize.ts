@@ -114,6 +114,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
     grantId: grant.id,
     familyId: null,
     scopes: request.scopes,
+    audience: request.resources,
   };
   if (request.responseType === 'token') {
     const issued = await provider.tokens.issueTokens(subject, false);
@@ -149,6 +150,7 @@ export function prepareConsent(call: EndpointCall): void {
   const { req, params, provider, authorization } = call;
   const fields = authorizationParameters(params);
   fields.scope = authorization.scopes.join(' ');
+  if (authorization.resources.length > 0) fields.resource = authorization.resources.join(' ');
   call.consent = {
     client: authorization.client,
     scopes: authorization.scopes,
@@ -179,5 +181,6 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
   if (params.decision !== 'approve') {
     throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
-  call.grant = await provider.grants.approve(user.id, authorization.client, authorization.scopes);
+  const { client, scopes, resources } = authorization;
+  call.grant = await provider.grants.approve(user.id, client, scopes, resources);
 }

@@ -46,13 +46,22 @@ function awaitStart(call: EndpointCall): Promise<void> | undefined {
   return call.provider.whenStarted();
 }
 
+/**
+ * A step answered once it has ended the response. `headersSent` alone is not enough: when the
+ * client has gone away (it closed the connection while we worked), Node writes nothing to the
+ * destroyed socket and `headersSent` stays false, though the step did answer.
+ */
+function answered({ res }: EndpointCall): boolean {
+  return res.headersSent || res.writableEnded;
+}
+
 async function runSteps(call: EndpointCall, steps: readonly Step[]): Promise<void> {
   const started = awaitStart(call);
   if (started !== undefined) await started;
   for (const step of steps) {
     const pending = step(call);
     if (pending !== undefined) await pending;
-    if (call.res.headersSent) return;
+    if (answered(call)) return;
   }
   throw new Error(`No step of ${call.req.method} ${call.req.path} answered the request`);
 }

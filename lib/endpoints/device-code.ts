@@ -2,12 +2,26 @@ import { InvalidScopeError } from '../errors/oauth-error';
 import { message } from '../messages/catalog';
 import type { EndpointCall } from './endpoint-call';
 
+/** RFC 8628 §3.1: the scopes asked for (the defaults without `scope`), each one a user may grant. */
+function requestedScopes({ params, provider, client }: EndpointCall): string[] {
+  const { scopes: registry, defaultScopes } = provider.options;
+  const requested = registry.parse(params.scope ?? '');
+  const scopes = registry.normalize(requested.length > 0 ? requested : defaultScopes);
+  // RFC 9700 §4.15: a user decides a device's request, so only scopes users hold.
+  registry.requireHeldBy(scopes, 'user');
+  if (client.scopes.length > 0 && !registry.covers(client.scopes, scopes)) {
+    throw new InvalidScopeError('The requested scope is not allowed for this client');
+  }
+  return scopes;
+}
+
 /**
  * RFC 8628 §5.2 (and the flood an anonymous caller could cause with a public `client_id`): a client
  * starts at most `limits.deviceCodesPerClient` device authorizations per device code lifetime,
- * so at most twice that many are outstanding at any time.
+ * so at most twice that many are outstanding at any time. Only a request that would start one
+ * spends from it: a refused one stores nothing.
  */
-export async function limitOutstandingDeviceCodes({ provider, client }: EndpointCall): Promise<void> {
+async function spendDeviceCodeBudget({ provider, client }: EndpointCall): Promise<void> {
   const { clientId } = client;
   await provider.limiter.consume(
     'device_code.outstanding',
@@ -21,20 +35,11 @@ export async function limitOutstandingDeviceCodes({ provider, client }: Endpoint
  * authorized and gets a device code to poll with and a short user code for the user to enter at
  * `verification_uri`.
  */
-export async function startDeviceAuthorization({
-  res,
-  params,
-  provider,
-  client,
-}: EndpointCall): Promise<void> {
+export async function startDeviceAuthorization(call: EndpointCall): Promise<void> {
+  const { res, provider, client } = call;
   const { options, devices } = provider;
-  const requested = options.scopes.parse(params.scope ?? '');
-  const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
-  // RFC 9700 §4.15: a user decides a device's request, so only scopes users hold.
-  options.scopes.requireHeldBy(scopes, 'user');
-  if (client.scopes.length > 0 && !options.scopes.covers(client.scopes, scopes)) {
-    throw new InvalidScopeError('The requested scope is not allowed for this client');
-  }
+  const scopes = requestedScopes(call);
+  await spendDeviceCodeBudget(call);
   const { deviceCode, userCode } = await devices.start(client, scopes, new Date());
   const verificationUri = `${options.issuer}${options.basePath}/device`;
   res.json({

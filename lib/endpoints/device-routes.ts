@@ -1,5 +1,5 @@
 import { answering, type Route } from './chain';
-import { limitOutstandingDeviceCodes, startDeviceAuthorization } from './device-code';
+import { startDeviceAuthorization } from './device-code';
 import {
   answerDeviceCodeError,
   askForUserCode,
@@ -26,7 +26,7 @@ export function deviceRoutes(base: string): Route[] {
   return [
     ...answering(answerJson, {
       [`OPTIONS ${base}/device/code`]: [preflight],
-      [`POST ${base}/device/code`]: [cors, ...clientRequest('device_code'), limitOutstandingDeviceCodes, startDeviceAuthorization],
+      [`POST ${base}/device/code`]: [cors, ...clientRequest('device_code'), startDeviceAuthorization],
     }),
     ...answering(answerPage, {
       [`GET ${base}/device`]: [pageHeaders, requireDeviceLogin, readQuery, askForUserCode, findPendingDevice, prepareDeviceConsent, showConsent],

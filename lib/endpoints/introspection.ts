@@ -65,5 +65,7 @@ async function describeActiveToken(
     exp: record.expiresAt === null ? undefined : Math.floor(record.expiresAt.getTime() / 1000),
     iat: Math.floor(record.createdAt.getTime() / 1000),
     iss: options.issuer,
+    // RFC 7662 §2.2 / RFC 8707 §2: the resources the token is for; absent when none was named.
+    aud: record.audience.length === 0 ? undefined : [...record.audience],
   };
 }

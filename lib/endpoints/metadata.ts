@@ -27,6 +27,10 @@ export function serveMetadata({ res, provider }: EndpointCall): void {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: options.allowPlainPkce ? ['S256', 'plain'] : ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 9728 §4: the resources this server issues tokens for (RFC 8707 `resource` values).
+    ...(options.resources.all.length > 0
+      ? { protected_resources: options.resources.all.map((resource) => resource.uri) }
+      : {}),
     ...grantTypes.metadata(endpoints),
   });
 }

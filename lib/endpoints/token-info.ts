@@ -3,7 +3,8 @@ import type { EndpointCall } from './endpoint-call';
 
 /**
  * `GET /oauth/token/info` (Doorkeeper/GitLab's endpoint): what the presented bearer token is.
- * `expires_in` is `null` for a token that never expires; `created_at` is in Unix seconds.
+ * `expires_in` is `null` for a token that never expires; `created_at` is in Unix seconds; `aud`
+ * lists the resources the token is for (RFC 8707), empty when it was issued without `resource`.
  */
 export async function describeBearerToken({ req, res, provider }: EndpointCall): Promise<void> {
   const { token, client } = await resolveOAuthContext(req, provider);
@@ -17,5 +18,6 @@ export async function describeBearerToken({ req, res, provider }: EndpointCall):
     expires_in: expiresIn,
     application: client === null ? null : { uid: client.clientId },
     created_at: Math.floor(token.createdAt.getTime() / 1000),
+    aud: token.audience,
   });
 }

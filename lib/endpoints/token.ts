@@ -56,10 +56,13 @@ export async function runGrant(call: EndpointCall): Promise<void> {
           : subject.userId === null
             ? machineTokenFamily(client.id, scopes)
             : null);
+      const audience = subject.audience ?? [];
       return provider.tokens.issueTokens(
-        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes },
+        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes, audience },
         withRefresh,
         now,
+        scopes,
+        subject.refreshAudience ?? audience,
       );
     },
   };

@@ -209,3 +209,9 @@ export class UserRequiredError extends InsufficientScopeError {
     });
   }
 }
+
+/**
+ * RFC 8707 §2: a `resource` is not an absolute URI without fragment, is not a resource of this
+ * server, or is not among those the code or refresh token was issued for.
+ */
+export class InvalidTargetError extends protocolError('invalid_target', 400) {}

@@ -60,6 +60,8 @@ async function exchangeAuthorizationCode(request: GrantRequest) {
     pkceFailed(request, record.userId, 'unexpected_verifier');
     throw new InvalidGrantError('code_verifier sent for a code issued without a code_challenge');
   }
+  // RFC 8707 §2.2: `resource` here narrows the access token to some of the code's resources.
+  const audience = provider.options.resources.narrow(record.audience, params.resource);
 
   const redeemed = await provider.tokens.redeem(presented, now, 0, () =>
     request.issue({
@@ -67,6 +69,8 @@ async function exchangeAuthorizationCode(request: GrantRequest) {
       grantId: record.grantId,
       familyId: record.familyId ?? record.id,
       scopes: record.scopes,
+      audience,
+      refreshAudience: record.audience,
     }),
   );
   // Lost a race with another exchange of the same code: that is a replay too.
@@ -76,7 +80,7 @@ async function exchangeAuthorizationCode(request: GrantRequest) {
 
 export const authorizationCodeGrant: GrantDescriptor = {
   name: GRANT_TYPES.authorizationCode,
-  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
   handler: exchangeAuthorizationCode,
   issuesRefreshTokens: true,
   // A code is useless when the grant that redeems it is disabled, so `code` belongs to this grant.

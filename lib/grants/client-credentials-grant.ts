@@ -15,12 +15,15 @@ async function authenticateAsClient({ client, params, provider, issue }: GrantRe
     throw new UnauthorizedClientError('The client_credentials grant is for confidential clients only');
   }
   const requested = params.scope === undefined ? null : registry.parse(params.scope);
-  return issue({ userId: null, scopes: scopesForClient(registry, client, requested) });
+  const scopes = scopesForClient(registry, client, requested);
+  // RFC 8707 §2: the client names the resources it wants the token for (none: no audience).
+  const audience = provider.options.resources.parse(params.resource);
+  return issue({ userId: null, scopes, audience });
 }
 
 export const clientCredentialsGrant: GrantDescriptor = {
   name: GRANT_TYPES.clientCredentials,
-  parameters: ['scope'],
+  parameters: ['scope', 'resource'],
   handler: authenticateAsClient,
   issuesRefreshTokens: false,
 };

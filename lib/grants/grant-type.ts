@@ -17,6 +17,10 @@ export interface GrantSubject {
    * is issued without a grant, so that revoking or replaying it revokes them all.
    */
   familyId?: string | null;
+  /** The access token's audience (RFC 8707): the resources it is for; default none. */
+  audience?: readonly string[];
+  /** The refresh token's audience when the access token's was narrowed; default `audience`. */
+  refreshAudience?: readonly string[];
 }
 
 /** What a grant handler receives for one token request. */

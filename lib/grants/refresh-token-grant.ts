@@ -38,6 +38,8 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     }
     scopes = requested;
   }
+  // RFC 8707 §2.2: likewise `resource` narrows this access token's audience, never widens it.
+  const audience = options.resources.narrow(record.audience, params.resource);
 
   const subject = {
     applicationId: client.id,
@@ -45,10 +47,11 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     grantId: record.grantId,
     familyId: record.familyId,
     scopes,
+    audience,
   };
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-    tokens.issueTokens(subject, true, now, granted),
+    tokens.issueTokens(subject, true, now, granted, record.audience),
   );
   if (redeemed.won && !redeemed.withinGrace) return redeemed.issued;
   if (redeemed.won) {
@@ -70,7 +73,7 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
 
 export const refreshTokenGrant: GrantDescriptor = {
   name: GRANT_TYPES.refreshToken,
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource'],
   handler: refreshAccessToken,
   // Rotation: every refresh answers with a new refresh token, whatever the access token lifetime.
   issuesRefreshTokens: true,

@@ -6,6 +6,7 @@ import { toHttpError } from '../respond/json';
 import type { ApplicationRecord } from '../storage/storage-adapter';
 import { extractBearerToken, type TokenSources } from './bearer-token';
 import { type OAuthContext, sourceOf, type VerifiedOAuthContext, verifiedContext } from './oauth-context';
+import { acceptsAudience, type ResourceBinding, rememberResource, resourceBinding } from './resource-binding';
 
 /** Options of `provider.authenticate()`. */
 export interface AuthenticateOptions {
@@ -18,6 +19,12 @@ export interface AuthenticateOptions {
    * for routes that act for a user (`GET /api/user`). Default: `false`.
    */
   requireUser?: boolean;
+  /**
+   * The declared resource (RFC 8707) this route belongs to: tokens issued for another resource,
+   * or without `resource` where it has `audienceRequired`, get 401 `invalid_token`, and every
+   * challenge carries its `resource_metadata` (RFC 9728 §5.1). See `provider.protectedResource()`.
+   */
+  resource?: string;
 }
 
 /**
@@ -66,8 +73,13 @@ export async function resolveOAuthContext(
 }
 
 /** Answers a guard failure the RFC 6750 way: challenge and JSON body, in the provider's realm. */
-export function answerGuardError(res: Response, error: unknown, provider: ProviderContext): void {
-  sendBearerError(res, toHttpError(error, provider.onError), provider.options.realm);
+export function answerGuardError(
+  res: Response,
+  error: unknown,
+  provider: ProviderContext,
+  resource: ResourceBinding | null = null,
+): void {
+  sendBearerError(res, toHttpError(error, provider.onError), provider.options.realm, resource);
 }
 
 /**
@@ -101,18 +113,25 @@ export function authenticate(
   };
   const requireUser = guardOptions.requireUser === true;
   const userRequired = new UserRequiredError();
+  const resource =
+    guardOptions.resource === undefined ? null : resourceBinding(provider, guardOptions.resource);
   return function authenticateBearerToken(req: Request, res: Response, next: NextFunction): void {
     resolveOAuthContext(req, provider, sources).then(
       (context) => {
-        setScopeHeader(res, context);
-        if (requireUser && context.user === null) {
-          sendBearerError(res, userRequired, options.realm);
+        if (resource !== null && !acceptsAudience(resource, context.token)) {
+          sendBearerError(res, resource.wrongAudience, options.realm, resource);
           return;
         }
+        setScopeHeader(res, context);
+        if (requireUser && context.user === null) {
+          sendBearerError(res, userRequired, options.realm, resource);
+          return;
+        }
+        if (resource !== null) rememberResource(context, resource);
         req.oauth = context;
         next();
       },
-      (error: unknown) => answerGuardError(res, error, provider),
+      (error: unknown) => answerGuardError(res, error, provider, resource),
     );
   };
 }

@@ -5,6 +5,7 @@ import { sendBearerError } from '../respond/bearer';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { answerGuardError, resolveOAuthContext, setScopeHeader } from './authenticate';
 import { type OAuthContext, verifierOf } from './oauth-context';
+import { resourceOf } from './resource-binding';
 
 /**
  * Why a token does not pass a route requiring one of `scopes`, or `null` if it does. A scope
@@ -66,7 +67,13 @@ export function requireScope(...scopes: string[]): RequestHandler {
     const verifier = verifierOf(context);
     const refused = refusal(context, scopes, verifier?.scopes ?? null);
     if (refused === null) next();
-    else sendBearerError(res, refused === 'no_user' ? userless : insufficient, verifier?.realm ?? null);
+    else
+      sendBearerError(
+        res,
+        refused === 'no_user' ? userless : insufficient,
+        verifier?.realm ?? null,
+        resourceOf(context),
+      );
   };
 }
 
@@ -90,7 +97,7 @@ export function requireScopeWithProvider(
       const context = req.oauth;
       const refused = context === undefined ? 'insufficient' : refusal(context, scopes, registry);
       if (refused === null) next();
-      else sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm);
+      else sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm, resourceOf(context));
     };
     if (req.oauth !== undefined) {
       check();

@@ -44,6 +44,13 @@ export function readRaw(req: Request, limit: number): Promise<string> {
 }
 
 /**
+ * RFC 8707 §2: `resource` may be repeated, one value per resource. Its values are joined with a
+ * space (which no URI contains, so `resourceValues()` splits them back without ambiguity), so
+ * parameters stay one string each everywhere else.
+ */
+const REPEATABLE: ReadonlySet<string> = new Set(['resource']);
+
+/**
  * The parameter names an error may name: the OAuth vocabulary (RFC 6749, 6750, 7009, 7636, 7662,
  * 8628, 8707, 9207). Any other name is the sender's text, and an error page must not show it
  * (an attacker's "parameter" reading "Your account is locked. Call …").
@@ -100,11 +107,22 @@ function parameterNotString(name: string): Translatable {
 function fromForm(raw: string): Parameters {
   const params: Parameters = Object.create(null);
   for (const [key, value] of new URLSearchParams(raw)) {
+    const earlier = params[key];
+    if (earlier !== undefined && REPEATABLE.has(key)) {
+      params[key] = `${earlier} ${value}`;
+      continue;
+    }
     // RFC 6749 §3.1: request and response parameters MUST NOT be included more than once.
     if (key in params) throw new InvalidRequestError(repeatedParameter(key));
     params[key] = value;
   }
   return params;
+}
+
+/** A repeatable parameter in a JSON body (or a host's parsed form) may be an array of strings. */
+function repeatedValue(key: string, value: unknown): string | null {
+  if (!REPEATABLE.has(key) || !Array.isArray(value) || value.length === 0) return null;
+  return value.every((item) => typeof item === 'string') ? value.join(' ') : null;
 }
 
 /** Narrows an already-parsed body (the host's own body parser, or JSON) to string parameters. */
@@ -116,6 +134,11 @@ export function toParameters(body: unknown): Parameters {
   const params: Parameters = Object.create(null);
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || value === null) continue;
+    const repeated = repeatedValue(key, value);
+    if (repeated !== null) {
+      params[key] = repeated;
+      continue;
+    }
     if (typeof value !== 'string') {
       throw new InvalidRequestError(parameterNotString(key));
     }

@@ -3,6 +3,7 @@ import type { ConfiguredClient } from '../clients/configured-clients';
 import type { LimitsOptions } from '../limits/limit-options';
 import type { Logger } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
+import type { ResourceDefinition } from '../resources/resource-registry';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 import type {
   ApplicationRecord,
@@ -333,6 +334,17 @@ export interface ProviderOptions {
    * @defaultValue `false`
    */
   allowHttpRedirectUris?: boolean;
+  /**
+   * The protected resources tokens may be issued for (RFC 8707 resource indicators, RFC 9728
+   * metadata): `{ 'https://host/mcp': { name?, scopes?, audienceRequired? } }`, each key an absolute
+   * URI without fragment. Clients name them with `resource` on authorize, token and refresh; an
+   * unknown one is `invalid_target`. `scopes` are the resource's `scopes_supported` (declared in
+   * `scopes`); `audienceRequired: true` refuses tokens issued without `resource` at that resource's
+   * guards. See "Resources and audiences" in the README.
+   *
+   * @defaultValue none
+   */
+  resources?: Readonly<Record<string, ResourceDefinition>>;
   /**
    * Rate limits and caps, on by default (README "Security defaults" lists each):
    * `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,

@@ -5,6 +5,7 @@ import { isGrantTypeName } from '../grants/grant-type-names';
 import { type ResolvedLimits, resolveLimits } from '../limits/limit-options';
 import { DEFAULT_LOGGER, type Logger, logErrorsTo } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
+import { ResourceRegistry } from '../resources/resource-registry';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
@@ -57,6 +58,8 @@ export interface ResolvedOptions {
   /** `logger.error` (by default `console.error` with the error's name and message) unless the host gives its own. */
   onError: (error: unknown) => void;
   allowHttpRedirectUris: boolean;
+  /** The declared protected resources (RFC 8707); empty when the option is left out. */
+  resources: ResourceRegistry;
   limits: ResolvedLimits;
   /** The configured clients, checked; secrets only as their SHA-256 hashes. */
   clients: readonly CheckedClient[];
@@ -147,6 +150,13 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
       throw new ConfigurationError('grantTypes', `lists unsupported grant type "${grant}"`);
     }
   }
+  const resources = new ResourceRegistry(read('resources') ?? {});
+  for (const resource of resources.all) {
+    for (const scope of resource.scopes) {
+      if (!scopes.has(scope))
+        throw new ConfigurationError('resources', `"${resource.uri}" lists an undeclared scope "${scope}"`);
+    }
+  }
   // What each grant needs besides (password: verifyPassword) is checked by the grant registry.
   return {
     adapter,
@@ -186,6 +196,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     secureCookies: read('secureCookies') ?? issuer.startsWith('https:'),
     onError: onError ?? logErrorsTo(logger),
     allowHttpRedirectUris,
+    resources,
     limits: resolveLimits(read('limits'), 'limits'),
     clients,
     errorRedirects: read('errorRedirects'),

@@ -3,6 +3,7 @@ import type { OptionCheck } from './option-checks';
 import * as check from './option-checks';
 import * as pageCheck from './page-option-checks';
 import type { ProviderOptions } from './provider-options';
+import * as resourceCheck from './resource-option-checks';
 
 /** Every option `createProvider()` accepts. */
 export type OptionName = keyof ProviderOptions;
@@ -231,6 +232,11 @@ export const OPTION_SCHEMA = {
     doc: 'Accept plain `http:` redirect URIs for hosts other than loopback when applications are registered or edited (development only).',
     default: false,
     check: check.boolean,
+  },
+  resources: {
+    doc: "The protected resources tokens may be issued for (RFC 8707 resource indicators, RFC 9728 metadata): `{ 'https://host/mcp': { name?, scopes?, audienceRequired? } }`, each key an absolute URI without fragment. Clients name them with `resource` on authorize, token and refresh; an unknown one is `invalid_target`. `scopes` are the resource's `scopes_supported` (declared in `scopes`); `audienceRequired: true` refuses tokens issued without `resource` at that resource's guards. See \"Resources and audiences\" in the README.",
+    defaultText: 'none',
+    check: resourceCheck.resources,
   },
   limits: {
     doc: 'Rate limits and caps, on by default (README "Security defaults" lists each): `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`, each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off; `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a cap on what a user keeps). Counters live in the adapter\'s store when it has `createRateLimiter` (every included adapter), so processes on one database share one budget; otherwise in process memory.',

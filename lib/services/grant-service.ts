@@ -16,21 +16,30 @@ export class GrantService {
     return this.adapter.findGrant(userId, applicationId);
   }
 
-  /** The user's grant to the application if it already covers `requested` (so consent can be skipped). */
+  /**
+   * The user's grant to the application if it already covers `requested` and every resource in
+   * `resources` (RFC 8707: the user approved the application for them), so consent can be skipped.
+   */
   async findCovering(
     userId: string,
     applicationId: string,
     requested: readonly string[],
+    resources: readonly string[] = [],
   ): Promise<GrantRecord | null> {
     const grant = await this.adapter.findGrant(userId, applicationId);
-    return grant !== null && this.scopes.covers(grant.scopes, requested) ? grant : null;
+    if (grant === null || !this.scopes.covers(grant.scopes, requested)) return null;
+    return resources.every((uri) => grant.audience.includes(uri)) ? grant : null;
   }
 
-  /** Records an approval; the grant's scopes grow to the union of what was ever approved. */
+  /**
+   * Records an approval; the grant's scopes and resources (its audience, RFC 8707) grow to the
+   * union of what was ever approved.
+   */
   async approve(
     userId: string,
     application: ApplicationRecord,
     approved: readonly string[],
+    resources: readonly string[] = [],
   ): Promise<GrantRecord> {
     const now = new Date();
     const applicationId = application.id;
@@ -41,6 +50,7 @@ export class GrantService {
       userId,
       applicationId,
       scopes,
+      audience: [...new Set([...(existing?.audience ?? []), ...resources])],
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       lastUsedAt: existing?.lastUsedAt ?? null,

@@ -13,6 +13,8 @@ export interface IssuedTokens {
   /** Seconds until the access token expires; `null` if it never does. */
   expiresIn: number | null;
   scopes: string[];
+  /** The access token's audience (RFC 8707); empty when issued without `resource`. */
+  audience: string[];
   /** The stored records, so a caller can revoke them if a later step fails. */
   records: TokenRecord[];
 }
@@ -24,6 +26,8 @@ export interface TokenSubject {
   grantId: string | null;
   familyId: string | null;
   scopes: string[];
+  /** The resources it is for (RFC 8707), declared identifiers; absent or empty: none named. */
+  audience?: readonly string[];
 }
 
 /** Extra fields of an authorization code. */
@@ -113,6 +117,7 @@ export class TokenService {
       grantId: subject.grantId,
       familyId: subject.familyId,
       scopes: [...subject.scopes],
+      audience: [...(subject.audience ?? [])],
       createdAt: now,
       expiresAt: expiry(now, ttlSeconds),
       revokedAt: null,
@@ -166,13 +171,15 @@ export class TokenService {
     now = new Date(),
     /** RFC 6749 §6: a rotated refresh token keeps its scope when the access token is narrowed. */
     refreshScopes: readonly string[] = subject.scopes,
+    /** RFC 8707 §2.2: and its audience when the access token's is narrowed. */
+    refreshAudience: readonly string[] = subject.audience ?? [],
   ): Promise<IssuedTokens> {
     const format = this.options.tokens;
     const secrets = {
       access: format.generate('access'),
       refresh: withRefreshToken ? format.generate('refresh') : null,
     };
-    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes);
+    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes, refreshAudience);
   }
 
   /**
@@ -186,6 +193,7 @@ export class TokenService {
     subject: TokenSubject,
     now = new Date(),
     refreshScopes: readonly string[] = subject.scopes,
+    refreshAudience: readonly string[] = subject.audience ?? [],
   ): Promise<IssuedTokens> {
     this.requireGenerated('access', secrets.access);
     if (secrets.refresh !== null) this.requireGenerated('refresh', secrets.refresh);
@@ -197,7 +205,7 @@ export class TokenService {
         : this.mintGenerated(
             'refresh',
             secrets.refresh,
-            { ...subject, scopes: [...refreshScopes] },
+            { ...subject, scopes: [...refreshScopes], audience: refreshAudience },
             refreshTokenTtl,
             now,
             {},
@@ -209,6 +217,7 @@ export class TokenService {
       refreshToken: refresh?.secret ?? null,
       expiresIn: accessTokenTtl,
       scopes: subject.scopes,
+      audience: access.record.audience,
       records: refresh ? [access.record, refresh.record] : [access.record],
     };
   }

@@ -123,6 +123,12 @@ export interface GrantRecord {
   userId: string;
   applicationId: string;
   scopes: string[];
+  /**
+   * The resources (RFC 8707 resource indicators, absolute URIs as the provider's `resources`
+   * option declares them) the user authorized the application for; empty: none was named. Like
+   * `scopes`, replaced by `saveGrant`. A record stored before audiences existed reads as empty.
+   */
+  audience: string[];
   createdAt: Date;
   updatedAt: Date;
   lastUsedAt: Date | null;
@@ -149,6 +155,12 @@ export interface TokenRecord {
    */
   familyId: string | null;
   scopes: string[];
+  /**
+   * The resources (RFC 8707) the credential is for: the `aud` of an access token, what a code or
+   * refresh token may be exchanged for. Empty: issued without `resource`, valid wherever no
+   * audience is demanded. A record stored before audiences existed reads as empty.
+   */
+  audience: string[];
   createdAt: Date;
   /** `null` means the record never expires. */
   expiresAt: Date | null;
@@ -269,9 +281,9 @@ export interface StorageAdapter {
   /**
    * Creates or replaces the grant of (`userId`, `applicationId`) atomically: there is never
    * more than one grant per pair, even under concurrent calls. An existing grant keeps its `id`,
-   * `createdAt` and `lastUsedAt` (the given record's are ignored); `scopes` and `updatedAt` are
-   * replaced with the given ones. A new grant is stored as given. Returns the grant as stored.
-   * Rejects (throws) if the given `id` belongs to the grant of another pair.
+   * `createdAt` and `lastUsedAt` (the given record's are ignored); `scopes`, `audience` and
+   * `updatedAt` are replaced with the given ones. A new grant is stored as given. Returns the
+   * grant as stored. Rejects (throws) if the given `id` belongs to the grant of another pair.
    */
   saveGrant(record: GrantRecord): Promise<GrantRecord>;
   /** The grant of this user to this application, or `null`. */

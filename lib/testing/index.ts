@@ -7,6 +7,7 @@
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { describeApplicationPages } from './conformance/application-pages';
 import { describeApplications } from './conformance/applications';
+import { describeAudiences } from './conformance/audiences';
 import { describeConsumeAndRaces } from './conformance/consume-and-races';
 import type { GetAdapter } from './conformance/context';
 import { describeContractDetails } from './conformance/contract-details';
@@ -107,6 +108,7 @@ export function runAdapterConformance(
     describeApplicationPages(getAdapter);
     describeGrants(getAdapter);
     describeTokens(getAdapter);
+    describeAudiences(getAdapter);
     describeConsumeAndRaces(getAdapter);
     describeRevocation(getAdapter);
     describeExpiryAndPurge(getAdapter);

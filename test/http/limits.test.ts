@@ -8,6 +8,7 @@ import type { ProviderEventMap } from '../../lib';
 import { DEFAULT_LIMITS } from '../../lib/limits/limit-options';
 import type { RateLimitCounter, StorageAdapter } from '../../lib/storage/storage-adapter';
 import { adapterUnderTest } from '../support/adapters';
+import { expectOAuthError } from '../support/assertions';
 import { DEVICE_GRANT, WITH_DEVICE_GRANT } from '../support/fixtures';
 import { createTestHost, type TestHost } from '../support/test-host';
 import type { Answer } from '../support/user-agent';
@@ -135,6 +136,21 @@ describe('limits: outstanding device codes per client', () => {
     expect(t.errors).toEqual([]);
     expect(DEVICE_GRANT).toContain('device_code');
   }, 120_000);
+});
+
+describe('limits: a refused device authorization spends nothing', () => {
+  it('requests refused for their scope (invalid_scope) do not count towards the cap', async () => {
+    const cap = 3;
+    const t = await createTestHost({ grantTypes: WITH_DEVICE_GRANT, limits: { deviceCodesPerClient: cap } });
+    const client = await t.registerApp({ confidential: false });
+    for (const scope of ['nope', 'ci:status', 'nope repo', 'nope', 'ci:status']) {
+      expectOAuthError(await t.postAsClient('/oauth/device/code', client, { scope }), 400, 'invalid_scope');
+    }
+    for (let i = 0; i < cap; i += 1) {
+      expect((await t.postAsClient('/oauth/device/code', client, { scope: 'repo' })).status).toBe(200);
+    }
+    expect429(await t.postAsClient('/oauth/device/code', client, { scope: 'repo' }));
+  });
 });
 
 describe('limits: codes and tokens per user × application × scope set (GitHub)', () => {

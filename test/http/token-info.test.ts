@@ -46,6 +46,8 @@ describe('GET /oauth/token/info with a valid bearer token', () => {
     expect(response.body).toEqual({
       resource_owner_id: 'alice',
       scope: ['repo', 'gist'],
+      // RFC 8707: the resources the token is for; none named here.
+      aud: [],
       expires_in: expect.any(Number),
       application: { uid: client.clientId },
       created_at: expect.any(Number),
@@ -85,6 +87,7 @@ describe('GET /oauth/token/info with a valid bearer token', () => {
     expect(body).toEqual({
       resource_owner_id: 'alice',
       scope: ['repo'],
+      aud: [],
       expires_in: null,
       application: null,
       created_at: expect.any(Number),

@@ -40,11 +40,19 @@ export function checkCsrf(call: EndpointCall): void {
 /**
  * What a consent page's CSRF token is bound to: what the page shows and its form posts back and
  * the decision approves (the client, whose trust the page describes; the redirect URI, whose host
- * it names; the scopes; and the response type, a code or a token in the fragment).
+ * it names; the scopes; the response type, a code or a token in the fragment; and the resources,
+ * RFC 8707, that the approval adds to the grant's audience).
  */
 export function consentBinding(request: AuthorizationRequest): string {
-  const { client, target, scopes, responseType } = request;
-  return ['consent', client.clientId, target.redirectUri, scopes.join(' '), responseType].join('\u0000');
+  const { client, target, scopes, responseType, resources } = request;
+  return [
+    'consent',
+    client.clientId,
+    target.redirectUri,
+    scopes.join(' '),
+    responseType,
+    resources.join(' '),
+  ].join('\u0000');
 }
 
 /**
