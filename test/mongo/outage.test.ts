@@ -299,59 +299,63 @@ describe('MongoDB outage under a running provider', () => {
     }
   });
 
-  it('killed while 10 exchanges are in flight: every code is usable, or consumed with its tokens', async () => {
-    const outcomes: Record<string, number> = {};
-    let slowest = 0;
-    const recoveries: number[] = [];
-    // Each exchange makes about five adapter calls; the kill lands at a different one each
-    // round, without waiting, so the ten exchanges are cut at different steps.
-    for (const nth of [8, 19, 27, 34, 42]) {
-      const authorized = [];
-      for (let i = 0; i < 10; i += 1) authorized.push(await authorize());
-      const armed = arm('*', 'before', nth, () => db.stop(), true);
-      const answers = await Promise.all(
-        authorized.map(({ code, verifier }) =>
-          flows.exchange(alice, app, { code: code, verifier: verifier }),
-        ),
-      );
-      expect(armed.sprung).toBe(true);
-      slowest = Math.max(slowest, ...answers.map((answer) => answer.ms));
-      recoveries.push(Math.round(await restartAndRecover()));
-      // Codes still usable are exchanged again only after every answer of the round is checked:
-      // the example keeps at most 10 live access tokens per user × application × scope set
-      // (`limits.tokensPerScopeSet`, GitHub's rule) and revokes the oldest past it, so a retry
-      // issued mid-check would revoke a token of this round that is still to be checked.
-      const retries: { code: string; verifier: string | null }[] = [];
-      for (const [i, { code, verifier }] of authorized.entries()) {
-        const answer = answers[i];
-        if (answer === undefined) throw new Error('missing answer');
-        const state = await codeState(code);
-        let outcome: string;
-        if (answer.status === 200) {
-          outcome = '200, consumed with tokens';
-          expect(state.consumed).toBe(true);
-          expect((await apiUser(field(answer, 'access_token'))).status).toBe(200);
-        } else {
-          expectUnavailable(answer, 'an exchange in flight');
-          if (state.consumed) outcome = '503, consumed with tokens stored';
-          else {
-            outcome = '503, code still usable';
-            retries.push({ code, verifier });
+  it(
+    'killed while 10 exchanges are in flight: every code is usable, or consumed with its tokens',
+    async () => {
+      const outcomes: Record<string, number> = {};
+      let slowest = 0;
+      const recoveries: number[] = [];
+      // Each exchange makes about five adapter calls; the kill lands at a different one each
+      // round, without waiting, so the ten exchanges are cut at different steps.
+      for (const nth of [8, 19, 27, 34, 42]) {
+        const authorized = [];
+        for (let i = 0; i < 10; i += 1) authorized.push(await authorize());
+        const armed = arm('*', 'before', nth, () => db.stop(), true);
+        const answers = await Promise.all(
+          authorized.map(({ code, verifier }) =>
+            flows.exchange(alice, app, { code: code, verifier: verifier }),
+          ),
+        );
+        expect(armed.sprung).toBe(true);
+        slowest = Math.max(slowest, ...answers.map((answer) => answer.ms));
+        recoveries.push(Math.round(await restartAndRecover()));
+        // Codes still usable are exchanged again only after every answer of the round is checked:
+        // the example keeps at most 10 live access tokens per user × application × scope set
+        // (`limits.tokensPerScopeSet`, GitHub's rule) and revokes the oldest past it, so a retry
+        // issued mid-check would revoke a token of this round that is still to be checked.
+        const retries: { code: string; verifier: string | null }[] = [];
+        for (const [i, { code, verifier }] of authorized.entries()) {
+          const answer = answers[i];
+          if (answer === undefined) throw new Error('missing answer');
+          const state = await codeState(code);
+          let outcome: string;
+          if (answer.status === 200) {
+            outcome = '200, consumed with tokens';
+            expect(state.consumed).toBe(true);
+            expect((await apiUser(field(answer, 'access_token'))).status).toBe(200);
+          } else {
+            expectUnavailable(answer, 'an exchange in flight');
+            if (state.consumed) outcome = '503, consumed with tokens stored';
+            else {
+              outcome = '503, code still usable';
+              retries.push({ code, verifier });
+            }
           }
+          if (state.consumed) expect(state.kinds).toEqual(['access', 'refresh']);
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         }
-        if (state.consumed) expect(state.kinds).toEqual(['access', 'refresh']);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        for (const retry of retries) expect((await flows.exchange(alice, app, retry)).status).toBe(200);
       }
-      for (const retry of retries) expect((await flows.exchange(alice, app, retry)).status).toBe(200);
-    }
-    figures.push(
-      `50 exchanges cut by a kill at varying steps: ${JSON.stringify(outcomes)}; slowest answer ` +
-        `${Math.round(slowest)} ms; recovery after each restart: ${recoveries.join(', ')} ms`,
-    );
-    expect(Object.values(outcomes).reduce((sum, n) => sum + n, 0)).toBe(50);
-    // Five kills and restarts and about 200 requests: bounded by those counts, not by the default
-    // per-test time, which a busy machine exceeded (it took over 45 s at a load average of 11).
-  }, scaled(240_000));
+      figures.push(
+        `50 exchanges cut by a kill at varying steps: ${JSON.stringify(outcomes)}; slowest answer ` +
+          `${Math.round(slowest)} ms; recovery after each restart: ${recoveries.join(', ')} ms`,
+      );
+      expect(Object.values(outcomes).reduce((sum, n) => sum + n, 0)).toBe(50);
+      // Five kills and restarts and about 200 requests: bounded by those counts, not by the default
+      // per-test time, which a busy machine exceeded (it took over 45 s at a load average of 11).
+    },
+    scaled(240_000),
+  );
 
   it('a database that stops answering (a partition) answers 503 within the socket timeout, then recovers', async () => {
     const relay = await FreezableRelay.start(Number(new URL(db.uri).port));
