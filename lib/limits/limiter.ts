@@ -93,7 +93,11 @@ export class Limiter {
       throw new TemporarilyUnavailableError();
     };
     try {
-      return (peek ? counter.peek(storeKey) : counter.consume(storeKey)).then(undefined, unavailable);
+      // `Promise.resolve`: a counter written in plain JavaScript may answer without a promise.
+      return Promise.resolve(peek ? counter.peek(storeKey) : counter.consume(storeKey)).then(
+        undefined,
+        unavailable,
+      );
     } catch (error) {
       return unavailable(error);
     }
