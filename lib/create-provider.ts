@@ -1,5 +1,6 @@
 import { type RequestHandler, Router } from 'express';
 import { adminRouter } from './admin/admin-router';
+import { ClientDocumentResolver } from './client-documents/document-resolver';
 import { jsonErrorFallback } from './endpoints/error-styles';
 import { ConfigurationError } from './errors/configuration-error';
 import { ProviderEvents } from './events/provider-events';
@@ -8,7 +9,11 @@ import { GrantTypeRegistry } from './grants/registry';
 import { type AuthenticateOptions, authenticate } from './guards/authenticate';
 import { OAuthBearerStrategy } from './guards/passport-strategy';
 import { type ProtectedResource, protectedResource } from './guards/protected-resource';
-import { requireScopeWithProvider } from './guards/require-scope';
+import {
+  type RequireScopeOptions,
+  requireScopeWithProvider,
+  splitScopeArguments,
+} from './guards/require-scope';
 import { Limiter } from './limits/limiter';
 import { eventLogger } from './logging/event-log';
 import { Languages } from './messages/languages';
@@ -23,6 +28,7 @@ import { ApplicationCache } from './services/application-cache';
 import { ApplicationService } from './services/application-service';
 import { ConfiguredClientService } from './services/configured-client-service';
 import { DeviceService } from './services/device-service';
+import { DynamicClientService } from './services/dynamic-client-service';
 import { GrantService } from './services/grant-service';
 import { PersonalTokenService } from './services/personal-token-service';
 import { TokenService } from './services/token-service';
@@ -50,8 +56,12 @@ export interface Provider {
   readonly adminRouter: Router;
   /** Middleware accepting a bearer token; sets `req.oauth`. */
   authenticate(options?: AuthenticateOptions): RequestHandler;
-  /** Middleware: authenticate if needed, then demand one of the scopes (inclusions count). */
-  requireScope(...scopes: string[]): RequestHandler;
+  /**
+   * Middleware: authenticate if needed, then demand one of the scopes (inclusions count). A last
+   * argument `{ resource: (req) => id, whenDenied?: 404 | 403 }` also demands the scope on that
+   * resource (`req.oauth.allows(scope, id)`), answering 404 by default when it is not covered.
+   */
+  requireScope(...scopes: [...string[], RequireScopeOptions] | string[]): RequestHandler;
   /**
    * The guards and RFC 9728 metadata of one resource declared in the `resources` option: tokens
    * for another resource are refused, challenges carry `resource_metadata`. See
@@ -156,6 +166,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
   const applications = new ApplicationService(options, storage, events, applicationCache);
   const grants = new GrantService(storage, options.scopes, events);
   const configured = new ConfiguredClientService(storage, events);
+  const dynamicClients = new DynamicClientService(options, storage, applications, events);
   const startup = new ProviderStartup(() => configured.applyAll(options.clients), onError);
   const provider: ProviderContext = {
     options,
@@ -170,6 +181,8 @@ export function createProvider(input: CreateProviderOptions): Provider {
       options.limits.personalTokensPerUser,
     ),
     devices: new DeviceService(options, storage, tokens, applications, grants, events),
+    dynamicClients,
+    clientDocuments: new ClientDocumentResolver(options, applications, dynamicClients, limiter, events),
     events,
     limiter,
     pages: new PageRenderer(options.views, new Languages(options.messages, options.locale, onError), onError),
@@ -184,7 +197,9 @@ export function createProvider(input: CreateProviderOptions): Provider {
   settingsRouter.use(settingsPages(provider));
   settingsRouter.use(jsonErrorFallback(provider));
   let admin: Router | undefined;
-  const purge = schedulePurge(storage, options.purgeIntervalSeconds, options.logger);
+  const purge = schedulePurge(storage, options.purgeIntervalSeconds, options.logger, (now) =>
+    dynamicClients.purgeUnused(now),
+  );
 
   return {
     router: oauthRouter(provider),
@@ -200,7 +215,7 @@ export function createProvider(input: CreateProviderOptions): Provider {
       return admin;
     },
     authenticate: (guardOptions) => authenticate(provider, guardOptions),
-    requireScope: (...scopes) => requireScopeWithProvider(provider, scopes),
+    requireScope: (...args) => requireScopeWithProvider(provider, ...splitScopeArguments(args)),
     protectedResource: (uri) => protectedResource(provider, uri),
     passportStrategy: () => new OAuthBearerStrategy(provider),
     applications,

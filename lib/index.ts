@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export type { HostResolver } from './client-documents/fetch-document';
 // The provider and its options.
 export type { ConfiguredClient } from './clients/configured-clients';
 export { type CreateProviderOptions, createProvider, type Provider } from './create-provider';
@@ -18,6 +19,7 @@ export { InvalidFieldError } from './errors/invalid-field-error';
 export {
   AccessDeniedError,
   InsufficientScopeError,
+  InvalidAuthorizationDetailsError,
   InvalidClientError,
   InvalidGrantError,
   InvalidRequestError,
@@ -44,7 +46,7 @@ export type { AuthenticateOptions } from './guards/authenticate';
 export type { ApplicationView, OAuthContext } from './guards/oauth-context';
 export { type ClientPrincipal, OAuthBearerStrategy } from './guards/passport-strategy';
 export type { ProtectedResource } from './guards/protected-resource';
-export { requireScope } from './guards/require-scope';
+export { type RequireScopeOptions, requireScope } from './guards/require-scope';
 export type { LimitsOptions, RateLimitOption } from './limits/limit-options';
 // Logging: a pino-compatible logger.
 export type { Logger } from './logging/logger';
@@ -54,10 +56,29 @@ export { BUILT_IN_CATALOGS } from './messages/languages';
 export type { HtmlParams, Translator } from './messages/translator';
 export { DEFAULTS, type ProviderDefaults } from './options/defaults';
 export type { ProviderOptionsView } from './options/options-view';
-export type { ConsentPageData, ProviderOptions, ResourceOwner } from './options/provider-options';
+export type {
+  ConsentPageData,
+  ConsentResourceChoice,
+  ConsentResourceItem,
+  ProviderOptions,
+  ResourceOwner,
+} from './options/provider-options';
+// Clients that arrive unregistered (RFC 7591, client metadata documents): their options.
+export type {
+  ClientMetadataDocumentOptions,
+  ClientMetadataDocumentTesting,
+  DynamicRegistrationOptions,
+} from './options/registration-option-checks';
 export type { ProviderContext } from './provider-context';
 // Protected resources (RFC 8707, RFC 9728): the `resources` option and what it resolves to.
 export type { Resource, ResourceDefinition, ResourceRegistry } from './resources/resource-registry';
+export type { AuthorizationDetail } from './scopes/authorization-details';
+export type {
+  ResourceItem,
+  ResourcePage,
+  ResourceTypeDefinition,
+  ResourceTypes,
+} from './scopes/resource-types';
 export type { ScopeDefinition, ScopeDefinitions, ScopeHolder, ScopeRegistry } from './scopes/scope-registry';
 // The admin API's service results.
 export type { ApplicationPage, ApplicationService, CreatedApplication } from './services/application-service';
@@ -77,6 +98,7 @@ export type {
   RateLimitCounter,
   RateLimitResult,
   RateLimitSpec,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -111,13 +133,17 @@ export type {
   ApplicationShowViewData,
   ScopeChoice,
 } from './views/applications-view';
-export type { AuthorizationRow, AuthorizationsViewData } from './views/authorizations-view';
+export type {
+  AuthorizationResourceAccess,
+  AuthorizationRow,
+  AuthorizationsViewData,
+} from './views/authorizations-view';
 export { renderConsentPage } from './views/consent-page';
 export type { CspSources } from './views/csp';
 export type { DeviceCodeViewData, DeviceDoneViewData } from './views/device-pages';
 export type { ErrorReturnLink, ErrorViewData } from './views/error-page';
 // Views: the form contract, the built-in views and layout to wrap or start from, escaping, the data types.
-export { DECISIONS, FORM_FIELDS } from './views/form-contract';
+export { DECISIONS, FORM_FIELDS, RESOURCE_FIELDS } from './views/form-contract';
 export type { FieldErrors } from './views/form-fields';
 export { escapeHtml, html, type RawHtml, raw } from './views/html';
 export { type LayoutData, renderLayout, safeHref } from './views/layout';

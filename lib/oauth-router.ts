@@ -13,6 +13,7 @@ import { answering, mountRoutes, type Route } from './endpoints/chain';
 import { answerAuthorization, answerBearer, answerJson, jsonErrorFallback } from './endpoints/error-styles';
 import { introspectToken, requireConfidentialCaller } from './endpoints/introspection';
 import { serveMetadata } from './endpoints/metadata';
+import { registerClient } from './endpoints/registration';
 import { resourceMetadataRouter, resourcesOnIssuerOrigin } from './endpoints/resource-metadata';
 import { revokePresentedToken } from './endpoints/revocation';
 import { checkConsentCsrf, showConsent } from './endpoints/steps/page-steps';
@@ -59,6 +60,13 @@ export function oauthRoutes(provider: ProviderContext): Route[] {
     ...answering(answerBearer, {
       [`GET ${base}/token/info`]: [noStore, describeBearerToken],
     }),
+    // RFC 7591, off by default: the route exists only when registration is on.
+    ...(provider.options.dynamicRegistration.enabled
+      ? answering(answerJson, {
+          [`OPTIONS ${base}/register`]: [preflight],
+          [`POST ${base}/register`]: [cors, noStore, registerClient],
+        })
+      : []),
     ...provider.grantTypes.routes(base),
     ...answering(answerJson, {
       [`GET ${AS_METADATA}`]: [serveMetadata],

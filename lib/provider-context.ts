@@ -1,9 +1,11 @@
+import type { ClientDocumentResolver } from './client-documents/document-resolver';
 import type { ProviderEvents } from './events/provider-events';
 import type { GrantTypeRegistry } from './grants/registry';
 import type { Limiter } from './limits/limiter';
 import type { ResolvedOptions } from './options/resolve-options';
 import type { ApplicationService } from './services/application-service';
 import type { DeviceService } from './services/device-service';
+import type { DynamicClientService } from './services/dynamic-client-service';
 import type { GrantService } from './services/grant-service';
 import type { PersonalTokenService } from './services/personal-token-service';
 import type { TokenService } from './services/token-service';
@@ -22,6 +24,10 @@ export interface ProviderContext {
   readonly personalTokens: PersonalTokenService;
   /** The device flow's records (RFC 8628). */
   readonly devices: DeviceService;
+  /** Applications that arrive by request: RFC 7591 registrations, client metadata documents. */
+  readonly dynamicClients: DynamicClientService;
+  /** The authorization endpoint's client look-up, client metadata documents included. */
+  readonly clientDocuments: ClientDocumentResolver;
   /** The enabled grant types, built-in and registered. */
   readonly grantTypes: GrantTypeRegistry;
   readonly events: ProviderEvents;

@@ -14,6 +14,7 @@ import type {
   ApplicationPatch,
   ApplicationRecord,
   GrantRecord,
+  ResourceSelection,
   TokenFilter,
   TokenKind,
   TokenRecord,
@@ -65,6 +66,7 @@ const GRANT_FIELDS: Record<keyof GrantRecord, true> = {
   userId: true,
   applicationId: true,
   scopes: true,
+  resourceSelection: true,
   audience: true,
   createdAt: true,
   updatedAt: true,
@@ -79,6 +81,7 @@ const TOKEN_FIELDS: Record<keyof TokenRecord, true> = {
   grantId: true,
   familyId: true,
   scopes: true,
+  resourceSelection: true,
   audience: true,
   createdAt: true,
   expiresAt: true,
@@ -223,10 +226,22 @@ export function assertGrant(where: string, value: unknown): asserts value is Gra
   id(where, 'userId', r.userId);
   id(where, 'applicationId', r.applicationId);
   strings(where, 'scopes', r.scopes);
+  nullableSelection(where, 'resourceSelection', r.resourceSelection);
   strings(where, 'audience', r.audience);
   assertDate(where, 'createdAt', r.createdAt);
   assertDate(where, 'updatedAt', r.updatedAt);
   nullableDate(where, 'lastUsedAt', r.lastUsedAt);
+}
+
+/** A resource selection: `null`, or a plain object of string lists (never `undefined`). */
+export function nullableSelection(
+  where: string,
+  name: string,
+  value: unknown,
+): asserts value is ResourceSelection | null {
+  if (value === null) return;
+  if (!isPlainObject(value)) fail(where, `\`${name}\` must be null or { scope: [ids] }`);
+  for (const [scope, ids] of Object.entries(value)) strings(where, `${name}.${scope}`, ids);
 }
 
 export function assertKind(where: string, value: unknown): asserts value is TokenKind {
@@ -243,6 +258,7 @@ export function assertToken(where: string, value: unknown): asserts value is Tok
   for (const name of ['applicationId', 'userId', 'grantId', 'familyId'] as const)
     nullableId(where, name, r[name]);
   strings(where, 'scopes', r.scopes);
+  nullableSelection(where, 'resourceSelection', r.resourceSelection);
   strings(where, 'audience', r.audience);
   assertDate(where, 'createdAt', r.createdAt);
   nullableDate(where, 'expiresAt', r.expiresAt);

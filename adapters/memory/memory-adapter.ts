@@ -1,5 +1,6 @@
 import { memoryCounter } from '../../lib/limits/flexible-counter';
 import { withTrustDefaults } from '../../lib/storage/legacy-records';
+import { copySelection, intersectSelections } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPageRequest,
   ApplicationPatch,
@@ -8,6 +9,7 @@ import type {
   GrantRecord,
   RateLimitCounter,
   RateLimitSpec,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -22,6 +24,7 @@ import {
   assertPatch,
   assertToken,
   checkFilter,
+  nullableSelection,
 } from './invariants';
 import {
   byCreatedAt,
@@ -203,6 +206,7 @@ export class MemoryAdapter implements StorageAdapter {
         : {
             ...existing,
             scopes: [...record.scopes],
+            resourceSelection: copySelection(record.resourceSelection),
             audience: [...record.audience],
             updatedAt: new Date(record.updatedAt.getTime()),
           };
@@ -278,6 +282,21 @@ export class MemoryAdapter implements StorageAdapter {
       // listTokens and revokeTokens never return a revoked record again: out of the index with
       // it, so a family whose older tokens keep being revoked (the token cap) stays cheap to read.
       this.#tokenIndex.remove(record);
+      count += 1;
+    }
+    return count;
+  }
+
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+    const checked = checkFilter('restrictTokens', filter, false);
+    nullableSelection('restrictTokens', 'narrowing', narrowing);
+    if (narrowing === null)
+      throw new TypeError('MemoryAdapter.restrictTokens: `narrowing` must be an object');
+    let count = 0;
+    // No `await` between reading and writing a record: atomic per record.
+    for (const record of this.#select(checked)) {
+      if (record.revokedAt !== null) continue;
+      record.resourceSelection = intersectSelections(record.resourceSelection, narrowing);
       count += 1;
     }
     return count;

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { copySelection } from '../../lib/storage/resource-selection';
 import type {
   ApplicationRecord,
   GrantRecord,
@@ -27,6 +28,7 @@ export function copyGrant(r: GrantRecord): GrantRecord {
   return {
     ...r,
     scopes: [...r.scopes],
+    resourceSelection: copySelection(r.resourceSelection),
     audience: [...r.audience],
     createdAt: new Date(r.createdAt.getTime()),
     updatedAt: new Date(r.updatedAt.getTime()),
@@ -39,6 +41,7 @@ export function copyToken(r: TokenRecord): TokenRecord {
   return {
     ...r,
     scopes: [...r.scopes],
+    resourceSelection: r.resourceSelection === null ? null : copySelection(r.resourceSelection),
     audience: [...r.audience],
     createdAt: new Date(r.createdAt.getTime()),
     expiresAt: copyDate(r.expiresAt),

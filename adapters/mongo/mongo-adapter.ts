@@ -7,6 +7,7 @@ import type {
   GrantRecord,
   RateLimitCounter,
   RateLimitSpec,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -16,6 +17,7 @@ import { type GrantUses, usesBeside, usesOnGrants } from './grant-uses';
 import { createIndexes, isFerretDb } from './indexes';
 import { MongoRateLimits } from './rate-limits';
 import {
+  encodeSelection,
   key,
   type Models,
   nextSeq,
@@ -253,7 +255,12 @@ export class MongoAdapter implements StorageAdapter {
       applicationId: key('saveGrant', record.applicationId),
     };
     const update = {
-      $set: { scopes: record.scopes, audience: record.audience, updatedAt: record.updatedAt },
+      $set: {
+        scopes: record.scopes,
+        audience: record.audience,
+        resourceSelection: encodeSelection(record.resourceSelection),
+        updatedAt: record.updatedAt,
+      },
       $setOnInsert: {
         _id: record.id,
         seq: nextSeq(),
@@ -345,6 +352,15 @@ export class MongoAdapter implements StorageAdapter {
     }
     const { strategy } = await this.#setup();
     return strategy.revoke(query, at);
+  }
+
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+    const query = tokenQuery('restrictTokens', filter);
+    if (Object.keys(query).length === 0) {
+      throw new TypeError('MongoAdapter.restrictTokens: an empty filter would restrict every token');
+    }
+    const { strategy } = await this.#setup();
+    return strategy.restrict(query, narrowing);
   }
 
   async consumeToken(

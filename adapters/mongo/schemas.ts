@@ -10,11 +10,13 @@
  */
 import { type Connection, Schema, Types } from 'mongoose';
 import { TRUST_LEVELS, withTrustDefaults } from '../../lib/storage/legacy-records';
+import { copySelection, parseSelection } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPatch,
   ApplicationRecord,
   ApplicationTrust,
   GrantRecord,
+  ResourceSelection,
   TokenFilter,
   TokenKind,
   TokenRecord,
@@ -73,6 +75,7 @@ export const grantSchema = new Schema(
     userId: String,
     applicationId: String,
     scopes: [String],
+    resourceSelection: nullableString,
     // Documents written before audiences have none: `toGrant` reads that as empty.
     audience: { type: [String], default: undefined },
     createdAt: Date,
@@ -93,6 +96,7 @@ export const tokenSchema = new Schema(
     grantId: nullableString,
     familyId: nullableString,
     scopes: [String],
+    resourceSelection: nullableString,
     audience: { type: [String], default: undefined },
     createdAt: Date,
     expiresAt: nullableDate,
@@ -112,7 +116,7 @@ export const tokenSchema = new Schema(
  * whose updates are not atomic (FerretDB): refusing a duplicate `_id` is atomic everywhere. The
  * same shape keeps a grant's last use on such servers (`grant-uses.ts`).
  */
-export const claimSchema = new Schema({ _id: String, at: Date }, OPTIONS);
+export const claimSchema = new Schema({ _id: String, at: Date, selection: nullableString }, OPTIONS);
 
 /**
  * Registers the models on the host's connection. Model name = collection name, so adapters with
@@ -248,6 +252,15 @@ class Fields {
     );
   }
 
+  /**
+   * A resource selection, stored as JSON text (scope names may hold `.`, which a document key
+   * may not). Missing, as in documents from before selections: `null`, unrestricted.
+   */
+  selection(field: string): ResourceSelection | null {
+    const selection = parseSelection(this.#doc[field]);
+    return selection === undefined ? this.#fail(field, 'null or JSON { scope: [ids] }') : selection;
+  }
+
   /** A fresh array of strings; a missing field (a document from before it existed) reads as empty. */
   stringsOrEmpty(field: string): string[] {
     return (this.#doc[field] ?? null) === null ? [] : this.strings(field);
@@ -291,6 +304,7 @@ export function toGrant(doc: unknown): GrantRecord {
     userId: f.string('userId'),
     applicationId: f.string('applicationId'),
     scopes: f.strings('scopes'),
+    resourceSelection: f.selection('resourceSelection'),
     audience: f.stringsOrEmpty('audience'),
     createdAt: f.date('createdAt'),
     updatedAt: f.date('updatedAt'),
@@ -309,6 +323,7 @@ export function toToken(doc: unknown): TokenRecord {
     grantId: f.stringOrNull('grantId'),
     familyId: f.stringOrNull('familyId'),
     scopes: f.strings('scopes'),
+    resourceSelection: f.selection('resourceSelection'),
     audience: f.stringsOrEmpty('audience'),
     createdAt: f.date('createdAt'),
     expiresAt: f.dateOrNull('expiresAt'),
@@ -335,13 +350,25 @@ export function toIdOnly(doc: unknown): string {
 /** A new insertion-order key (see `seq` above). */
 export const nextSeq = (): Types.ObjectId => new Types.ObjectId();
 
+/** A selection as stored: JSON text with sorted lists (equal selections are equal text), or `null`. */
+export function encodeSelection(selection: ResourceSelection | null): string | null {
+  return selection === null ? null : JSON.stringify(copySelection(selection));
+}
+
 /**
- * A record as a new document: `id` becomes `_id`, `seq` records the insertion order, everything
- * else is stored as it is.
+ * A record as a new document: `id` becomes `_id`, `seq` records the insertion order, the
+ * resource selection becomes JSON text, everything else is stored as it is.
  */
-export function toDocument<T extends { id: string }>(
+export function toDocument<T extends { id: string; resourceSelection?: ResourceSelection | null }>(
   record: T,
-): Omit<T, 'id'> & { _id: string; seq: Types.ObjectId } {
+): Record<string, unknown> & { _id: string; seq: Types.ObjectId } {
   const { id, ...rest } = record;
-  return { _id: id, seq: nextSeq(), ...rest };
+  const doc: Record<string, unknown> & { _id: string; seq: Types.ObjectId } = {
+    _id: id,
+    seq: nextSeq(),
+    ...rest,
+  };
+  if ('resourceSelection' in record)
+    doc.resourceSelection = encodeSelection(record.resourceSelection ?? null);
+  return doc;
 }

@@ -19,13 +19,21 @@
  *
  * @internal
  */
-import type { ConsumeResult, TokenKind, TokenRecord } from '../../lib/storage/storage-adapter';
-import { claimedAt, type Models, toIdOnly, toToken } from './schemas';
+import { intersectSelections, parseSelection } from '../../lib/storage/resource-selection';
+import type {
+  ConsumeResult,
+  ResourceSelection,
+  TokenKind,
+  TokenRecord,
+} from '../../lib/storage/storage-adapter';
+import { claimedAt, encodeSelection, type Models, toIdOnly, toToken } from './schemas';
 
 /** What differs between servers. `query` is a token filter already turned into a query. */
 export interface TokenStrategy {
   consume(kind: TokenKind, hash: string, at: Date, graceMs: number): Promise<ConsumeResult | null>;
   revoke(query: Record<string, string>, at: Date): Promise<number>;
+  /** `restrictTokens`: each matching live record's selection intersected with `narrowing`. */
+  restrict(query: Record<string, string>, narrowing: ResourceSelection): Promise<number>;
   purge(query: object): Promise<number>;
   /**
    * Only where writes can overwrite each other: the records as the claims decided them (a
@@ -35,6 +43,52 @@ export interface TokenStrategy {
 }
 
 export const DUPLICATE_KEY = 11000;
+
+/** The stored selection text of a document read with it projected (`null` when absent). */
+function storedText(doc: unknown): string | null {
+  const value: unknown =
+    typeof doc === 'object' && doc !== null ? Reflect.get(doc, 'resourceSelection') : null;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Per record, a compare-and-set: the intersection is written only where the document still holds
+ * the selection that was read; a lost race reads again. Returns how many live records it narrowed.
+ */
+async function narrowEach(
+  tokens: Models['tokens'],
+  query: Record<string, string>,
+  narrowing: ResourceSelection,
+  afterEach: (id: string, next: string | null) => Promise<void> = async () => undefined,
+): Promise<number> {
+  const docs = await tokens
+    .find({ ...query, revokedAt: null }, { _id: 1, resourceSelection: 1 })
+    .lean<unknown[]>();
+  let count = 0;
+  for (const doc of docs) {
+    const id = toIdOnly(doc);
+    let stored = storedText(doc);
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const current = parseSelection(stored);
+      if (current === undefined)
+        throw new TypeError(`MongoAdapter: tokens document ${id}: bad resourceSelection`);
+      const next = encodeSelection(intersectSelections(current, narrowing));
+      const result = await tokens.updateOne(
+        { _id: id, revokedAt: null, resourceSelection: stored },
+        { $set: { resourceSelection: next } },
+      );
+      if (result.matchedCount > 0) {
+        await afterEach(id, next);
+        count += 1;
+        break;
+      }
+      const again = await tokens.findOne({ _id: id }, { resourceSelection: 1, revokedAt: 1 }).lean<unknown>();
+      if (again === null || (again as { revokedAt?: unknown }).revokedAt != null) break;
+      stored = storedText(again);
+    }
+  }
+  return count;
+}
 
 export const codeOf = (error: unknown): unknown =>
   typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
@@ -102,12 +156,18 @@ export class NativeStrategy implements TokenStrategy {
     return result.modifiedCount;
   }
 
+  restrict(query: Record<string, string>, narrowing: ResourceSelection): Promise<number> {
+    return narrowEach(this.#tokens, query, narrowing);
+  }
+
   async purge(query: object): Promise<number> {
     return (await this.#tokens.deleteMany(query)).deletedCount;
   }
 }
 
 const BATCH = 500;
+/** A narrowing lock older than this belongs to a process that died holding it. */
+const STALE_LOCK_MS = 30_000;
 
 /** Consumption, revocation and purge through claim documents. */
 export class ClaimStrategy implements TokenStrategy {
@@ -170,21 +230,88 @@ export class ClaimStrategy implements TokenStrategy {
   }
 
   /**
+   * Per record, under a `restricting:<id>` lock document (an insert refused by `_id` is the one
+   * atomic step such a server has): read, intersect, write; then the `restrict:<id>` claim keeps
+   * the narrowed selection, because a racing whole-document write (the guard's `touchToken`) may
+   * put the old one back on the token, and reads intersect with the claim ({@link settle}).
+   */
+  async restrict(query: Record<string, string>, narrowing: ResourceSelection): Promise<number> {
+    const docs = await this.#tokens.find({ ...query, revokedAt: null }, { _id: 1 }).lean<unknown[]>();
+    let count = 0;
+    for (const id of docs.map(toIdOnly)) {
+      const narrowed = await this.#locked(`restricting:${id}`, async () => {
+        const doc = await this.#tokens.findOne({ _id: id }).lean<unknown>();
+        if (doc === null) return false;
+        const record = toToken(doc);
+        if (record.revokedAt !== null) return false;
+        const claimId = `restrict:${id}`;
+        const previous = await this.#claims.findOne({ _id: claimId }).lean<unknown>();
+        const held = parseSelection(Reflect.get(Object(previous), 'selection') ?? null) ?? null;
+        const current =
+          held === null ? record.resourceSelection : intersectSelections(record.resourceSelection, held);
+        const next = intersectSelections(current, narrowing);
+        await this.#claims.updateOne(
+          { _id: claimId },
+          { $set: { at: new Date(), selection: encodeSelection(next) } },
+          { upsert: true },
+        );
+        await this.#tokens.updateOne({ _id: id }, { $set: { resourceSelection: encodeSelection(next) } });
+        return true;
+      });
+      if (narrowed) count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * Runs `work` while holding the lock document `lockId`. A holder that died leaves its lock
+   * behind; one older than `STALE_LOCK_MS` is taken over. Waiting is bounded by attempts.
+   */
+  async #locked<T>(lockId: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.#claims.insertOne({ _id: lockId, at: new Date() });
+        break;
+      } catch (error) {
+        if (codeOf(error) !== DUPLICATE_KEY || attempt >= 500) throw error;
+        const held = claimedAt(await this.#claims.findOne({ _id: lockId }).lean<unknown>());
+        if (held !== null && Date.now() - held.getTime() > STALE_LOCK_MS) {
+          await this.#claims.deleteOne({ _id: lockId, at: held });
+        } else await new Promise((resolve) => setTimeout(resolve, 2 + (attempt % 10)));
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await this.#claims.deleteOne({ _id: lockId });
+    }
+  }
+
+  /**
    * Sets `revokedAt` and `consumedAt` from the `revoke:<id>` / `consume:<id>` claims of records
-   * that read as not revoked or not consumed: a racing whole-document write may have put `null`
-   * back, but the claim, written first, is never overwritten.
+   * that read as not revoked or not consumed, and intersects selections with `restrict:<id>`
+   * claims: a racing whole-document write may have put an old value back, but the claim is kept.
    */
   async settle(records: TokenRecord[]): Promise<TokenRecord[]> {
-    const byClaim = new Map<string, { record: TokenRecord; field: 'revokedAt' | 'consumedAt' }>();
+    const byClaim = new Map<
+      string,
+      { record: TokenRecord; field: 'revokedAt' | 'consumedAt' | 'resourceSelection' }
+    >();
     for (const record of records) {
       if (record.revokedAt === null) byClaim.set(`revoke:${record.id}`, { record, field: 'revokedAt' });
       if (record.consumedAt === null) byClaim.set(`consume:${record.id}`, { record, field: 'consumedAt' });
+      byClaim.set(`restrict:${record.id}`, { record, field: 'resourceSelection' });
     }
-    if (byClaim.size === 0) return records;
     const claims = await this.#claims.find({ _id: { $in: [...byClaim.keys()] } }).lean<unknown[]>();
     for (const claim of claims) {
       const open = byClaim.get(toIdOnly(claim));
-      if (open !== undefined) open.record[open.field] = claimedAt(claim);
+      if (open === undefined) continue;
+      if (open.field === 'resourceSelection') {
+        const held = parseSelection((claim as { selection?: unknown }).selection ?? null);
+        if (held !== undefined && held !== null) {
+          open.record.resourceSelection = intersectSelections(open.record.resourceSelection, held);
+        }
+      } else open.record[open.field] = claimedAt(claim);
     }
     return records;
   }
@@ -197,7 +324,7 @@ export class ClaimStrategy implements TokenStrategy {
     for (let start = 0; start < ids.length; start += BATCH) {
       const batch = ids.slice(start, start + BATCH);
       count += (await this.#tokens.deleteMany({ _id: { $in: batch } })).deletedCount;
-      const claimIds = batch.flatMap((id) => [`consume:${id}`, `revoke:${id}`]);
+      const claimIds = batch.flatMap((id) => [`consume:${id}`, `revoke:${id}`, `restrict:${id}`]);
       await this.#claims.deleteMany({ _id: { $in: claimIds } });
     }
     return count;

@@ -13,10 +13,13 @@
  *
  * @internal
  */
+
 import { type LegacyApplicationRecord, TRUST_LEVELS } from '../../lib/storage/legacy-records';
+import { copySelection, parseSelection } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPatch,
   GrantRecord,
+  ResourceSelection,
   TokenFilter,
   TokenKind,
   TokenRecord,
@@ -115,6 +118,22 @@ function list(name: string): Column<string[]> {
 }
 
 /**
+ * A resource selection as JSON text on both dialects (sorted lists, so equal selections are equal
+ * text: `restrictTokens` compares what it read). A row from before the column existed is `NULL`:
+ * unrestricted, as the contract says.
+ */
+function selection(name: string): Column<ResourceSelection | null> {
+  return {
+    name,
+    encode: (value) => (value === null ? null : JSON.stringify(copySelection(value))),
+    decode: (value, fail) => {
+      const selection = parseSelection(value);
+      return selection === undefined ? fail('null or JSON { scope: [ids] }') : selection;
+    },
+  };
+}
+
+/**
  * A list column added after the first release (the audience, migration 0004): `NULL`, as in a
  * row an older provider version inserts during a rolling deploy, reads as the empty list.
  */
@@ -176,6 +195,7 @@ export const GRANT_COLUMNS: ColumnMap<GrantRecord> = {
   userId: text('user_id'),
   applicationId: text('application_id'),
   scopes: list('scopes'),
+  resourceSelection: selection('resource_selection'),
   audience: listOrEmpty('audience'),
   createdAt: date('created_at'),
   updatedAt: date('updated_at'),
@@ -191,6 +211,7 @@ export const TOKEN_COLUMNS: ColumnMap<TokenRecord> = {
   grantId: nullable(text('grant_id')),
   familyId: nullable(text('family_id')),
   scopes: list('scopes'),
+  resourceSelection: selection('resource_selection'),
   audience: listOrEmpty('audience'),
   createdAt: date('created_at'),
   expiresAt: nullable(date('expires_at')),

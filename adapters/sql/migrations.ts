@@ -165,7 +165,18 @@ const MIGRATIONS: Migrations = {
     await db.schema.alterTable(t.grants).addColumn('audience', type.list).execute();
     await db.schema.alterTable(t.tokens).addColumn('audience', type.list).execute();
   },
+
+  async '0005_add_resource_selections'(db, _dialect, t) {
+    await addResourceSelections(db, t);
+  },
 };
+
+/** Resource selections (fine-grained access, issue 14), after the audiences of 0004. */
+async function addResourceSelections(db: Kysely<Tables>, t: TableNames): Promise<void> {
+  // JSON text, nullable: rows from before are unrestricted, and older versions keep working.
+  await db.schema.alterTable(t.grants).addColumn('resource_selection', 'text').execute();
+  await db.schema.alterTable(t.tokens).addColumn('resource_selection', 'text').execute();
+}
 
 function index(db: Kysely<Tables>, table: string, columns: string[]): Promise<void> {
   return db.schema

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPool, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import { withTrustDefaults } from '../../lib/storage/legacy-records';
+import { intersectSelections } from '../../lib/storage/resource-selection';
 import type {
   ApplicationPageRequest,
   ApplicationPatch,
@@ -8,6 +9,7 @@ import type {
   GrantRecord,
   RateLimitCounter,
   RateLimitSpec,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -255,6 +257,7 @@ export class SqlAdapter implements StorageAdapter {
       .onConflict((conflict) =>
         conflict.columns(['user_id', 'application_id']).doUpdateSet((eb) => ({
           scopes: eb.ref('excluded.scopes'),
+          resource_selection: eb.ref('excluded.resource_selection'),
           audience: eb.ref('excluded.audience'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
@@ -357,6 +360,63 @@ export class SqlAdapter implements StorageAdapter {
       )
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /**
+   * Per record: read its selection, write the intersection only if the column still holds what
+   * was read (a compare-and-set), and re-read on a lost race. No transaction spans records.
+   */
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+    const criteria = this.#criteria('restrictTokens', filter);
+    if (criteria.length === 0) {
+      throw new TypeError('SqlAdapter.restrictTokens: an empty filter would restrict every token');
+    }
+    if (this.#unmatchable(...criteria.map(([, value]) => value))) return 0;
+    const column = TOKEN_COLUMNS.resourceSelection;
+    const rows = await this.#db
+      .selectFrom(this.#t.tokens)
+      .select(['id', 'resource_selection'])
+      .where((eb) =>
+        eb.and([...criteria.map(([name, value]) => eb(name, '=', value)), eb('revoked_at', 'is', null)]),
+      )
+      .execute();
+    let count = 0;
+    for (const first of rows) {
+      let stored: unknown = first.resource_selection;
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const current = column.decode(stored, (expected) => {
+          throw new TypeError(
+            `SqlAdapter: tokens row ${String(first.id)}: resource_selection is not ${expected}`,
+          );
+        });
+        const next = column.encode(intersectSelections(current, narrowing), this.#dialect);
+        const result = await this.#db
+          .updateTable(this.#t.tokens)
+          .set({ resource_selection: next })
+          .where((eb) =>
+            eb.and([
+              eb('id', '=', first.id),
+              eb('revoked_at', 'is', null),
+              stored === null || stored === undefined
+                ? eb('resource_selection', 'is', null)
+                : eb('resource_selection', '=', stored),
+            ]),
+          )
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) > 0) {
+          count += 1;
+          break;
+        }
+        const again = await this.#db
+          .selectFrom(this.#t.tokens)
+          .select(['resource_selection', 'revoked_at'])
+          .where('id', '=', first.id)
+          .executeTakeFirst();
+        if (again === undefined || (again.revoked_at !== null && again.revoked_at !== undefined)) break;
+        stored = again.resource_selection;
+      }
+    }
+    return count;
   }
 
   async consumeToken(

@@ -21,6 +21,7 @@ import type {
   ApplicationRecord,
   ConsumeResult,
   GrantRecord,
+  ResourceSelection,
   StorageAdapter,
   TokenFilter,
   TokenKind,
@@ -49,6 +50,19 @@ const FILTER_FIELDS: readonly (keyof TokenFilter)[] = [
   'grantId',
   'familyId',
 ];
+
+/**
+ * The contract's intersection: per scope `narrowing` names, the ids in both (a scope the token
+ * leaves unrestricted takes `narrowing`'s list); other scopes unchanged.
+ */
+function narrowed(current: ResourceSelection | null, narrowing: ResourceSelection): ResourceSelection {
+  const result: ResourceSelection = { ...current };
+  for (const [scope, ids] of Object.entries(narrowing)) {
+    const existing = result[scope];
+    result[scope] = existing === undefined ? [...ids] : existing.filter((id) => ids.includes(id));
+  }
+  return result;
+}
 
 /**
  * The storage contract's reading of an application stored before trust levels existed (without
@@ -136,6 +150,8 @@ export class JsonFileAdapter implements StorageAdapter {
         const value = revived[String(field)];
         revived[String(field)] = value === null || value === undefined ? null : new Date(String(value));
       }
+      // A grant or token written before resource selections existed is unrestricted.
+      if (name !== 'applications') revived.resourceSelection ??= null;
       // This file is written by #write only, from records the core built and type-checked.
       return revived as unknown as Collections[N];
     });
@@ -243,6 +259,7 @@ export class JsonFileAdapter implements StorageAdapter {
       }
       // One grant per (user, application): keep its id, createdAt and lastUsedAt.
       existing.scopes = [...record.scopes];
+      existing.resourceSelection = record.resourceSelection;
       existing.audience = [...record.audience];
       existing.updatedAt = record.updatedAt;
       await this.#write('grants', grants);
@@ -325,6 +342,25 @@ export class JsonFileAdapter implements StorageAdapter {
       for (const token of tokens) {
         if (token.revokedAt !== null || !matches(token)) continue;
         token.revokedAt = at;
+        count += 1;
+      }
+      if (count > 0) await this.#write('tokens', tokens);
+      return count;
+    });
+  }
+
+  /** Every operation runs alone on the queue, so reading and writing a record is atomic. */
+  async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
+    const matches = matcher('restrictTokens', filter);
+    if (!FILTER_FIELDS.some((field) => filter[field] !== undefined)) {
+      throw new TypeError('JsonFileAdapter.restrictTokens: refusing an empty filter');
+    }
+    return this.#serialized(async () => {
+      const tokens = await this.#read('tokens');
+      let count = 0;
+      for (const token of tokens) {
+        if (token.revokedAt !== null || !matches(token)) continue;
+        token.resourceSelection = narrowed(token.resourceSelection, narrowing);
         count += 1;
       }
       if (count > 0) await this.#write('tokens', tokens);

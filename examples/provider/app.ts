@@ -13,12 +13,13 @@ import {
   type ScopeDefinitions,
   type StorageAdapter,
 } from '../../lib';
-import { exampleApi, seedRepos } from './api';
+import { exampleApi } from './api';
 import { isCrossSite, LoginAttempts } from './login-guard';
 import { exampleMcpServer } from './mcp';
 import { homePage, loginPage } from './pages';
 import { setPageHeaders } from './playground/render';
 import { playgroundRouter } from './playground/router';
+import { RepositoryStore } from './repositories';
 import { chosenLanguage, LANGUAGE_COOKIE, LANGUAGES, themedLayout } from './theme/themed-layout';
 import { type ExampleUser, findUserById, findUserByLogin } from './users';
 
@@ -67,7 +68,17 @@ function safeReturnTo(value: unknown): string {
 
 const SCOPES: ScopeDefinitions = {
   user: { description: 'Read your profile information' },
-  repo: { description: 'Full control of your repositories', includes: ['public_repo'] },
+  // `repo` and `repo:read` apply to repositories: the user may grant them on chosen ones only.
+  repo: {
+    description: 'Full control of your repositories',
+    includes: ['public_repo', 'repo:read'],
+    resourceType: 'repository',
+  },
+  'repo:read': {
+    description: 'Read your public and private repositories',
+    includes: ['public_repo'],
+    resourceType: 'repository',
+  },
   public_repo: { description: 'Access your public repositories' },
   gist: { description: 'Create gists' },
   // Held by clients only (client credentials): a CI server reporting commit statuses.
@@ -78,6 +89,7 @@ const SCOPES: ScopeDefinitions = {
 const SCOPES_DE: Readonly<Record<string, string>> = {
   user: 'Ihre Profilinformationen lesen',
   repo: 'Volle Kontrolle über Ihre Repositories',
+  'repo:read': 'Ihre öffentlichen und privaten Repositories lesen',
   public_repo: 'Auf Ihre öffentlichen Repositories zugreifen',
   gist: 'Gists anlegen',
   'ci:status': 'Commit-Status melden',
@@ -124,12 +136,15 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
   app.use(passport.session());
 
   const isAdmin = (req: Request): boolean => ADMINS.has(sessionUser(req)?.login ?? '');
+  const repositories = new RepositoryStore();
   const provider = createProvider({
     adapter: options.adapter ?? new MemoryAdapter(),
     issuer: options.issuer,
     csrfSecret: options.csrfSecret,
     logger: options.logger,
     scopes: SCOPES,
+    // What `repo` and `repo:read` apply to: the user's repositories (RFC 9396 type `repository`).
+    resourceTypes: { repository: repositories.resourceType() },
     // The library's pages in the visitor's language: the switch's cookie, else Accept-Language.
     locale: chosenLanguage,
     messages: { de: { scopes: SCOPES_DE } },
@@ -150,7 +165,7 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     resources: {
       [apiResource(options.issuer)]: {
         name: 'Example API',
-        scopes: ['user', 'repo', 'public_repo', 'gist', 'ci:status'],
+        scopes: ['user', 'repo', 'repo:read', 'public_repo', 'gist', 'ci:status'],
       },
       [mcpResource(options.issuer)]: {
         name: 'Example MCP server',
@@ -252,9 +267,8 @@ export function createExampleProvider(options: ExampleProviderOptions): { app: E
     },
     provider.adminRouter,
   );
-  const repos = seedRepos();
-  app.use('/api', exampleApi(provider, apiResource(options.issuer), repos));
-  app.use('/mcp', exampleMcpServer(provider, mcpResource(options.issuer), repos));
+  app.use('/api', exampleApi(provider, apiResource(options.issuer), repositories));
+  app.use('/mcp', exampleMcpServer(provider, mcpResource(options.issuer), repositories));
   app.use(
     '/playground',
     playgroundRouter({

@@ -2,7 +2,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { OAuthContext, Provider } from '../../lib';
-import { ownerLogin, type Repo } from './api';
+import { ownerLogin } from './api';
+import type { RepositoryStore } from './repositories';
 
 /** The scope `list_repos` needs; a token without it gets the 403 step-up challenge. */
 const LIST_REPOS_SCOPE = 'public_repo';
@@ -23,7 +24,7 @@ function callsTool(body: unknown, name: string): boolean {
 }
 
 /** One MCP server for one request (the SDK's stateless mode), knowing who the token is for. */
-function mcpServerFor(oauth: OAuthContext, repos: readonly Repo[]): McpServer {
+function mcpServerFor(oauth: OAuthContext, repositories: RepositoryStore): McpServer {
   const server = new McpServer({ name: 'example-provider-mcp', version: '1.0.0' });
   const text = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }] });
   server.registerTool(
@@ -40,7 +41,7 @@ function mcpServerFor(oauth: OAuthContext, repos: readonly Repo[]): McpServer {
   server.registerTool(
     'list_repos',
     { description: `Your public repositories (needs ${LIST_REPOS_SCOPE})` },
-    async () => text(repos.filter((repo) => repo.owner === ownerLogin(oauth.user) && !repo.private)),
+    async () => text(repositories.ownedBy(ownerLogin(oauth.user)).filter((repo) => !repo.private)),
   );
   return server;
 }
@@ -52,14 +53,18 @@ function mcpServerFor(oauth: OAuthContext, repos: readonly Repo[]): McpServer {
  * A `tools/call` of `list_repos` without `public_repo` is answered by the guard's 403
  * `insufficient_scope` before the MCP server sees it, so the client can step up.
  */
-export function exampleMcpServer(provider: Provider, resource: string, repos: readonly Repo[]): Router {
+export function exampleMcpServer(
+  provider: Provider,
+  resource: string,
+  repositories: RepositoryStore,
+): Router {
   const guard = provider.protectedResource(resource);
   const needsRepoScope = guard.requireScope(LIST_REPOS_SCOPE);
   const router = Router();
   const serve = async (req: Request, res: Response) => {
     const oauth = req.oauth;
     if (oauth === undefined) throw new Error('the guard did not run');
-    const server = mcpServerFor(oauth, repos);
+    const server = mcpServerFor(oauth, repositories);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,

@@ -11,7 +11,9 @@ import type { Parameters } from '../http/parse-body';
 import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { RedirectTarget } from '../respond/redirect';
-import type { ApplicationRecord } from '../storage/storage-adapter';
+import { parseAuthorizationDetails } from '../scopes/authorization-details';
+import { normalizeSelected } from '../scopes/resource-access';
+import type { ApplicationRecord, ResourceSelection } from '../storage/storage-adapter';
 
 /** An authorization request whose client and redirect URI have been verified (RFC 6749 §4.1.1). */
 export interface VerifiedClient {
@@ -29,6 +31,11 @@ export interface AuthorizationRequest extends VerifiedClient {
   /** `code`, or `token` for the implicit grant when it is enabled. */
   responseType: 'code' | 'token';
   scopes: string[];
+  /**
+   * RFC 9396: the resources the request's `authorization_details` named per scope (they
+   * pre-select the consent page); `null` when it named none.
+   */
+  resourceSelection: ResourceSelection | null;
   /** RFC 8707 §2: the resources named with `resource`, as declared; empty when none was sent. */
   resources: string[];
   /** What the client asked of the user: no page at all, a new login, the consent page again. */
@@ -46,6 +53,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'authorization_details',
   'resource',
 ] as const;
 
@@ -139,7 +147,18 @@ export function validateAuthorizationRequest(
   const implicit = answered.type === 'token';
   const prompt = parsePrompt(params.prompt);
   const requested = options.scopes.parse(params.scope ?? '', redirectable);
-  const scopes = options.scopes.normalize(requested.length > 0 ? requested : options.defaultScopes);
+  // RFC 9396 §2, §3: authorization_details add the scopes their actions map to, and name resources.
+  const details =
+    params.authorization_details === undefined
+      ? null
+      : parseAuthorizationDetails(options.scopes, params.authorization_details, redirectable);
+  const named = [...requested, ...(details?.scopes ?? [])];
+  const normalized = normalizeSelected(
+    options.scopes,
+    named.length > 0 ? named : options.defaultScopes,
+    details?.resourceSelection ?? null,
+  );
+  const { scopes, resourceSelection } = normalized;
   // RFC 9700 §4.15: a user authorizes only scopes users may hold; client-held ones are for client_credentials.
   options.scopes.requireHeldBy(scopes, 'user', redirectable);
   const { client } = verified;
@@ -148,7 +167,7 @@ export function validateAuthorizationRequest(
   }
   // RFC 8707 §2: each `resource` an absolute URI naming a declared resource, else invalid_target.
   const resources = options.resources.parse(params.resource, redirectable);
-  const base = { ...verified, scopes, resources, prompt };
+  const base = { ...verified, scopes, resources, resourceSelection, prompt };
 
   if (implicit) return { ...base, responseType: 'token', codeChallenge: null, codeChallengeMethod: null };
 

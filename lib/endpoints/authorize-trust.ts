@@ -1,6 +1,7 @@
 import { SilentConsentRequiredError, SilentLoginRequiredError } from '../errors/oauth-error';
 import { currentUser, loginRedirectUrl } from '../http/current-user';
 import { sendRedirect } from '../respond/redirect';
+import { grantCovers } from '../scopes/resource-access';
 import type { ApplicationRecord } from '../storage/storage-adapter';
 import type { EndpointCall } from './endpoint-call';
 
@@ -57,7 +58,7 @@ export function requireAuthorizationLogin(postReturnAddress: (call: EndpointCall
 /**
  * Whether the consent page is needed, by the client's trust: a first-party application with
  * `skipConsent` never shows it (its grant is recorded, so the user can still revoke it); an
- * earlier consent covering the scopes is reused for confidential and first-party clients;
+ * earlier consent covering the scopes (and any resources the request names) is reused for confidential and first-party clients;
  * `prompt=consent` always shows the page, and `prompt=none` turns a needed page into
  * `consent_required`. Answers with `issue` when no page is needed; otherwise notes the scopes
  * the user approved before, for the page to mark.
@@ -65,18 +66,20 @@ export function requireAuthorizationLogin(postReturnAddress: (call: EndpointCall
 export function skipConsentByTrust(issue: (call: EndpointCall) => Promise<void>) {
   return async function skipConsentByTrust(call: EndpointCall): Promise<void> {
     const { provider, user, authorization } = call;
-    const { client, prompt, scopes, resources } = authorization;
+    const { client, prompt, scopes, resources, resourceSelection } = authorization;
     if (prompt.has('consent')) return;
     const earlier = await provider.grants.find(user.id, client.id);
-    // RFC 8707: an earlier consent covers the request only if it also named every resource asked for.
+    // RFC 8707: an earlier consent covers the request only if it also named every resource asked
+    // for; RFC 9396: and allowed every resource its authorization_details name.
     const covering =
       earlier !== null &&
-      provider.options.scopes.covers(earlier.scopes, scopes) &&
+      grantCovers(provider.options.scopes, earlier, scopes, resourceSelection) &&
       resources.every((uri) => earlier.audience.includes(uri))
         ? earlier
         : null;
     if (client.trust === 'first-party' && client.skipConsent) {
-      call.grant = covering ?? (await provider.grants.approve(user.id, client, scopes, resources));
+      call.grant =
+        covering ?? (await provider.grants.approve(user.id, client, scopes, resources, resourceSelection));
       await issue(call);
       return;
     }

@@ -6,6 +6,9 @@ import type { Parameters } from '../http/parse-body';
 import { type MessageKey, message } from '../messages/catalog';
 import { redirectLocation, sendRedirect } from '../respond/redirect';
 import { tokenResponseFields } from '../respond/token-response';
+import { expandSelection } from '../scopes/resource-access';
+import type { ResourceSelection } from '../storage/storage-adapter';
+import { DECISIONS, FORM_FIELDS } from '../views/form-contract';
 import {
   AUTHORIZATION_PARAMETERS,
   validateAuthorizationRequest as validateRequest,
@@ -13,7 +16,8 @@ import {
 } from './authorization-request';
 import { requireAuthorizationLogin as requireTrustedLogin, skipConsentByTrust } from './authorize-trust';
 import type { EndpointCall } from './endpoint-call';
-import { consentBinding } from './steps/page-steps';
+import { consentBinding, showConsent } from './steps/page-steps';
+import { approvedSelection, consentChoices, requestedPages } from './steps/resource-choice';
 
 /**
  * The steps of `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1–4.1.2, §4.2.1–4.2.2). Both verify
@@ -51,10 +55,11 @@ function failureKey(error: unknown): MessageKey | null {
  * that matches none (or is missing where one is needed) is reported as an event.
  */
 export async function verifyClientAndRedirect(call: EndpointCall): Promise<void> {
-  const { params, provider } = call;
+  const { req, params, provider } = call;
   try {
+    // A client metadata document URL is fetched and checked here (its failures are the 400 page).
     const verified = await verifyClient(params, provider.options, provider.grantTypes, (id) =>
-      provider.applications.findByClientId(id),
+      provider.clientDocuments.find(id, req.ip),
     );
     call.client = verified.client;
     call.redirect = verified.target;
@@ -114,6 +119,7 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
     grantId: grant.id,
     familyId: null,
     scopes: request.scopes,
+    resourceSelection: call.approvedSelection ?? inheritedSelection(call),
     audience: request.resources,
   };
   if (request.responseType === 'token') {
@@ -140,16 +146,35 @@ export async function redirectWithAuthorization(call: EndpointCall): Promise<voi
 }
 
 /**
+ * Remembered consent: the grant's resources for the requested scopes, narrowed to the ones the
+ * request named (a covering grant allows them all, see `grantCovers`).
+ */
+function inheritedSelection(call: EndpointCall): ResourceSelection | null {
+  const { provider, authorization, grant } = call;
+  const fromGrant = expandSelection(provider.options.scopes, grant.scopes, grant.resourceSelection, [
+    ...provider.options.scopes.expand(authorization.scopes),
+  ]);
+  const selection = { ...(fromGrant ?? {}), ...(authorization.resourceSelection ?? {}) };
+  return Object.keys(selection).length === 0 ? null : selection;
+}
+
+/**
  * A first-party app with `skipConsent`, or a remembered consent the client's trust lets us reuse,
  * gets its answer at once (`prompt` honoured; see `authorize-trust.ts`).
  */
 export const skipConsentIfAllowed = skipConsentByTrust(redirectWithAuthorization);
 
-/** The consent page posts the request back with its normalized scopes. */
-export function prepareConsent(call: EndpointCall): void {
-  const { req, params, provider, authorization } = call;
+/**
+ * The consent page posts the request back with its normalized scopes, and offers "all or only
+ * these" for each resource-scoped scope (pre-selected by `authorization_details`).
+ */
+export async function prepareConsent(call: EndpointCall): Promise<void> {
+  const { req, params, provider, authorization, user } = call;
   const fields = authorizationParameters(params);
   fields.scope = authorization.scopes.join(' ');
+  const more = req.method === 'POST' && params.decision === DECISIONS.more;
+  const pages = requestedPages(params, more);
+  fields[FORM_FIELDS.resourcePages] = String(pages);
   if (authorization.resources.length > 0) fields.resource = authorization.resources.join(' ');
   call.consent = {
     client: authorization.client,
@@ -157,6 +182,14 @@ export function prepareConsent(call: EndpointCall): void {
     redirectUri: authorization.target.redirectUri,
     userCode: null,
     rememberedScopes: call.rememberedScopes,
+    resourceChoices: await consentChoices(
+      provider.options.scopes,
+      user,
+      authorization.scopes,
+      authorization.resourceSelection,
+      params,
+      pages,
+    ),
     fields,
     action: `${req.baseUrl}${provider.options.basePath}/authorize`,
   };
@@ -178,9 +211,19 @@ export async function recordDecision(call: EndpointCall): Promise<void> {
     });
     throw new AccessDeniedError(message('problem.userDenied'), { redirectable: true });
   }
+  if (params.decision === DECISIONS.more) {
+    // "Show more" without JavaScript: the same page again, one more page of resources listed,
+    // keeping what the user ticked. Nothing is granted.
+    await prepareConsent(call);
+    bindConsentCsrf(call);
+    await showConsent(call);
+    return;
+  }
   if (params.decision !== 'approve') {
     throw new InvalidRequestError(message('problem.decision'), { redirectable: true });
   }
-  const { client, scopes, resources } = authorization;
-  call.grant = await provider.grants.approve(user.id, client, scopes, resources);
+  const { client, scopes, resources, resourceSelection } = authorization;
+  const selection = await approvedSelection(provider.options.scopes, user, scopes, resourceSelection, params);
+  call.approvedSelection = selection;
+  call.grant = await provider.grants.approve(user.id, client, scopes, resources, selection);
 }

@@ -2,9 +2,11 @@ import { type HttpError, TooManyAttemptsError, UnknownUserCodeError } from '../e
 import { InvalidRequestError } from '../errors/oauth-error';
 import { issueCsrfToken } from '../http/csrf';
 import { message } from '../messages/catalog';
+import { DECISIONS, FORM_FIELDS } from '../views/form-contract';
 import type { EndpointCall } from './endpoint-call';
 import { answerPage } from './error-styles';
 import { requireLogin, showConsent } from './steps/page-steps';
+import { approvedSelection, consentChoices, requestedPages } from './steps/resource-choice';
 
 /**
  * The steps of `GET/POST /oauth/device` (RFC 8628 §3.3): the logged-in user enters the user code,
@@ -49,24 +51,34 @@ export async function findPendingDevice(call: EndpointCall): Promise<void> {
 /**
  * The consent page for the device's application and scopes, showing the user code to compare
  * with the device's screen (RFC 8628 §5.4: a device far away may be asking); it posts the code back.
+ * Resource-scoped scopes get the same "all or only these" choice as the authorization page ("all"
+ * preselected: RFC 8628 has no `authorization_details` to name resources with).
  */
-export function prepareDeviceConsent(call: EndpointCall): void {
-  const { device } = call;
+export async function prepareDeviceConsent(call: EndpointCall): Promise<void> {
+  const { req, params, provider, user, device } = call;
+  const more = req.method === 'POST' && params.decision === DECISIONS.more;
+  const pages = requestedPages(params, more);
+  const scopes = device.device.scopes;
   call.consent = {
     client: device.client,
-    scopes: device.device.scopes,
+    scopes,
     redirectUri: null,
     userCode: device.userCode,
     rememberedScopes: [],
-    fields: { user_code: device.userCode },
+    resourceChoices: await consentChoices(provider.options.scopes, user, scopes, null, params, pages),
+    fields: { user_code: device.userCode, [FORM_FIELDS.resourcePages]: String(pages) },
     action: devicePage(call),
   };
 }
 
-/** A posted code without a decision is the code form's submission: show its consent page. */
+/**
+ * A posted code without a decision is the code form's submission: show its consent page; "show
+ * more" shows it again with one more page of resources, keeping what the user ticked.
+ */
 export async function showConsentUntilDecided(call: EndpointCall): Promise<void> {
-  if (call.params.decision !== undefined) return;
-  prepareDeviceConsent(call);
+  const { decision } = call.params;
+  if (decision !== undefined && decision !== DECISIONS.more) return;
+  await prepareDeviceConsent(call);
   await showConsent(call);
 }
 
@@ -77,7 +89,11 @@ export async function recordDeviceDecision(call: EndpointCall): Promise<void> {
     throw new InvalidRequestError(message('problem.decision'));
   }
   const approved = params.decision === 'approve';
-  await provider.devices.decide(device, user.id, approved);
+  // Every chosen resource must be the user's, as on the authorization page.
+  const selection = approved
+    ? await approvedSelection(provider.options.scopes, user, device.device.scopes, null, params)
+    : null;
+  await provider.devices.decide(device, user.id, approved, selection);
   await provider.pages.send(req, res, 'deviceDone', { approved });
 }
 

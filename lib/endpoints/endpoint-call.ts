@@ -2,12 +2,12 @@ import type { Request, Response } from 'express';
 import type { TokenGrant } from '../grants/registry';
 import type { Parameters } from '../http/parse-body';
 import { FormFields } from '../http/read-form';
-import type { ResourceOwner } from '../options/provider-options';
+import type { ConsentResourceChoice, ResourceOwner } from '../options/provider-options';
 import type { ProviderContext } from '../provider-context';
 import type { RedirectTarget } from '../respond/redirect';
 import type { PendingDevice } from '../services/device-service';
 import type { IssuedTokens } from '../services/token-service';
-import type { ApplicationRecord, GrantRecord } from '../storage/storage-adapter';
+import type { ApplicationRecord, GrantRecord, ResourceSelection } from '../storage/storage-adapter';
 import type { AdminFrame, SettingsFrame } from '../views/settings-layout';
 import type { AuthorizationRequest, VerifiedClient } from './authorization-request';
 
@@ -21,6 +21,8 @@ export interface ConsentRequest {
   userCode: string | null;
   /** Scopes the user approved before (a public client sees the page anyway); shown as such. */
   rememberedScopes: readonly string[];
+  /** The "all or only these" choices of the request's resource-scoped scopes. */
+  resourceChoices?: ConsentResourceChoice[];
   /** Hidden fields besides the CSRF token, which `showConsent` adds. */
   fields: Record<string, string>;
   /** Where the form posts. */
@@ -54,6 +56,11 @@ export class EndpointCall {
    * shown as a page; from then on redirectable ones go back to the client (RFC 6749 §4.1.2.1).
    */
   redirect: RedirectTarget | null = null;
+  /**
+   * The resources the user approved at consent (`null`: all); `undefined` when consent was
+   * skipped, and the tokens inherit the grant's.
+   */
+  approvedSelection: ResourceSelection | null | undefined = undefined;
   /** Navigation and CSRF token of a settings page, once the user is known (for its error page). */
   frame: SettingsFrame | null = null;
   /**

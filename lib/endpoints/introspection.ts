@@ -1,4 +1,5 @@
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error';
+import { describeAuthorizationDetails } from '../scopes/authorization-details';
 import type { ApplicationRecord, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import type { EndpointCall } from './endpoint-call';
 
@@ -55,6 +56,8 @@ async function describeActiveToken(
   const user =
     record.userId === null ? null : options.findUser ? await options.findUser(record.userId) : null;
   const username = typeof user?.username === 'string' ? user.username : undefined;
+  // RFC 9396 §9.2: what the token may do, as authorization details.
+  const details = describeAuthorizationDetails(options.scopes, record.scopes, record.resourceSelection);
   return {
     active: true,
     scope: record.scopes.join(' '),
@@ -65,6 +68,7 @@ async function describeActiveToken(
     exp: record.expiresAt === null ? undefined : Math.floor(record.expiresAt.getTime() / 1000),
     iat: Math.floor(record.createdAt.getTime() / 1000),
     iss: options.issuer,
+    authorization_details: details.length === 0 ? undefined : details,
     // RFC 7662 §2.2 / RFC 8707 §2: the resources the token is for; absent when none was named.
     aud: record.audience.length === 0 ? undefined : [...record.audience],
   };

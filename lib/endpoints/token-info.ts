@@ -1,5 +1,16 @@
 import { resolveOAuthContext } from '../guards/authenticate';
+import { describeAuthorizationDetails } from '../scopes/authorization-details';
+import type { TokenRecord } from '../storage/storage-adapter';
 import type { EndpointCall } from './endpoint-call';
+
+function detailsOf(provider: EndpointCall['provider'], token: TokenRecord): Record<string, unknown> {
+  const details = describeAuthorizationDetails(
+    provider.options.scopes,
+    token.scopes,
+    token.resourceSelection,
+  );
+  return details.length === 0 ? {} : { authorization_details: details };
+}
 
 /**
  * `GET /oauth/token/info` (Doorkeeper/GitLab's endpoint): what the presented bearer token is.
@@ -19,5 +30,7 @@ export async function describeBearerToken({ req, res, provider }: EndpointCall):
     application: client === null ? null : { uid: client.clientId },
     created_at: Math.floor(token.createdAt.getTime() / 1000),
     aud: token.audience,
+    // RFC 9396's shape, as in the token response and introspection; absent when none applies.
+    ...detailsOf(provider, token),
   });
 }

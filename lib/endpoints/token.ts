@@ -49,6 +49,7 @@ export async function runGrant(call: EndpointCall): Promise<void> {
       // User-less ones without a refresh token (client_credentials) share one family per scope
       // set, so the cap on them finds them by an index.
       const scopes = [...subject.scopes];
+      const resourceSelection = subject.resourceSelection ?? null;
       const familyId =
         subject.familyId ??
         (grantId === null && withRefresh
@@ -58,11 +59,18 @@ export async function runGrant(call: EndpointCall): Promise<void> {
             : null);
       const audience = subject.audience ?? [];
       return provider.tokens.issueTokens(
-        { applicationId: client.id, userId: subject.userId, grantId, familyId, scopes, audience },
+        {
+          applicationId: client.id,
+          userId: subject.userId,
+          grantId,
+          familyId,
+          scopes,
+          audience,
+          resourceSelection,
+        },
         withRefresh,
         now,
-        scopes,
-        subject.refreshAudience ?? audience,
+        { audience: subject.refreshAudience ?? audience },
       );
     },
   };

@@ -26,6 +26,11 @@ export type OAuthErrorCode =
   | 'expired_token'
   // RFC 8707 §2 (resource indicators)
   | 'invalid_target'
+  // RFC 9396 §5 (rich authorization requests)
+  | 'invalid_authorization_details'
+  // RFC 7591 §3.2.2 (dynamic client registration)
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
   // OpenID Connect Core §3.1.2.6, for `prompt=none` (OAuth clients use them too)
   | 'login_required'
   | 'consent_required';
@@ -113,8 +118,17 @@ export class UnsupportedGrantTypeError extends protocolError('unsupported_grant_
 /** RFC 6749 §4.1.2.1 / §5.2: unknown scope or one the client may not request. */
 export class InvalidScopeError extends protocolError('invalid_scope', 400) {}
 
+/** RFC 9396 §5: `authorization_details` is malformed, of an unknown type, or asks for too much. */
+export class InvalidAuthorizationDetailsError extends protocolError('invalid_authorization_details', 400) {}
+
 /** RFC 6749 §4.1.2.1: `response_type` is unknown or not enabled. */
 export class UnsupportedResponseTypeError extends protocolError('unsupported_response_type', 400) {}
+
+/** RFC 7591 §3.2.2: a redirect URI of a registration request is invalid. */
+export class InvalidRedirectUriError extends protocolError('invalid_redirect_uri', 400) {}
+
+/** RFC 7591 §3.2.2: a client metadata field of a registration request is invalid. */
+export class InvalidClientMetadataError extends protocolError('invalid_client_metadata', 400) {}
 
 /** RFC 6750 §3.1: the access token is malformed, unknown, expired or revoked. */
 export class InvalidTokenError extends protocolError('invalid_token', 401) {}

@@ -69,6 +69,7 @@ async function exchangeAuthorizationCode(request: GrantRequest) {
       grantId: record.grantId,
       familyId: record.familyId ?? record.id,
       scopes: record.scopes,
+      resourceSelection: record.resourceSelection,
       audience,
       refreshAudience: record.audience,
     }),

@@ -47,6 +47,7 @@ async function pollDeviceCode(request: GrantRequest) {
       grantId: decision.grantId,
       familyId: device.id,
       scopes: decision.scopes,
+      resourceSelection: decision.resourceSelection,
     }),
   );
   if (!redeemed.won) {

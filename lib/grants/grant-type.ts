@@ -3,13 +3,18 @@ import type { Parameters } from '../http/parse-body';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { ProviderContext } from '../provider-context';
 import type { IssuedTokens } from '../services/token-service';
-import type { ApplicationRecord } from '../storage/storage-adapter';
+import type { ApplicationRecord, ResourceSelection } from '../storage/storage-adapter';
 
 /** Whom a grant issues tokens to; the application is always the authenticated client. */
 export interface GrantSubject {
   /** The resource owner, or `null` when the client acts on its own behalf. */
   userId: string | null;
   scopes: readonly string[];
+  /**
+   * Per resource-scoped scope, the resources the tokens may touch (from the code or refresh
+   * token redeemed); absent or `null`: every resource of the user.
+   */
+  resourceSelection?: ResourceSelection | null;
   /** The user's consent the tokens belong to (revoking it revokes them); default `null`. */
   grantId?: string | null;
   /**

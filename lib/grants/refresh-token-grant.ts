@@ -1,4 +1,14 @@
-import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../errors/oauth-error';
+import {
+  InvalidAuthorizationDetailsError,
+  InvalidGrantError,
+  InvalidRequestError,
+  InvalidScopeError,
+} from '../errors/oauth-error';
+import { message } from '../messages/catalog';
+import { parseAuthorizationDetails } from '../scopes/authorization-details';
+import { expandSelection, grantCovers } from '../scopes/resource-access';
+import { intersectSelections } from '../storage/resource-selection';
+import type { ResourceSelection, TokenRecord } from '../storage/storage-adapter';
 import { hasExpired } from '../tokens/redeem';
 import type { GrantDescriptor, GrantRequest } from './grant-type';
 import { GRANT_TYPES } from './grant-type-names';
@@ -40,6 +50,24 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   }
   // RFC 8707 §2.2: likewise `resource` narrows this access token's audience, never widens it.
   const audience = options.resources.narrow(record.audience, params.resource);
+  // The grant may have been narrowed after this refresh token was read: never issue wider.
+  const grant = record.grantId === null ? null : await provider.grants.findById(record.grantId);
+  const grantedSelection = grant === null ? record.resourceSelection : narrowedBy(provider, record, grant);
+  let resourceSelection = grantedSelection;
+  const details = params.authorization_details;
+  if (details !== undefined) {
+    // RFC 9396 §6: the token request may ask for less than was granted, never for more.
+    const asked = parseAuthorizationDetails(options.scopes, details);
+    const held = { scopes: granted, resourceSelection: grantedSelection };
+    if (!grantCovers(options.scopes, held, asked.scopes, asked.resourceSelection)) {
+      throw new InvalidAuthorizationDetailsError(message('problem.widerThanGranted'));
+    }
+    scopes = params.scope === undefined ? asked.scopes : [...new Set([...scopes, ...asked.scopes])];
+    resourceSelection = {
+      ...(expandSelection(options.scopes, granted, grantedSelection, scopes) ?? {}),
+      ...(asked.resourceSelection ?? {}),
+    };
+  }
 
   const subject = {
     applicationId: client.id,
@@ -48,10 +76,15 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
     familyId: record.familyId,
     scopes,
     audience,
+    resourceSelection,
   };
   const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
   const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-    tokens.issueTokens(subject, true, now, granted, record.audience),
+    tokens.issueTokens(subject, true, now, {
+      scopes: granted,
+      audience: record.audience,
+      resourceSelection: grantedSelection,
+    }),
   );
   if (redeemed.won && !redeemed.withinGrace) return redeemed.issued;
   if (redeemed.won) {
@@ -71,9 +104,19 @@ async function refreshAccessToken({ client, params, provider, now }: GrantReques
   throw new InvalidGrantError('The refresh token has already been used; the grant has been revoked');
 }
 
+/** The refresh token's selection within its grant's current one. */
+function narrowedBy(
+  provider: GrantRequest['provider'],
+  record: TokenRecord,
+  grant: { scopes: string[]; resourceSelection: ResourceSelection | null },
+): ResourceSelection | null {
+  const current = expandSelection(provider.options.scopes, grant.scopes, grant.resourceSelection);
+  return current === null ? record.resourceSelection : intersectSelections(record.resourceSelection, current);
+}
+
 export const refreshTokenGrant: GrantDescriptor = {
   name: GRANT_TYPES.refreshToken,
-  parameters: ['refresh_token', 'scope', 'resource'],
+  parameters: ['refresh_token', 'scope', 'resource', 'authorization_details'],
   handler: refreshAccessToken,
   // Rotation: every refresh answers with a new refresh token, whatever the access token lifetime.
   issuesRefreshTokens: true,

@@ -1,6 +1,7 @@
 import type { ResourceOwner } from '../options/provider-options';
+import { allowsResource } from '../scopes/resource-access';
 import type { ScopeRegistry } from '../scopes/scope-registry';
-import type { ApplicationRecord, TokenRecord } from '../storage/storage-adapter';
+import type { ApplicationRecord, ResourceSelection, TokenRecord } from '../storage/storage-adapter';
 
 /** An application as route handlers see it: everything but the hash of its secret. */
 export type ApplicationView = Omit<ApplicationRecord, 'clientSecretHash'>;
@@ -41,6 +42,20 @@ export interface OAuthContext {
   scopes: string[];
   /** The scopes with everything they include (`repo` → `repo`, `public_repo`); guards check this. */
   effectiveScopes: ReadonlySet<string>;
+  /** Per resource-scoped scope, the resources the token may touch; `null`: all of the user's. */
+  resourceSelection: ResourceSelection | null;
+  /**
+   * Whether the token may use `scope` (inclusions count) on the resource `resourceId`. For a
+   * scope that applies to resources, the token must cover that resource (an unrestricted grant
+   * covers all); for any other scope the resource does not matter. Whether the resource is the
+   * user's at all is the host's to check, as without selections.
+   *
+   * @example
+   * ```ts
+   * if (!req.oauth?.allows('repo', `${owner}/${name}`)) return res.status(404).end();
+   * ```
+   */
+  allows(scope: string, resourceId: string): boolean;
 }
 
 /**
@@ -75,12 +90,16 @@ export function verifiedContext(
   source: 'header' | 'query' | 'body',
 ): VerifiedOAuthContext {
   const view = client === null ? null : guardView(client);
+  const selection = token.resourceSelection;
   return {
     token,
     user,
     client: view,
     scopes: token.scopes,
     effectiveScopes,
+    resourceSelection: selection,
+    allows: (scope, resourceId) =>
+      allowsResource(verifier.scopes, token.scopes, selection, scope, resourceId),
     [VERIFIER]: verifier,
     [SOURCE]: source,
   };

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { resourceMetadataRouter } from '../endpoints/resource-metadata';
 import type { ProviderContext } from '../provider-context';
 import { type AuthenticateOptions, authenticate } from './authenticate';
-import { requireScopeWithProvider } from './require-scope';
+import { type RequireScopeOptions, requireScopeWithProvider, splitScopeArguments } from './require-scope';
 import { resourceBinding } from './resource-binding';
 
 /** What `provider.protectedResource(uri)` returns: the guards and metadata of one resource. */
@@ -13,8 +13,13 @@ export interface ProtectedResource {
   readonly metadataUrl: string;
   /** `provider.authenticate({ ...options, resource })`. */
   authenticate(options?: Omit<AuthenticateOptions, 'resource'>): RequestHandler;
-  /** Authenticates for this resource, then demands one of the scopes (403 names them all). */
-  requireScope(...scopes: string[]): RequestHandler;
+  /**
+   * Authenticates for this resource, then demands one of the scopes (403 names them all). A last
+   * argument `{ resource: (req) => id }` also demands the scope on that one resource of the user
+   * (fine-grained access, as `provider.requireScope`); that `resource` is a resource id such as
+   * `alice/notes`, not this RFC 8707 resource.
+   */
+  requireScope(...scopes: [...string[], RequireScopeOptions] | string[]): RequestHandler;
   /**
    * Serves the metadata document at `/.well-known/oauth-protected-resource<path>`. The provider's
    * own `router` already serves it for resources on the issuer's origin; mount this one at the
@@ -42,8 +47,8 @@ export function protectedResource(provider: ProviderContext, uri: string): Prote
     resource,
     metadataUrl: binding.metadataUrl,
     authenticate: (options = {}) => authenticate(provider, { ...options, resource }),
-    requireScope(...scopes) {
-      const check = requireScopeWithProvider(provider, scopes);
+    requireScope(...args) {
+      const check = requireScopeWithProvider(provider, ...splitScopeArguments(args));
       const authenticateHere = authenticate(provider, { resource });
       return function authenticateForResourceAndRequireScope(
         req: Request,

@@ -1,7 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { NotFoundError } from '../errors/http-error';
 import { InsufficientScopeError, MissingTokenError, UserRequiredError } from '../errors/oauth-error';
 import type { ProviderContext } from '../provider-context';
 import { sendBearerError } from '../respond/bearer';
+import { sendJsonError } from '../respond/json';
 import type { ScopeRegistry } from '../scopes/scope-registry';
 import { answerGuardError, resolveOAuthContext, setScopeHeader } from './authenticate';
 import { type OAuthContext, verifierOf } from './oauth-context';
@@ -77,6 +79,38 @@ export function requireScope(...scopes: string[]): RequestHandler {
   };
 }
 
+/** The resource a route acts on, for `provider.requireScope(...scopes, { resource })`. */
+export interface RequireScopeOptions {
+  /** The id of the resource the request acts on (`alice/notes`), compared with the token's selection. */
+  resource: (req: Request) => string;
+  /**
+   * The answer when the token holds the scope but not on this resource: 404 (the default, as
+   * GitHub answers: a token that may not see a private repository must not learn it exists) or
+   * 403 `insufficient_scope`.
+   */
+  whenDenied?: 404 | 403;
+}
+
+/** The scopes and the trailing options object of `provider.requireScope(...)`. */
+export function splitScopeArguments(
+  args: readonly (string | RequireScopeOptions)[],
+): [string[], RequireScopeOptions | undefined] {
+  const last = args[args.length - 1];
+  const options = typeof last === 'object' && last !== null ? last : undefined;
+  const scopes: string[] = [];
+  for (const scope of options === undefined ? args : args.slice(0, -1)) {
+    if (typeof scope !== 'string') throw new TypeError('requireScope(): the options object goes last');
+    scopes.push(scope);
+  }
+  if (options !== undefined && typeof options.resource !== 'function') {
+    throw new TypeError('requireScope(): `resource` must be a function (req) => resource id');
+  }
+  if (options?.whenDenied !== undefined && options.whenDenied !== 404 && options.whenDenied !== 403) {
+    throw new TypeError('requireScope(): `whenDenied` must be 404 or 403');
+  }
+  return [scopes, options];
+}
+
 /**
  * `provider.requireScope(...scopes)`: authenticates if `authenticate()` has not run yet, then
  * demands one of the scopes. `X-Accepted-OAuth-Scopes` lists every scope that would pass,
@@ -85,19 +119,33 @@ export function requireScope(...scopes: string[]): RequestHandler {
 export function requireScopeWithProvider(
   provider: ProviderContext,
   scopes: readonly string[],
+  resourceOptions?: RequireScopeOptions,
 ): RequestHandler {
   const { scopes: registry, realm } = provider.options;
   checkScopeArguments(scopes, registry);
   const accepted = [...new Set(scopes.flatMap((scope) => registry.acceptedFor(scope)))].join(', ');
   const insufficient = new InsufficientScopeError(scopes);
   const userless = new UserRequiredError(scopes);
+  const notFound = new NotFoundError('Not Found');
   return function authenticateAndRequireScope(req: Request, res: Response, next: NextFunction): void {
     res.setHeader('X-Accepted-OAuth-Scopes', accepted);
     const check = (): void => {
       const context = req.oauth;
       const refused = context === undefined ? 'insufficient' : refusal(context, scopes, registry);
-      if (refused === null) next();
-      else sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm, resourceOf(context));
+      if (refused !== null) {
+        sendBearerError(res, refused === 'no_user' ? userless : insufficient, realm, resourceOf(context));
+        return;
+      }
+      if (resourceOptions === undefined) {
+        next();
+        return;
+      }
+      // The scope on this resource: a token restricted to other resources is refused.
+      const resource = resourceOptions.resource(req);
+      if (context !== undefined && scopes.some((scope) => context.allows(scope, resource))) next();
+      else if (resourceOptions.whenDenied === 403)
+        sendBearerError(res, insufficient, realm, resourceOf(context));
+      else sendJsonError(res, notFound);
     };
     if (req.oauth !== undefined) {
       check();

@@ -31,6 +31,11 @@ export class FormFields {
   all(name: string): string[] {
     return [...(this.values.get(name) ?? [])];
   }
+
+  /** Every value sent under a name starting with `prefix` (numbered checkboxes: `resource:repo:0`, …). */
+  startingWith(prefix: string): string[] {
+    return [...this.values].flatMap(([name, values]) => (name.startsWith(prefix) ? values : []));
+  }
 }
 
 /** Entries of a body the host's own parser produced (`express.urlencoded()`): strings and string arrays. */

@@ -19,6 +19,10 @@ export interface LimitsOptions {
   perClient?: RateLimitOption | false;
   /** Failed client authentications per `client_id`; over it, the client is refused with 429 for `blockSeconds`. */
   failedClientAuthentications?: RateLimitOption | false;
+  /** RFC 7591 registration requests per client address (`dynamicRegistration`). */
+  registrationsPerAddress?: RateLimitOption | false;
+  /** Client metadata documents fetched for authorization requests from one client address (`clientMetadataDocuments`; cached documents are not counted). */
+  documentFetchesPerAddress?: RateLimitOption | false;
   /** Device authorizations a client may start within one device code lifetime (`deviceCodeTtl`). */
   deviceCodesPerClient?: number | false;
   /** Live codes, access tokens and refresh tokens of each kind per user (or client, without a user) × application × scope set; past it the oldest are revoked, as GitHub does. */
@@ -34,6 +38,8 @@ export interface ResolvedLimits {
   perAddress: RateLimitOption | null;
   perClient: RateLimitOption | null;
   failedClientAuthentications: RateLimitOption | null;
+  registrationsPerAddress: RateLimitOption | null;
+  documentFetchesPerAddress: RateLimitOption | null;
   deviceCodesPerClient: number | null;
   tokensPerScopeSet: number | null;
   applicationsPerUser: number | null;
@@ -45,13 +51,21 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   perAddress: Object.freeze({ points: 1200, durationSeconds: 60 }),
   perClient: Object.freeze({ points: 3000, durationSeconds: 60 }),
   failedClientAuthentications: Object.freeze({ points: 20, durationSeconds: 300, blockSeconds: 300 }),
+  registrationsPerAddress: Object.freeze({ points: 20, durationSeconds: 3600 }),
+  documentFetchesPerAddress: Object.freeze({ points: 60, durationSeconds: 600 }),
   deviceCodesPerClient: 1000,
   tokensPerScopeSet: 10,
   applicationsPerUser: 100,
   personalTokensPerUser: 100,
 });
 
-const RATES = ['perAddress', 'perClient', 'failedClientAuthentications'] as const;
+const RATES = [
+  'perAddress',
+  'perClient',
+  'failedClientAuthentications',
+  'registrationsPerAddress',
+  'documentFetchesPerAddress',
+] as const;
 const CAPS = [
   'deviceCodesPerClient',
   'tokensPerScopeSet',
@@ -105,6 +119,8 @@ export function resolveLimits(value: unknown, name: string): ResolvedLimits {
       perAddress: null,
       perClient: null,
       failedClientAuthentications: null,
+      registrationsPerAddress: null,
+      documentFetchesPerAddress: null,
       deviceCodesPerClient: null,
       tokensPerScopeSet: null,
       applicationsPerUser: null,
@@ -127,6 +143,8 @@ export function resolveLimits(value: unknown, name: string): ResolvedLimits {
     perAddress: pick('perAddress', rate),
     perClient: pick('perClient', rate),
     failedClientAuthentications: pick('failedClientAuthentications', rate),
+    registrationsPerAddress: pick('registrationsPerAddress', rate),
+    documentFetchesPerAddress: pick('documentFetchesPerAddress', rate),
     deviceCodesPerClient: pick('deviceCodesPerClient', cap),
     tokensPerScopeSet: pick('tokensPerScopeSet', cap),
     applicationsPerUser: pick('applicationsPerUser', cap),

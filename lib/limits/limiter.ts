@@ -52,6 +52,8 @@ export class Limiter {
       this.#add(`${endpoint}.client`, limits.perClient);
     }
     this.#add('client_authentication.failures', limits.failedClientAuthentications);
+    this.#add('registration.address', limits.registrationsPerAddress);
+    this.#add('client_document.address', limits.documentFetchesPerAddress);
     if (limits.deviceCodesPerClient !== null) {
       this.#add('device_code.outstanding', {
         points: limits.deviceCodesPerClient,

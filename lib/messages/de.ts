@@ -26,6 +26,11 @@ export const de: Catalog = {
   'consent.sentTo': 'In beiden Fällen werden Sie danach zu {host} weitergeleitet.',
   'consent.deviceAsks': 'Ein Gerät bittet um Zugriff auf Ihr Konto.',
   'consent.compareCode': 'Fahren Sie nur fort, wenn Ihr Gerät diesen Code anzeigt: {code}',
+  'consent.resourcesLegend': 'Welche {type} darf sie für {scope} verwenden?',
+  'consent.resourcesAll': 'Alle jetzigen und künftigen {type}',
+  'consent.resourcesSelected': 'Nur diese {type}:',
+  'consent.resourcesNone': 'Sie haben noch keine {type}.',
+  'consent.resourcesMore': 'Weitere {type} anzeigen',
 
   'device.title': 'Gerät verbinden',
   'device.enterCode': 'Geben Sie den Code ein, den Ihr Gerät anzeigt.',
@@ -63,9 +68,21 @@ export const de: Catalog = {
   'problem.repeatedOtherParameter': 'Ein Parameter kommt mehrfach vor',
   'problem.otherParameterNotString': 'Ein Parameter muss eine einzelne Zeichenkette sein',
   'problem.unknownClient': 'Unbekannte client_id',
+  'problem.clientDocumentUnreachable':
+    'Das Metadatendokument der Anwendung (ihre client_id) war nicht abrufbar',
+  'problem.clientDocumentInvalid':
+    'Das Metadatendokument der Anwendung (ihre client_id) beschreibt keine gültige Anwendung ({field})',
+  'problem.clientDocumentRefused':
+    'Dieser Server akzeptiert das Metadatendokument der Anwendung (ihre client_id) nicht',
   'problem.redirectUriMismatch':
     'Die redirect_uri stimmt mit keiner für diese Anwendung registrierten Weiterleitungsadresse überein',
   'problem.unsupportedResponseType': 'Nicht unterstützter response_type',
+  'problem.authorizationDetails': 'Ungültige authorization_details: {reason}',
+  'problem.unknownResource': 'Die Auswahl nennt eine Ressource, die Sie nicht haben',
+  'problem.tooManyResources': 'Zu viele Ressourcen ausgewählt (höchstens {max})',
+  'problem.restrictedNeedsExpiry':
+    'Ein auf ausgewählte Ressourcen beschränktes Token braucht ein Ablaufdatum',
+  'problem.widerThanGranted': 'Die angefragten authorization_details gehen über das Gewährte hinaus',
   'problem.unknownScope': 'Unbekannter Scope (das Metadatendokument nennt jeden Scope in scopes_supported)',
   'problem.scopeNotAllowed': 'Der angefragte Scope ist für diese Anwendung nicht erlaubt',
   'problem.scopeNotForUsers': 'Den Scope {scope} erteilt kein Benutzer; er ist nur für Clients',
@@ -152,6 +169,7 @@ export const de: Catalog = {
   'field.confidentialFixed': 'kann nach der Registrierung nicht mehr geändert werden',
   'field.noSecret': 'ist false: öffentliche Anwendungen haben kein Geheimnis',
   'field.lifetime': 'muss eine ganze Zahl von Sekunden von {min} bis {max} sein, oder null',
+  'field.resources': 'muss { Scope: [Ressourcen-IDs] } über ressourcenbezogene Scopes des Tokens sein',
   'field.oneScope': 'muss mindestens einen Scope nennen',
   'field.clientHeldScope': 'enthält „{scope}“, einen Scope, den nur Clients erhalten',
   'field.host': 'muss einen Host nennen (https://host/…)',
@@ -245,6 +263,15 @@ export const de: Catalog = {
   'authorizations.noScopes': 'Nur öffentliche Profilinformationen',
   'authorizations.revoke': 'Widerrufen',
   'authorizations.notice.revoked': 'Zugriff widerrufen. Die Tokens der Anwendung funktionieren nicht mehr.',
+  'authorizations.notice.narrowed':
+    'Zugriff eingeschränkt. Die Tokens der Anwendung erreichen nur noch, was Sie behalten haben.',
+  'authorizations.notice.unchanged':
+    'Nichts geändert: Die Anwendung behält alle jetzigen und künftigen Ressourcen.',
+  'authorizations.resourcesNone': 'keine Ihrer {type}',
+  'authorizations.narrow': 'Zugriff einschränken',
+  'authorizations.narrowHint':
+    'Behalten Sie nur, was sie noch braucht. Diese Seite schränkt den Zugriff ein und erweitert ihn nie; für mehr muss die Anwendung Sie erneut fragen.',
+  'authorizations.narrowSave': 'Speichern',
 
   'tokens.title': 'Persönliche Zugriffstokens',
   'tokens.intro':
@@ -273,6 +300,9 @@ export const de: Catalog = {
   'tokens.label.name': 'Name',
   'tokens.label.scopes': 'Scopes',
   'tokens.label.expiry': 'Ablauf',
+  'tokens.label.resources': 'Ressourcen',
+  'tokens.restrictedTo': 'nur {resources}',
+  'tokens.noResources': 'keine Ressourcen',
   'tokens.problem.expiry': 'Wählen Sie einen der Ablaufzeiträume',
   'tokens.problem.chooseScope': 'Wählen Sie mindestens einen Scope',
   'tokens.notice.revoked': 'Token widerrufen. Es funktioniert nicht mehr.',

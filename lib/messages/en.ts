@@ -34,6 +34,11 @@ export const en = {
   // RFC 8628 §5.4: a device asks; the user compares the code.
   'consent.deviceAsks': 'A device is asking for access to your account.',
   'consent.compareCode': 'Continue only if your device shows this code: {code}',
+  'consent.resourcesLegend': 'Which {type} may it use for {scope}?',
+  'consent.resourcesAll': 'All current and future {type}',
+  'consent.resourcesSelected': 'Only these {type}:',
+  'consent.resourcesNone': 'You have no {type} yet.',
+  'consent.resourcesMore': 'Show more {type}',
 
   // ---- device flow (RFC 8628 §3.3) -----------------------------------------------------------
   'device.title': 'Connect a device',
@@ -75,9 +80,19 @@ export const en = {
   'problem.repeatedOtherParameter': 'A parameter is repeated',
   'problem.otherParameterNotString': 'A parameter must be a single string',
   'problem.unknownClient': 'Unknown client_id',
+  'problem.clientDocumentUnreachable': "The client's metadata document (its client_id) could not be fetched",
+  'problem.clientDocumentInvalid':
+    "The client's metadata document (its client_id) is not a valid client description ({field})",
+  'problem.clientDocumentRefused':
+    "This server does not accept the client's metadata document (its client_id)",
   'problem.redirectUriMismatch': 'redirect_uri does not match any redirect URI registered for this client',
   // Neither repeats the value: it is the sender's text, and the answer may be a page.
   'problem.unsupportedResponseType': 'Unsupported response_type',
+  'problem.authorizationDetails': 'Invalid authorization_details: {reason}',
+  'problem.unknownResource': 'The choice names a resource you do not have',
+  'problem.tooManyResources': 'Too many resources chosen (at most {max})',
+  'problem.restrictedNeedsExpiry': 'A token restricted to chosen resources needs an expiry',
+  'problem.widerThanGranted': 'The requested authorization_details exceed what was granted',
   'problem.unknownScope': 'Unknown scope (the metadata document lists every scope in scopes_supported)',
   'problem.scopeNotAllowed': 'The requested scope is not allowed for this application',
   'problem.scopeNotForUsers': 'The scope {scope} is not one a user authorizes',
@@ -156,6 +171,7 @@ export const en = {
   'field.confidentialFixed': 'cannot be changed after registration',
   'field.noSecret': 'is false: public applications have no secret',
   'field.lifetime': 'must be a whole number of seconds from {min} to {max}, or null',
+  'field.resources': 'must be { scope: [resource ids] } over resource-scoped scopes of the token',
   'field.oneScope': 'must name at least one scope',
   'field.clientHeldScope': 'contains "{scope}", which only clients hold',
   'field.host': 'must name a host (https://host/…)',
@@ -247,6 +263,14 @@ export const en = {
   'authorizations.noScopes': 'Public profile information only',
   'authorizations.revoke': 'Revoke',
   'authorizations.notice.revoked': 'Access revoked. The application’s tokens no longer work.',
+  'authorizations.notice.narrowed': 'Access narrowed. The application’s tokens now reach only what you kept.',
+  'authorizations.notice.unchanged':
+    'Nothing changed: the application keeps all current and future resources.',
+  'authorizations.resourcesNone': 'none of your {type}',
+  'authorizations.narrow': 'Narrow access',
+  'authorizations.narrowHint':
+    'Keep only what it still needs. This page narrows access and never widens it; to use more, the application has to ask you again.',
+  'authorizations.narrowSave': 'Save',
 
   // ---- settings: personal access tokens ------------------------------------------------------
   'tokens.title': 'Personal access tokens',
@@ -275,6 +299,9 @@ export const en = {
   'tokens.label.name': 'Name',
   'tokens.label.scopes': 'Scopes',
   'tokens.label.expiry': 'Expiration',
+  'tokens.label.resources': 'Resources',
+  'tokens.restrictedTo': 'only {resources}',
+  'tokens.noResources': 'no resources',
   'tokens.problem.expiry': 'Choose one of the expiration periods',
   'tokens.problem.chooseScope': 'Choose at least one scope',
   'tokens.notice.revoked': 'Token revoked. It no longer works.',

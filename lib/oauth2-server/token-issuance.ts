@@ -76,6 +76,7 @@ export function tokenIssuance(bridge: BridgeContext) {
       grantId: record.grantId,
       familyId: record.familyId ?? record.id,
       scopes: record.scopes,
+      resourceSelection: record.resourceSelection,
     };
     const secrets = secretsOf(token, bridge.issuesRefreshTokens);
     const redeemed = await tokens.redeem(presented, now, 0, () =>
@@ -130,11 +131,12 @@ export function tokenIssuance(bridge: BridgeContext) {
       grantId: record.grantId,
       familyId: record.familyId,
       scopes,
+      resourceSelection: record.resourceSelection,
     };
     const secrets = secretsOf(token, true);
     const graceMs = options.refreshTokenReuseGraceSeconds * 1000;
     const redeemed = await tokens.redeem(presented, now, graceMs, () =>
-      tokens.issueGeneratedTokens(secrets, subject, now, granted),
+      tokens.issueGeneratedTokens(secrets, subject, now, { scopes: granted }),
     );
     if (redeemed.won) return redeemed.issued;
     if (redeemed.outcome === null) {

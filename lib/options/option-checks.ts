@@ -1,5 +1,6 @@
 import type { ConfiguredClient } from '../clients/configured-clients';
 import { ConfigurationError } from '../errors/configuration-error';
+import type { ResourceTypes } from '../scopes/resource-types';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 
@@ -32,6 +33,7 @@ const ADAPTER_METHODS: Readonly<Record<keyof StorageAdapter, 'required' | 'optio
   findTokenByHash: 'required',
   listTokens: 'required',
   revokeTokens: 'required',
+  restrictTokens: 'required',
   consumeToken: 'required',
   touchToken: 'required',
   purgeExpired: 'required',
@@ -195,6 +197,12 @@ export const scopeDefinitions: OptionCheck<ScopeDefinitions> = (value, name) => 
     if (typeof fields.description !== 'string' || fields.description === '') {
       throw new ConfigurationError(`${name}.${scope}.description`, 'must be a non-empty string');
     }
+    if (
+      fields.resourceType !== undefined &&
+      (typeof fields.resourceType !== 'string' || fields.resourceType === '')
+    ) {
+      throw new ConfigurationError(`${name}.${scope}.resourceType`, 'must name a key of resourceTypes');
+    }
     if (fields.holders !== undefined) {
       const holders = stringList(`${name}.${scope}.holders`, fields.holders);
       const known = holders.every((holder) => holder === 'user' || holder === 'client');
@@ -213,6 +221,52 @@ export const scopeDefinitions: OptionCheck<ScopeDefinitions> = (value, name) => 
     }
   }
   return value as ScopeDefinitions;
+};
+
+/** `resourceTypes`: each a `{ name, list, authorizationDetails? }` (scopes are checked against it later). */
+export const resourceTypes: OptionCheck<ResourceTypes | undefined> = (value, name) => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(name, 'must be an object: { [type]: { name, list } }');
+  }
+  for (const [type, definition] of Object.entries(value)) {
+    const where = `${name}.${type}`;
+    const fields: Record<string, unknown> =
+      typeof definition === 'object' && definition !== null ? (definition as Record<string, unknown>) : {};
+    if (typeof fields.name !== 'string' || fields.name === '') {
+      throw new ConfigurationError(
+        `${where}.name`,
+        'must be a non-empty string (the plural, e.g. "repositories")',
+      );
+    }
+    if (typeof fields.list !== 'function') {
+      throw new ConfigurationError(
+        `${where}.list`,
+        'must be a function (user, { cursor, limit }) => { items, next? }',
+      );
+    }
+    const details = fields.authorizationDetails;
+    if (details === undefined) continue;
+    const actions: unknown =
+      typeof details === 'object' && details !== null
+        ? (details as Record<string, unknown>).actions
+        : undefined;
+    if (typeof actions !== 'object' || actions === null || Object.keys(actions).length === 0) {
+      throw new ConfigurationError(
+        `${where}.authorizationDetails.actions`,
+        'must map action names to scopes',
+      );
+    }
+    for (const [action, scope] of Object.entries(actions)) {
+      if (typeof scope !== 'string') {
+        throw new ConfigurationError(
+          `${where}.authorizationDetails.actions.${action}`,
+          'must be a scope name',
+        );
+      }
+    }
+  }
+  return value as ResourceTypes;
 };
 
 /**

@@ -4,6 +4,7 @@ import type { LimitsOptions } from '../limits/limit-options';
 import type { Logger } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
 import type { ResourceDefinition } from '../resources/resource-registry';
+import type { ResourceTypes } from '../scopes/resource-types';
 import type { ScopeDefinitions } from '../scopes/scope-registry';
 import type {
   ApplicationRecord,
@@ -12,6 +13,7 @@ import type {
   TokenRecord,
 } from '../storage/storage-adapter';
 import type { ViewOptions } from '../views/view-types';
+import type { ClientMetadataDocumentOptions, DynamicRegistrationOptions } from './registration-option-checks';
 
 /** Who is logged in, as the host app knows them. `id` is what tokens are issued to. */
 export interface ResourceOwner {
@@ -19,6 +21,31 @@ export interface ResourceOwner {
   /** Shown on the consent page ("Signed in as …"). */
   username?: string;
   [key: string]: unknown;
+}
+
+/** One resource offered at consent, with its checkbox. */
+export interface ConsentResourceItem {
+  id: string;
+  name: string;
+  description?: string;
+  badge?: string;
+  /** The checkbox's name (`RESOURCE_FIELDS.item(scope, n)`); its value is `id`. */
+  field: string;
+  checked: boolean;
+}
+
+/** The "all or only these" choice of one resource-scoped scope. */
+export interface ConsentResourceChoice {
+  scope: string;
+  /** The resource type's plural ("repositories"). */
+  typeName: string;
+  /** The radio's name (`RESOURCE_FIELDS.choice(scope)`), values `all` and `selected`. */
+  field: string;
+  choice: 'all' | 'selected';
+  /** The resources listed so far (the first pages of the host's `list`). */
+  items: ConsentResourceItem[];
+  /** Whether the host has more: a submit button `decision=more` lists the next page. */
+  more: boolean;
 }
 
 /**
@@ -52,6 +79,8 @@ export interface ConsentPageData {
   userCode: string | null;
   /** The scopes asked for; `remembered` when the user approved it for this client before. */
   scopes: { name: string; description: string; remembered: boolean }[];
+  /** For each requested resource-scoped scope: all of the user's resources, or chosen ones. */
+  resourceChoices: ConsentResourceChoice[];
   /** Hidden form fields to post back to `action` unchanged, including the CSRF token (`csrf_token`). */
   fields: Record<string, string>;
   /**
@@ -78,10 +107,22 @@ export interface ProviderOptions {
    */
   issuer: string;
   /**
-   * Every scope the API knows: `{ name: { description, includes? } }`. The description is shown at
-   * consent; `includes` lists the scopes one implies (`repo` includes `public_repo`).
+   * Every scope the API knows: `{ name: { description, includes?, resourceType? } }`. The
+   * description is shown at consent; `includes` lists the scopes one implies (`repo` includes
+   * `public_repo`); `resourceType` (a key of `resourceTypes`) makes the scope grantable on chosen
+   * resources only.
    */
   scopes: ScopeDefinitions;
+  /**
+   * The types of resource that scopes may apply to ("Fine-grained access" in the README):
+   * `{ [type]: { name, list(user, { cursor, limit }) => { items: [{ id, name, description?, badge? }], next? }, authorizationDetails?: { actions: { [action]: scope } } } }`.
+   * A scope declared with `resourceType` lets the user grant it on all their resources of that type
+   * or on chosen ones; `authorizationDetails` makes the type an RFC 9396 `authorization_details`
+   * type.
+   *
+   * @defaultValue none
+   */
+  resourceTypes?: ResourceTypes;
   /**
    * `(req) => ResourceOwner | null`, may be async: the logged-in user of this request
    * (`{ id, username? }`) from the host's own session, or `null`.
@@ -347,7 +388,7 @@ export interface ProviderOptions {
   resources?: Readonly<Record<string, ResourceDefinition>>;
   /**
    * Rate limits and caps, on by default (README "Security defaults" lists each):
-   * `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,
+   * `{ perAddress, perClient, failedClientAuthentications, registrationsPerAddress, documentFetchesPerAddress, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`,
    * each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off;
    * `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a
    * cap on what a user keeps). Counters live in the adapter's store when it has `createRateLimiter`
@@ -376,4 +417,29 @@ export interface ProviderOptions {
    * @defaultValue `'trusted'`
    */
   errorRedirects?: 'trusted' | 'all';
+  /**
+   * RFC 7591 dynamic client registration at `POST {basePath}/register`, off by default:
+   * `{ enabled, allowConfidential?, scopes?, unusedSeconds? }`. Registered clients are public
+   * (`token_endpoint_auth_method: none`) unless `allowConfidential` (then the secret is shown once),
+   * may ask for at most `scopes` (default: every scope users may hold), have `dynamic` trust
+   * (consent every time, "unverified") and are deleted after `unusedSeconds` (default 86400) without
+   * a live token. Limited per address by `limits.registrationsPerAddress`. See "MCP servers" in the
+   * README.
+   *
+   * @defaultValue off
+   */
+  dynamicRegistration?: DynamicRegistrationOptions;
+  /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document), off by default:
+   * `{ enabled, allow?, cacheSeconds?, scopes?, unusedSeconds?, testing? }`. A `client_id` that is
+   * an `https:` URL with a path is fetched (https only, no redirects, no private, loopback or
+   * link-local address after DNS resolution, 5 s, 5 KiB, JSON only), checked and stored as a public
+   * `dynamic` client. `allow(url)` may refuse URLs (an allow-list); `cacheSeconds` (default
+   * `{ min: 300, max: 86400 }`) bounds `Cache-Control`. `testing`
+   * (`{ ca?, allowLoopback?, allowHttpLoopback?, resolve?, timeoutMs? }`) is for test suites and
+   * local development only. See "MCP servers" in the README.
+   *
+   * @defaultValue off
+   */
+  clientMetadataDocuments?: ClientMetadataDocumentOptions;
 }

@@ -6,12 +6,19 @@ import { type ResolvedLimits, resolveLimits } from '../limits/limit-options';
 import { DEFAULT_LOGGER, type Logger, logErrorsTo } from '../logging/logger';
 import type { MessageOverrides } from '../messages/catalog';
 import { ResourceRegistry } from '../resources/resource-registry';
+import type { ResourceTypes } from '../scopes/resource-types';
 import { ScopeRegistry } from '../scopes/scope-registry';
 import type { StorageAdapter } from '../storage/storage-adapter';
 import { TokenFormat } from '../tokens/token-format';
 import type { ViewOptions } from '../views/view-types';
 import type { DefaultedOption } from './defaults';
 import type { ProviderOptions } from './provider-options';
+import {
+  type ResolvedClientMetadataDocuments,
+  type ResolvedDynamicRegistration,
+  resolveClientMetadataDocuments,
+  resolveDynamicRegistration,
+} from './registration-option-checks';
 import { OPTION_NAMES, type OptionDescriptor, type OptionName, SCHEMA } from './schema';
 import { rejectUnknownOptions } from './unknown-options';
 
@@ -20,6 +27,8 @@ export interface ResolvedOptions {
   adapter: StorageAdapter;
   issuer: string;
   scopes: ScopeRegistry;
+  /** The declared resource types (also on `scopes.resourceTypes`). */
+  resourceTypes: ResourceTypes;
   defaultScopes: string[];
   currentUser: ProviderOptions['currentUser'];
   loginUrl: string;
@@ -64,6 +73,10 @@ export interface ResolvedOptions {
   /** The configured clients, checked; secrets only as their SHA-256 hashes. */
   clients: readonly CheckedClient[];
   errorRedirects: 'trusted' | 'all';
+  /** RFC 7591 registration (off unless enabled). */
+  dynamicRegistration: ResolvedDynamicRegistration;
+  /** Client ID Metadata Documents (off unless enabled). */
+  clientMetadataDocuments: ResolvedClientMetadataDocuments;
 }
 
 /** Options that reach `ResolvedOptions` as what they build: `csrfKey`, `tokens`, `views.consent`. */
@@ -85,6 +98,32 @@ function resolveViews(
     );
   }
   return { ...views, consent: (data) => renderConsent(data) };
+}
+
+/**
+ * A scope's `resourceType` must be declared, and an RFC 9396 action must name a scope declared
+ * with that type (the action means "this scope, on the named resources").
+ */
+function checkResourceScopes(scopes: ScopeRegistry): void {
+  for (const scope of scopes.names) {
+    const type = scopes.resourceTypeOf(scope);
+    if (type !== null && !Object.hasOwn(scopes.resourceTypes, type)) {
+      throw new ConfigurationError(
+        `scopes.${scope}.resourceType`,
+        `names an undeclared resource type "${type}"`,
+      );
+    }
+  }
+  for (const [type, definition] of Object.entries(scopes.resourceTypes)) {
+    for (const [action, scope] of Object.entries(definition.authorizationDetails?.actions ?? {})) {
+      if (!scopes.has(scope) || scopes.resourceTypeOf(scope) !== type) {
+        throw new ConfigurationError(
+          `resourceTypes.${type}.authorizationDetails.actions.${action}`,
+          `must name a scope declared with resourceType "${type}"`,
+        );
+      }
+    }
+  }
 }
 
 /** What reading option `K` yields: never `undefined` for an option with a fixed default. */
@@ -121,7 +160,9 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
 
   const adapter = read('adapter');
   const issuer = read('issuer');
-  const scopes = new ScopeRegistry(read('scopes'));
+  const resourceTypes = read('resourceTypes') ?? {};
+  const scopes = new ScopeRegistry(read('scopes'), resourceTypes);
+  checkResourceScopes(scopes);
   const defaultScopes = [...read('defaultScopes')];
   for (const scope of defaultScopes) {
     if (!scopes.has(scope))
@@ -157,11 +198,25 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
         throw new ConfigurationError('resources', `"${resource.uri}" lists an undeclared scope "${scope}"`);
     }
   }
+  const dynamicRegistration = resolveDynamicRegistration(read('dynamicRegistration'), 'dynamicRegistration');
+  const clientMetadataDocuments = resolveClientMetadataDocuments(
+    read('clientMetadataDocuments'),
+    'clientMetadataDocuments',
+  );
+  for (const [name, cap] of [
+    ['dynamicRegistration.scopes', dynamicRegistration.scopes],
+    ['clientMetadataDocuments.scopes', clientMetadataDocuments.scopes],
+  ] as const) {
+    const undeclared = cap?.find((scope) => !scopes.has(scope));
+    if (undeclared !== undefined)
+      throw new ConfigurationError(name, `lists an undeclared scope "${undeclared}"`);
+  }
   // What each grant needs besides (password: verifyPassword) is checked by the grant registry.
   return {
     adapter,
     issuer,
     scopes,
+    resourceTypes,
     defaultScopes,
     currentUser,
     loginUrl,
@@ -200,5 +255,7 @@ export function resolveOptions(input: ProviderOptions): ResolvedOptions {
     limits: resolveLimits(read('limits'), 'limits'),
     clients,
     errorRedirects: read('errorRedirects'),
+    dynamicRegistration,
+    clientMetadataDocuments,
   };
 }

@@ -3,6 +3,12 @@ import type { OptionCheck } from './option-checks';
 import * as check from './option-checks';
 import * as pageCheck from './page-option-checks';
 import type { ProviderOptions } from './provider-options';
+import {
+  type ClientMetadataDocumentOptions,
+  type DynamicRegistrationOptions,
+  resolveClientMetadataDocuments,
+  resolveDynamicRegistration,
+} from './registration-option-checks';
 import * as resourceCheck from './resource-option-checks';
 
 /** Every option `createProvider()` accepts. */
@@ -51,9 +57,14 @@ export const OPTION_SCHEMA = {
     check: check.issuer,
   },
   scopes: {
-    doc: 'Every scope the API knows: `{ name: { description, includes? } }`. The description is shown at consent; `includes` lists the scopes one implies (`repo` includes `public_repo`).',
+    doc: 'Every scope the API knows: `{ name: { description, includes?, resourceType? } }`. The description is shown at consent; `includes` lists the scopes one implies (`repo` includes `public_repo`); `resourceType` (a key of `resourceTypes`) makes the scope grantable on chosen resources only.',
     defaultText: 'required',
     check: check.scopeDefinitions,
+  },
+  resourceTypes: {
+    doc: 'The types of resource that scopes may apply to ("Fine-grained access" in the README): `{ [type]: { name, list(user, { cursor, limit }) => { items: [{ id, name, description?, badge? }], next? }, authorizationDetails?: { actions: { [action]: scope } } } }`. A scope declared with `resourceType` lets the user grant it on all their resources of that type or on chosen ones; `authorizationDetails` makes the type an RFC 9396 `authorization_details` type.',
+    defaultText: 'none',
+    check: check.resourceTypes,
   },
   currentUser: {
     doc: "`(req) => ResourceOwner | null`, may be async: the logged-in user of this request (`{ id, username? }`) from the host's own session, or `null`.",
@@ -239,7 +250,7 @@ export const OPTION_SCHEMA = {
     check: resourceCheck.resources,
   },
   limits: {
-    doc: 'Rate limits and caps, on by default (README "Security defaults" lists each): `{ perAddress, perClient, failedClientAuthentications, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`, each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off; `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a cap on what a user keeps). Counters live in the adapter\'s store when it has `createRateLimiter` (every included adapter), so processes on one database share one budget; otherwise in process memory.',
+    doc: 'Rate limits and caps, on by default (README "Security defaults" lists each): `{ perAddress, perClient, failedClientAuthentications, registrationsPerAddress, documentFetchesPerAddress, deviceCodesPerClient, tokensPerScopeSet, applicationsPerUser, personalTokensPerUser }`, each a rate `{ points, durationSeconds, blockSeconds? }` or a number, or `false` to turn it off; `limits: false` turns all off. A refusal is a 429 with `Retry-After` (403 `limit_exceeded` for a cap on what a user keeps). Counters live in the adapter\'s store when it has `createRateLimiter` (every included adapter), so processes on one database share one budget; otherwise in process memory.',
     defaultText: 'on (see Security defaults)',
     check: (value, name) => {
       resolveLimits(value, name);
@@ -255,6 +266,22 @@ export const OPTION_SCHEMA = {
     doc: "Where authorization errors go before the user has decided (RFC 9700 §4.11.2): `'trusted'` sends them to the redirect URI only for `first-party` and `host` applications and shows other applications' users a page with a link back; `'all'` redirects for every application (RFC 6749's behaviour, for hosts that vet every registration).",
     default: 'trusted',
     check: check.oneOf(['trusted', 'all'] as const),
+  },
+  dynamicRegistration: {
+    doc: 'RFC 7591 dynamic client registration at `POST {basePath}/register`, off by default: `{ enabled, allowConfidential?, scopes?, unusedSeconds? }`. Registered clients are public (`token_endpoint_auth_method: none`) unless `allowConfidential` (then the secret is shown once), may ask for at most `scopes` (default: every scope users may hold), have `dynamic` trust (consent every time, "unverified") and are deleted after `unusedSeconds` (default 86400) without a live token. Limited per address by `limits.registrationsPerAddress`. See "MCP servers" in the README.',
+    defaultText: 'off',
+    check: (value, name) => {
+      resolveDynamicRegistration(value, name);
+      return value as DynamicRegistrationOptions | undefined;
+    },
+  },
+  clientMetadataDocuments: {
+    doc: 'Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document), off by default: `{ enabled, allow?, cacheSeconds?, scopes?, unusedSeconds?, testing? }`. A `client_id` that is an `https:` URL with a path is fetched (https only, no redirects, no private, loopback or link-local address after DNS resolution, 5 s, 5 KiB, JSON only), checked and stored as a public `dynamic` client. `allow(url)` may refuse URLs (an allow-list); `cacheSeconds` (default `{ min: 300, max: 86400 }`) bounds `Cache-Control`. `testing` (`{ ca?, allowLoopback?, allowHttpLoopback?, resolve?, timeoutMs? }`) is for test suites and local development only. See "MCP servers" in the README.',
+    defaultText: 'off',
+    check: (value, name) => {
+      resolveClientMetadataDocuments(value, name);
+      return value as ClientMetadataDocumentOptions | undefined;
+    },
   },
 } as const satisfies OptionSchema;
 

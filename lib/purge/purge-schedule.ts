@@ -20,16 +20,21 @@ export function schedulePurge(
   storage: StorageAdapter,
   intervalSeconds: number,
   logger: Logger,
+  /** Housekeeping of the core's own after each purge (unused `dynamic` applications); returns a count. */
+  alsoPurge: (now: Date) => Promise<number> = async () => 0,
 ): PurgeSchedule {
   if (intervalSeconds === 0) return { stop: async () => {} };
   let running: Promise<void> | null = null;
   const purge = (): void => {
     if (running !== null) return;
     const started = Date.now();
+    const now = new Date();
     running = storage
-      .purgeExpired(new Date())
+      .purgeExpired(now)
+      .then(async (deleted) => ({ deleted, applications: await alsoPurge(now) }))
       .then(
-        (deleted) => logger.debug?.({ deleted, ms: Date.now() - started }, 'expired token records purged'),
+        ({ deleted, applications }) =>
+          logger.debug?.({ deleted, applications, ms: Date.now() - started }, 'expired token records purged'),
         // The guarded adapter has reported the cause to onError already.
         () => {},
       )

@@ -22,6 +22,20 @@ function prefersForm(req: Request): boolean {
 }
 
 /**
+ * RFC 9396 §7: the granted `authorization_details`, beside the RFC 6749 fields, when a declared
+ * type applies to the token. An array, so only the JSON answer carries it (a form-encoded answer
+ * gets it as JSON text).
+ */
+function withAuthorizationDetails(
+  issued: IssuedTokens,
+  fields: Record<string, string | number>,
+): Record<string, unknown> {
+  return issued.authorizationDetails.length === 0
+    ? fields
+    : { ...fields, authorization_details: issued.authorizationDetails };
+}
+
+/**
  * JSON by default; `application/x-www-form-urlencoded` when the client's `Accept` prefers it (as
  * GitHub answers). Never cached (RFC 6749 §5.1).
  *
@@ -37,10 +51,12 @@ export function sendTokenResponse(req: Request, res: Response, issued: IssuedTok
   if (prefersForm(req)) {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) body.set(key, String(value));
+    if (issued.authorizationDetails.length > 0)
+      body.set('authorization_details', JSON.stringify(issued.authorizationDetails));
     res.setHeader('Content-Type', 'application/x-www-form-urlencoded; charset=utf-8');
     res.end(body.toString());
     return;
   }
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(fields));
+  res.end(JSON.stringify(withAuthorizationDetails(issued, fields)));
 }

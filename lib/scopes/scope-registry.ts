@@ -1,5 +1,9 @@
 import { InvalidScopeError, type OAuthErrorOptions } from '../errors/oauth-error';
 import { message } from '../messages/catalog';
+import type { ResourceTypeDefinition, ResourceTypes } from './resource-types';
+
+/** The OpenID Connect scope some OAuth clients add to ask for a refresh token. */
+const OFFLINE_ACCESS = 'offline_access';
 
 /** Who may hold a token with a scope: a user (through a client), or a client on its own behalf. */
 export type ScopeHolder = 'user' | 'client';
@@ -10,6 +14,11 @@ export interface ScopeDefinition {
   description: string;
   /** Scopes this one implies: `repo` includes `public_repo`. */
   includes?: readonly string[];
+  /**
+   * The type of resource (a key of `resourceTypes`) this scope applies to: the user may grant it
+   * on all their resources of that type or only on chosen ones.
+   */
+  resourceType?: string;
   /**
    * Who may hold it (RFC 9700 §4.15: machine tokens are not user tokens). `['user']` (the
    * default): tokens a user authorized (authorization code, device, password, personal tokens);
@@ -33,8 +42,12 @@ export class ScopeRegistry {
   /** `expand()` results by scope list; tokens share few distinct lists, so this stays small. */
   private readonly expansions = new Map<string, ReadonlySet<string>>();
 
-  constructor(definitions: ScopeDefinitions) {
+  /** The declared resource types (`resourceTypes`). */
+  readonly resourceTypes: ResourceTypes;
+
+  constructor(definitions: ScopeDefinitions, resourceTypes: ResourceTypes = {}) {
     this.definitions = definitions;
+    this.resourceTypes = resourceTypes;
     const closures = new Map<string, ReadonlySet<string>>();
     for (const name of Object.keys(definitions)) {
       const closure = new Set<string>();
@@ -57,6 +70,22 @@ export class ScopeRegistry {
 
   has(scope: string): boolean {
     return this.closures.has(scope);
+  }
+
+  /** The resource type a scope applies to, or `null` for a scope over the whole account. */
+  resourceTypeOf(scope: string): string | null {
+    return this.definitions[scope]?.resourceType ?? null;
+  }
+
+  /** The declared resource type of a scope, or `null`. */
+  resourceTypeFor(scope: string): ResourceTypeDefinition | null {
+    const type = this.resourceTypeOf(scope);
+    return type === null ? null : (this.resourceTypes[type] ?? null);
+  }
+
+  /** Whether `includer`'s closure holds `scope` (every scope includes itself). */
+  includes(includer: string, scope: string): boolean {
+    return this.closures.get(includer)?.has(scope) ?? includer === scope;
   }
 
   /** Whether `holder` may hold `scope`; an undeclared scope is held by nobody. */
@@ -103,6 +132,10 @@ export class ScopeRegistry {
     const scopes: string[] = [];
     for (const token of input.split(/[\s,]+/)) {
       if (token === '') continue;
+      // OpenID Connect Core §11: `offline_access` asks for a refresh token, which every client of
+      // a refreshable grant gets anyway (public ones too). Unless the host declares a scope of
+      // that name, it is accepted and dropped, so MCP clients that add it do not fail.
+      if (token === OFFLINE_ACCESS && !this.has(token)) continue;
       if (!SCOPE_TOKEN.test(token) || !this.has(token)) {
         // Not echoed: the value is the sender's text, and the answer may be a page.
         throw new InvalidScopeError(message('problem.unknownScope'), errorOptions);

@@ -5,7 +5,13 @@ import { InvalidRequestError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { message } from '../messages/catalog';
 import type { ResolvedOptions } from '../options/resolve-options';
-import type { ApplicationRecord, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
+import { expandSelection } from '../scopes/resource-access';
+import type {
+  ApplicationRecord,
+  ResourceSelection,
+  StorageAdapter,
+  TokenRecord,
+} from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 import { isLive } from '../tokens/redeem';
 import type { ApplicationService } from './application-service';
@@ -107,19 +113,29 @@ export class DeviceService {
 
   /**
    * RFC 8628 §3.3: records the user's decision, once per user code. Approving records the user's
-   * grant too; denying leaves a decision without a grant, which the device's next poll reads as
-   * `access_denied`.
+   * grant too, on the resources chosen (`selection`; `null`: all); denying leaves a decision
+   * without a grant, which the device's next poll reads as `access_denied`.
    */
-  async decide(pending: PendingDevice, userId: string, approved: boolean, now = new Date()): Promise<void> {
+  async decide(
+    pending: PendingDevice,
+    userId: string,
+    approved: boolean,
+    selection: ResourceSelection | null = null,
+    now = new Date(),
+  ): Promise<void> {
     const consumed = await this.storage.consumeToken('device', pending.userCodeRecord.hash, now, 0);
     if (consumed?.outcome !== 'consumed') throw new InvalidRequestError(message('problem.userCodeUsed'));
-    const grant = approved ? await this.grants.approve(userId, pending.client, pending.device.scopes) : null;
+    const grant = approved
+      ? await this.grants.approve(userId, pending.client, pending.device.scopes, [], selection)
+      : null;
     const subject: TokenSubject = {
       applicationId: pending.client.id,
       userId,
       grantId: grant?.id ?? null,
       familyId: pending.device.id,
       scopes: pending.device.scopes,
+      // The device's tokens carry the choice (restricting a scope restricts what it includes).
+      resourceSelection: expandSelection(this.options.scopes, pending.device.scopes, selection),
     };
     const ttl = Math.max(
       1,

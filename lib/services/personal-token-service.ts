@@ -1,8 +1,12 @@
 import { LimitExceededError } from '../errors/http-error';
+import { InvalidFieldError } from '../errors/invalid-field-error';
 import type { ProviderEvents } from '../events/provider-events';
 import { message } from '../messages/catalog';
+import type { ResourceOwner } from '../options/provider-options';
+import { expandSelection } from '../scopes/resource-access';
+import { firstUnowned } from '../scopes/resource-ownership';
 import type { ScopeRegistry } from '../scopes/scope-registry';
-import type { StorageAdapter, TokenRecord } from '../storage/storage-adapter';
+import type { ResourceSelection, StorageAdapter, TokenRecord } from '../storage/storage-adapter';
 import { isLive } from '../tokens/redeem';
 import { orThrow } from '../validation/fields';
 import { checkPersonalTokenInput } from '../validation/personal-token-input';
@@ -29,8 +33,18 @@ export class PersonalTokenService {
     name: string,
     scopes: string[],
     expiresIn: number | null,
+    /**
+     * Fine-grained: the only resources it may touch per resource-scoped scope (then `expiresIn`
+     * is required); each must be one of the user's (the host's `list`, asked as `owner`).
+     */
+    restriction: { resources: ResourceSelection; owner?: ResourceOwner } | null = null,
   ): Promise<{ record: TokenRecord; token: string }> {
-    const input = orThrow(checkPersonalTokenInput({ name, scopes, expiresIn }, { scopes: this.scopes }));
+    const input = orThrow(
+      checkPersonalTokenInput(
+        { name, scopes, expiresIn, resources: restriction?.resources },
+        { scopes: this.scopes },
+      ),
+    );
     // `limits.personalTokensPerUser`, checked before each creation (concurrent ones may pass it by their number).
     if (this.cap !== null && (await this.list(userId)).length >= this.cap) {
       this.events.emit('limit.exceeded', {
@@ -42,9 +56,26 @@ export class PersonalTokenService {
       });
       throw new LimitExceededError(message('problem.personalTokenCap', { max: this.cap }));
     }
+    const resourceSelection = input.resources ?? null;
+    const owner = restriction?.owner ?? { id: userId };
+    for (const [scope, ids] of Object.entries(resourceSelection ?? {})) {
+      const type = this.scopes.resourceTypeFor(scope);
+      const unowned = type === null ? null : await firstUnowned(type, owner, ids);
+      if (unowned !== null) {
+        throw new InvalidFieldError('resources', message('problem.unknownResource'));
+      }
+    }
     const { secret, record } = this.tokens.mint(
       'personal',
-      { applicationId: null, userId, grantId: null, familyId: null, scopes: input.scopes },
+      {
+        applicationId: null,
+        userId,
+        grantId: null,
+        familyId: null,
+        scopes: input.scopes,
+        // Restricting a scope restricts the scopes it includes the same way (`repo` → `repo:read`).
+        resourceSelection: expandSelection(this.scopes, input.scopes, resourceSelection),
+      },
       input.expiresIn,
       new Date(),
       { name: input.name },

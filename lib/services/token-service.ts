@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { InvalidTokenError } from '../errors/oauth-error';
 import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
-import type { StorageAdapter, TokenFilter, TokenKind, TokenRecord } from '../storage/storage-adapter';
+import { type AuthorizationDetail, describeAuthorizationDetails } from '../scopes/authorization-details';
+import { copySelection } from '../storage/resource-selection';
+import type {
+  ResourceSelection,
+  StorageAdapter,
+  TokenFilter,
+  TokenKind,
+  TokenRecord,
+} from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
 
@@ -13,6 +21,10 @@ export interface IssuedTokens {
   /** Seconds until the access token expires; `null` if it never does. */
   expiresIn: number | null;
   scopes: string[];
+  /** The resources the access token may touch per resource-scoped scope; `null`: all. */
+  resourceSelection: ResourceSelection | null;
+  /** RFC 9396 §7: what was granted, for the token response; empty when no declared type applies. */
+  authorizationDetails: AuthorizationDetail[];
   /** The access token's audience (RFC 8707); empty when issued without `resource`. */
   audience: string[];
   /** The stored records, so a caller can revoke them if a later step fails. */
@@ -26,8 +38,17 @@ export interface TokenSubject {
   grantId: string | null;
   familyId: string | null;
   scopes: string[];
+  /** Per resource-scoped scope, the resources chosen; absent or `null`: all of them. */
+  resourceSelection?: ResourceSelection | null;
   /** The resources it is for (RFC 8707), declared identifiers; absent or empty: none named. */
   audience?: readonly string[];
+}
+
+/** What a rotated refresh token keeps when its access token is narrowed; each defaults to the subject's. */
+export interface RefreshKeeps {
+  scopes?: readonly string[];
+  audience?: readonly string[];
+  resourceSelection?: ResourceSelection | null;
 }
 
 /** Extra fields of an authorization code. */
@@ -117,6 +138,7 @@ export class TokenService {
       grantId: subject.grantId,
       familyId: subject.familyId,
       scopes: [...subject.scopes],
+      resourceSelection: copySelection(subject.resourceSelection ?? null),
       audience: [...(subject.audience ?? [])],
       createdAt: now,
       expiresAt: expiry(now, ttlSeconds),
@@ -169,17 +191,18 @@ export class TokenService {
     subject: TokenSubject,
     withRefreshToken: boolean,
     now = new Date(),
-    /** RFC 6749 §6: a rotated refresh token keeps its scope when the access token is narrowed. */
-    refreshScopes: readonly string[] = subject.scopes,
-    /** RFC 8707 §2.2: and its audience when the access token's is narrowed. */
-    refreshAudience: readonly string[] = subject.audience ?? [],
+    /**
+     * What a rotated refresh token keeps when the access token is narrowed, each defaulting to
+     * the subject's: its scope (RFC 6749 §6), audience (RFC 8707 §2.2) and resources (RFC 9396 §6).
+     */
+    refreshKeeps: RefreshKeeps = {},
   ): Promise<IssuedTokens> {
     const format = this.options.tokens;
     const secrets = {
       access: format.generate('access'),
       refresh: withRefreshToken ? format.generate('refresh') : null,
     };
-    return this.issueGeneratedTokens(secrets, subject, now, refreshScopes, refreshAudience);
+    return this.issueGeneratedTokens(secrets, subject, now, refreshKeeps);
   }
 
   /**
@@ -192,8 +215,7 @@ export class TokenService {
     secrets: { access: string; refresh: string | null },
     subject: TokenSubject,
     now = new Date(),
-    refreshScopes: readonly string[] = subject.scopes,
-    refreshAudience: readonly string[] = subject.audience ?? [],
+    refreshKeeps: RefreshKeeps = {},
   ): Promise<IssuedTokens> {
     this.requireGenerated('access', secrets.access);
     if (secrets.refresh !== null) this.requireGenerated('refresh', secrets.refresh);
@@ -205,7 +227,15 @@ export class TokenService {
         : this.mintGenerated(
             'refresh',
             secrets.refresh,
-            { ...subject, scopes: [...refreshScopes], audience: refreshAudience },
+            {
+              ...subject,
+              scopes: [...(refreshKeeps.scopes ?? subject.scopes)],
+              audience: refreshKeeps.audience ?? subject.audience ?? [],
+              resourceSelection:
+                refreshKeeps.resourceSelection === undefined
+                  ? (subject.resourceSelection ?? null)
+                  : refreshKeeps.resourceSelection,
+            },
             refreshTokenTtl,
             now,
             {},
@@ -217,6 +247,12 @@ export class TokenService {
       refreshToken: refresh?.secret ?? null,
       expiresIn: accessTokenTtl,
       scopes: subject.scopes,
+      resourceSelection: access.record.resourceSelection,
+      authorizationDetails: describeAuthorizationDetails(
+        this.options.scopes,
+        subject.scopes,
+        access.record.resourceSelection,
+      ),
       audience: access.record.audience,
       records: refresh ? [access.record, refresh.record] : [access.record],
     };

@@ -23,6 +23,8 @@ export function authorizationJson(grant: GrantRecord, application: ApplicationRe
     name: application.name,
     homepage_url: application.homepageUrl,
     scopes: grant.scopes,
+    // Fine-grained: per resource-scoped scope, the resources chosen; `null`: all of them.
+    resources: grant.resourceSelection,
     created_at: grant.createdAt.toISOString(),
     last_used_at: grant.lastUsedAt?.toISOString() ?? null,
   };
@@ -33,8 +35,17 @@ export function personalTokenJson(record: TokenRecord) {
     id: record.id,
     name: record.name,
     scopes: record.scopes,
+    resources: restrictionOf(record),
     created_at: record.createdAt.toISOString(),
     last_used_at: record.lastUsedAt?.toISOString() ?? null,
     expires_at: record.expiresAt?.toISOString() ?? null,
   };
+}
+
+/** The resources a personal token was restricted to, per scope of its own (`null`: all). */
+function restrictionOf(record: TokenRecord) {
+  const selection = record.resourceSelection;
+  if (selection === null) return null;
+  const own = Object.entries(selection).filter(([scope]) => record.scopes.includes(scope));
+  return own.length === 0 ? null : Object.fromEntries(own);
 }

@@ -15,6 +15,7 @@ import type { ProviderContext } from '../provider-context';
 import { checkApplicationInput, checkApplicationUpdate } from '../validation/application-input';
 import { orThrow } from '../validation/fields';
 import { checkPersonalTokenInput } from '../validation/personal-token-input';
+import { checkNarrowing } from '../validation/resource-narrowing';
 import { fieldsFromJson, withJsonFieldNames } from './json-input';
 import { applicationJson, authorizationJson, personalTokenJson } from './serialize';
 
@@ -140,6 +141,22 @@ export function settingsApi(provider: ProviderContext): Router {
       return [200, list];
     }),
   );
+  // Fine-grained: narrow an authorization to chosen resources; its live tokens follow at once.
+  router.patch(
+    '/authorizations/:clientId',
+    route((req, user) =>
+      withJsonFieldNames(async () => {
+        const application = await applications.findByClientId(routeParameter(req, 'clientId'));
+        const grant = application === null ? null : await grants.find(user.id, application.id);
+        if (application === null || grant === null) throw new NotFoundError('No such authorization');
+        const body = fieldsFromJson(await readBody(req), ['resources']);
+        const narrowing = await checkNarrowing(body.resources, grant.scopes, options.scopes, user);
+        const narrowed = await grants.narrow(user.id, application, narrowing);
+        if (narrowed === null) throw new NotFoundError('No such authorization');
+        return [200, authorizationJson(narrowed, application)];
+      }),
+    ),
+  );
   router.delete(
     '/authorizations/:clientId',
     route(async (req, user) => {
@@ -155,9 +172,16 @@ export function settingsApi(provider: ProviderContext): Router {
     '/tokens',
     route((req, user) =>
       withJsonFieldNames(async () => {
-        const body = fieldsFromJson(await readBody(req), ['name', 'scopes', 'expiresIn']);
+        const body = fieldsFromJson(await readBody(req), ['name', 'scopes', 'expiresIn', 'resources']);
         const input = orThrow(checkPersonalTokenInput(body, options));
-        const created = await personalTokens.create(user.id, input.name, input.scopes, input.expiresIn);
+        const restriction = input.resources ? { resources: input.resources, owner: user } : null;
+        const created = await personalTokens.create(
+          user.id,
+          input.name,
+          input.scopes,
+          input.expiresIn,
+          restriction,
+        );
         return [201, { ...personalTokenJson(created.record), token: created.token }];
       }),
     ),

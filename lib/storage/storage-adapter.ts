@@ -117,12 +117,22 @@ export interface ApplicationPageRequest {
   after?: ApplicationCursor;
 }
 
+/**
+ * Which resources each resource-scoped scope covers, by scope name: `{ repo: ['alice/notes'] }`.
+ * A scope it does not name covers every current and future resource of the user (so does a
+ * `null` selection, which is what records stored before selections existed read as). Id lists
+ * are sets: adapters may store them in any order; the core compares them as sets.
+ */
+export type ResourceSelection = Record<string, string[]>;
+
 /** A user's standing authorization of one application for a set of scopes (the consent). */
 export interface GrantRecord {
   id: string;
   userId: string;
   applicationId: string;
   scopes: string[];
+  /** The resources chosen at consent per resource-scoped scope; `null`: all of them. */
+  resourceSelection: ResourceSelection | null;
   /**
    * The resources (RFC 8707 resource indicators, absolute URIs as the provider's `resources`
    * option declares them) the user authorized the application for; empty: none was named. Like
@@ -155,6 +165,11 @@ export interface TokenRecord {
    */
   familyId: string | null;
   scopes: string[];
+  /**
+   * The resources the token may touch per resource-scoped scope; `null`: every resource of the
+   * user. Narrowed in place by `restrictTokens` when the user narrows the grant.
+   */
+  resourceSelection: ResourceSelection | null;
   /**
    * The resources (RFC 8707) the credential is for: the `aud` of an access token, what a code or
    * refresh token may be exchanged for. Empty: issued without `resource`, valid wherever no
@@ -281,9 +296,10 @@ export interface StorageAdapter {
   /**
    * Creates or replaces the grant of (`userId`, `applicationId`) atomically: there is never
    * more than one grant per pair, even under concurrent calls. An existing grant keeps its `id`,
-   * `createdAt` and `lastUsedAt` (the given record's are ignored); `scopes`, `audience` and
-   * `updatedAt` are replaced with the given ones. A new grant is stored as given. Returns the
-   * grant as stored. Rejects (throws) if the given `id` belongs to the grant of another pair.
+   * `createdAt` and `lastUsedAt` (the given record's are ignored); `scopes`, `audience`,
+   * `resourceSelection` and `updatedAt` are replaced with the given ones. A new grant is stored as
+   * given. Returns the grant as stored. Rejects (throws) if the given `id` belongs to the grant of
+   * another pair.
    */
   saveGrant(record: GrantRecord): Promise<GrantRecord>;
   /** The grant of this user to this application, or `null`. */
@@ -317,6 +333,16 @@ export interface StorageAdapter {
    * many it changed. An empty filter is a programming error: reject it rather than revoke all.
    */
   revokeTokens(filter: TokenFilter, at: Date): Promise<number>;
+  /**
+   * Narrows the `resourceSelection` of every record matching the filter that is not revoked, and
+   * returns how many such records there were: each record's selection becomes its intersection
+   * with `narrowing`: for every scope `narrowing` names, the ids in both (a scope the record leaves unrestricted takes
+   * `narrowing`'s list); other scopes stay as they are. Never widens a record. Atomic per record:
+   * a concurrent change of one record is never lost (a conditional write on the value read, or
+   * the store's atomic update). An empty filter is a programming error, as for `revokeTokens`.
+   * It is how narrowing a grant reaches its live tokens without a grant look-up on every request.
+   */
+  restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number>;
   /**
    * Atomically marks the record of this kind and hash as consumed at `at`, if it is neither
    * consumed, revoked nor expired (`expiresAt <= at`). This is the single-use guarantee of codes,

@@ -14,6 +14,7 @@ import { describeContractDetails } from './conformance/contract-details';
 import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
 import { describeGrants } from './conformance/grants';
 import { describeRateLimits } from './conformance/rate-limits';
+import { describeResourceSelections } from './conformance/resource-selections';
 import { describeRevocation } from './conformance/revocation';
 import { describeTokens } from './conformance/tokens';
 
@@ -114,5 +115,6 @@ export function runAdapterConformance(
     describeExpiryAndPurge(getAdapter);
     describeContractDetails(getAdapter);
     describeRateLimits(getAdapter);
+    describeResourceSelections(getAdapter);
   });
 }

@@ -2,6 +2,7 @@ import { InvalidFieldError } from '../errors/invalid-field-error';
 import { InvalidRequestError } from '../errors/oauth-error';
 import { message } from '../messages/catalog';
 import type { ScopeRegistry } from '../scopes/scope-registry';
+import type { ResourceSelection } from '../storage/storage-adapter';
 import { type FieldCheck, ProblemCollector, requireScopes, requireText } from './fields';
 
 /** A personal access token as a user (settings) or host code (`personalTokens.create`) asks for it. */
@@ -15,6 +16,12 @@ export interface PersonalTokenInput {
    * out, 30 days (`PERSONAL_TOKEN_DEFAULT_LIFETIME`).
    */
   expiresIn: number | null;
+  /**
+   * Fine-grained: per resource-scoped scope of `scopes`, the only resources the token may touch
+   * (`{ repo: ['alice/notes'] }`); absent or `null`: all of them. A restricted token needs an
+   * expiry, as GitHub's fine-grained tokens do.
+   */
+  resources?: ResourceSelection | null;
 }
 
 /** The configuration the checks depend on (`provider.options` is one). */
@@ -71,9 +78,48 @@ export function checkPersonalTokenInput(
   }
   const fields = input as Readonly<Record<string, unknown>>;
   const problems = new ProblemCollector();
+  const checkedScopes = problems.field(() => scopes(fields.scopes, registry), []);
+  const lifetime = problems.field(() => expiresIn(fields.expiresIn), null);
+  const chosen = problems.field(() => resources(fields.resources, checkedScopes, registry), null);
+  if (chosen !== null && lifetime === null) {
+    problems.field(() => {
+      throw new InvalidFieldError('expiresIn', message('problem.restrictedNeedsExpiry'));
+    }, null);
+  }
   return problems.result({
     name: problems.field(() => requireText('name', fields.name, 100), ''),
-    scopes: problems.field(() => scopes(fields.scopes, registry), []),
-    expiresIn: problems.field(() => expiresIn(fields.expiresIn), null),
+    scopes: checkedScopes,
+    expiresIn: lifetime,
+    ...(chosen === null ? {} : { resources: chosen }),
   });
+}
+
+const MAX_RESOURCES = 1000;
+
+/** `{ scope: [ids] }` over resource-scoped scopes of the token (as normalised). */
+function resources(
+  value: unknown,
+  held: readonly string[],
+  registry: ScopeRegistry,
+): ResourceSelection | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidFieldError('resources', message('field.resources'));
+  }
+  const selection: ResourceSelection = {};
+  for (const [scope, ids] of Object.entries(value)) {
+    // A scope of the token itself: restricting an included one would not restrict its includer.
+    if (registry.resourceTypeOf(scope) === null || !held.includes(scope)) {
+      throw new InvalidFieldError('resources', message('field.resources'));
+    }
+    if (
+      !Array.isArray(ids) ||
+      ids.length > MAX_RESOURCES ||
+      !ids.every((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 200)
+    ) {
+      throw new InvalidFieldError('resources', message('field.resources'));
+    }
+    selection[scope] = [...new Set(ids)].sort();
+  }
+  return Object.keys(selection).length === 0 ? null : selection;
 }

@@ -30,8 +30,11 @@ export interface AdminUsersViewData {
   frame: AdminFrame;
 }
 
-/** One application a user authorized, on the user's admin page: the same row as the user's own page. */
-export type AdminAuthorizationRow = AuthorizationRow;
+/**
+ * One application a user authorized, on the user's admin page: the same row as the user's own
+ * page, without the narrowing form (narrowing is the user's choice; an operator revokes).
+ */
+export type AdminAuthorizationRow = Omit<AuthorizationRow, 'resources'>;
 
 /** One live token of a user, on the user's admin page (never its secret). */
 export interface AdminTokenRow {

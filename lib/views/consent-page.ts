@@ -3,6 +3,7 @@ import { withoutBidiControls } from './bidi';
 import { DECISIONS, FORM_FIELDS } from './form-contract';
 import { html, type RawHtml } from './html';
 import { externalLink } from './layout';
+import { resourceChoiceFieldset } from './resource-choice-view';
 import type { ViewContext } from './view-types';
 
 type Translate = ViewContext<'consent'>['t'];
@@ -83,6 +84,7 @@ ${asks}
 ${destination}
 <p class="muted">${t.text('consent.signedInAs', { user: who })}</p>
 <form method="post" action="${data.action}">${hidden}
+${data.resourceChoices.map((choice) => resourceChoiceFieldset(choice, t))}
 <button class="primary" type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.approve}">${t.text('consent.approve', { app })}</button>
 <button type="submit" name="${FORM_FIELDS.decision}" value="${DECISIONS.deny}">${t.text('consent.deny')}</button>
 </form>`,

@@ -23,7 +23,24 @@ export const FORM_FIELDS = Object.freeze({
   decision: 'decision',
   /** The code the device shows, typed by the user (RFC 8628 §3.3). */
   userCode: 'user_code',
+  /** Consent: how many pages of each resource list are shown ("show more" posts it back). */
+  resourcePages: 'resource_pages',
 } as const);
 
-/** The values of the `decision` field. */
-export const DECISIONS = Object.freeze({ approve: 'approve', deny: 'deny' } as const);
+/**
+ * The consent page's resource choice for a resource-scoped scope: a field named
+ * `resources:<scope>` with the value `all` or `selected`, and, for `selected`, one checkbox per
+ * chosen resource named `resource:<scope>:<n>` (any distinct `n`) whose value is the resource id.
+ * A form without these fields keeps what the request asked for (all resources, unless its
+ * `authorization_details` named some).
+ */
+export const RESOURCE_FIELDS = Object.freeze({
+  choice: (scope: string): string => `resources:${scope}`,
+  item: (scope: string, index: number): string => `resource:${scope}:${index}`,
+  itemPrefix: (scope: string): string => `resource:${scope}:`,
+  all: 'all',
+  selected: 'selected',
+} as const);
+
+/** The values of the `decision` field; `more` re-shows the page with more resources listed. */
+export const DECISIONS = Object.freeze({ approve: 'approve', deny: 'deny', more: 'more' } as const);

@@ -1,4 +1,6 @@
-import type { TokenRecord } from '../storage/storage-adapter';
+import type { Translator } from '../messages/translator';
+import type { ConsentResourceChoice } from '../options/provider-options';
+import type { ResourceSelection, TokenRecord } from '../storage/storage-adapter';
 import {
   buttonForm,
   checkboxGroup,
@@ -8,6 +10,7 @@ import {
   textField,
 } from './form-fields';
 import { html, type RawHtml } from './html';
+import { resourceChoiceFieldset } from './resource-choice-view';
 import { formatDate, noticeBox, type SettingsFrame, sectionPage } from './settings-layout';
 import type { ViewContext } from './view-types';
 
@@ -23,6 +26,8 @@ export interface TokenFormValues {
   scopes: string[];
   /** One of `TOKEN_EXPIRY_CHOICES`. */
   expiry: string;
+  /** The resources chosen per resource-scoped scope (`null`: all, for every scope). */
+  resources: ResourceSelection | null;
 }
 
 /** What the personal access tokens page shows (view `tokens`). */
@@ -32,8 +37,13 @@ export interface TokensViewData {
   tokens: readonly TokenRecord[];
   /** The declared scopes, with descriptions in the page's language. */
   scopes: readonly { name: string; description: string }[];
+  /**
+   * Fine-grained tokens: per resource-scoped scope offered, "all current and future" or only the
+   * checked resources (it applies when that scope is checked; a restricted token needs an expiry).
+   */
+  resourceChoices: readonly ConsentResourceChoice[];
   values: TokenFormValues;
-  /** Problems by form field (`name`, `scopes`, `expiry`). */
+  /** Problems by form field (`name`, `scopes`, `expiry`, `resources`). */
   errors: FieldErrors;
   notice: string | null;
   /** A token just created: its secret, shown this one time, and its name. */
@@ -48,13 +58,22 @@ ${t.text('tokens.createdExplanation')}
 <code id="new-token">${created.token}</code></div>`;
 }
 
+/** The resources a restricted token may touch, per scope of its own; nothing for an unrestricted one. */
+function restriction(token: TokenRecord, t: Translator): RawHtml {
+  const own = Object.entries(token.resourceSelection ?? {}).filter(([scope]) => token.scopes.includes(scope));
+  return html`${own.map(
+    ([scope, ids]) =>
+      html`<br><span class="small resource-access"><code>${scope}</code>: ${t.text('tokens.restrictedTo', { resources: ids.length === 0 ? t.text('tokens.noResources') : ids.join(', ') })}</span>`,
+  )}`;
+}
+
 function tokenTable(context: ViewContext, frame: SettingsFrame, tokens: readonly TokenRecord[]): RawHtml {
   const { t } = context;
   if (tokens.length === 0) return html`<p class="empty">${t.text('tokens.empty')}</p>`;
   const never = t.text('layout.never');
   const rows = tokens.map(
     (token) => html`<tr><td><strong>${token.name ?? t.text('tokens.unnamed')}</strong></td>
-<td>${token.scopes.length === 0 ? html`<span class="muted">${t.text('tokens.noScopes')}</span>` : token.scopes.map((scope) => html`<code>${scope}</code> `)}</td>
+<td>${token.scopes.length === 0 ? html`<span class="muted">${t.text('tokens.noScopes')}</span>` : token.scopes.map((scope) => html`<code>${scope}</code> `)}${restriction(token, t)}</td>
 <td>${formatDate(token.createdAt, never)}</td><td>${formatDate(token.lastUsedAt, never)}</td><td>${formatDate(token.expiresAt, t.text('tokens.neverExpires'))}</td>
 <td>${buttonForm(`${frame.baseUrl}/tokens/${token.id}/revoke`, frame.csrfToken, t.text('tokens.revoke'), 'danger')}</td></tr>`,
   );
@@ -83,6 +102,7 @@ ${createdBox(context, data.created)}${tokenTable(context, frame, data.tokens)}
 <form method="post" action="${frame.baseUrl}/tokens" novalidate>${csrfField(frame.csrfToken)}
 ${textField({ name: 'name', label: t.text('tokens.field.name'), value: data.values.name, error: data.errors.name, hint: t.text('tokens.field.nameHint') })}
 ${checkboxGroup({ name: 'scopes', label: t.text('tokens.field.scopes'), choices: scopeChoices, checked: data.values.scopes, error: data.errors.scopes })}
+${data.resourceChoices.map((choice) => resourceChoiceFieldset(choice, t))}${data.errors.resources === undefined ? html`` : html`<p class="field-error" id="resources-error">${data.errors.resources}</p>`}
 ${selectField({ name: 'expiry', label: t.text('tokens.field.expiry'), choices: expiryChoices, selected: data.values.expiry, error: data.errors.expiry })}
 <button type="submit" class="primary">${t.text('tokens.generate')}</button></form>`,
   });

@@ -25,6 +25,7 @@ function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
     grantId: 'grant-1',
     familyId: null,
     scopes: ['repo'],
+    resourceSelection: null,
     audience: [],
     createdAt: at(0),
     expiresAt: at(60),

@@ -125,7 +125,7 @@ describe('examples/provider', () => {
 
     const deniedList = await api('/api/repos', user.access_token);
     expect(deniedList.status).toBe(403);
-    expect(deniedList.headers['x-accepted-oauth-scopes']).toBe('public_repo, repo');
+    expect(deniedList.headers['x-accepted-oauth-scopes']).toBe('public_repo, repo, repo:read');
     const list = await api('/api/repos', publicRepo.access_token);
     expect(list.status).toBe(200);
     expect(list.json).toEqual([{ name: 'hello-world', owner: 'alice', private: false }]);
@@ -161,7 +161,14 @@ describe('examples/provider', () => {
     const metadata = await host.browser().send('/.well-known/oauth-authorization-server');
     expect(metadata.body.issuer).toBe(ISSUER);
     expect(metadata.body.token_endpoint).toBe(`${ISSUER}/oauth/token`);
-    expect(metadata.body.scopes_supported).toEqual(['user', 'repo', 'public_repo', 'gist', 'ci:status']);
+    expect(metadata.body.scopes_supported).toEqual([
+      'user',
+      'repo',
+      'repo:read',
+      'public_repo',
+      'gist',
+      'ci:status',
+    ]);
     expect((await host.browser().send('/settings/api/applications')).status).toBe(401);
   });
 

@@ -94,6 +94,47 @@ describe('fuzzing the authorization endpoint (memory adapter)', () => {
     });
   });
 
+  it('GET /oauth/authorize: fuzzed authorization_details (RFC 9396) are refused as invalid_authorization_details, never a 500', async () => {
+    const { confidential, send } = fuzzing();
+    // This host declares no authorization details type: every value is refused at the redirect URI.
+    const details = fc.oneof(
+      fc.constantFrom(
+        '[]',
+        '[{"type":"repository","actions":["read"]}]',
+        '{',
+        'null',
+        '[{"type":1}]',
+        '[[]]',
+      ),
+      fc.json({ maxDepth: 3 }).map((text) => text.slice(0, 2000)),
+      shortJunk,
+    );
+    const generated = fc
+      .tuple(details, fc.option(fc.constantFrom('alice', 'bob'), { freq: 3 }))
+      .map(([value, user]): Generated => {
+        const query = new URLSearchParams({
+          response_type: 'code',
+          client_id: confidential.clientId,
+          redirect_uri: REDIRECT_URI,
+          scope: 'user',
+          state: 's',
+          authorization_details: value,
+        });
+        const headers: Record<string, string> = {};
+        if (user !== null) headers['x-test-user'] = user;
+        return { method: 'GET', path: `/oauth/authorize?${query}`, headers };
+      });
+    await fuzz(generated, 200, async (request) => {
+      const answer = await send('GET /oauth/authorize', request);
+      checkAuthorizeAnswer(request, answer);
+      if (answer.status === 302 && answer.headers.location?.startsWith(REDIRECT_URI)) {
+        expect(new URL(answer.headers.location).searchParams.get('error')).toBe(
+          'invalid_authorization_details',
+        );
+      }
+    });
+  });
+
   it('an authorization request too long to send back answers the 400 page, not a redirect nobody can follow', async () => {
     const { confidential, send, host } = fuzzing();
     const query = (state: string) =>

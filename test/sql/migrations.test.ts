@@ -27,12 +27,16 @@ import { scaled } from '../support/time-scale';
 const run = promisify(execFile);
 const columnsOf = (map: ColumnMap<object>) =>
   [...Object.values(map).map((column: { name: string }) => column.name), 'seq'].sort();
-/** Every migration, in order: the tables, trust levels (issue 9), the rate limits (issue 11), audiences (issue 10). */
+/**
+ * Every migration, in order: the tables, trust levels (issue 9), the rate limits (issue 11),
+ * audiences (issue 10), resource selections (issue 14).
+ */
 const MIGRATION_NAMES = [
   '0001_create_tables',
   '0002_application_trust',
   '0003_create_rate_limits',
   '0004_audiences',
+  '0005_add_resource_selections',
 ];
 
 const EXPECTED: Record<string, string[]> = {
@@ -47,7 +51,7 @@ beforeAll(async () => {
   ALL = await migrationNames();
 });
 
-it('the migrations are numbered as the session fixed them: the tables, trust as 0002, the rate limits as 0003, audiences as 0004', () => {
+it('the migrations are numbered as the session fixed them: the tables, trust as 0002, the rate limits as 0003, audiences as 0004, resource selections as 0005', () => {
   expect(ALL).toEqual(MIGRATION_NAMES);
   expect(ALL.every((name) => /^\d{4}_[a-z_]+$/.test(name))).toBe(true);
   expect(new Set(ALL.map((name) => name.slice(0, 4))).size).toBe(ALL.length);

@@ -57,5 +57,6 @@ export async function describeConsent(
       description: t.scope(name, options.scopes.describe(name)),
       remembered: remembered.has(name),
     })),
+    resourceChoices: consent.resourceChoices ?? [],
   };
 }

@@ -40,11 +40,12 @@ export function checkCsrf(call: EndpointCall): void {
 /**
  * What a consent page's CSRF token is bound to: what the page shows and its form posts back and
  * the decision approves (the client, whose trust the page describes; the redirect URI, whose host
- * it names; the scopes; the response type, a code or a token in the fragment; and the resources,
- * RFC 8707, that the approval adds to the grant's audience).
+ * it names; the scopes; the response type, a code or a token in the fragment; the resources,
+ * RFC 8707, that the approval adds to the grant's audience; and the resources
+ * `authorization_details` named, RFC 9396, which the page pre-selects).
  */
 export function consentBinding(request: AuthorizationRequest): string {
-  const { client, target, scopes, responseType, resources } = request;
+  const { client, target, scopes, responseType, resources, resourceSelection } = request;
   return [
     'consent',
     client.clientId,
@@ -52,6 +53,7 @@ export function consentBinding(request: AuthorizationRequest): string {
     scopes.join(' '),
     responseType,
     resources.join(' '),
+    resourceSelection === null ? '' : JSON.stringify(resourceSelection),
   ].join('\u0000');
 }
 

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { NotFoundError } from '../../errors/http-error';
+import { InvalidFieldError } from '../../errors/invalid-field-error';
 import type { FormFields } from '../../http/read-form';
 import { routeParameter } from '../../http/route-parameter';
 import { type MessageKey, message } from '../../messages/catalog';
@@ -15,6 +16,7 @@ import {
   type TokensViewData,
 } from '../../views/tokens-view';
 import { noticeFrom, type PageRequest, pageRoute, redirectAfterPost } from './page-context';
+import { postedSelection, tokenChoices } from './resource-forms';
 
 const NOTICES: Readonly<Record<string, MessageKey>> = { revoked: 'tokens.notice.revoked' };
 
@@ -25,12 +27,23 @@ const LABELS: Readonly<Record<string, MessageKey>> = {
   name: 'tokens.label.name',
   scopes: 'tokens.label.scopes',
   expiresIn: 'tokens.label.expiry',
+  resources: 'tokens.label.resources',
 };
+
+/** A field's problem as the page shows it: after the field's label, in the page's language. */
+function fieldProblem(t: Translator, field: string, problem: InvalidFieldError['problem']): string {
+  const label = LABELS[field];
+  return t.text('field.withLabel', {
+    label: label === undefined ? field : t.text(label),
+    problem: t.say(problem),
+  });
+}
 
 /**
  * Checks the create form with the validator the JSON API and `personalTokens.create()` use
  * (`lib/validation/personal-token-input.ts`), reporting every field's problem at once. The
- * expiry is one of the page's choices, in days.
+ * expiry is one of the page's choices, in days; the resources, per checked resource-scoped scope,
+ * "all" or the checked ones (then an expiry is required).
  */
 function validateTokenForm(
   form: FormFields,
@@ -47,6 +60,12 @@ function validateTokenForm(
       name: form.one('name'),
       scopes,
       expiresIn: !knownExpiry || expiry === 'never' ? null : Number(expiry) * DAY_SECONDS,
+      // Only scopes of the token as it is stored (normalised: `repo` stands for `repo:read` too).
+      resources: postedSelection(
+        form,
+        registry,
+        registry.normalize(scopes.filter((scope) => registry.has(scope))),
+      ),
     },
     { scopes: registry },
   );
@@ -54,13 +73,9 @@ function validateTokenForm(
     for (const problem of checked.problems) {
       const control = problem.field === 'expiresIn' ? 'expiry' : problem.field;
       const chooseScope = problem.field === 'scopes' && scopes.length === 0;
-      const label = LABELS[problem.field];
       errors[control] ??= chooseScope
         ? t.text('tokens.problem.chooseScope')
-        : t.text('field.withLabel', {
-            label: label === undefined ? problem.field : t.text(label),
-            problem: t.say(problem.problem),
-          });
+        : fieldProblem(t, problem.field, problem.problem);
     }
   }
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
@@ -81,13 +96,26 @@ export function mountTokensPage(router: Router, provider: ProviderContext): void
         name,
         description: page.t.scope(name, options.scopes.describe(name)),
       }));
-  const emptyForm: TokenFormValues = { name: '', scopes: [], expiry: DEFAULT_TOKEN_EXPIRY };
+  const emptyForm: TokenFormValues = {
+    name: '',
+    scopes: [],
+    expiry: DEFAULT_TOKEN_EXPIRY,
+    resources: null,
+  };
   const render = async (page: PageRequest, status: number, state: Partial<TokensViewData>) => {
+    const scopes = scopesFor(page);
+    const values = state.values ?? emptyForm;
     const full: TokensViewData = {
       frame: page.frame,
       tokens: await personalTokens.list(page.user.id),
-      scopes: scopesFor(page),
-      values: state.values ?? emptyForm,
+      scopes,
+      resourceChoices: await tokenChoices(
+        options.scopes,
+        page.user,
+        scopes.map((scope) => scope.name),
+        values.resources,
+      ),
+      values,
       errors: state.errors ?? {},
       notice: state.notice ?? null,
       created: state.created ?? null,
@@ -105,19 +133,31 @@ export function mountTokensPage(router: Router, provider: ProviderContext): void
   router.post(
     '/tokens',
     pageRoute(provider, 'tokens', async (page) => {
-      const result = validateTokenForm(page.form, options.scopes, page.t);
+      const { form } = page;
+      const values: TokenFormValues = {
+        name: form.one('name') ?? '',
+        scopes: form.all('scopes'),
+        expiry: form.one('expiry') ?? DEFAULT_TOKEN_EXPIRY,
+        resources: postedSelection(form, options.scopes, options.scopes.names),
+      };
+      const result = validateTokenForm(form, options.scopes, page.t);
       if (!result.ok) {
-        const values = {
-          name: page.form.one('name') ?? '',
-          scopes: page.form.all('scopes'),
-          expiry: page.form.one('expiry') ?? DEFAULT_TOKEN_EXPIRY,
-        };
         await render(page, 400, { values, errors: result.errors });
         return;
       }
-      const { name, scopes: granted, expiresIn } = result.input;
-      const created = await personalTokens.create(page.user.id, name, granted, expiresIn);
-      await render(page, 201, { created: { token: created.token, name } });
+      const { name, scopes: granted, expiresIn, resources } = result.input;
+      const restriction = resources ? { resources, owner: page.user } : null;
+      try {
+        const created = await personalTokens.create(page.user.id, name, granted, expiresIn, restriction);
+        await render(page, 201, { created: { token: created.token, name } });
+      } catch (error) {
+        // A resource that is not the user's (a forged form): the form again, saying so.
+        if (!(error instanceof InvalidFieldError) || error.field !== 'resources') throw error;
+        await render(page, 400, {
+          values,
+          errors: { resources: fieldProblem(page.t, error.field, error.problem) },
+        });
+      }
     }),
   );
 
