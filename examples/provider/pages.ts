@@ -85,7 +85,15 @@ const PLACES: [string, Place[]][] = [
     'The demo API (guarded by the provider’s tokens)',
     [
       { path: 'GET /api/user', what: 'Who the token belongs to; any user token' },
-      { path: 'GET /api/repos', what: 'Your repositories; needs public_repo (repo includes it)' },
+      {
+        path: 'GET /api/repos',
+        what: 'The repositories the token may see: public ones with public_repo, private ones with repo:read or repo, only the chosen ones when the grant is restricted',
+      },
+      { path: 'GET /api/repos/:owner/:name', what: 'One repository; 404 when the token may not see it' },
+      {
+        path: 'POST /api/repos/:owner/:name/issues',
+        what: 'Open an issue; needs repo on that repository (404 otherwise)',
+      },
       { path: 'POST /api/repos', what: 'Create a repository; needs repo' },
       { path: 'POST /api/gists', what: 'Create a gist; needs gist' },
       { path: 'POST /api/statuses', what: 'Report a commit status; needs ci:status (machine tokens)' },

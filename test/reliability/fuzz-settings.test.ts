@@ -9,7 +9,8 @@
  * number of runs from the run's seed: the same requests every run.
  */
 import fc from 'fast-check';
-import { REDIRECT_URI } from '../support/fixtures';
+import type { ResourceOwner } from '../../lib';
+import { REDIRECT_URI, SCOPES } from '../support/fixtures';
 import { hiddenFields } from '../support/html';
 import { stringField } from '../support/user-agent';
 import {
@@ -30,7 +31,21 @@ import {
 } from './fuzz/arbitraries';
 import { checkJson, checkPage, FUZZER, fail, fuzz, type Generated, setUpFuzzing } from './fuzz/harness';
 
-const fuzzing = setUpFuzzing('settings');
+// `repo` applies to repositories (fine-grained access), so the pages' resource choices are fuzzed too.
+const fuzzing = setUpFuzzing('settings', {
+  scopes: { ...SCOPES, repo: { ...SCOPES.repo, resourceType: 'repository' } },
+  resourceTypes: {
+    repository: {
+      name: 'repositories',
+      list: (user: ResourceOwner) => ({
+        items: [
+          { id: `${user.id}/notes`, name: 'notes' },
+          { id: `${user.id}/<b>x</b>`, name: '<b>x</b>' },
+        ],
+      }),
+    },
+  },
+});
 
 describe('fuzzing the settings JSON API (memory adapter)', () => {
   it('the settings JSON API writes: fuzzed JSON bodies, ids, users and content types', async () => {
@@ -170,8 +185,17 @@ describe('fuzzing the settings JSON API (memory adapter)', () => {
     const appId = stringField(made, 'id') ?? '';
     const personal = await owner.send('/settings/api/tokens', { json: { name: 'paged', scopes: ['user'] } });
     const tokenId = stringField(personal, 'id') ?? '';
+    // An authorization of the fuzzer's to narrow.
+    const { confidential } = fuzzing();
+    await host.issueTokens({ client: confidential, scope: 'repo', user: FUZZER });
     const segment = fc.oneof(
-      fc.constantFrom(appId, tokenId, 'client_id_x', '00000000-0000-0000-0000-000000000000'),
+      fc.constantFrom(
+        appId,
+        tokenId,
+        confidential.clientId,
+        'client_id_x',
+        '00000000-0000-0000-0000-000000000000',
+      ),
       shortJunk.map(encodeComponent).filter((part) => !/^(?:\.|%2e){0,2}$/i.test(part)),
       fc.constantFrom('%ZZ', '%00', '%2F'),
     );
@@ -182,6 +206,7 @@ describe('fuzzing the settings JSON API (memory adapter)', () => {
         .tuple(segment, fc.constantFrom('reset-secret', 'revoke-tokens', 'delete'))
         .map(([id, action]) => `/applications/${id}/${action}`),
       segment.map((id) => `/authorizations/${id}/revoke`),
+      segment.map((id) => `/authorizations/${id}/narrow`),
       fc.constant('/tokens'),
       segment.map((id) => `/tokens/${id}/revoke`),
     );
@@ -196,6 +221,12 @@ describe('fuzzing the settings JSON API (memory adapter)', () => {
       client_type: fc.constantFrom('public', 'confidential', 'other'),
       scopes: fc.constantFrom('user', 'repo', 'nope'),
       expiry: fc.constantFrom('7', '30', '90', 'never', '0', 'x'),
+      // Fine-grained: the resource choice of the tokens and authorizations pages.
+      'resources:repo': fc.constantFrom('all', 'selected', 'other'),
+      'resource:repo:0': mostly(
+        fc.constantFrom(`${FUZZER}/notes`, `${FUZZER}/<b>x</b>`, 'bob/x'),
+        junkString,
+      ),
       access_token: sometimes(fc.constantFrom('eoa_junk'), 5).map((value) => value ?? undefined),
     });
     const generated = fc
