@@ -353,8 +353,9 @@ export class MemoryAdapter implements StorageAdapter {
   // ---- rate limits ----------------------------------------------------------------------------
 
   /**
-   * Counters in this process's memory (`RateLimiterMemory`): one per limit, shared by every
-   * provider on this adapter, as processes on one database share theirs.
+   * Counters in this process's memory (`MemoryCounter`: fixed windows, answered without a
+   * promise or a timer): one per limit, shared by every provider on this adapter, as processes on
+   * one database share theirs.
    */
   createRateLimiter(spec: RateLimitSpec): RateLimitCounter {
     const id = `${spec.name} ${spec.points}/${spec.durationSeconds} ${spec.blockSeconds ?? 0}`;

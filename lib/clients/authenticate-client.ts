@@ -27,7 +27,9 @@ export async function authenticateClient(
     value: presented.clientId,
     clientId: presented.clientId.slice(0, 128),
   } as const;
-  await limiter.refuseIfBlocked(FAILURES, key, TOO_MANY_FAILURES);
+  // Synchronous for counters in process memory: no await on the hot path then.
+  const blocked = limiter.refuseIfBlocked(FAILURES, key, TOO_MANY_FAILURES);
+  if (blocked !== undefined) await blocked;
   try {
     return await applications.authenticate(presented.clientId, presented.clientSecret);
   } catch (error) {

@@ -3,6 +3,7 @@ import { InvalidTokenError, MissingTokenError, UserRequiredError } from '../erro
 import type { ProviderContext } from '../provider-context';
 import { sendBearerError } from '../respond/bearer';
 import { toHttpError } from '../respond/json';
+import type { ApplicationRecord } from '../storage/storage-adapter';
 import { extractBearerToken, type TokenSources } from './bearer-token';
 import { type OAuthContext, sourceOf, type VerifiedOAuthContext, verifiedContext } from './oauth-context';
 import { acceptsAudience, type ResourceBinding, rememberResource, resourceBinding } from './resource-binding';
@@ -47,7 +48,12 @@ export async function resolveOAuthContext(
   }
   const now = new Date();
   const token = await tokens.verifyBearerToken(presented.token, now);
-  const client = token.applicationId === null ? null : await applications.findForGuard(token.applicationId);
+  let client: ApplicationRecord | null = null;
+  if (token.applicationId !== null) {
+    // In the steady state the application is in the guard's cache: taken without an await.
+    const cached = applications.cachedForGuard(token.applicationId);
+    client = cached !== undefined ? cached : await applications.findForGuard(token.applicationId);
+  }
   let user: OAuthContext['user'] = null;
   if (token.userId !== null)
     user = options.findUser ? await options.findUser(token.userId) : { id: token.userId };
@@ -82,8 +88,8 @@ export function answerGuardError(
  * credential, so shared caches must not keep the answer; the host may set a stricter value).
  */
 export function setScopeHeader(res: Response, context: OAuthContext): void {
-  res.set('X-OAuth-Scopes', context.scopes.join(', '));
-  if (sourceOf(context) === 'query') res.set('Cache-Control', 'private');
+  res.setHeader('X-OAuth-Scopes', context.scopes.join(', '));
+  if (sourceOf(context) === 'query') res.setHeader('Cache-Control', 'private');
 }
 
 /**

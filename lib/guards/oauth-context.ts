@@ -12,6 +12,24 @@ export function applicationView(application: ApplicationRecord): ApplicationView
   return view;
 }
 
+/** Views of the guard's cached (frozen) applications, made once per cached record. */
+const frozenViews = new WeakMap<ApplicationRecord, ApplicationView>();
+
+/**
+ * `applicationView` for the guard: a frozen record (the guard's application cache holds frozen
+ * ones, shared by every request until it changes) gets one frozen view, reused; any other record a
+ * fresh one.
+ */
+function guardView(application: ApplicationRecord): ApplicationView {
+  if (!Object.isFrozen(application)) return applicationView(application);
+  let view = frozenViews.get(application);
+  if (view === undefined) {
+    view = Object.freeze(applicationView(application));
+    frozenViews.set(application, view);
+  }
+  return view;
+}
+
 /** What `authenticate()` puts on `req.oauth` for the host's route handlers. */
 export interface OAuthContext {
   /** The stored record of the presented token (its `hash` is of no use to anyone). */
@@ -71,7 +89,7 @@ export function verifiedContext(
   verifier: Verifier,
   source: 'header' | 'query' | 'body',
 ): VerifiedOAuthContext {
-  const view = client === null ? null : applicationView(client);
+  const view = client === null ? null : guardView(client);
   const selection = token.resourceSelection;
   return {
     token,

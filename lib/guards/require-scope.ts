@@ -60,7 +60,7 @@ export function requireScope(...scopes: string[]): RequestHandler {
   const insufficient = new InsufficientScopeError(scopes);
   const userless = new UserRequiredError(scopes);
   return function requireOneOfScopes(req: Request, res: Response, next: NextFunction): void {
-    res.set('X-Accepted-OAuth-Scopes', accepted);
+    res.setHeader('X-Accepted-OAuth-Scopes', accepted);
     const context = req.oauth;
     if (context === undefined) {
       sendBearerError(res, missing, null);
@@ -128,7 +128,7 @@ export function requireScopeWithProvider(
   const userless = new UserRequiredError(scopes);
   const notFound = new NotFoundError('Not Found');
   return function authenticateAndRequireScope(req: Request, res: Response, next: NextFunction): void {
-    res.set('X-Accepted-OAuth-Scopes', accepted);
+    res.setHeader('X-Accepted-OAuth-Scopes', accepted);
     const check = (): void => {
       const context = req.oauth;
       const refused = context === undefined ? 'insufficient' : refusal(context, scopes, registry);

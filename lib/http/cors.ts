@@ -7,9 +7,10 @@ import type { Request, Response } from 'express';
 export function setCorsHeaders(req: Request, res: Response, origins: '*' | readonly string[]): void {
   const origin = req.headers.origin;
   if (origins === '*') {
-    res.set('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Origin', '*');
   } else if (origin !== undefined && origins.includes(origin)) {
-    res.set('Access-Control-Allow-Origin', origin).set('Vary', 'Origin');
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.vary('Origin');
   }
 }
 

@@ -1,11 +1,13 @@
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitCounter, RateLimitResult, RateLimitSpec } from '../storage/storage-adapter';
+import { MemoryCounter } from './memory-counter';
 
 /**
  * `rate-limiter-flexible` behind our own small `RateLimitCounter`, so the storage contract never
- * names the library's types. Every included adapter builds its counters with this: the memory
- * adapter (and the provider's in-process fallback) on `RateLimiterMemory`, the Mongo adapter on
- * `RateLimiterMongo`, the SQL adapter on `RateLimiterPostgres` / `RateLimiterSQLite`.
+ * names the library's types. The store-backed adapters build their counters with this: the Mongo
+ * adapter on `RateLimiterMongo`, the SQL adapter on `RateLimiterPostgres` / `RateLimiterSQLite`.
+ * In process memory (the memory adapter, the provider's fallback) it is our own
+ * {@link MemoryCounter}, the same fixed windows without a promise or a timer per request.
  */
 
 /** The library's options for a spec: one key prefix per limit, so limits can share a table. */
@@ -50,6 +52,6 @@ export function flexibleCounter(limiter: RateLimiterAbstract, points: number): R
 }
 
 /** A counter in this process's memory (the memory adapter's, and the fallback of adapters without one). */
-export function memoryCounter(spec: RateLimitSpec): RateLimitCounter {
-  return flexibleCounter(new RateLimiterMemory(limiterOptions(spec)), spec.points);
+export function memoryCounter(spec: RateLimitSpec): MemoryCounter {
+  return new MemoryCounter(spec);
 }

@@ -9,17 +9,17 @@ import type { LimitedEndpoint } from './limiter';
 
 /** Requests per client address to `endpoint`, counted before the body is read (cheapest first). */
 export function limitAddress(endpoint: LimitedEndpoint): Step {
-  return async function limitAddress({ req, provider }) {
+  return function limitAddress({ req, provider }) {
     const address = req.ip;
     if (address === undefined || address === '') return;
-    await provider.limiter.consume(`${endpoint}.address`, { kind: 'address', value: address });
+    return provider.limiter.consume(`${endpoint}.address`, { kind: 'address', value: address });
   };
 }
 
 /** Requests per authenticated client to `endpoint`. */
 export function limitClient(endpoint: LimitedEndpoint): Step {
-  return async function limitClient({ client, provider }) {
+  return function limitClient({ client, provider }) {
     const { clientId } = client;
-    await provider.limiter.consume(`${endpoint}.client`, { kind: 'client', value: clientId, clientId });
+    return provider.limiter.consume(`${endpoint}.client`, { kind: 'client', value: clientId, clientId });
   };
 }

@@ -5,6 +5,7 @@ import type { RateLimitCounter, RateLimitResult, RateLimitSpec } from '../storag
 import { sha256Hex } from '../tokens/hash';
 import { memoryCounter } from './flexible-counter';
 import type { RateLimitOption, ResolvedLimits } from './limit-options';
+import { MemoryCounter } from './memory-counter';
 
 /** The endpoints whose requests are counted per address and per client. */
 export type LimitedEndpoint = 'token' | 'device_code' | 'revocation' | 'introspection';
@@ -23,9 +24,9 @@ export function addressPseudonym(address: string): string {
   return sha256Hex(`address:${address}`).slice(0, 16);
 }
 
-function storeKey(key: LimitKey): string {
-  return sha256Hex(`${key.kind}:${key.value}`).slice(0, 40);
-}
+/** How many keys' hashes the limiter keeps (the recent callers), and how long a key it keeps one of. */
+const KEY_MEMO_SIZE = 10_000;
+const KEY_MEMO_LENGTH = 200;
 
 /**
  * The provider's rate limits, one counter per limit (from the adapter's `createRateLimiter`, so
@@ -35,6 +36,8 @@ function storeKey(key: LimitKey): string {
  */
 export class Limiter {
   readonly #counters = new Map<string, RateLimitCounter>();
+  /** Each key's store key, so a caller's requests hash it once, not three times each (a hash is 2–3 µs). */
+  readonly #storeKeys = new Map<string, string>();
 
   constructor(
     readonly limits: ResolvedLimits,
@@ -65,13 +68,56 @@ export class Limiter {
     this.#counters.set(name, this.create ? this.create(spec) : memoryCounter(spec));
   }
 
-  async #ask(operation: () => Promise<RateLimitResult>): Promise<RateLimitResult> {
-    try {
-      return await operation();
-    } catch (error) {
+  /** The key as stores and counters see it: a hash of who it is, never the raw value. */
+  #storeKey(key: LimitKey): string {
+    const raw = `${key.kind}:${key.value}`;
+    if (raw.length > KEY_MEMO_LENGTH) return sha256Hex(raw).slice(0, 40);
+    let hashed = this.#storeKeys.get(raw);
+    if (hashed === undefined) {
+      hashed = sha256Hex(raw).slice(0, 40);
+      if (this.#storeKeys.size >= KEY_MEMO_SIZE) this.#storeKeys.clear();
+      this.#storeKeys.set(raw, hashed);
+    }
+    return hashed;
+  }
+
+  /**
+   * Asks a counter: at once for one in this process's memory (no promise on the hot path), else
+   * through its store; a store's failure is a 503.
+   */
+  #ask(counter: RateLimitCounter, key: LimitKey, peek: boolean): RateLimitResult | Promise<RateLimitResult> {
+    const storeKey = this.#storeKey(key);
+    if (counter instanceof MemoryCounter) {
+      return peek ? counter.peekNow(storeKey) : counter.consumeNow(storeKey);
+    }
+    const unavailable = (error: unknown): never => {
       this.onError(error);
       throw new TemporarilyUnavailableError();
+    };
+    try {
+      // `Promise.resolve`: a counter written in plain JavaScript may answer without a promise.
+      return Promise.resolve(peek ? counter.peek(storeKey) : counter.consume(storeKey)).then(
+        undefined,
+        unavailable,
+      );
+    } catch (error) {
+      return unavailable(error);
     }
+  }
+
+  #judge(
+    limit: string,
+    key: LimitKey,
+    peek: boolean,
+    description: Description | undefined,
+  ): void | Promise<void> {
+    const counter = this.#counters.get(limit);
+    if (counter === undefined) return;
+    const answer = (result: RateLimitResult): void => {
+      if (!result.allowed) throw this.refusal(limit, key, result.retryAfterSeconds, description);
+    };
+    const result = this.#ask(counter, key, peek);
+    return result instanceof Promise ? result.then(answer) : answer(result);
   }
 
   /** Reports a refusal and builds its 429. */
@@ -91,19 +137,16 @@ export class Limiter {
     return new TooManyRequestsError(retryAfterSeconds, description);
   }
 
-  /** Counts one request against `limit` (if it is on); throws the 429 once over it. */
-  async consume(limit: string, key: LimitKey, description?: Description): Promise<void> {
-    const counter = this.#counters.get(limit);
-    if (counter === undefined) return;
-    const result = await this.#ask(() => counter.consume(storeKey(key)));
-    if (!result.allowed) throw this.refusal(limit, key, result.retryAfterSeconds, description);
+  /**
+   * Counts one request against `limit` (if it is on); throws the 429 once over it. Synchronous
+   * for counters in this process's memory (a step need not await it then).
+   */
+  consume(limit: string, key: LimitKey, description?: Description): void | Promise<void> {
+    return this.#judge(limit, key, false, description);
   }
 
   /** Throws the 429 if `key` is over `limit` now, without counting anything. */
-  async refuseIfBlocked(limit: string, key: LimitKey, description?: Description): Promise<void> {
-    const counter = this.#counters.get(limit);
-    if (counter === undefined) return;
-    const result = await this.#ask(() => counter.peek(storeKey(key)));
-    if (!result.allowed) throw this.refusal(limit, key, result.retryAfterSeconds, description);
+  refuseIfBlocked(limit: string, key: LimitKey, description?: Description): void | Promise<void> {
+    return this.#judge(limit, key, true, description);
   }
 }

@@ -9,7 +9,7 @@ import { DEFAULT_PAGE_POLICY, type PagePolicy } from '../views/csp';
 
 /** RFC 6749 §5.1, RFC 6750 §5.3: tokens, codes and CSRF-bearing pages must never be cached. */
 export function preventCaching(res: Response): void {
-  res.set('Cache-Control', 'no-store');
+  res.setHeader('Cache-Control', 'no-store');
 }
 
 /**

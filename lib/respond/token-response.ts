@@ -38,18 +38,25 @@ function withAuthorizationDetails(
 /**
  * JSON by default; `application/x-www-form-urlencoded` when the client's `Accept` prefers it (as
  * GitHub answers). Never cached (RFC 6749 §5.1).
+ *
+ * Written straight to Node's response rather than through `res.json`/`res.send`: an answer that
+ * is never cached needs no `ETag` (Express hashes every body it sends for one), and a string
+ * body goes out with its headers in one write. Node sets `Content-Length`.
  */
 export function sendTokenResponse(req: Request, res: Response, issued: IssuedTokens): void {
   preventCaching(res);
-  res.set('Pragma', 'no-cache');
+  res.setHeader('Pragma', 'no-cache');
   const fields = tokenResponseFields(issued);
+  res.statusCode = 200;
   if (prefersForm(req)) {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) body.set(key, String(value));
     if (issued.authorizationDetails.length > 0)
       body.set('authorization_details', JSON.stringify(issued.authorizationDetails));
-    res.status(200).type('application/x-www-form-urlencoded').send(body.toString());
+    res.setHeader('Content-Type', 'application/x-www-form-urlencoded; charset=utf-8');
+    res.end(body.toString());
     return;
   }
-  res.status(200).json(withAuthorizationDetails(issued, fields));
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(withAuthorizationDetails(issued, fields)));
 }

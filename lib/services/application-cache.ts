@@ -42,12 +42,17 @@ export class ApplicationCache {
     this.#ttlMs = ttlSeconds * 1000;
   }
 
+  /** The application `id` if the cache holds a fresh answer for it (`null`: known not to exist), else `undefined`. */
+  peek(id: string): ApplicationRecord | null | undefined {
+    const entry = this.#entries.get(id);
+    return entry !== undefined && entry.expiresAt > Date.now() ? entry.record : undefined;
+  }
+
   /** The application `id`, from the cache if fresh, else from `load` (and then cached). */
   get(id: string, load: () => Promise<ApplicationRecord | null>): Promise<ApplicationRecord | null> {
     if (this.#ttlMs === 0) return load();
-    const now = Date.now();
-    const entry = this.#entries.get(id);
-    if (entry !== undefined && entry.expiresAt > now) return Promise.resolve(entry.record);
+    const cached = this.peek(id);
+    if (cached !== undefined) return Promise.resolve(cached);
     const epoch = this.#epoch;
     return load().then((record) => {
       const stored = frozen(record);

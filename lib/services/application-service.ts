@@ -130,6 +130,11 @@ export class ApplicationService {
     return this.guardCache.get(id, () => this.adapter.findApplicationById(id));
   }
 
+  /** What `findForGuard` would answer from its cache right now, without waiting: `undefined` if it would read storage. */
+  cachedForGuard(id: string): ApplicationRecord | null | undefined {
+    return this.guardCache.peek(id);
+  }
+
   findByClientId(clientId: string): Promise<ApplicationRecord | null> {
     return this.adapter.findApplicationByClientId(clientId);
   }

@@ -58,6 +58,9 @@ export interface CodeBinding {
   codeChallengeMethod: 'S256' | 'plain' | null;
 }
 
+/** What a bearer token may be (RFC 6750): an access token or a personal access token. */
+const BEARER_KINDS: readonly TokenKind[] = Object.freeze(['access', 'personal']);
+
 /** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -66,15 +69,19 @@ function scopeSetKey(scopes: readonly string[]): string {
   return [...scopes].sort().join(' ');
 }
 
-/** An indexed filter that finds the records `capIssued` weighs against `record`, or `null`. */
+/**
+ * An indexed filter that finds the records `capIssued` weighs against `record` (of every kind:
+ * the caller keeps those of the record's kind), or `null`. The records of one issuance (an access
+ * token and its refresh token) share it, so they are listed once.
+ */
 function siblingsOf(record: TokenRecord): TokenFilter | null {
   const { kind } = record;
   if (kind !== 'code' && kind !== 'access' && kind !== 'refresh') return null;
-  if (record.grantId !== null) return { kind, grantId: record.grantId };
+  if (record.grantId !== null) return { grantId: record.grantId };
   if (record.userId !== null && record.applicationId !== null) {
-    return { kind, userId: record.userId, applicationId: record.applicationId };
+    return { userId: record.userId, applicationId: record.applicationId };
   }
-  return record.familyId === null ? null : { kind, familyId: record.familyId };
+  return record.familyId === null ? null : { familyId: record.familyId };
 }
 
 /**
@@ -273,13 +280,22 @@ export class TokenService {
     const cap = this.options.limits.tokensPerScopeSet;
     if (cap === null) return 0;
     const fresh = new Set(issued.map((record) => record.id));
+    // One listing per filter, whatever the kinds issued under it (access and refresh token).
+    const listed = new Map<string, Promise<TokenRecord[]>>();
     let revoked = 0;
     for (const record of issued) {
       const filter = siblingsOf(record);
       if (filter === null) continue;
+      const filterKey = JSON.stringify(filter);
+      let listing = listed.get(filterKey);
+      if (listing === undefined) {
+        listing = this.storage.listTokens(filter);
+        listed.set(filterKey, listing);
+      }
       const scopes = scopeSetKey(record.scopes);
-      const siblings = (await this.storage.listTokens(filter)).filter(
+      const siblings = (await listing).filter(
         (other) =>
+          other.kind === record.kind &&
           isLive(other, now) &&
           other.applicationId === record.applicationId &&
           other.userId === record.userId &&
@@ -334,10 +350,14 @@ export class TokenService {
   }
 
   /** Like `findLiveToken` for bearer tokens, throwing RFC 6750's `invalid_token`. */
-  async verifyBearerToken(token: string, now = new Date()): Promise<TokenRecord> {
-    const record = await this.findLiveToken(token, ['access', 'personal'], now);
-    if (record === null) throw new InvalidTokenError('The access token is invalid, expired or revoked');
-    return record;
+  verifyBearerToken(token: string, now = new Date()): Promise<TokenRecord> {
+    // The guard's hot path: one promise on the look-up, no further async layers.
+    return this.findPresented(token, BEARER_KINDS, now).then((presented) => {
+      if (presented?.state !== 'live') {
+        throw new InvalidTokenError('The access token is invalid, expired or revoked');
+      }
+      return presented.record;
+    });
   }
 
   /** Stores new tokens, then consumes the presented credential: see `consumeAfterIssue`. */

@@ -324,6 +324,22 @@ describe('DESIGN: response formats and CORS', () => {
     }
   });
 
+  it('a token answer, JSON or form, is framed exactly (Content-Length, UTF-8) and carries no ETag: it is never cached', async () => {
+    for (const accept of ['application/json', 'application/x-www-form-urlencoded']) {
+      const code = await t.authorize({ client, scope: 'repo' });
+      const response = await postToken(
+        codeGrant(code, { client_id: client.clientId, client_secret: secretOf(client) }),
+        { accept },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe(`${accept}; charset=utf-8`);
+      expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.text)));
+      expect(response.headers.etag).toBeUndefined();
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers.pragma).toBe('no-cache');
+    }
+  });
+
   it('answers a CORS preflight with 204 and the CORS headers', async () => {
     const response = await request(t.app)
       .options('/oauth/token')

@@ -128,6 +128,22 @@ describe('passportStrategy()', () => {
     }
   });
 
+  it("req.oauth.client is read-only: one request's change to it never reaches the next request", async () => {
+    const tokens = await t.issueTokens({ client, scope: 'user' });
+    const names: unknown[] = [];
+    const probe = express();
+    probe.get('/scope', t.provider.requireScope('user'), (req, res) => {
+      const view = req.oauth?.client;
+      names.push(view?.name);
+      res.json({ changed: view ? Reflect.set(view, 'name', 'Changed by a route') : null });
+    });
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await request(probe).get('/scope').set('Authorization', bearer(tokens.accessToken));
+      expect(answer.body).toEqual({ changed: false });
+    }
+    expect(names).toEqual(['Test App', 'Test App', 'Test App']);
+  });
+
   it('a user-less token with a user-held scope, behind passport, does not pass requireScope (403, no user)', async () => {
     const { accessToken } = await t.provider.tokens.issueTokens(
       { applicationId: client.id, userId: null, grantId: null, familyId: null, scopes: ['repo'] },

@@ -9,6 +9,7 @@ import type { StorageAdapter } from '../../lib/storage/storage-adapter';
 import { sha256Hex } from '../../lib/tokens/hash';
 import { given, interceptAdapter, type StorageMethod } from '../support/adapters';
 import { advanceClock, freezeClock } from '../support/clock';
+import { REDIRECT_URI } from '../support/fixtures';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 import { field } from '../support/user-agent';
 
@@ -151,5 +152,29 @@ describe('storage round trips of a protected request', () => {
     await expect(a.provider.applications.delete(app.id)).resolves.toBe(true);
     expect(await b.guardStatus(other)).toBe(401);
     expect(await b.guardStatus(token)).toBe(401);
+  });
+});
+
+describe('storage round trips of a token request', () => {
+  it('the cap lists the siblings of an access token and its refresh token once, not once per kind', async () => {
+    const calls: StorageMethod[] = [];
+    const t = await createTestHost({ wrapAdapter: counted(calls) });
+    const app = await t.registerApp();
+    const code = await t.authorize({ client: app, scope: 'repo' });
+    calls.length = 0;
+    const exchanged = await t.token(app, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+    });
+    expect(exchanged.status).toBe(200);
+    expect(calls.filter((method) => method === 'listTokens')).toHaveLength(1);
+    calls.length = 0;
+    const refreshed = await t.token(app, {
+      grant_type: 'refresh_token',
+      refresh_token: field(exchanged, 'refresh_token'),
+    });
+    expect(refreshed.status).toBe(200);
+    expect(calls.filter((method) => method === 'listTokens')).toHaveLength(1);
   });
 });

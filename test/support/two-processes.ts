@@ -216,6 +216,29 @@ export function itSharesStateAcrossProcesses(get: () => TwoProcesses): void {
     expect((await flows.token(clientAt(b), app, { grant_type: 'client_credentials' })).status).toBe(429);
   });
 
+  it('the cap on tokens per scope set holds across both: 12 machine tokens issued at A and B in turn leave the newest 10 live', async () => {
+    const { a, b, adapter } = get();
+    const aliceAtA = await aliceAt(a);
+    const app = await flows.registerViaApi(aliceAtA);
+    const issued: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const answer = await flows.token(clientAt(i % 2 === 0 ? a : b), app, {
+        grant_type: 'client_credentials',
+        scope: 'ci:status',
+      });
+      expect(answer.status).toBe(200);
+      issued.push(field(answer, 'access_token'));
+    }
+    // The library's default cap: 10 live access tokens per client × scope set; the oldest go.
+    const revoked = await Promise.all(
+      issued.map(
+        async (token) => (await adapter.findTokenByHash(sha256Hex(token)))?.revokedAt instanceof Date,
+      ),
+    );
+    expect(revoked).toEqual([true, true, ...Array(10).fill(false)]);
+    expect(await adapter.listTokens({ applicationId: app.id, kind: 'access' })).toHaveLength(10);
+  });
+
   it('a consent form shown by A is accepted by B (shared csrfSecret, same browser)', async () => {
     const { a, b } = get();
     const atA = await aliceAt(a);
