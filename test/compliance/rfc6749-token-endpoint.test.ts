@@ -4,10 +4,15 @@
  * errors), as fixed by DESIGN.md.
  */
 import request from 'supertest';
-import { expectFormTokenResponse, expectOAuthError, expectTokenResponse } from '../support/assertions';
+import {
+  expectActsFor,
+  expectFormTokenResponse,
+  expectOAuthError,
+  expectTokenResponse,
+} from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
 import { REDIRECT_URI } from '../support/fixtures';
-import { basicAuth, bearer, pkcePair } from '../support/oauth';
+import { basicAuth, pkcePair } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 import type { Answer } from '../support/user-agent';
 
@@ -41,11 +46,9 @@ describe('RFC 6749 §4.1.3–§5.1: authorization_code exchange', () => {
     expectTokenResponse(response, 'repo gist');
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers.pragma).toBe('no-cache');
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(response.body.access_token));
-    expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({
-      user: { id: 'alice' },
-      client_id: client.clientId,
+    expectActsFor(await t.me(response.body.access_token), {
+      user: 'alice',
+      clientId: client.clientId,
       scopes: ['repo', 'gist'],
     });
   });

@@ -7,12 +7,12 @@
  */
 import request from 'supertest';
 import { interceptAdapter } from '../support/adapters';
-import { expectTokenResponse } from '../support/assertions';
+import { expectActsFor, expectTokenResponse } from '../support/assertions';
 import { advanceClock, freezeClock } from '../support/clock';
 import * as deviceFlow from '../support/device-flow';
 import { DEVICE_GRANT, ISSUER, WITH_DEVICE_GRANT } from '../support/fixtures';
 import { hiddenFields } from '../support/html';
-import { bearer, type ClientCredentials } from '../support/oauth';
+import type { ClientCredentials } from '../support/oauth';
 import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
 
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
@@ -133,11 +133,9 @@ describe('RFC 8628 §3.4–3.5: polling', () => {
 
     const tokens = await pollDevice(device.device_code);
     expectTokenResponse(tokens, 'repo gist');
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.body.access_token));
-    expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({
-      user: { id: 'alice' },
-      client_id: client.clientId,
+    expectActsFor(await t.me(tokens.body.access_token), {
+      user: 'alice',
+      clientId: client.clientId,
       scopes: ['repo', 'gist'],
     });
 
@@ -145,9 +143,7 @@ describe('RFC 8628 §3.4–3.5: polling', () => {
     expect(again.status).toBe(400);
     expect(again.body.error).toBe('invalid_grant');
     // The first tokens stay valid: a redeemed code polled again is not a theft signal.
-    expect(
-      (await request(t.app).get('/api/me').set('Authorization', bearer(tokens.body.access_token))).status,
-    ).toBe(200);
+    expect((await t.me(tokens.body.access_token)).status).toBe(200);
   });
 
   it('20 concurrent polls after approval → exactly one gets tokens, and they keep working', async () => {
@@ -170,7 +166,7 @@ describe('RFC 8628 §3.4–3.5: polling', () => {
     for (const loser of polls.filter((poll) => poll.status !== 200))
       expect(loser.body.error).toBe('invalid_grant');
     const token = winners[0]?.body.access_token;
-    expect((await request(t.app).get('/api/me').set('Authorization', bearer(token))).status).toBe(200);
+    expect((await t.me(token)).status).toBe(200);
     // The losers' tokens did not survive: one live access token for this client.
     const live = await t.adapter.listTokens({ applicationId: client.application.id, kind: 'access' });
     expect(live).toHaveLength(1);

@@ -38,6 +38,11 @@ beforeEach(async () => {
   t.app.get('/resource/mcp/repos', mcp.requireScope('repo', 'gist'), (_req, res) => res.json({ ok: true }));
 });
 
+/** The code exchanged with one `resource` (RFC 8707 §2.2). */
+function exchangeFor(code: string, resource: string) {
+  return t.token(client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, resource });
+}
+
 /** The introspected `aud` of a token (absent when it has none). */
 async function audienceOf(token: string): Promise<unknown> {
   const answer = await t.postAsClient('/oauth/introspect', client, { token });
@@ -175,12 +180,7 @@ describe('RFC 8707 §2.2: resource on the token request narrows, never widens', 
 
   it('a resource the code was not issued for → 400 invalid_target (and the code stays usable)', async () => {
     const { code } = await authorizeFor([API]);
-    const refused = await t.token(client, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      resource: MCP,
-    });
+    const refused = await exchangeFor(code, MCP);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_target');
     const exchanged = await t.exchange({ client, code });
@@ -189,34 +189,19 @@ describe('RFC 8707 §2.2: resource on the token request narrows, never widens', 
 
   it('an undeclared resource at the token endpoint → 400 invalid_target', async () => {
     const { code } = await authorizeFor([API]);
-    const refused = await t.token(client, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      resource: 'https://evil.example/',
-    });
+    const refused = await exchangeFor(code, 'https://evil.example/');
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_target');
   });
 
   it('a code issued without resource narrows to a resource that does not demand an audience, not to one that does', async () => {
     const code = await t.authorize({ client, scope: 'repo' });
-    const toApi = await t.token(client, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      resource: API,
-    });
+    const toApi = await exchangeFor(code, API);
     expect(toApi.status).toBe(200);
     expect(await audienceOf(String(toApi.body.access_token))).toEqual([API]);
 
     const second = await t.authorize({ client, scope: 'repo' });
-    const toMcp = await t.token(client, {
-      grant_type: 'authorization_code',
-      code: second,
-      redirect_uri: REDIRECT_URI,
-      resource: MCP,
-    });
+    const toMcp = await exchangeFor(second, MCP);
     expect(toMcp.status).toBe(400);
     expect(toMcp.body.error).toBe('invalid_target');
   });

@@ -58,7 +58,7 @@ describe('scope normalisation: included scopes are not repeated', () => {
     async (scope) => {
       const tokens = await t.issueTokens({ client, scope });
       expect(tokens.body.scope).toBe('repo');
-      const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.accessToken));
+      const me = await t.me(tokens.accessToken);
       expect(me.headers['x-oauth-scopes']).toBe('repo');
       expect(me.body.scopes).toEqual(['repo']);
     },
@@ -112,7 +112,7 @@ describe('token response format: Accept: application/x-www-form-urlencoded (as G
 describe('X-OAuth-Scopes and X-Accepted-OAuth-Scopes on API answers', () => {
   it('every authenticated answer carries the token scopes, comma-separated as GitHub sends them', async () => {
     const tokens = await t.issueTokens({ client, scope: 'repo gist' });
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.accessToken));
+    const me = await t.me(tokens.accessToken);
     expect(me.status).toBe(200);
     expect(me.headers['x-oauth-scopes']).toBe('repo, gist');
   });
@@ -138,7 +138,7 @@ describe('X-OAuth-Scopes and X-Accepted-OAuth-Scopes on API answers', () => {
 
   it('a personal access token reports its scopes the same way', async () => {
     const pat = await t.provider.personalTokens.create('alice', 'script', ['gist', 'user'], null);
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(pat.token));
+    const me = await t.me(pat.token);
     expect(me.headers['x-oauth-scopes']).toBe('gist, user');
   });
 });

@@ -56,7 +56,7 @@ async function fullFlow(t: TestHost) {
   expect(refreshed.status).toBe(200);
 
   const token = refreshed.body.access_token;
-  const me = await request(t.app).get('/api/me').set('Authorization', bearer(token));
+  const me = await t.me(token);
   expect(me.status).toBe(200);
   expect(me.body.user).toEqual({ id: 'alice' });
   expect(me.headers['x-oauth-scopes']).toBe('repo');
@@ -73,7 +73,7 @@ async function fullFlow(t: TestHost) {
 
   // The old refresh token is now a replay that revokes the grant.
   expect((await t.refresh(client, String(exchanged.body.refresh_token))).status).toBe(400);
-  expect((await request(t.app).get('/api/me').set('Authorization', bearer(token))).status).toBe(401);
+  expect((await t.me(token)).status).toBe(401);
   return client;
 }
 

@@ -157,7 +157,7 @@ describe('RFC 6749 §4.3: the password grant (opt-in, host-decided)', () => {
         'alice-pass',
         expect.objectContaining({ clientId: client.clientId }),
       );
-      const me = await request(t.app).get('/api/me').set('Authorization', bearer(response.body.access_token));
+      const me = await t.me(response.body.access_token);
       expect(me.body).toMatchObject({ user: { id: 'alice' }, scopes: ['repo'] });
       // The refresh token rotates like any other.
       expect((await t.refresh(client, String(response.body.refresh_token))).status).toBe(200);
@@ -251,7 +251,7 @@ describe('accessTokenTtl: null (non-expiring access tokens, as GitHub issues)', 
       token_type: 'bearer',
       scope: 'repo',
     });
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(answer.body.access_token));
+    const me = await t.me(answer.body.access_token);
     expect(me.status).toBe(200);
     expect(
       (await t.adapter.findTokenByHash(sha256Hex(String(answer.body.access_token))))?.expiresAt,

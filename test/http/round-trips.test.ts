@@ -10,7 +10,7 @@ import { sha256Hex } from '../../lib/tokens/hash';
 import { given, interceptAdapter, type StorageMethod } from '../support/adapters';
 import { advanceClock, freezeClock } from '../support/clock';
 import { REDIRECT_URI } from '../support/fixtures';
-import { createTestHost, type RegisteredApp, type TestHost } from '../support/test-host';
+import { createTestHost, type HostOptions, type RegisteredApp, type TestHost } from '../support/test-host';
 import { field } from '../support/user-agent';
 
 /** Every storage call the provider makes, by method name, in order. */
@@ -50,15 +50,23 @@ async function callsOf(t: TestHost, calls: StorageMethod[], token: string, count
   return [...calls];
 }
 
+/**
+ * A host whose storage calls are counted, an application and a client_credentials token, used
+ * once: the first use reads the application and writes last_used_at (at most once a minute).
+ */
+async function usedToken(options: HostOptions = {}) {
+  const calls: StorageMethod[] = [];
+  const t = await createTestHost({ wrapAdapter: counted(calls), ...options });
+  const app = await t.registerApp();
+  const token = await machineToken(t, app);
+  await callsOf(t, calls, token, 1);
+  await touched(t, token);
+  return { calls, t, app, token };
+}
+
 describe('storage round trips of a protected request', () => {
   it('one (the token) in the steady state, header or query token', async () => {
-    const calls: StorageMethod[] = [];
-    const t = await createTestHost({ wrapAdapter: counted(calls) });
-    const app = await t.registerApp();
-    const token = await machineToken(t, app);
-    // The first use reads the application and writes last_used_at (at most once a minute).
-    await callsOf(t, calls, token, 1);
-    await touched(t, token);
+    const { calls, t, token } = await usedToken();
     expect(await callsOf(t, calls, token, 10)).toEqual(Array(10).fill('findTokenByHash'));
     calls.length = 0;
     const query = await t.client.send(`/api/me?access_token=${token}`);
@@ -67,24 +75,14 @@ describe('storage round trips of a protected request', () => {
   });
 
   it('two (token, then application) with applicationCacheSeconds: 0: the counter can tell', async () => {
-    const calls: StorageMethod[] = [];
-    const t = await createTestHost({ wrapAdapter: counted(calls), applicationCacheSeconds: 0 });
-    const app = await t.registerApp();
-    const token = await machineToken(t, app);
-    await callsOf(t, calls, token, 1);
-    await touched(t, token);
+    const { calls, t, token } = await usedToken({ applicationCacheSeconds: 0 });
     expect(await callsOf(t, calls, token, 3)).toEqual(
       Array(3).fill(['findTokenByHash', 'findApplicationById']).flat(),
     );
   });
 
   it('an application changed in this process (name, scopes, secret, trust) is read again on the next request', async () => {
-    const calls: StorageMethod[] = [];
-    const t = await createTestHost({ wrapAdapter: counted(calls), applicationCacheSeconds: 300 });
-    const app = await t.registerApp();
-    const token = await machineToken(t, app);
-    await callsOf(t, calls, token, 2);
-    await touched(t, token);
+    const { calls, t, app, token } = await usedToken({ applicationCacheSeconds: 300 });
     for (const change of [
       () => t.provider.applications.update(app.id, { name: 'Renamed' }),
       () => t.provider.applications.update(app.id, { scopes: ['user'] }),

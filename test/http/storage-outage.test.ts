@@ -67,15 +67,13 @@ describe('storage outage', () => {
 
   it('the guards answer 503 temporarily_unavailable, then recover', async () => {
     outage.down = true;
-    const me = await request(t.app).get('/api/me').set('Authorization', bearer(tokens.accessToken));
+    const me = await t.me(tokens.accessToken);
     expectUnavailable(me);
     const repos = await request(t.app).get('/api/repos').set('Authorization', bearer(tokens.accessToken));
     expectUnavailable(repos);
 
     outage.down = false;
-    expect(
-      (await request(t.app).get('/api/me').set('Authorization', bearer(tokens.accessToken))).status,
-    ).toBe(200);
+    expect((await t.me(tokens.accessToken)).status).toBe(200);
     expect(
       (await request(t.app).get('/api/repos').set('Authorization', bearer(tokens.accessToken))).status,
     ).toBe(200);
@@ -117,9 +115,7 @@ describe('storage outage', () => {
     outage.down = false;
     const retried = await t.exchange({ client, code });
     expect(retried.status).toBe(200);
-    expect(
-      (await request(t.app).get('/api/me').set('Authorization', bearer(retried.body.access_token))).status,
-    ).toBe(200);
+    expect((await t.me(retried.body.access_token)).status).toBe(200);
   });
 
   it('nothing is half-written: storage failing between issuing and consuming leaves the code usable', async () => {

@@ -57,6 +57,22 @@ export function expectFormTokenResponse(answer: AnswerLike, scope: string): URLS
   return fields;
 }
 
+/**
+ * The test host's `GET /api/me` answered a token (`t.me(token)`): 200, acting for `user` through
+ * `clientId` with exactly `scopes`.
+ */
+export function expectActsFor(
+  me: AnswerLike,
+  expected: { user: string; clientId: string; scopes: readonly string[] },
+): void {
+  expect(me.status).toBe(200);
+  expect(JSON.parse(me.text)).toMatchObject({
+    user: { id: expected.user },
+    client_id: expected.clientId,
+    scopes: expected.scopes,
+  });
+}
+
 /** RFC 6749 §5.2: `status`, a JSON error object with `code` and a description, never cached. */
 export function expectOAuthError(answer: AnswerLike, status: number, code: string): void {
   expect(answer.status).toBe(status);

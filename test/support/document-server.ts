@@ -9,11 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientMetadataDocumentTesting } from '../../lib';
-import { closeWhenDone } from './cleanup';
+import { listenOnLoopback } from './listen';
 
 /** The host name the test documents are served under; {@link documentTesting}'s resolver maps it. */
 export const DOCUMENT_HOST = 'client.test';
@@ -92,20 +91,7 @@ export async function startDocumentServer(): Promise<DocumentServer> {
     }
     handler(req, res);
   });
-  server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const close = closeWhenDone(
-    () =>
-      new Promise<void>((done) => {
-        if (!server.listening) return done();
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  );
+  const { port, close } = await listenOnLoopback(server);
   return {
     server,
     port,

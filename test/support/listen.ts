@@ -3,6 +3,7 @@
  * library that calls the token endpoint itself, a browser, other processes).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { closeWhenDone } from './cleanup';
 
@@ -16,7 +17,17 @@ export interface Listening {
 
 /** Listens on a free loopback port; `handler` may be given later with {@link serve}. */
 export async function listen(handler?: RequestListener): Promise<Listening> {
-  const server = createServer(handler);
+  const { server, port, close } = await listenOnLoopback(createServer(handler));
+  return { server, url: `http://127.0.0.1:${port}`, close };
+}
+
+/**
+ * Starts an HTTP or HTTPS server on a free 127.0.0.1 port; it is closed, with every connection
+ * it still has, after the test (or file), or by `close` (safe to call twice).
+ */
+export async function listenOnLoopback<S extends Server | HttpsServer>(
+  server: S,
+): Promise<{ server: S; port: number; close(): Promise<void> }> {
   // Never close an idle keep-alive connection from the server side: a client reusing it at that
   // moment gets ECONNRESET, a race that a loaded machine's late timers make likely. The client
   // closes idle sockets itself, and `close` ends every connection.
@@ -34,7 +45,7 @@ export async function listen(handler?: RequestListener): Promise<Listening> {
         server.close(() => done());
       }),
   );
-  return { server, url: `http://127.0.0.1:${port}`, close };
+  return { server, port, close };
 }
 
 /**

@@ -89,6 +89,8 @@ export interface TestHost {
   ): Promise<Answer>;
   /** The status `GET /api/me` (or `path`) answers the token with. */
   guardStatus(token: unknown, path?: string): Promise<number>;
+  /** `GET /api/me` with the token in the header: whom the guard says it acts for, with which scopes. */
+  me(token: unknown): Promise<Answer>;
   /** `POST path` (a guarded write, e.g. `/api/repos` needs `repo`) with the token in the header. */
   postWithToken(path: string, token: unknown): Promise<Answer>;
   close(): Promise<void>;
@@ -218,6 +220,10 @@ export async function createTestHost(options: HostOptions = {}): Promise<TestHos
     postAsClient: (path, registered, fields, auth) =>
       flows.postAsClient(client, path, registered, fields, auth),
     guardStatus: (token, path) => flows.guardStatus(client, token, path),
+    me: (token) => {
+      if (typeof token !== 'string') throw new Error(`not a token: ${String(token)}`);
+      return flows.callApi(client, '/api/me', token);
+    },
     postWithToken: (path, token) => flows.postWithToken(client, path, token),
     close,
   };
