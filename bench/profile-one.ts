@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import type { BenchSetup } from './stats';
 
 interface ProfileNode {
   id: number;
@@ -40,14 +41,7 @@ async function main(): Promise<void> {
   const line = await new Promise<string>((resolve) =>
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve),
   );
-  const setup = JSON.parse(line) as {
-    port: number;
-    clientId: string;
-    clientSecret: string;
-    tokens: string[];
-    codes: string[];
-    handwrittenToken: string;
-  };
+  const setup = JSON.parse(line) as BenchSetup;
   const base = `http://127.0.0.1:${setup.port}`;
   const basic = `Basic ${Buffer.from(`${setup.clientId}:${setup.clientSecret}`).toString('base64')}`;
   const form = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -27,16 +27,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { median, round3, type Spread, spread } from './stats';
+import { type BenchSetup, median, round3, type Spread, spread } from './stats';
 
-interface Setup {
-  port: number;
-  clientId: string;
-  clientSecret: string;
-  tokens: string[];
-  codes: string[];
-  handwrittenToken: string;
-}
+type Setup = BenchSetup;
 
 interface ScenarioRequest {
   path?: string;

@@ -31,3 +31,13 @@ export function spread(values: readonly number[]): Spread {
 }
 
 export const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** What the bench server prints on its first line once it listens: where, and what it seeded. */
+export interface BenchSetup {
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  tokens: string[];
+  codes: string[];
+  handwrittenToken: string;
+}
