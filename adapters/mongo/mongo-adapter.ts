@@ -29,6 +29,7 @@ import {
   toIdOnly,
   tokenQuery,
   toToken,
+  writeTokensQuery,
 } from './schemas';
 import { ClaimStrategy, codeOf, DUPLICATE_KEY, NativeStrategy, type TokenStrategy } from './strategies';
 
@@ -346,19 +347,13 @@ export class MongoAdapter implements StorageAdapter {
   }
 
   async revokeTokens(filter: TokenFilter, at: Date): Promise<number> {
-    const query = tokenQuery('revokeTokens', filter);
-    if (Object.keys(query).length === 0) {
-      throw new TypeError('MongoAdapter.revokeTokens: an empty filter would revoke every token');
-    }
+    const query = writeTokensQuery('revokeTokens', filter, 'revoke');
     const { strategy } = await this.#setup();
     return strategy.revoke(query, at);
   }
 
   async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {
-    const query = tokenQuery('restrictTokens', filter);
-    if (Object.keys(query).length === 0) {
-      throw new TypeError('MongoAdapter.restrictTokens: an empty filter would restrict every token');
-    }
+    const query = writeTokensQuery('restrictTokens', filter, 'restrict');
     const { strategy } = await this.#setup();
     return strategy.restrict(query, narrowing);
   }

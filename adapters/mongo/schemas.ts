@@ -160,6 +160,18 @@ export function tokenQuery(where: string, filter: TokenFilter): Record<string, s
   return query;
 }
 
+/**
+ * The query of a write over many tokens (`revokeTokens`, `restrictTokens`): a filter that names
+ * nothing would reach every token, so it is refused.
+ */
+export function writeTokensQuery(where: string, filter: TokenFilter, verb: string): Record<string, string> {
+  const query = tokenQuery(where, filter);
+  if (Object.keys(query).length === 0) {
+    throw new TypeError(`MongoAdapter.${where}: an empty filter would ${verb} every token`);
+  }
+  return query;
+}
+
 const PATCHABLE: ReadonlySet<string> = new Set<keyof ApplicationPatch>([
   'name',
   'homepageUrl',
