@@ -10,7 +10,9 @@ export interface PresentedClient {
 }
 
 function decodeFormComponent(value: string): string {
-  // RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64.
+  // RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. Most client ids and
+  // secrets contain neither `%` nor `+`, and go through as they are.
+  if (!value.includes('%') && !value.includes('+')) return value;
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
