@@ -102,6 +102,7 @@ export type {
   StorageAdapter,
   TokenFilter,
   TokenKind,
+  TokenPruning,
   TokenRecord,
 } from './storage/storage-adapter';
 export {

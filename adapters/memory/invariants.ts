@@ -17,6 +17,7 @@ import type {
   ResourceSelection,
   TokenFilter,
   TokenKind,
+  TokenPruning,
   TokenRecord,
 } from '../../lib/storage/storage-adapter';
 
@@ -304,4 +305,19 @@ export function checkFilter(where: string, value: unknown, allowEmpty: boolean):
     fail(where, 'an empty filter would revoke every token; pass at least one criterion');
   }
   return filter;
+}
+
+/** Checks `pruneTokens`' argument; its filter must name a criterion, as `revokeTokens`' must. */
+export function checkPruning(where: string, value: unknown): TokenPruning {
+  if (!isPlainObject(value)) fail(where, 'the pruning must be a plain object');
+  const filter = checkFilter(where, value.filter, false);
+  assertKind(where, value.kind);
+  nullableId(where, 'applicationId', value.applicationId);
+  nullableId(where, 'userId', value.userId);
+  strings(where, 'scopes', value.scopes);
+  strings(where, 'except', value.except);
+  assertDate(where, 'at', value.at);
+  if (!Number.isInteger(value.keep) || (value.keep as number) < 0)
+    fail(where, '`keep` must be an integer of 0 or more');
+  return { ...(value as unknown as TokenPruning), filter };
 }

@@ -13,6 +13,7 @@ import type {
   StorageAdapter,
   TokenFilter,
   TokenKind,
+  TokenPruning,
   TokenRecord,
 } from '../../lib/storage/storage-adapter';
 import {
@@ -24,6 +25,7 @@ import {
   assertPatch,
   assertToken,
   checkFilter,
+  checkPruning,
   nullableSelection,
 } from './invariants';
 import {
@@ -33,6 +35,7 @@ import {
   copyGrant,
   copyToken,
   matches,
+  prunable,
   TokenIndex,
 } from './records';
 
@@ -285,6 +288,17 @@ export class MemoryAdapter implements StorageAdapter {
       count += 1;
     }
     return count;
+  }
+
+  /** The token cap in one call: no copies of the siblings it keeps, one pass over the index. */
+  async pruneTokens(pruning: TokenPruning): Promise<number> {
+    const checked = checkPruning('pruneTokens', pruning);
+    const revoked = prunable(this.#select(checked.filter), checked);
+    for (const record of revoked) {
+      record.revokedAt = new Date(checked.at.getTime());
+      this.#tokenIndex.remove(record);
+    }
+    return revoked.length;
   }
 
   async restrictTokens(filter: TokenFilter, narrowing: ResourceSelection): Promise<number> {

@@ -37,6 +37,7 @@ const ADAPTER_METHODS: Readonly<Record<keyof StorageAdapter, 'required' | 'optio
   consumeToken: 'required',
   touchToken: 'required',
   purgeExpired: 'required',
+  pruneTokens: 'optional',
   createRateLimiter: 'optional',
 };
 

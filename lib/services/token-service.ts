@@ -279,6 +279,7 @@ export class TokenService {
   async #prune(issued: readonly TokenRecord[], now: Date): Promise<number> {
     const cap = this.options.limits.tokensPerScopeSet;
     if (cap === null) return 0;
+    if (this.storage.pruneTokens !== undefined) return this.#pruneInOneStep(issued, cap, now);
     const fresh = new Set(issued.map((record) => record.id));
     // One listing per filter, whatever the kinds issued under it (access and refresh token).
     const listed = new Map<string, Promise<TokenRecord[]>>();
@@ -310,6 +311,27 @@ export class TokenService {
       for (const oldest of siblings.slice(0, excess).filter((other) => !fresh.has(other.id))) {
         revoked += await this.storage.revokeTokens({ id: oldest.id }, now);
       }
+    }
+    return revoked;
+  }
+
+  /** The same rule through the adapter's `pruneTokens`: one call per record issued, no listing. */
+  async #pruneInOneStep(issued: readonly TokenRecord[], cap: number, now: Date): Promise<number> {
+    const except = issued.map((record) => record.id);
+    let revoked = 0;
+    for (const record of issued) {
+      const filter = siblingsOf(record);
+      if (filter === null || this.storage.pruneTokens === undefined) continue;
+      revoked += await this.storage.pruneTokens({
+        filter,
+        kind: record.kind,
+        applicationId: record.applicationId,
+        userId: record.userId,
+        scopes: record.scopes,
+        at: now,
+        keep: cap,
+        except,
+      });
     }
     return revoked;
   }

@@ -203,6 +203,30 @@ export interface TokenFilter {
 }
 
 /**
+ * What {@link StorageAdapter.pruneTokens} keeps and revokes: the token cap
+ * (`limits.tokensPerScopeSet`) applied to the siblings of one newly issued record.
+ */
+export interface TokenPruning {
+  /** The indexed filter the siblings share (a grant, a user at an application, or a family). */
+  filter: TokenFilter;
+  /** Of the records the filter matches, only those of this kind, application and user count… */
+  kind: TokenKind;
+  applicationId: string | null;
+  userId: string | null;
+  /** …whose scopes are this set (the same scopes in any order)… */
+  scopes: readonly string[];
+  /** …and that are live at `at`: not revoked, not consumed, `expiresAt` null or after `at`. */
+  at: Date;
+  /** How many of them to leave live: the newest `keep` by `createdAt` (ties in insertion order). */
+  keep: number;
+  /**
+   * Ids never revoked, though they count (the issuance's own records): of the oldest
+   * `count - keep`, these are skipped rather than replaced by newer ones.
+   */
+  except: readonly string[];
+}
+
+/**
  * What `consumeToken` reports. Exactly one caller ever sees `consumed` for a record.
  * - `consumed`: this call consumed it; `record` is the record as it was before this call.
  * - `within_grace`: it had already been consumed less than `graceMs` ago (`at - consumedAt <
@@ -364,6 +388,17 @@ export interface StorageAdapter {
    * detection needs them. Adapters with their own expiry (TTL indexes) still implement it.
    */
   purgeExpired(before: Date): Promise<number>;
+
+  // ---- the token cap in one step (optional) -----------------------------------------------
+
+  /**
+   * **Optional.** Revokes (sets `revokedAt` to `pruning.at`) the oldest of the live records
+   * `pruning` describes beyond the newest `pruning.keep`, except those in `pruning.except`, and
+   * returns how many it revoked. Without it the core does the same with `listTokens` and one
+   * `revokeTokens` per record; with it, an issuance under the cap costs one call. Two calls racing
+   * on one set revoke the same oldest records, never one of the newest `keep`.
+   */
+  pruneTokens?(pruning: TokenPruning): Promise<number>;
 
   // ---- rate limits (optional) ---------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import type { GetAdapter } from './conformance/context';
 import { describeContractDetails } from './conformance/contract-details';
 import { describeExpiryAndPurge } from './conformance/expiry-and-purge';
 import { describeGrants } from './conformance/grants';
+import { describePruning } from './conformance/pruning';
 import { describeRateLimits } from './conformance/rate-limits';
 import { describeResourceSelections } from './conformance/resource-selections';
 import { describeRevocation } from './conformance/revocation';
@@ -114,6 +115,7 @@ export function runAdapterConformance(
     describeRevocation(getAdapter);
     describeExpiryAndPurge(getAdapter);
     describeContractDetails(getAdapter);
+    describePruning(getAdapter);
     describeRateLimits(getAdapter);
     describeResourceSelections(getAdapter);
   });

@@ -182,9 +182,10 @@ describe('limits: codes and tokens per user × application × scope set (GitHub)
   });
 
   it('two issuances pruning at once keep the newest within the cap, never revoke both', async () => {
-    // Both token requests list the access tokens of the scope set only once both are stored, so
-    // each prunes from the same list: [a, b] over a cap of 1. Each must revoke only the oldest
-    // (a), never "the oldest but mine" — a and b would then revoke each other and neither live.
+    // Both token requests list (or, on an adapter with `pruneTokens`, prune) the access tokens of
+    // the scope set only once both are stored, so each prunes from the same list: [a, b] over a
+    // cap of 1. Each must revoke only the oldest (a), never "the oldest but mine" — a and b would
+    // then revoke each other and neither live.
     let waiting: (() => void)[] = [];
     const bothListed = () =>
       new Promise<void>((resolve) => {
@@ -201,15 +202,16 @@ describe('limits: codes and tokens per user × application × scope set (GitHub)
         new Proxy(adapter, {
           get: (target, key) => {
             const value: unknown = Reflect.get(target, key, target);
-            if (key !== 'listTokens' || typeof value !== 'function') {
+            if ((key !== 'listTokens' && key !== 'pruneTokens') || typeof value !== 'function') {
               return typeof value === 'function' ? value.bind(target) : value;
             }
-            return async (filter: Parameters<StorageAdapter['listTokens']>[0]) => {
-              if (filter.familyId !== undefined && held < 2) {
+            return async (argument: { familyId?: string; filter?: { familyId?: string } }) => {
+              const family = key === 'listTokens' ? argument.familyId : argument.filter?.familyId;
+              if (family !== undefined && held < 2) {
                 held += 1;
                 await bothListed();
               }
-              return adapter.listTokens(filter);
+              return Reflect.apply(value, target, [argument]);
             };
           },
         }),

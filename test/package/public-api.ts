@@ -30,6 +30,7 @@ const STORAGE_CONTRACT = [
   'StorageAdapter',
   'TokenFilter',
   'TokenKind',
+  'TokenPruning',
   'TokenRecord',
 ];
 

@@ -1,5 +1,10 @@
 import { MemoryAdapter } from '../../adapters/memory';
-import type { ApplicationRecord, TokenFilter, TokenRecord } from '../../lib/storage/storage-adapter';
+import type {
+  ApplicationRecord,
+  TokenFilter,
+  TokenPruning,
+  TokenRecord,
+} from '../../lib/storage/storage-adapter';
 import { at, makeApplication, makeCode, makeGrant, makePersonalToken, makeToken } from '../../lib/testing';
 
 /** Builds a record the type system would refuse, as buggy untyped core code might. */
@@ -130,6 +135,31 @@ describe('MemoryAdapter contract checks (memory-only)', () => {
     await expect(adapter.touchToken('id', new Date('x'))).rejects.toThrow(/valid Date/);
     await expect(adapter.consumeToken('code', 'a'.repeat(64), at(1), -1)).rejects.toThrow(/graceMs/);
     await expect(adapter.purgeExpired(new Date(Number.NaN))).rejects.toThrow(/`before`/);
+  });
+
+  it('checks what pruneTokens is given', async () => {
+    const pruning: TokenPruning = {
+      filter: { grantId: 'g' },
+      kind: 'access',
+      applicationId: 'a',
+      userId: null,
+      scopes: ['repo'],
+      at: at(1),
+      keep: 10,
+      except: [],
+    };
+    await expect(adapter.pruneTokens(pruning)).resolves.toBe(0);
+    await expect(adapter.pruneTokens({ ...pruning, filter: { grantId: undefined } })).rejects.toThrow(
+      /empty filter/,
+    );
+    await expect(adapter.pruneTokens(corrupt({ ...pruning }, { kind: 'bearer' }))).rejects.toThrow(/kind/);
+    await expect(adapter.pruneTokens(corrupt({ ...pruning }, { scopes: 'repo' }))).rejects.toThrow(
+      /`scopes` must be an array/,
+    );
+    await expect(adapter.pruneTokens({ ...pruning, keep: -1 })).rejects.toThrow(/`keep`/);
+    await expect(adapter.pruneTokens({ ...pruning, keep: 1.5 })).rejects.toThrow(/`keep`/);
+    await expect(adapter.pruneTokens({ ...pruning, at: new Date('x') })).rejects.toThrow(/valid Date/);
+    await expect(adapter.pruneTokens({ ...pruning, userId: '' })).rejects.toThrow(/`userId`/);
   });
 
   it('consumeToken returns copies', async () => {

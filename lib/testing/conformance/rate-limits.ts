@@ -4,7 +4,7 @@ import type { RateLimitCounter, RateLimitSpec } from '../../storage/storage-adap
 import type { GetAdapter } from './context';
 
 /**
- * `createRateLimiter`, the one optional method: when an adapter has it, its counters count
+ * `createRateLimiter`, optional: when an adapter has it, its counters count
  * atomically, refuse past `points` with a `retryAfterSeconds`, and two counters of one limit on
  * one store (what two processes get) share one budget.
  */
