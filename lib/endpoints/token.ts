@@ -4,7 +4,7 @@ import { emitTokensIssued } from '../events/token-events';
 import type { GrantRequest } from '../grants/grant-type';
 import type { Parameters } from '../http/parse-body';
 import { sendTokenResponse } from '../respond/token-response';
-import { machineTokenFamily } from '../services/token-service';
+import { machineTokenFamily } from '../tokens/token-cap';
 import type { EndpointCall } from './endpoint-call';
 
 /**

@@ -4,15 +4,10 @@ import type { ProviderEvents } from '../events/provider-events';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type AuthorizationDetail, describeAuthorizationDetails } from '../scopes/authorization-details';
 import { copySelection } from '../storage/resource-selection';
-import type {
-  ResourceSelection,
-  StorageAdapter,
-  TokenFilter,
-  TokenKind,
-  TokenRecord,
-} from '../storage/storage-adapter';
+import type { ResourceSelection, StorageAdapter, TokenKind, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from '../tokens/hash';
 import { consumeAfterIssue, findPresented, isLive, type Presented } from '../tokens/redeem';
+import { pruneBeyondCap } from '../tokens/token-cap';
 
 /** What a grant hands back to the token endpoint. */
 export interface IssuedTokens {
@@ -63,34 +58,6 @@ const BEARER_KINDS: readonly TokenKind[] = Object.freeze(['access', 'personal'])
 
 /** `last_used_at` is written at most this often per token, so the hot path rarely writes. */
 const TOUCH_INTERVAL_MS = 60_000;
-
-/** The same scope set, whatever the order. */
-function scopeSetKey(scopes: readonly string[]): string {
-  return [...scopes].sort().join(' ');
-}
-
-/**
- * An indexed filter that finds the records `capIssued` weighs against `record` (of every kind:
- * the caller keeps those of the record's kind), or `null`. The records of one issuance (an access
- * token and its refresh token) share it, so they are listed once.
- */
-function siblingsOf(record: TokenRecord): TokenFilter | null {
-  const { kind } = record;
-  if (kind !== 'code' && kind !== 'access' && kind !== 'refresh') return null;
-  if (record.grantId !== null) return { grantId: record.grantId };
-  if (record.userId !== null && record.applicationId !== null) {
-    return { userId: record.userId, applicationId: record.applicationId };
-  }
-  return record.familyId === null ? null : { familyId: record.familyId };
-}
-
-/**
- * The family of a client's user-less tokens of one scope set (client_credentials): one family per
- * client × scope set, so `capIssued` finds them through an indexed filter.
- */
-export function machineTokenFamily(applicationId: string, scopes: readonly string[]): string {
-  return `client:${applicationId}:${sha256Hex(scopeSetKey(scopes)).slice(0, 16)}`;
-}
 
 function expiry(now: Date, ttlSeconds: number | null): Date | null {
   return ttlSeconds === null ? null : new Date(now.getTime() + ttlSeconds * 1000);
@@ -270,70 +237,11 @@ export class TokenService {
     // tokens it was issued (nothing half-written); it reaches `onError` (through the guarded
     // adapter) and the next issuance prunes again.
     try {
-      return await this.#prune(issued, now);
+      const cap = this.options.limits.tokensPerScopeSet;
+      return cap === null ? 0 : await pruneBeyondCap(this.storage, cap, issued, now);
     } catch {
       return 0;
     }
-  }
-
-  async #prune(issued: readonly TokenRecord[], now: Date): Promise<number> {
-    const cap = this.options.limits.tokensPerScopeSet;
-    if (cap === null) return 0;
-    if (this.storage.pruneTokens !== undefined) return this.#pruneInOneStep(issued, cap, now);
-    const fresh = new Set(issued.map((record) => record.id));
-    // One listing per filter, whatever the kinds issued under it (access and refresh token).
-    const listed = new Map<string, Promise<TokenRecord[]>>();
-    let revoked = 0;
-    for (const record of issued) {
-      const filter = siblingsOf(record);
-      if (filter === null) continue;
-      const filterKey = JSON.stringify(filter);
-      let listing = listed.get(filterKey);
-      if (listing === undefined) {
-        listing = this.storage.listTokens(filter);
-        listed.set(filterKey, listing);
-      }
-      const scopes = scopeSetKey(record.scopes);
-      const siblings = (await listing).filter(
-        (other) =>
-          other.kind === record.kind &&
-          isLive(other, now) &&
-          other.applicationId === record.applicationId &&
-          other.userId === record.userId &&
-          scopeSetKey(other.scopes) === scopes,
-      );
-      const excess = siblings.length - cap;
-      if (excess <= 0) continue;
-      // Only the oldest `excess` (the list's order is the same for every request): concurrent
-      // issuances then all keep the same newest `cap`, and never revoke one between them. This
-      // request's own record is skipped, not replaced by a newer one — a record it leaves over
-      // the cap is the next issuance's to prune.
-      for (const oldest of siblings.slice(0, excess).filter((other) => !fresh.has(other.id))) {
-        revoked += await this.storage.revokeTokens({ id: oldest.id }, now);
-      }
-    }
-    return revoked;
-  }
-
-  /** The same rule through the adapter's `pruneTokens`: one call per record issued, no listing. */
-  async #pruneInOneStep(issued: readonly TokenRecord[], cap: number, now: Date): Promise<number> {
-    const except = issued.map((record) => record.id);
-    let revoked = 0;
-    for (const record of issued) {
-      const filter = siblingsOf(record);
-      if (filter === null || this.storage.pruneTokens === undefined) continue;
-      revoked += await this.storage.pruneTokens({
-        filter,
-        kind: record.kind,
-        applicationId: record.applicationId,
-        userId: record.userId,
-        scopes: record.scopes,
-        at: now,
-        keep: cap,
-        except,
-      });
-    }
-    return revoked;
   }
 
   /** Nothing weaker than what `mint` makes is ever stored: a value must be a well-formed token of ours. */

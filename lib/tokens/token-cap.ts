@@ -1,0 +1,108 @@
+/**
+ * The token cap (`limits.tokensPerScopeSet`, GitHub's rule): which records an issuance weighs
+ * itself against, and the pruning of the oldest beyond the cap — in one adapter call where the
+ * adapter has `pruneTokens`, else by listing and revoking.
+ */
+import type { StorageAdapter, TokenFilter, TokenRecord } from '../storage/storage-adapter';
+import { sha256Hex } from './hash';
+import { isLive } from './redeem';
+
+/** The same scope set, whatever the order. */
+function scopeSetKey(scopes: readonly string[]): string {
+  return [...scopes].sort().join(' ');
+}
+
+/**
+ * An indexed filter that finds the records the cap weighs against `record` (of every kind:
+ * the caller keeps those of the record's kind), or `null`. The records of one issuance (an access
+ * token and its refresh token) share it, so they are listed once.
+ */
+function siblingsOf(record: TokenRecord): TokenFilter | null {
+  const { kind } = record;
+  if (kind !== 'code' && kind !== 'access' && kind !== 'refresh') return null;
+  if (record.grantId !== null) return { grantId: record.grantId };
+  if (record.userId !== null && record.applicationId !== null) {
+    return { userId: record.userId, applicationId: record.applicationId };
+  }
+  return record.familyId === null ? null : { familyId: record.familyId };
+}
+
+/**
+ * The family of a client's user-less tokens of one scope set (client_credentials): one family per
+ * client × scope set, so the cap finds them through an indexed filter.
+ */
+export function machineTokenFamily(applicationId: string, scopes: readonly string[]): string {
+  return `client:${applicationId}:${sha256Hex(scopeSetKey(scopes)).slice(0, 16)}`;
+}
+
+/**
+ * Revokes the oldest live siblings of each record of `issued` beyond the newest `cap` of its
+ * kind, never one of `issued` itself; returns how many it revoked.
+ */
+export async function pruneBeyondCap(
+  storage: StorageAdapter,
+  cap: number,
+  issued: readonly TokenRecord[],
+  now: Date,
+): Promise<number> {
+  if (storage.pruneTokens !== undefined) return pruneInOneStep(storage, cap, issued, now);
+  const fresh = new Set(issued.map((record) => record.id));
+  // One listing per filter, whatever the kinds issued under it (access and refresh token).
+  const listed = new Map<string, Promise<TokenRecord[]>>();
+  let revoked = 0;
+  for (const record of issued) {
+    const filter = siblingsOf(record);
+    if (filter === null) continue;
+    const filterKey = JSON.stringify(filter);
+    let listing = listed.get(filterKey);
+    if (listing === undefined) {
+      listing = storage.listTokens(filter);
+      listed.set(filterKey, listing);
+    }
+    const scopes = scopeSetKey(record.scopes);
+    const siblings = (await listing).filter(
+      (other) =>
+        other.kind === record.kind &&
+        isLive(other, now) &&
+        other.applicationId === record.applicationId &&
+        other.userId === record.userId &&
+        scopeSetKey(other.scopes) === scopes,
+    );
+    const excess = siblings.length - cap;
+    if (excess <= 0) continue;
+    // Only the oldest `excess` (the list's order is the same for every request): concurrent
+    // issuances then all keep the same newest `cap`, and never revoke one between them. This
+    // request's own record is skipped, not replaced by a newer one — a record it leaves over
+    // the cap is the next issuance's to prune.
+    for (const oldest of siblings.slice(0, excess).filter((other) => !fresh.has(other.id))) {
+      revoked += await storage.revokeTokens({ id: oldest.id }, now);
+    }
+  }
+  return revoked;
+}
+
+/** The same rule through the adapter's `pruneTokens`: one call per record issued, no listing. */
+async function pruneInOneStep(
+  storage: StorageAdapter,
+  cap: number,
+  issued: readonly TokenRecord[],
+  now: Date,
+): Promise<number> {
+  const except = issued.map((record) => record.id);
+  let revoked = 0;
+  for (const record of issued) {
+    const filter = siblingsOf(record);
+    if (filter === null || storage.pruneTokens === undefined) continue;
+    revoked += await storage.pruneTokens({
+      filter,
+      kind: record.kind,
+      applicationId: record.applicationId,
+      userId: record.userId,
+      scopes: record.scopes,
+      at: now,
+      keep: cap,
+      except,
+    });
+  }
+  return revoked;
+}
