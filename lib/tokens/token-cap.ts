@@ -3,7 +3,7 @@
  * itself against, and the pruning of the oldest beyond the cap — in one adapter call where the
  * adapter has `pruneTokens`, else by listing and revoking.
  */
-import type { StorageAdapter, TokenFilter, TokenRecord } from '../storage/storage-adapter';
+import type { StorageAdapter, TokenFilter, TokenPruning, TokenRecord } from '../storage/storage-adapter';
 import { sha256Hex } from './hash';
 import { isLive } from './redeem';
 
@@ -37,7 +37,9 @@ export function machineTokenFamily(applicationId: string, scopes: readonly strin
 
 /**
  * Revokes the oldest live siblings of each record of `issued` beyond the newest `cap` of its
- * kind, never one of `issued` itself; returns how many it revoked.
+ * kind, never one of `issued` itself; returns how many it revoked. One adapter call per record
+ * where the adapter has `pruneTokens`; otherwise one listing per filter (an access token and its
+ * refresh token share one), then a revocation per record beyond the cap.
  */
 export async function pruneBeyondCap(
   storage: StorageAdapter,
@@ -45,55 +47,13 @@ export async function pruneBeyondCap(
   issued: readonly TokenRecord[],
   now: Date,
 ): Promise<number> {
-  if (storage.pruneTokens !== undefined) return pruneInOneStep(storage, cap, issued, now);
-  const fresh = new Set(issued.map((record) => record.id));
-  // One listing per filter, whatever the kinds issued under it (access and refresh token).
+  const except = issued.map((record) => record.id);
   const listed = new Map<string, Promise<TokenRecord[]>>();
   let revoked = 0;
   for (const record of issued) {
     const filter = siblingsOf(record);
     if (filter === null) continue;
-    const filterKey = JSON.stringify(filter);
-    let listing = listed.get(filterKey);
-    if (listing === undefined) {
-      listing = storage.listTokens(filter);
-      listed.set(filterKey, listing);
-    }
-    const scopes = scopeSetKey(record.scopes);
-    const siblings = (await listing).filter(
-      (other) =>
-        other.kind === record.kind &&
-        isLive(other, now) &&
-        other.applicationId === record.applicationId &&
-        other.userId === record.userId &&
-        scopeSetKey(other.scopes) === scopes,
-    );
-    const excess = siblings.length - cap;
-    if (excess <= 0) continue;
-    // Only the oldest `excess` (the list's order is the same for every request): concurrent
-    // issuances then all keep the same newest `cap`, and never revoke one between them. This
-    // request's own record is skipped, not replaced by a newer one — a record it leaves over
-    // the cap is the next issuance's to prune.
-    for (const oldest of siblings.slice(0, excess).filter((other) => !fresh.has(other.id))) {
-      revoked += await storage.revokeTokens({ id: oldest.id }, now);
-    }
-  }
-  return revoked;
-}
-
-/** The same rule through the adapter's `pruneTokens`: one call per record issued, no listing. */
-async function pruneInOneStep(
-  storage: StorageAdapter,
-  cap: number,
-  issued: readonly TokenRecord[],
-  now: Date,
-): Promise<number> {
-  const except = issued.map((record) => record.id);
-  let revoked = 0;
-  for (const record of issued) {
-    const filter = siblingsOf(record);
-    if (filter === null || storage.pruneTokens === undefined) continue;
-    revoked += await storage.pruneTokens({
+    const pruning: TokenPruning = {
       filter,
       kind: record.kind,
       applicationId: record.applicationId,
@@ -102,7 +62,54 @@ async function pruneInOneStep(
       at: now,
       keep: cap,
       except,
-    });
+    };
+    if (storage.pruneTokens !== undefined) {
+      revoked += await storage.pruneTokens(pruning);
+      continue;
+    }
+    const filterKey = JSON.stringify(filter);
+    let listing = listed.get(filterKey);
+    if (listing === undefined) {
+      listing = storage.listTokens(filter);
+      listed.set(filterKey, listing);
+    }
+    revoked += await pruneByListing(storage, pruning, listing);
+  }
+  return revoked;
+}
+
+/**
+ * `pruneTokens`' rule for an adapter without it: `listing` (the filter's `listTokens`, which the
+ * caller may share between kinds), then one `revokeTokens` per record beyond the cap. An empty
+ * filter is refused, as `revokeTokens` refuses one.
+ */
+export async function pruneByListing(
+  storage: StorageAdapter,
+  pruning: TokenPruning,
+  listing: Promise<TokenRecord[]> = storage.listTokens(pruning.filter),
+): Promise<number> {
+  if (Object.values(pruning.filter).every((value) => value === undefined)) {
+    throw new TypeError('express-oauth-provider: an empty filter would prune every token');
+  }
+  const scopes = scopeSetKey(pruning.scopes);
+  const siblings = (await listing).filter(
+    (other) =>
+      other.kind === pruning.kind &&
+      isLive(other, pruning.at) &&
+      other.applicationId === pruning.applicationId &&
+      other.userId === pruning.userId &&
+      scopeSetKey(other.scopes) === scopes,
+  );
+  const excess = siblings.length - pruning.keep;
+  if (excess <= 0) return 0;
+  // Only the oldest `excess` (the list's order is the same for every request): concurrent
+  // issuances then all keep the same newest `keep`, and never revoke one between them. A record
+  // in `except` (the request's own) is skipped, not replaced by a newer one — a record it leaves
+  // over the cap is the next issuance's to prune.
+  const except = new Set(pruning.except);
+  let revoked = 0;
+  for (const oldest of siblings.slice(0, excess).filter((other) => !except.has(other.id))) {
+    revoked += await storage.revokeTokens({ id: oldest.id }, pruning.at);
   }
   return revoked;
 }

@@ -1,20 +1,22 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
 import type { TokenPruning, TokenRecord } from '../../storage/storage-adapter';
+import { pruneByListing } from '../../tokens/token-cap';
 import { at, makeToken, randomHash } from '../fixtures';
 import { expectStoredToken, type GetAdapter } from './context';
 
 /**
- * `pruneTokens`, optional: when an adapter has it, it applies the token cap exactly as the core's
- * fallback (`listTokens`, then `revokeTokens` per record) would — the oldest live records of one
- * kind, application, user and scope set beyond the newest `keep` are revoked, `except` skipped.
+ * The token cap on this adapter: its `pruneTokens` when it has one (optional), else the core's
+ * fallback built on its `listTokens` and `revokeTokens` — the same rule either way. The oldest
+ * live records of one kind, application, user and scope set beyond the newest `keep` are revoked,
+ * `except` skipped.
  */
 export function describePruning(adapter: GetAdapter): void {
-  describe('pruneTokens (optional)', () => {
-    /** The adapter's `pruneTokens`, or `null` when it has none (the tests then check nothing). */
-    function pruner(): ((pruning: TokenPruning) => Promise<number>) | null {
+  describe('the token cap: pruneTokens (optional) or listTokens + revokeTokens', () => {
+    /** The adapter's `pruneTokens`, or the core's fallback on its `listTokens` and `revokeTokens`. */
+    function pruner(): (pruning: TokenPruning) => Promise<number> {
       const current = adapter();
-      return current.pruneTokens?.bind(current) ?? null;
+      return current.pruneTokens?.bind(current) ?? ((pruning) => pruneByListing(current, pruning));
     }
 
     /** `of` as another record (new id and hash) with `changes`. */
@@ -54,7 +56,6 @@ export function describePruning(adapter: GetAdapter): void {
 
     it('revokes the oldest beyond the newest `keep`, at `at`, and says how many', async () => {
       const prune = pruner();
-      if (prune === null) return;
       const records = await siblings(5);
       const [first, second, ...kept] = records;
       if (first === undefined || second === undefined) throw new Error('five records were made');
@@ -68,7 +69,6 @@ export function describePruning(adapter: GetAdapter): void {
 
     it('counts only live records of the kind, application, user and scope set (in any order)', async () => {
       const prune = pruner();
-      if (prune === null) return;
       const records = await siblings(3);
       const [first] = records;
       if (first === undefined) throw new Error('three records were made');
@@ -92,7 +92,6 @@ export function describePruning(adapter: GetAdapter): void {
 
     it('skips the records in `except` without revoking a newer one instead', async () => {
       const prune = pruner();
-      if (prune === null) return;
       const [first, second, third, fourth] = await siblings(4);
       if (!first || !second || !third || !fourth) throw new Error('four records were made');
       await expect(prune(capOf(first, { keep: 2, except: [first.id] }))).resolves.toBe(1);
@@ -103,7 +102,6 @@ export function describePruning(adapter: GetAdapter): void {
 
     it('narrows by the filter: another grant of the same user and set keeps its records', async () => {
       const prune = pruner();
-      if (prune === null) return;
       const [first] = await siblings(2);
       if (first === undefined) throw new Error('two records were made');
       const [elsewhere] = await siblings(2, { applicationId: first.applicationId, userId: first.userId });
@@ -114,7 +112,6 @@ export function describePruning(adapter: GetAdapter): void {
 
     it('two concurrent calls on one set revoke the same oldest records, never one of the newest', async () => {
       const prune = pruner();
-      if (prune === null) return;
       const records = await siblings(6);
       const [first] = records;
       if (first === undefined) throw new Error('six records were made');
@@ -125,7 +122,6 @@ export function describePruning(adapter: GetAdapter): void {
 
     it('rejects an empty filter rather than prune every token', async () => {
       const prune = pruner();
-      if (prune === null) return;
       const [first] = await siblings(2);
       if (first === undefined) throw new Error('two records were made');
       await expect(prune(capOf(first, { filter: {}, keep: 0 }))).rejects.toBeDefined();
