@@ -16,6 +16,7 @@ import type {
   TokenPruning,
   TokenRecord,
 } from '../../lib/storage/storage-adapter';
+import { recordsToPrune } from '../../lib/tokens/token-cap';
 import {
   assertApplication,
   assertDate,
@@ -35,7 +36,6 @@ import {
   copyGrant,
   copyToken,
   matches,
-  prunable,
   TokenIndex,
 } from './records';
 
@@ -293,7 +293,7 @@ export class MemoryAdapter implements StorageAdapter {
   /** The token cap in one call: no copies of the siblings it keeps, one pass over the index. */
   async pruneTokens(pruning: TokenPruning): Promise<number> {
     const checked = checkPruning('pruneTokens', pruning);
-    const revoked = prunable(this.#select(checked.filter), checked);
+    const revoked = recordsToPrune(this.#select(checked.filter), checked);
     for (const record of revoked) {
       record.revokedAt = new Date(checked.at.getTime());
       this.#tokenIndex.remove(record);

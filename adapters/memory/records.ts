@@ -9,7 +9,6 @@ import type {
   ApplicationRecord,
   GrantRecord,
   TokenFilter,
-  TokenPruning,
   TokenRecord,
 } from '../../lib/storage/storage-adapter';
 
@@ -125,35 +124,4 @@ export class TokenIndex {
     }
     return smallest === undefined ? undefined : [...smallest];
   }
-}
-
-/** A scope list's set, as the core compares them: sorted, then joined. */
-const scopeSetKey = (scopes: readonly string[]): string => [...scopes].sort().join(' ');
-
-/**
- * The records `pruneTokens` revokes, among `candidates` (the filter's matches, in insertion
- * order): of the live ones of the pruning's kind, application, user and scope set, the oldest
- * beyond the newest `keep`, less `except`.
- */
-export function prunable(candidates: readonly TokenRecord[], pruning: TokenPruning): TokenRecord[] {
-  const at = pruning.at.getTime();
-  const scopes = scopeSetKey(pruning.scopes);
-  const live = candidates.filter(
-    (r) =>
-      r.revokedAt === null &&
-      r.consumedAt === null &&
-      (r.expiresAt === null || r.expiresAt.getTime() > at) &&
-      r.kind === pruning.kind &&
-      r.applicationId === pruning.applicationId &&
-      r.userId === pruning.userId &&
-      r.scopes.length === pruning.scopes.length &&
-      scopeSetKey(r.scopes) === scopes,
-  );
-  const excess = live.length - pruning.keep;
-  if (excess <= 0) return [];
-  const except = new Set(pruning.except);
-  return live
-    .sort(byCreatedAt)
-    .slice(0, excess)
-    .filter((r) => !except.has(r.id));
 }

@@ -86,30 +86,43 @@ export async function pruneBeyondCap(
 export async function pruneByListing(
   storage: StorageAdapter,
   pruning: TokenPruning,
-  listing: Promise<TokenRecord[]> = storage.listTokens(pruning.filter),
+  listing?: Promise<TokenRecord[]>,
 ): Promise<number> {
   if (Object.values(pruning.filter).every((value) => value === undefined)) {
     throw new TypeError('express-oauth-provider: an empty filter would prune every token');
   }
-  const scopes = scopeSetKey(pruning.scopes);
-  const siblings = (await listing).filter(
-    (other) =>
-      other.kind === pruning.kind &&
-      isLive(other, pruning.at) &&
-      other.applicationId === pruning.applicationId &&
-      other.userId === pruning.userId &&
-      scopeSetKey(other.scopes) === scopes,
-  );
-  const excess = siblings.length - pruning.keep;
-  if (excess <= 0) return 0;
-  // Only the oldest `excess` (the list's order is the same for every request): concurrent
-  // issuances then all keep the same newest `keep`, and never revoke one between them. A record
-  // in `except` (the request's own) is skipped, not replaced by a newer one — a record it leaves
-  // over the cap is the next issuance's to prune.
-  const except = new Set(pruning.except);
+  const records = await (listing ?? storage.listTokens(pruning.filter));
   let revoked = 0;
-  for (const oldest of siblings.slice(0, excess).filter((other) => !except.has(other.id))) {
+  for (const oldest of recordsToPrune(records, pruning)) {
     revoked += await storage.revokeTokens({ id: oldest.id }, pruning.at);
   }
   return revoked;
+}
+
+/**
+ * The rule of `pruneTokens`, for the core's fallback and for adapters that hold their records in
+ * memory: of `records` (the filter's matches), the live ones of the pruning's kind, application,
+ * user and scope set; the oldest beyond the newest `keep` by `createdAt` (ties in the given
+ * order), less `except`.
+ */
+export function recordsToPrune(records: readonly TokenRecord[], pruning: TokenPruning): TokenRecord[] {
+  const scopes = scopeSetKey(pruning.scopes);
+  const siblings = records
+    .filter(
+      (other) =>
+        other.kind === pruning.kind &&
+        isLive(other, pruning.at) &&
+        other.applicationId === pruning.applicationId &&
+        other.userId === pruning.userId &&
+        scopeSetKey(other.scopes) === scopes,
+    )
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const excess = siblings.length - pruning.keep;
+  if (excess <= 0) return [];
+  // Only the oldest `excess` (the order is the same for every request): concurrent issuances then
+  // all keep the same newest `keep`, and never revoke one between them. A record in `except` (the
+  // request's own) is skipped, not replaced by a newer one — a record it leaves over the cap is
+  // the next issuance's to prune.
+  const except = new Set(pruning.except);
+  return siblings.slice(0, excess).filter((other) => !except.has(other.id));
 }
